@@ -1,0 +1,251 @@
+//! Who may do what: the permission matrix (role × resource × action → scope) and the caller's reach.
+//!
+//! This is the only place that decides access. The storage layer asks [`Actor::scope_for`] before every
+//! read or change and turns the scope into a record filter; handlers never decide access themselves.
+
+use crate::catalog::BfsNr;
+use std::collections::BTreeSet;
+
+/// Roles from the canton's model (DOMAIN.md, "Who works with the system").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    Fallfuehrung,
+    Leitung,
+    Integrationsbeauftragte,
+    Anbieter,
+    Kanton,
+    Migrationsamt,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::Fallfuehrung,
+        Role::Leitung,
+        Role::Integrationsbeauftragte,
+        Role::Anbieter,
+        Role::Kanton,
+        Role::Migrationsamt,
+        Role::Admin,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Fallfuehrung => "fallfuehrung",
+            Role::Leitung => "leitung",
+            Role::Integrationsbeauftragte => "integrationsbeauftragte",
+            Role::Anbieter => "anbieter",
+            Role::Kanton => "kanton",
+            Role::Migrationsamt => "migrationsamt",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Fallfuehrung => "Fallführung",
+            Role::Leitung => "Leitung Sozialdienst",
+            Role::Integrationsbeauftragte => "Integrationsbeauftragte/r",
+            Role::Anbieter => "Anbieter",
+            Role::Kanton => "Kanton",
+            Role::Migrationsamt => "Migrationsamt",
+            Role::Admin => "Administration",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|role| role.code() == code.trim())
+    }
+}
+
+/// What is being accessed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Resource {
+    /// A person of the Personenregister (personal data).
+    Person,
+    /// The access log (who read or changed personal data).
+    AuditLog,
+    /// User accounts and their roles.
+    User,
+    /// Personal API tokens.
+    ApiToken,
+}
+
+impl Resource {
+    pub fn code(self) -> &'static str {
+        match self {
+            Resource::Person => "person",
+            Resource::AuditLog => "audit_log",
+            Resource::User => "user",
+            Resource::ApiToken => "api_token",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Read,
+    Create,
+    Update,
+    Delete,
+}
+
+impl Action {
+    pub fn code(self) -> &'static str {
+        match self {
+            Action::Read => "read",
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Delete => "delete",
+        }
+    }
+}
+
+/// How far a permission reaches, from narrow to wide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Scope {
+    /// Records the user is responsible for (created, or assigned to).
+    Own,
+    /// Records of the user's organisation: for a Gemeinde its own and its Leitgemeinde members' residents,
+    /// for a Sozialregion the residents of its Gemeinden, for a log the entries of its staff.
+    Organisation,
+    /// Records of the Sozialregion the user's organisation belongs to.
+    Region,
+    /// The whole canton.
+    Canton,
+}
+
+/// The permission matrix. A missing row means "no access". Keep it small and readable: it is what a data
+/// protection officer reviews.
+const MATRIX: &[(Role, Resource, &[Action], Scope)] = {
+    use Action::*;
+    use Resource::*;
+    use Role::*;
+    &[
+        (Fallfuehrung, Person, &[Read, Create, Update], Scope::Region),
+        (Leitung, Person, &[Read, Create, Update], Scope::Region),
+        (Integrationsbeauftragte, Person, &[Read, Create, Update], Scope::Organisation),
+        (Leitung, AuditLog, &[Read], Scope::Organisation),
+        (Kanton, AuditLog, &[Read], Scope::Canton),
+        (Admin, User, &[Read, Create, Update, Delete], Scope::Canton),
+        (Fallfuehrung, ApiToken, &[Read, Create, Delete], Scope::Own),
+        (Leitung, ApiToken, &[Read, Create, Delete], Scope::Own),
+        (Integrationsbeauftragte, ApiToken, &[Read, Create, Delete], Scope::Own),
+        (Anbieter, ApiToken, &[Read, Create, Delete], Scope::Own),
+        (Kanton, ApiToken, &[Read, Create, Delete], Scope::Own),
+        (Migrationsamt, ApiToken, &[Read, Create, Delete], Scope::Own),
+        (Admin, ApiToken, &[Read, Create, Delete], Scope::Canton),
+    ]
+};
+
+/// The widest scope any of `roles` grants for `action` on `resource`.
+pub fn granted_scope(roles: &[Role], resource: Resource, action: Action) -> Option<Scope> {
+    MATRIX
+        .iter()
+        .filter(|(role, res, actions, _)| roles.contains(role) && *res == resource && actions.contains(&action))
+        .map(|(_, _, _, scope)| *scope)
+        .max()
+}
+
+/// How a request reached us; recorded in the access log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Channel {
+    Ui,
+    Api,
+    Cli,
+}
+
+impl Channel {
+    pub fn code(self) -> &'static str {
+        match self {
+            Channel::Ui => "ui",
+            Channel::Api => "api",
+            Channel::Cli => "cli",
+        }
+    }
+}
+
+/// The Gemeinden an organisation answers for, and those of its Sozialregion.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Jurisdiction {
+    pub organisation: BTreeSet<BfsNr>,
+    pub region: BTreeSet<BfsNr>,
+}
+
+/// An authenticated caller: a user of an organisation with roles, reaching us through one channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub organisation_id: i64,
+    pub organisation_name: String,
+    pub roles: Vec<Role>,
+    pub jurisdiction: Jurisdiction,
+    pub channel: Channel,
+}
+
+/// Refusal of an action the caller's roles do not allow at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("Ihre Rolle erlaubt diese Aktion nicht.")]
+pub struct Denied {
+    pub resource: Resource,
+    pub action: Action,
+}
+
+impl Actor {
+    /// The scope of this actor for an action, or [`Denied`].
+    pub fn scope_for(&self, resource: Resource, action: Action) -> Result<Scope, Denied> {
+        granted_scope(&self.roles, resource, action).ok_or(Denied { resource, action })
+    }
+
+    pub fn may(&self, resource: Resource, action: Action) -> bool {
+        self.scope_for(resource, action).is_ok()
+    }
+
+    /// The Gemeinden whose residents a scope reaches; `None` means every Gemeinde (canton scope).
+    pub fn gemeinden_in(&self, scope: Scope) -> Option<&BTreeSet<BfsNr>> {
+        match scope {
+            Scope::Own | Scope::Organisation => Some(&self.jurisdiction.organisation),
+            Scope::Region => Some(&self.jurisdiction.region),
+            Scope::Canton => None,
+        }
+    }
+
+    /// Whether a resident of `gemeinde` lies within `scope`.
+    pub fn reaches_gemeinde(&self, scope: Scope, gemeinde: BfsNr) -> bool {
+        self.gemeinden_in(scope).is_none_or(|set| set.contains(&gemeinde))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_worker_has_region_scope_on_persons_but_no_log_access() {
+        let roles = [Role::Fallfuehrung];
+        assert_eq!(granted_scope(&roles, Resource::Person, Action::Update), Some(Scope::Region));
+        assert_eq!(granted_scope(&roles, Resource::AuditLog, Action::Read), None);
+    }
+
+    #[test]
+    fn provider_migrationsamt_and_admin_see_no_persons() {
+        for role in [Role::Anbieter, Role::Migrationsamt, Role::Admin, Role::Kanton] {
+            assert_eq!(granted_scope(&[role], Resource::Person, Action::Read), None, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn the_widest_scope_of_several_roles_wins() {
+        let roles = [Role::Leitung, Role::Kanton];
+        assert_eq!(granted_scope(&roles, Resource::AuditLog, Action::Read), Some(Scope::Canton));
+    }
+
+    #[test]
+    fn every_role_code_round_trips() {
+        for role in Role::ALL {
+            assert_eq!(Role::from_code(role.code()), Some(role));
+        }
+    }
+}

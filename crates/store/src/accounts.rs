@@ -1,0 +1,503 @@
+//! User accounts, passwords, login throttling, server-side sessions and personal API tokens.
+//!
+//! Secrets are never stored in the clear: passwords as argon2id hashes, session cookies and API tokens as
+//! SHA-256 digests (they are long random values, so a fast hash is enough). Sessions live in the database so
+//! that several app nodes can share them.
+
+use crate::audit::insert_entry;
+use crate::entity::{api_token, login_throttle, session, user};
+use crate::{Store, StoreError, is_unique_violation};
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::Argon2;
+use base64::Engine;
+use chrono::{DateTime, Duration, Utc};
+use iim_domain::{Action, Actor, AuditEntry, Channel, FieldErrors, Outcome, Resource, Role};
+use rand::RngCore;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, NotSet, QueryFilter, QueryOrder,
+    TransactionTrait,
+};
+use sha2::{Digest, Sha256};
+
+/// A session ends after this long without a request.
+pub const SESSION_IDLE: Duration = Duration::minutes(60);
+/// A session ends after this long whatever happens.
+pub const SESSION_MAX: Duration = Duration::hours(12);
+/// Failed logins counted within this window...
+const THROTTLE_WINDOW: Duration = Duration::minutes(15);
+/// ...lock the user name after this many...
+const MAX_FAILURES_PER_USER: i32 = 5;
+/// ...or the client address after this many...
+const MAX_FAILURES_PER_ADDRESS: i32 = 20;
+/// ...for this long.
+const LOCK_DURATION: Duration = Duration::minutes(15);
+const MIN_PASSWORD_CHARS: usize = 10;
+
+/// An authenticated browser session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub actor: Actor,
+    pub csrf_token: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    #[error("Benutzername oder Passwort ist falsch.")]
+    InvalidCredentials,
+    #[error("Zu viele Fehlversuche. Bitte in {minutes} Minuten erneut versuchen.")]
+    Throttled { minutes: i64 },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sea_orm::DbErr> for LoginError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        LoginError::Store(error.into())
+    }
+}
+
+/// A new user account, as the admin enters it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub organisation_code: String,
+    pub roles: Vec<Role>,
+    pub password: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserInfo {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub organisation: String,
+    pub roles: Vec<Role>,
+    pub disabled: bool,
+    pub has_password: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiTokenInfo {
+    pub id: i64,
+    pub username: String,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+impl Store {
+    /// Checks a password login. Counts failures per user name and per client address and refuses further
+    /// attempts for a while once too many failed.
+    pub async fn login(&self, username: &str, password: &str, client: &str) -> Result<Actor, LoginError> {
+        let now = self.clock.now();
+        let username = normalise_username(username);
+        let keys = [format!("user:{username}"), format!("ip:{client}")];
+        for key in &keys {
+            if let Some(until) = self.locked_until(key, now).await? {
+                self.log_failed_login(&username, Channel::Ui, "gesperrt nach Fehlversuchen").await;
+                return Err(LoginError::Throttled { minutes: (until - now).num_minutes().max(1) });
+            }
+        }
+        let account = user::Entity::find().filter(user::Column::Username.eq(&username)).one(&self.db).await?;
+        let stored_hash = account.as_ref().filter(|u| !u.disabled).and_then(|u| u.password_hash.clone());
+        let password_ok = verify_password(password.to_owned(), stored_hash).await;
+        match account {
+            Some(account) if password_ok => {
+                self.clear_throttle(&keys[0]).await?;
+                let actor = self.actor_for(&account, Channel::Ui)?;
+                self.log_event(&actor, "login", None).await;
+                Ok(actor)
+            }
+            _ => {
+                self.record_failure(&keys[0], MAX_FAILURES_PER_USER, now).await?;
+                self.record_failure(&keys[1], MAX_FAILURES_PER_ADDRESS, now).await?;
+                self.log_failed_login(&username, Channel::Ui, "falsches Passwort oder unbekannter Benutzer").await;
+                Err(LoginError::InvalidCredentials)
+            }
+        }
+    }
+
+    async fn locked_until(&self, key: &str, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let row = login_throttle::Entity::find_by_id(key.to_owned()).one(&self.db).await?;
+        Ok(row.and_then(|r| r.locked_until).filter(|until| *until > now))
+    }
+
+    async fn record_failure(&self, key: &str, max_failures: i32, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let existing = login_throttle::Entity::find_by_id(key.to_owned()).one(&self.db).await?;
+        let (failures, window_started_at) = match &existing {
+            Some(row) if now - row.window_started_at < THROTTLE_WINDOW => (row.failures + 1, row.window_started_at),
+            _ => (1, now),
+        };
+        let locked_until = (failures >= max_failures).then(|| now + LOCK_DURATION);
+        let row = login_throttle::ActiveModel {
+            throttle_key: Set(key.to_owned()),
+            failures: Set(failures),
+            window_started_at: Set(window_started_at),
+            locked_until: Set(locked_until),
+        };
+        if existing.is_some() { row.update(&self.db).await?; } else { row.insert(&self.db).await?; }
+        Ok(())
+    }
+
+    async fn clear_throttle(&self, key: &str) -> Result<(), StoreError> {
+        login_throttle::Entity::delete_by_id(key.to_owned()).exec(&self.db).await?;
+        Ok(())
+    }
+
+    /// Builds the actor for a stored user: roles, organisation and the Gemeinden it answers for.
+    fn actor_for(&self, account: &user::Model, channel: Channel) -> Result<Actor, StoreError> {
+        let directory = self.directory();
+        let organisation = directory
+            .get(account.organisation_id)
+            .ok_or_else(|| StoreError::Corrupt(format!("Organisation {} fehlt", account.organisation_id)))?;
+        Ok(Actor {
+            user_id: account.id,
+            username: account.username.clone(),
+            display_name: account.display_name.clone(),
+            organisation_id: organisation.id,
+            organisation_name: organisation.name.clone(),
+            roles: parse_roles(&account.roles),
+            jurisdiction: directory.jurisdiction(organisation.id),
+            channel,
+        })
+    }
+
+    async fn active_user(&self, user_id: i64) -> Result<Option<user::Model>, StoreError> {
+        Ok(user::Entity::find_by_id(user_id).one(&self.db).await?.filter(|u| !u.disabled))
+    }
+
+    /// Starts a browser session for a logged-in actor; returns the cookie value (shown once, stored hashed).
+    pub async fn start_session(&self, actor: &Actor) -> Result<(String, Session), StoreError> {
+        let now = self.clock.now();
+        session::Entity::delete_many().filter(session::Column::ExpiresAt.lt(now)).exec(&self.db).await?;
+        let token = random_token();
+        let csrf_token = random_token();
+        session::ActiveModel {
+            token_hash: Set(digest(&token)),
+            user_id: Set(actor.user_id),
+            csrf_token: Set(csrf_token.clone()),
+            created_at: Set(now),
+            last_seen_at: Set(now),
+            expires_at: Set(now + SESSION_MAX),
+        }
+        .insert(&self.db)
+        .await?;
+        Ok((token, Session { actor: actor.clone(), csrf_token }))
+    }
+
+    /// The session for a cookie value, if it is valid; refreshes its idle timer at most once a minute.
+    pub async fn session(&self, token: &str) -> Result<Option<Session>, StoreError> {
+        let now = self.clock.now();
+        let Some(row) = session::Entity::find_by_id(digest(token)).one(&self.db).await? else {
+            return Ok(None);
+        };
+        if row.expires_at <= now || now - row.last_seen_at > SESSION_IDLE {
+            session::Entity::delete_by_id(row.token_hash).exec(&self.db).await?;
+            return Ok(None);
+        }
+        let Some(account) = self.active_user(row.user_id).await? else {
+            return Ok(None);
+        };
+        if now - row.last_seen_at > Duration::minutes(1) {
+            let csrf_token = row.csrf_token.clone();
+            let mut active = row.into_active_model();
+            active.last_seen_at = Set(now);
+            active.update(&self.db).await?;
+            return Ok(Some(Session { actor: self.actor_for(&account, Channel::Ui)?, csrf_token }));
+        }
+        Ok(Some(Session { actor: self.actor_for(&account, Channel::Ui)?, csrf_token: row.csrf_token }))
+    }
+
+    /// Ends a session (logout).
+    pub async fn end_session(&self, token: &str, actor: &Actor) -> Result<(), StoreError> {
+        session::Entity::delete_by_id(digest(token)).exec(&self.db).await?;
+        self.log_event(actor, "logout", None).await;
+        Ok(())
+    }
+
+    /// The actor behind a bearer token, if the token is valid, not revoked, not expired and its user active.
+    pub async fn api_actor(&self, secret: &str) -> Result<Option<Actor>, StoreError> {
+        let now = self.clock.now();
+        let found = api_token::Entity::find().filter(api_token::Column::TokenHash.eq(digest(secret))).one(&self.db).await?;
+        let Some(token) = found.filter(|t| t.revoked_at.is_none() && t.expires_at.is_none_or(|e| e > now)) else {
+            return Ok(None);
+        };
+        let Some(account) = self.active_user(token.user_id).await? else {
+            return Ok(None);
+        };
+        if token.last_used_at.is_none_or(|used| now - used > Duration::minutes(1)) {
+            let mut active = token.into_active_model();
+            active.last_used_at = Set(Some(now));
+            active.update(&self.db).await?;
+        }
+        Ok(Some(self.actor_for(&account, Channel::Api)?))
+    }
+
+    /// Creates an account (operator action, from the command line). The password is optional: an account
+    /// without one cannot log in until it gets one.
+    pub async fn create_user(&self, new: NewUser) -> Result<UserInfo, StoreError> {
+        let mut errors = FieldErrors::new();
+        let username = normalise_username(&new.username);
+        if !valid_username(&username) {
+            errors.add("username", "Benutzername: 3–64 Zeichen, Kleinbuchstaben, Ziffern, Punkt, Bindestrich.");
+        }
+        if new.display_name.trim().is_empty() {
+            errors.add("display_name", "Bitte den Namen der Person angeben.");
+        }
+        if new.roles.is_empty() {
+            errors.add("roles", "Mindestens eine Rolle angeben.");
+        }
+        let organisation = self.directory().by_code(&new.organisation_code).cloned();
+        if organisation.is_none() {
+            errors.add("organisation", format!("Organisation «{}» gibt es nicht.", new.organisation_code));
+        }
+        if let Some(password) = &new.password {
+            errors.check("password", check_password_policy(password));
+        }
+        let Some(organisation) = organisation.filter(|_| errors.is_empty()) else {
+            return Err(StoreError::Invalid(errors));
+        };
+        let password_hash = match new.password {
+            Some(password) => Some(hash_password(password).await?),
+            None => None,
+        };
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        let inserted = user::ActiveModel {
+            id: NotSet,
+            username: Set(username.clone()),
+            display_name: Set(new.display_name.trim().to_owned()),
+            organisation_id: Set(organisation.id),
+            roles: Set(new.roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")),
+            password_hash: Set(password_hash),
+            disabled: Set(false),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
+        .await;
+        let row = match inserted {
+            Ok(row) => row,
+            Err(error) if is_unique_violation(&error) => {
+                let mut errors = FieldErrors::new();
+                errors.add("username", format!("Den Benutzernamen «{username}» gibt es schon."));
+                return Err(StoreError::Invalid(errors));
+            }
+            Err(error) => return Err(error.into()),
+        };
+        insert_entry(&txn, &operator_entry(Action::Create, row.id, "Benutzer angelegt", now)).await?;
+        txn.commit().await?;
+        Ok(self.user_info(&row))
+    }
+
+    /// Sets a new password (operator action).
+    pub async fn set_password(&self, username: &str, password: &str) -> Result<(), StoreError> {
+        let mut errors = FieldErrors::new();
+        errors.check("password", check_password_policy(password));
+        if !errors.is_empty() {
+            return Err(StoreError::Invalid(errors));
+        }
+        let hash = hash_password(password.to_owned()).await?;
+        self.change_user(username, "Passwort gesetzt", |row| row.password_hash = Set(Some(hash))).await
+    }
+
+    /// Disables or re-enables an account; disabling ends its sessions at once (operator action).
+    pub async fn set_disabled(&self, username: &str, disabled: bool) -> Result<(), StoreError> {
+        let what = if disabled { "Benutzer gesperrt" } else { "Benutzer entsperrt" };
+        self.change_user(username, what, |row| row.disabled = Set(disabled)).await
+    }
+
+    async fn change_user(
+        &self,
+        username: &str,
+        what: &str,
+        change: impl FnOnce(&mut user::ActiveModel),
+    ) -> Result<(), StoreError> {
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        let row = user::Entity::find()
+            .filter(user::Column::Username.eq(normalise_username(username)))
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let id = row.id;
+        let mut active = row.into_active_model();
+        change(&mut active);
+        active.updated_at = Set(now);
+        active.update(&txn).await?;
+        session::Entity::delete_many().filter(session::Column::UserId.eq(id)).exec(&txn).await?;
+        insert_entry(&txn, &operator_entry(Action::Update, id, what, now)).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    pub async fn list_users(&self) -> Result<Vec<UserInfo>, StoreError> {
+        let rows = user::Entity::find().order_by_asc(user::Column::Username).all(&self.db).await?;
+        Ok(rows.iter().map(|row| self.user_info(row)).collect())
+    }
+
+    fn user_info(&self, row: &user::Model) -> UserInfo {
+        UserInfo {
+            id: row.id,
+            username: row.username.clone(),
+            display_name: row.display_name.clone(),
+            organisation: self.directory().get(row.organisation_id).map(|o| o.name.clone()).unwrap_or_default(),
+            roles: parse_roles(&row.roles),
+            disabled: row.disabled,
+            has_password: row.password_hash.is_some(),
+        }
+    }
+
+    /// Creates a personal API token; the secret is returned once and stored only as a digest.
+    pub async fn create_api_token(
+        &self,
+        username: &str,
+        name: &str,
+        valid_for: Option<Duration>,
+    ) -> Result<(ApiTokenInfo, String), StoreError> {
+        let account = user::Entity::find()
+            .filter(user::Column::Username.eq(normalise_username(username)))
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let now = self.clock.now();
+        let secret = format!("iim_{}", random_token());
+        let txn = self.db.begin().await?;
+        let row = api_token::ActiveModel {
+            id: NotSet,
+            user_id: Set(account.id),
+            name: Set(name.trim().to_owned()),
+            token_hash: Set(digest(&secret)),
+            created_at: Set(now),
+            expires_at: Set(valid_for.map(|d| now + d)),
+            revoked_at: Set(None),
+            last_used_at: Set(None),
+        }
+        .insert(&txn)
+        .await?;
+        let entry = operator_entry(Action::Create, account.id, &format!("API-Token {} erstellt", row.id), now);
+        insert_entry(&txn, &AuditEntry { resource: Resource::ApiToken.code().to_owned(), ..entry }).await?;
+        txn.commit().await?;
+        Ok((token_info(row, account.username), secret))
+    }
+
+    /// Revokes a token at once; its next use gets 401.
+    pub async fn revoke_api_token(&self, id: i64) -> Result<(), StoreError> {
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        let row = api_token::Entity::find_by_id(id).one(&txn).await?.ok_or(StoreError::NotFound)?;
+        let user_id = row.user_id;
+        let mut active = row.into_active_model();
+        active.revoked_at = Set(Some(now));
+        active.update(&txn).await?;
+        let entry = operator_entry(Action::Delete, user_id, &format!("API-Token {id} widerrufen"), now);
+        insert_entry(&txn, &AuditEntry { resource: Resource::ApiToken.code().to_owned(), ..entry }).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    pub async fn list_api_tokens(&self, username: Option<&str>) -> Result<Vec<ApiTokenInfo>, StoreError> {
+        let users: std::collections::HashMap<i64, String> =
+            user::Entity::find().all(&self.db).await?.into_iter().map(|u| (u.id, u.username)).collect();
+        let mut select = api_token::Entity::find().order_by_asc(api_token::Column::Id);
+        if let Some(username) = username {
+            let wanted = normalise_username(username);
+            let ids: Vec<i64> = users.iter().filter(|(_, name)| **name == wanted).map(|(id, _)| *id).collect();
+            select = select.filter(api_token::Column::UserId.is_in(ids));
+        }
+        let rows = select.all(&self.db).await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let username = users.get(&row.user_id).cloned().unwrap_or_default();
+                token_info(row, username)
+            })
+            .collect())
+    }
+}
+
+fn token_info(row: api_token::Model, username: String) -> ApiTokenInfo {
+    ApiTokenInfo {
+        id: row.id,
+        username,
+        name: row.name,
+        created_at: row.created_at,
+        expires_at: row.expires_at,
+        revoked_at: row.revoked_at,
+        last_used_at: row.last_used_at,
+    }
+}
+
+/// Log entry for an operator action on a user account, from the command line.
+fn operator_entry(action: Action, user_id: i64, detail: &str, now: DateTime<Utc>) -> AuditEntry {
+    AuditEntry {
+        occurred_at: now,
+        actor_user_id: None,
+        actor_username: "kommandozeile".to_owned(),
+        actor_organisation_id: None,
+        channel: Channel::Cli,
+        action: action.code().to_owned(),
+        resource: Resource::User.code().to_owned(),
+        record_id: Some(user_id.to_string()),
+        outcome: Outcome::Allowed,
+        detail: Some(detail.to_owned()),
+    }
+}
+
+fn parse_roles(text: &str) -> Vec<Role> {
+    text.split(',').filter_map(Role::from_code).collect()
+}
+
+pub(crate) fn normalise_username(username: &str) -> String {
+    username.trim().to_lowercase()
+}
+
+fn valid_username(username: &str) -> bool {
+    (3..=64).contains(&username.chars().count())
+        && username.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'))
+}
+
+fn check_password_policy(password: &str) -> Result<(), String> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(format!("Das Passwort muss mindestens {MIN_PASSWORD_CHARS} Zeichen lang sein."));
+    }
+    Ok(())
+}
+
+/// 32 random bytes, URL-safe base64.
+fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn digest(secret: &str) -> String {
+    Sha256::digest(secret.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// argon2id with the crate's recommended parameters, off the async threads (it is deliberately slow).
+async fn hash_password(password: String) -> Result<String, StoreError> {
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|hash| hash.to_string())
+            .map_err(|e| StoreError::Config(format!("Passwort-Hash: {e}")))
+    })
+    .await
+    .map_err(|e| StoreError::Config(format!("Passwort-Hash: {e}")))?
+}
+
+/// Verifies off the async threads. Without a stored hash it still does the work of one verification, so
+/// that the answer time does not reveal whether the user name exists.
+async fn verify_password(password: String, stored_hash: Option<String>) -> bool {
+    const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2XvEA3Xh5gxh6W/i0kZNQ9Gn9TM7kdhqQK0W7dN1Rmw";
+    let has_hash = stored_hash.is_some();
+    let hash = stored_hash.unwrap_or_else(|| DUMMY.to_owned());
+    let verified = tokio::task::spawn_blocking(move || Argon2::default().verify_password(password.as_bytes(), hash.as_str()).is_ok())
+        .await
+        .unwrap_or(false);
+    has_hash && verified
+}

@@ -1,0 +1,9 @@
+//! Table rows as SeaORM entities. Private to the crate: everything outside goes through the guarded API.
+
+pub(crate) mod api_token;
+pub(crate) mod audit_log;
+pub(crate) mod login_throttle;
+pub(crate) mod organisation;
+pub(crate) mod person;
+pub(crate) mod session;
+pub(crate) mod user;

@@ -1,0 +1,182 @@
+//! Storage of IIM Cockpit: one API over SQLite (embedded default) and PostgreSQL (production).
+//!
+//! Why this shape: every query and migration is written once with SeaORM/SeaQuery and runs on both
+//! backends (ADR 0001). Personal data is reachable only through methods that take an [`Actor`]: they ask
+//! the domain's permission matrix, filter by the actor's scope and write the access log, so no caller can
+//! forget the check. Table rows (`entity`) stay private to this crate.
+
+mod accounts;
+mod audit;
+mod directory;
+mod entity;
+mod migration;
+mod persons;
+mod schema;
+pub mod scratch;
+
+use iim_domain::{Clock, Denied, FieldErrors};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm_migration::MigratorTrait;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+pub use accounts::{ApiTokenInfo, LoginError, NewUser, Session, UserInfo};
+pub use audit::{AuditQuery, AuditRecord};
+pub use directory::{Directory, OrganisationInfo, OrganisationKind, RegionMapping};
+pub use persons::{Person, PersonQuery, PersonSummary};
+
+/// Which database engine a [`Store`] runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A page of results with the total count, for paginated lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub page: u64,
+    pub per_page: u64,
+    pub total: u64,
+}
+
+impl<T> Page<T> {
+    pub fn pages(&self) -> u64 {
+        self.total.div_ceil(self.per_page).max(1)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The record does not exist, or lies outside the actor's scope (the two look the same on purpose).
+    #[error("Datensatz nicht gefunden")]
+    NotFound,
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    #[error("Eingaben ungültig")]
+    Invalid(FieldErrors),
+    /// Someone else changed the record since the caller read it; carries the current state.
+    #[error("Datensatz wurde inzwischen geändert")]
+    Stale(Box<Person>),
+    #[error("Konfiguration: {0}")]
+    Config(String),
+    #[error("gespeicherte Daten ungültig: {0}")]
+    Corrupt(String),
+    #[error("Datenbank: {0}")]
+    Database(#[from] DbErr),
+}
+
+/// The storage handle. Cheap to clone; all clones share one pool, one access-log writer, one directory.
+#[derive(Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+    clock: Arc<dyn Clock>,
+    audit: audit::AuditWriter,
+    directory: Arc<RwLock<Arc<Directory>>>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("backend", &self.backend()).finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Connects to `sqlite://PATH` or `postgres://...`. SQLite files and their folder are created as needed
+    /// and run in WAL mode. Does not migrate: call [`Store::migrate`].
+    pub async fn connect(url: &str, clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
+        let mut options = ConnectOptions::new(url.to_owned());
+        options.sqlx_logging(false).acquire_timeout(Duration::from_secs(10));
+        if url.starts_with("sqlite:") {
+            prepare_sqlite_folder(url)?;
+            options.max_connections(8).map_sqlx_sqlite_opts(|opts| {
+                opts.create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10))
+            });
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            options.max_connections(16);
+        } else {
+            return Err(StoreError::Config(
+                "IIM_DATABASE_URL muss mit sqlite:// oder postgres:// beginnen.".to_owned(),
+            ));
+        }
+        let db = Database::connect(options).await?;
+        let audit = audit::AuditWriter::start(db.clone());
+        Ok(Self { db, clock, audit, directory: Arc::new(RwLock::new(Arc::new(Directory::default()))) })
+    }
+
+    /// Applies all pending migrations, then loads the organisation directory.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        migration::Migrator::up(&self.db, None).await?;
+        self.reload_directory().await
+    }
+
+    /// Names of the migrations applied, oldest first.
+    pub async fn applied_migrations(&self) -> Result<Vec<String>, StoreError> {
+        Ok(migration::Migrator::get_applied_migrations(&self.db)
+            .await?
+            .into_iter()
+            .map(|m| m.name().to_owned())
+            .collect())
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.db.get_database_backend() {
+            DbBackend::Postgres => Backend::Postgres,
+            _ => Backend::Sqlite,
+        }
+    }
+
+    /// Readiness: the database answers a trivial query.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.db.execute_unprepared("SELECT 1").await?;
+        Ok(())
+    }
+
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    /// Writes out all access-log entries queued so far. Called at shutdown and by tests before they read
+    /// the log.
+    pub async fn flush_audit(&self) {
+        self.audit.flush().await;
+    }
+
+    /// Flushes the access log and closes the pool.
+    pub async fn close(self) {
+        self.audit.flush().await;
+        if let Err(error) = self.db.close_by_ref().await {
+            tracing::warn!(%error, "closing the database pool failed");
+        }
+    }
+
+    /// The schema as normalised text (tables, columns with generic type and nullability, indexes), the same
+    /// on both backends when their migrations agree. Dialect-specific by necessity: catalogue queries differ.
+    pub async fn describe_schema(&self) -> Result<String, StoreError> {
+        schema::describe(&self.db).await
+    }
+}
+
+fn prepare_sqlite_folder(url: &str) -> Result<(), StoreError> {
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or_default();
+    if path.is_empty() || path.starts_with(':') {
+        return Ok(());
+    }
+    if let Some(folder) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder)
+            .map_err(|e| StoreError::Config(format!("Ordner {} lässt sich nicht anlegen: {e}", folder.display())))?;
+    }
+    Ok(())
+}
+
+/// Whether a database error is a unique-constraint violation (both backends).
+pub(crate) fn is_unique_violation(error: &DbErr) -> bool {
+    matches!(error.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+}

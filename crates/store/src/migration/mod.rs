@@ -1,0 +1,18 @@
+//! Versioned schema migrations, embedded in the binary and written once for both backends with SeaQuery's
+//! schema builder. A landed migration is never edited: change the schema with a new one.
+//!
+//! The one dialect-specific part is the trigger pair that makes the access log append-only
+//! ([`m20261121_000001_foundation::append_only_triggers`]): trigger syntax differs between the databases.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261121_000001_foundation;
+
+pub(crate) struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261121_000001_foundation::Migration)]
+    }
+}

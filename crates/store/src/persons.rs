@@ -1,0 +1,380 @@
+//! The Personenregister, guarded: every method takes the [`Actor`], asks the permission matrix, limits
+//! the records to the actor's scope (by Wohngemeinde) and writes the access log. Records outside the scope
+//! look exactly like records that do not exist.
+
+use crate::audit::insert_entry;
+use crate::entity::{person, user};
+use crate::{Page, Store, StoreError, is_unique_violation};
+use chrono::{DateTime, Utc};
+use iim_domain::person::{Choice, fold_for_search};
+use iim_domain::{
+    Action, Actor, AuditEntry, BfsNr, FieldErrors, Outcome, PartialDate, PersonData, PersonInput, Resource, Scope,
+};
+use sea_orm::sea_query::LikeExpr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select, TransactionTrait,
+};
+
+/// A stored person with its history stamps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub id: i64,
+    pub data: PersonData,
+    /// Optimistic-concurrency version: an edit must name the version it started from.
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: String,
+}
+
+/// One line of the register list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonSummary {
+    pub id: i64,
+    pub data: PersonData,
+}
+
+/// Search and pagination of the register list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PersonQuery {
+    /// Words that must all occur in name or AHV number (case, umlauts and accents ignored).
+    pub text: String,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+pub const MAX_PER_PAGE: u64 = 200;
+
+impl Store {
+    /// Checks the role's permission; a refusal is logged and returned as [`StoreError::Denied`].
+    async fn authorize(&self, actor: &Actor, action: Action, record: Option<i64>) -> Result<Scope, StoreError> {
+        match actor.scope_for(Resource::Person, action) {
+            Ok(scope) => Ok(scope),
+            Err(denied) => {
+                self.log_person(actor, action, record, Outcome::Denied, Some("Rolle ohne Berechtigung")).await;
+                Err(denied.into())
+            }
+        }
+    }
+
+    async fn log_person(&self, actor: &Actor, action: Action, record: Option<i64>, outcome: Outcome, detail: Option<&str>) {
+        let mut entry =
+            AuditEntry::of(actor, action, Resource::Person, record.map(|id| id.to_string()), outcome, self.clock.now());
+        entry.detail = detail.map(str::to_owned);
+        self.log_read(entry).await;
+    }
+
+    /// Lists persons within the actor's scope, filtered by the search words, sorted by name.
+    pub async fn list_persons(&self, actor: &Actor, query: &PersonQuery) -> Result<Page<PersonSummary>, StoreError> {
+        let scope = self.authorize(actor, Action::Read, None).await?;
+        let mut select = in_scope(person::Entity::find(), actor, scope);
+        for word in fold_for_search(&query.text).split_whitespace() {
+            let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            select = select.filter(person::Column::SearchText.like(LikeExpr::new(format!("%{escaped}%")).escape('\\')));
+        }
+        let per_page = query.per_page.clamp(1, MAX_PER_PAGE);
+        let page = query.page.max(1);
+        let total = select.clone().count(&self.db).await?;
+        let rows = select
+            .order_by_asc(person::Column::Nachname)
+            .order_by_asc(person::Column::Vornamen)
+            .order_by_asc(person::Column::Id)
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+            .all(&self.db)
+            .await?;
+        let today = self.clock.today();
+        let items = rows
+            .into_iter()
+            .map(|row| Ok(PersonSummary { id: row.id, data: person_data(&row, today)? }))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let shown: Vec<String> = items.iter().map(|p| p.id.to_string()).collect();
+        let detail = format!("Liste, Suche «{}», Seite {page}, angezeigt: {}", query.text.trim(), shown.join(","));
+        self.log_person(actor, Action::Read, None, Outcome::Allowed, Some(&detail)).await;
+        Ok(Page { items, page, per_page, total })
+    }
+
+    /// One person, if within the actor's scope. Reading is logged, and so is an attempt outside the scope.
+    pub async fn get_person(&self, actor: &Actor, id: i64) -> Result<Person, StoreError> {
+        let scope = self.authorize(actor, Action::Read, Some(id)).await?;
+        let row = person::Entity::find_by_id(id).one(&self.db).await?.ok_or(StoreError::NotFound)?;
+        if !reaches(actor, scope, &row) {
+            self.log_person(actor, Action::Read, Some(id), Outcome::Denied, Some("ausserhalb des Zuständigkeitsgebiets"))
+                .await;
+            return Err(StoreError::NotFound);
+        }
+        let person = self.person_from_row(&self.db, row).await?;
+        self.log_person(actor, Action::Read, Some(id), Outcome::Allowed, None).await;
+        Ok(person)
+    }
+
+    /// Registers a person living in a Gemeinde of the actor's scope. Person and log entry are stored in one
+    /// transaction.
+    pub async fn create_person(&self, actor: &Actor, data: PersonData) -> Result<Person, StoreError> {
+        let scope = self.authorize(actor, Action::Create, None).await?;
+        check_wohngemeinde(actor, scope, data.wohngemeinde)?;
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        check_ahv_unique(&txn, &data, None).await?;
+        let mut row = active_row(&data);
+        row.id = NotSet;
+        row.version = Set(1);
+        row.created_at = Set(now);
+        row.created_by = Set(actor.user_id);
+        row.updated_at = Set(now);
+        row.updated_by = Set(actor.user_id);
+        let inserted = row.insert(&txn).await.map_err(ahv_conflict)?;
+        let entry = AuditEntry::of(actor, Action::Create, Resource::Person, Some(inserted.id.to_string()), Outcome::Allowed, now);
+        insert_entry(&txn, &entry).await?;
+        let person = self.person_from_row(&txn, inserted).await?;
+        txn.commit().await?;
+        Ok(person)
+    }
+
+    /// Changes a person. `expected_version` is the version the caller's form was based on: if someone else
+    /// saved in between, nothing is stored and [`StoreError::Stale`] carries the current state.
+    pub async fn update_person(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: i32,
+        data: PersonData,
+    ) -> Result<Person, StoreError> {
+        let scope = self.authorize(actor, Action::Update, Some(id)).await?;
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        let row = person::Entity::find_by_id(id).one(&txn).await?.ok_or(StoreError::NotFound)?;
+        if !reaches(actor, scope, &row) {
+            self.log_person(actor, Action::Update, Some(id), Outcome::Denied, Some("ausserhalb des Zuständigkeitsgebiets"))
+                .await;
+            return Err(StoreError::NotFound);
+        }
+        let current = self.person_from_row(&txn, row).await?;
+        if current.version != expected_version {
+            return Err(StoreError::Stale(Box::new(current)));
+        }
+        let changed = changed_fields(&current.data, &data);
+        if changed.is_empty() {
+            return Ok(current);
+        }
+        check_wohngemeinde(actor, scope, data.wohngemeinde)?;
+        check_ahv_unique(&txn, &data, Some(id)).await?;
+        let mut row = active_row(&data);
+        row.version = Set(expected_version + 1);
+        row.updated_at = Set(now);
+        row.updated_by = Set(actor.user_id);
+        let updated = person::Entity::update_many()
+            .set(row)
+            .filter(person::Column::Id.eq(id))
+            .filter(person::Column::Version.eq(expected_version))
+            .exec(&txn)
+            .await
+            .map_err(ahv_conflict)?;
+        if updated.rows_affected == 0 {
+            return Err(StoreError::Stale(Box::new(current)));
+        }
+        let entry = AuditEntry::of(actor, Action::Update, Resource::Person, Some(id.to_string()), Outcome::Allowed, now)
+            .with_detail(format!("geändert: {}", changed.join(", ")));
+        insert_entry(&txn, &entry).await?;
+        let row = person::Entity::find_by_id(id).one(&txn).await?.ok_or(StoreError::NotFound)?;
+        let person = self.person_from_row(&txn, row).await?;
+        txn.commit().await?;
+        Ok(person)
+    }
+
+    /// Number of persons in the register, all scopes (for operations and benchmarks, no personal data).
+    pub async fn count_persons(&self) -> Result<u64, StoreError> {
+        Ok(person::Entity::find().count(&self.db).await?)
+    }
+
+    /// Bulk load for the demo and benchmark generator, bypassing the per-record log (operator action:
+    /// one log entry for the whole load). `created_by` must be an existing user.
+    pub async fn load_persons(&self, created_by: i64, persons: &[PersonData]) -> Result<(), StoreError> {
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        for chunk in persons.chunks(500) {
+            let rows = chunk.iter().map(|data| {
+                let mut row = active_row(data);
+                row.id = NotSet;
+                row.version = Set(1);
+                row.created_at = Set(now);
+                row.created_by = Set(created_by);
+                row.updated_at = Set(now);
+                row.updated_by = Set(created_by);
+                row
+            });
+            person::Entity::insert_many(rows).exec(&txn).await.map_err(ahv_conflict)?;
+        }
+        let entry = AuditEntry {
+            occurred_at: now,
+            actor_user_id: Some(created_by),
+            actor_username: "kommandozeile".to_owned(),
+            actor_organisation_id: None,
+            channel: iim_domain::Channel::Cli,
+            action: Action::Create.code().to_owned(),
+            resource: Resource::Person.code().to_owned(),
+            record_id: None,
+            outcome: Outcome::Allowed,
+            detail: Some(format!("Demo-Daten: {} Personen geladen", persons.len())),
+        };
+        insert_entry(&txn, &entry).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    async fn person_from_row(&self, db: &impl ConnectionTrait, row: person::Model) -> Result<Person, StoreError> {
+        let names = user_names(db, &[row.created_by, row.updated_by]).await?;
+        let name_of = |id: i64| names.iter().find(|(uid, _)| *uid == id).map(|(_, n)| n.clone()).unwrap_or_default();
+        Ok(Person {
+            id: row.id,
+            data: person_data(&row, self.clock.today())?,
+            version: row.version,
+            created_at: row.created_at,
+            created_by: name_of(row.created_by),
+            updated_at: row.updated_at,
+            updated_by: name_of(row.updated_by),
+        })
+    }
+}
+
+fn in_scope(select: Select<person::Entity>, actor: &Actor, scope: Scope) -> Select<person::Entity> {
+    match actor.gemeinden_in(scope) {
+        None => select,
+        Some(gemeinden) => {
+            let numbers: Vec<i32> = gemeinden.iter().map(|b| i32::from(b.get())).collect();
+            select.filter(person::Column::WohngemeindeBfs.is_in(numbers))
+        }
+    }
+}
+
+fn reaches(actor: &Actor, scope: Scope, row: &person::Model) -> bool {
+    u16::try_from(row.wohngemeinde_bfs)
+        .ok()
+        .and_then(BfsNr::known)
+        .is_some_and(|bfs| actor.reaches_gemeinde(scope, bfs))
+}
+
+fn check_wohngemeinde(actor: &Actor, scope: Scope, gemeinde: BfsNr) -> Result<(), StoreError> {
+    if actor.reaches_gemeinde(scope, gemeinde) {
+        return Ok(());
+    }
+    let mut errors = FieldErrors::new();
+    errors.add(
+        "wohngemeinde_bfs",
+        format!("{} gehört nicht zu Ihrem Zuständigkeitsgebiet. Bitte eine Gemeinde Ihres Gebiets wählen.", gemeinde.name()),
+    );
+    Err(StoreError::Invalid(errors))
+}
+
+async fn check_ahv_unique(db: &impl ConnectionTrait, data: &PersonData, own_id: Option<i64>) -> Result<(), StoreError> {
+    let Some(ahv) = &data.ahv_nummer else { return Ok(()) };
+    let mut select = person::Entity::find().filter(person::Column::AhvNummer.eq(ahv.to_string()));
+    if let Some(id) = own_id {
+        select = select.filter(person::Column::Id.ne(id));
+    }
+    if select.count(db).await? > 0 {
+        return Err(ahv_taken());
+    }
+    Ok(())
+}
+
+fn ahv_taken() -> StoreError {
+    let mut errors = FieldErrors::new();
+    errors.add("ahv_nummer", "Diese AHV-Nummer ist bereits bei einer anderen Person erfasst.");
+    StoreError::Invalid(errors)
+}
+
+/// A unique violation can only come from the AHV number (a concurrent insert passed the check too).
+fn ahv_conflict(error: sea_orm::DbErr) -> StoreError {
+    if is_unique_violation(&error) { ahv_taken() } else { error.into() }
+}
+
+fn active_row(data: &PersonData) -> person::ActiveModel {
+    let birth = data.geburtsdatum;
+    let entry = data.einreisedatum;
+    let part = |value: Option<u32>| value.map(|v| v as i32);
+    person::ActiveModel {
+        id: NotSet,
+        nachname: Set(data.nachname.as_str().to_owned()),
+        vornamen: Set(data.vornamen.as_str().to_owned()),
+        search_text: Set(data.search_text()),
+        geschlecht: Set(data.geschlecht.code().to_owned()),
+        geburtsjahr: Set(birth.year()),
+        geburtsmonat: Set(part(birth.month())),
+        geburtstag: Set(part(birth.day())),
+        nationalitaet: Set(data.nationalitaet.code().to_owned()),
+        aufenthaltsstatus: Set(data.aufenthaltsstatus.code().to_owned()),
+        ahv_nummer: Set(data.ahv_nummer.as_ref().map(ToString::to_string)),
+        einreisejahr: Set(entry.map(PartialDate::year)),
+        einreisemonat: Set(entry.and_then(|d| part(d.month()))),
+        einreisetag: Set(entry.and_then(|d| part(d.day()))),
+        sprachen: Set(data.sprachen.join(",")),
+        wohngemeinde_bfs: Set(i32::from(data.wohngemeinde.get())),
+        version: NotSet,
+        created_at: NotSet,
+        created_by: NotSet,
+        updated_at: NotSet,
+        updated_by: NotSet,
+    }
+}
+
+/// Stored rows pass through the same parser as input, so a row that no longer satisfies the rules is
+/// reported instead of shown half-valid.
+fn person_data(row: &person::Model, today: chrono::NaiveDate) -> Result<PersonData, StoreError> {
+    let date = |year: Option<i32>, month: Option<i32>, day: Option<i32>| -> String {
+        year.and_then(|y| PartialDate::from_parts(y, month.map(|m| m as u32), day.map(|d| d as u32)).ok())
+            .map(PartialDate::to_iso)
+            .unwrap_or_default()
+    };
+    let input = PersonInput {
+        nachname: row.nachname.clone(),
+        vornamen: row.vornamen.clone(),
+        geschlecht: row.geschlecht.clone(),
+        geburtsdatum: date(Some(row.geburtsjahr), row.geburtsmonat, row.geburtstag),
+        nationalitaet: row.nationalitaet.clone(),
+        aufenthaltsstatus: row.aufenthaltsstatus.clone(),
+        ahv_nummer: row.ahv_nummer.clone().unwrap_or_default(),
+        einreisedatum: date(row.einreisejahr, row.einreisemonat, row.einreisetag),
+        sprachen: row.sprachen.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+        wohngemeinde_bfs: row.wohngemeinde_bfs.to_string(),
+    };
+    input.parse(today).map_err(|errors| {
+        let fields: Vec<&str> = errors.iter().map(|(field, _)| field).collect();
+        StoreError::Corrupt(format!("Person {}: Felder {}", row.id, fields.join(", ")))
+    })
+}
+
+/// Names of the fields that differ, for the log (names only: the values are personal data).
+fn changed_fields(old: &PersonData, new: &PersonData) -> Vec<&'static str> {
+    let mut changed = Vec::new();
+    let mut compare = |field: &'static str, differs: bool| {
+        if differs {
+            changed.push(field);
+        }
+    };
+    compare("nachname", old.nachname != new.nachname);
+    compare("vornamen", old.vornamen != new.vornamen);
+    compare("geschlecht", old.geschlecht != new.geschlecht);
+    compare("geburtsdatum", old.geburtsdatum != new.geburtsdatum);
+    compare("nationalitaet", old.nationalitaet != new.nationalitaet);
+    compare("aufenthaltsstatus", old.aufenthaltsstatus != new.aufenthaltsstatus);
+    compare("ahv_nummer", old.ahv_nummer != new.ahv_nummer);
+    compare("einreisedatum", old.einreisedatum != new.einreisedatum);
+    compare("sprachen", old.sprachen != new.sprachen);
+    compare("wohngemeinde_bfs", old.wohngemeinde != new.wohngemeinde);
+    changed
+}
+
+async fn user_names(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<(i64, String)>, StoreError> {
+    let rows = user::Entity::find()
+        .filter(user::Column::Id.is_in(ids.to_vec()))
+        .select_only()
+        .column(user::Column::Id)
+        .column(user::Column::DisplayName)
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?;
+    Ok(rows)
+}
