@@ -1,1 +1,176 @@
-fn main() {}
+//! `iim`: the one command of IIM Cockpit. Thin: it reads configuration, opens the store and hands over to
+//! the library bootstrap ([`iim_web::Application`]), the same one the tests and the benchmark use.
+
+mod accounts;
+mod bench;
+mod config;
+mod demo;
+mod synthetic;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use config::Config;
+use iim_domain::clock::SystemClock;
+use iim_store::Store;
+use iim_web::{Application, Settings};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// IIM Cockpit: Fallführung und start.integration des Kantons Solothurn.
+///
+/// Configuration comes from a TOML file (--config, or ./iim.toml) and from environment variables:
+/// IIM_DATABASE_URL (sqlite://… or postgres://…; default: a SQLite file in IIM_DATA_DIR, default ./var),
+/// IIM_LISTEN (default 127.0.0.1:8080), IIM_SECURE_COOKIES, IIM_REGION_MAPPING, IIM_LOG_FORMAT (text|json),
+/// IIM_LOG (log filter, e.g. "info" or "debug").
+#[derive(Debug, Parser)]
+#[command(name = "iim", version, about, long_about)]
+struct Cli {
+    /// Configuration file (TOML). Default: ./iim.toml if present.
+    #[arg(long, global = true, env = "IIM_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Start the web server (applies pending migrations first).
+    Serve,
+    /// Apply pending database migrations and load the organisations, then exit.
+    Migrate,
+    /// Demo: prepare the database with organisations, one login per role and synthetic persons, then serve.
+    Demo(demo::DemoArgs),
+    /// Manage user accounts (the first admin is created this way).
+    #[command(subcommand)]
+    User(accounts::UserCommand),
+    /// Manage personal API tokens for the JSON API.
+    #[command(subcommand)]
+    Token(accounts::TokenCommand),
+    /// Show and add organisations.
+    #[command(subcommand)]
+    Org(accounts::OrgCommand),
+    /// Measure person-page throughput and latency through the real HTTP stack.
+    Bench(bench::BenchArgs),
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("Fehler: {error:#}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    init_logging(&config);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("Fehler: {error}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command, config)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("Fehler: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Serve => {
+            let store = open_store(&config).await?;
+            serve(&config, store, config.secure_cookies.unwrap_or(true)).await
+        }
+        Command::Migrate => {
+            let store = open_store(&config).await?;
+            println!("Migrationen angewendet: {}", store.applied_migrations().await?.join(", "));
+            store.close().await;
+            Ok(())
+        }
+        Command::Demo(args) => demo::run(args, &config).await,
+        Command::User(command) => accounts::user(command, &open_store(&config).await?).await,
+        Command::Token(command) => accounts::token(command, &open_store(&config).await?).await,
+        Command::Org(command) => accounts::org(command, &open_store(&config).await?).await,
+        Command::Bench(args) => bench::run(args).await,
+    }
+}
+
+/// Connects, migrates and brings the organisations in line with the configured mapping.
+pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    let url = config.database_url();
+    let store = Store::connect(&url, Arc::new(SystemClock))
+        .await
+        .with_context(|| format!("Datenbank {} nicht erreichbar", config.database_url_redacted()))?;
+    store.migrate().await.context("Migration fehlgeschlagen")?;
+    store.sync_organisations(&config.region_mapping()?).await.context("Organisationen nicht geladen")?;
+    tracing::info!(database = %config.database_url_redacted(), "database ready");
+    Ok(store)
+}
+
+/// Serves until Ctrl-C or SIGTERM, then finishes running requests and flushes the access log.
+pub async fn serve(config: &Config, store: Store, secure_cookies: bool) -> anyhow::Result<()> {
+    let settings = Settings { listen: config.listen.clone(), secure_cookies };
+    let app = Application::build(settings, store).await.with_context(|| format!("Adresse {} nicht verfügbar", config.listen))?;
+    tracing::info!(address = %app.local_addr()?, "listening");
+    app.run_until_stopped(shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested");
+}
+
+fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("IIM_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if config.log_format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn every_subcommand_has_help() {
+        let command = Cli::command();
+        command.clone().debug_assert();
+        for sub in command.get_subcommands() {
+            assert!(sub.get_about().is_some(), "{} has no help text", sub.get_name());
+        }
+    }
+}

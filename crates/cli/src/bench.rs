@@ -1,0 +1,206 @@
+//! `iim bench`: loads N synthetic persons into a fresh database, starts the real application on a free
+//! port and measures person-page requests through the whole stack (HTTP, session or token, access check,
+//! database read, access log, template). The load generator runs in the same process and shares the
+//! machine's cores with the server, as `wrk` would on the same machine.
+
+use anyhow::Context;
+use clap::Args;
+use hdrhistogram::Histogram;
+use iim_domain::clock::SystemClock;
+use iim_domain::{PersonData, Role};
+use iim_store::scratch::ScratchDatabase;
+use iim_store::{NewUser, PersonQuery, Store};
+use iim_web::{Application, Settings};
+use rand::seq::IndexedRandom;
+use rand::SeedableRng;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Persons in the register.
+    #[arg(long, default_value_t = 100_000)]
+    persons: usize,
+    /// Seconds per scenario.
+    #[arg(long, default_value_t = 10)]
+    duration: u64,
+    /// Concurrent connections.
+    #[arg(long, default_value_t = 16)]
+    concurrency: usize,
+    /// Run on a fresh database on this PostgreSQL server (e.g. postgres://postgres@127.0.0.1/test);
+    /// default: a fresh SQLite file.
+    #[arg(long)]
+    postgres: Option<String>,
+}
+
+const PASSWORD: &str = "bench-passwort";
+
+pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
+    let scratch = match &args.postgres {
+        Some(server) => ScratchDatabase::postgres(server).await?,
+        None => ScratchDatabase::sqlite()?,
+    };
+    let store = Store::connect(&scratch.url, Arc::new(SystemClock)).await?;
+    store.migrate().await?;
+    store.sync_organisations(&iim_store::RegionMapping::example()?).await?;
+    let user = store
+        .create_user(NewUser {
+            username: "bench.olten".to_owned(),
+            display_name: "Bench".to_owned(),
+            organisation_code: "sr-olten".to_owned(),
+            roles: vec![Role::Fallfuehrung],
+            password: Some(PASSWORD.to_owned()),
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let started = Instant::now();
+    load(&store, user.id, args.persons).await?;
+    let load_seconds = started.elapsed().as_secs_f64();
+    let actor = store.login("bench.olten", PASSWORD, "127.0.0.1").await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let ids = ids_in_scope(&store, &actor).await?;
+    let (_, token) = store.create_api_token("bench.olten", "bench", None).await?;
+
+    let app = Application::build(Settings { listen: "127.0.0.1:0".to_owned(), secure_cookies: false }, store.clone()).await?;
+    let base = format!("http://{}", app.local_addr()?);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until_stopped(async {
+        let _ = stopped.await;
+    }));
+    let browser = logged_in_client(&base).await?;
+    let api = reqwest::Client::builder().build()?;
+
+    println!("# iim bench");
+    println!("backend: {:?}, persons: {}, in scope of the case worker: {}, load: {:.1} s ({:.0} persons/s)",
+        store.backend(), args.persons, ids.len(), load_seconds, args.persons as f64 / load_seconds);
+    println!("concurrency: {}, duration per scenario: {} s, cores: {}", args.concurrency, args.duration,
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    println!("\n| scenario | requests | req/s | p50 ms | p99 ms | max ms | errors |\n|---|---|---|---|---|---|---|");
+    let duration = Duration::from_secs(args.duration);
+    let (client, url) = (browser.clone(), base.clone());
+    let page = scenario(&ids, args.concurrency, duration, move |id| client.get(format!("{url}/personen/{id}"))).await?;
+    page.print("person page (HTML, session)");
+    let url = base.clone();
+    let api_result = scenario(&ids, args.concurrency, duration, move |id| {
+        api.get(format!("{url}/api/v1/persons/{id}")).bearer_auth(&token)
+    })
+    .await?;
+    api_result.print("person (JSON API, token)");
+    let url = base.clone();
+    let list = scenario(&ids, args.concurrency, duration, move |_| browser.get(format!("{url}/personen?q=a&seite=2"))).await?;
+    list.print("register list, search «a», page 2");
+
+    let _ = stop.send(());
+    server.await.context("server task")??;
+    Ok(())
+}
+
+async fn load(store: &Store, created_by: i64, count: usize) -> anyhow::Result<()> {
+    let today = store.clock().today();
+    let chunk = 20_000;
+    let mut done = 0;
+    let progress = indicatif::ProgressBar::new(count as u64);
+    while done < count {
+        let size = chunk.min(count - done);
+        let persons: Vec<PersonData> = crate::synthetic::persons(size, done as u64 + 1, today);
+        store.load_persons(created_by, &persons).await?;
+        done += size;
+        progress.set_position(done as u64);
+    }
+    progress.finish_and_clear();
+    Ok(())
+}
+
+async fn ids_in_scope(store: &Store, actor: &iim_domain::Actor) -> anyhow::Result<Vec<i64>> {
+    let mut ids = Vec::new();
+    for page in 1..=10 {
+        let found = store.list_persons(actor, &PersonQuery { text: String::new(), page, per_page: 200 }).await?;
+        ids.extend(found.items.iter().map(|p| p.id));
+        if found.items.is_empty() {
+            break;
+        }
+    }
+    anyhow::ensure!(!ids.is_empty(), "keine Personen im Gebiet des Bench-Benutzers");
+    Ok(ids)
+}
+
+async fn logged_in_client(base: &str) -> anyhow::Result<reqwest::Client> {
+    let client = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build()?;
+    let form = client.get(format!("{base}/login")).send().await?.text().await?;
+    let token = form
+        .split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .context("login form without CSRF token")?
+        .to_owned();
+    let response = client
+        .post(format!("{base}/login"))
+        .form(&[("username", "bench.olten"), ("password", PASSWORD), ("csrf_token", token.as_str()), ("weiter", "/")])
+        .send()
+        .await?;
+    anyhow::ensure!(response.status().is_redirection(), "login failed: {}", response.status());
+    Ok(client)
+}
+
+struct Outcome {
+    histogram: Histogram<u64>,
+    errors: u64,
+    elapsed: Duration,
+}
+
+impl Outcome {
+    fn print(&self, name: &str) {
+        let ms = |micros: u64| micros as f64 / 1000.0;
+        let count = self.histogram.len();
+        println!(
+            "| {name} | {count} | {:.0} | {:.2} | {:.2} | {:.2} | {} |",
+            count as f64 / self.elapsed.as_secs_f64(),
+            ms(self.histogram.value_at_quantile(0.5)),
+            ms(self.histogram.value_at_quantile(0.99)),
+            ms(self.histogram.max()),
+            self.errors
+        );
+    }
+}
+
+/// Runs `concurrency` loops, each sending requests for random ids until the time is up.
+async fn scenario(
+    ids: &[i64],
+    concurrency: usize,
+    duration: Duration,
+    request: impl Fn(i64) -> reqwest::RequestBuilder + Clone + Send + 'static,
+) -> anyhow::Result<Outcome> {
+    let deadline = Instant::now() + duration;
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for worker in 0..concurrency {
+        let ids = ids.to_vec();
+        let request = request.clone();
+        workers.push(tokio::spawn(async move {
+            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(worker as u64);
+            let mut histogram = Histogram::<u64>::new(3)?;
+            let mut errors = 0u64;
+            while Instant::now() < deadline {
+                let id = ids.choose(&mut rng).copied().unwrap_or(1);
+                let sent = Instant::now();
+                let ok = match request(id).send().await {
+                    Ok(response) => response.status().is_success() && response.bytes().await.is_ok(),
+                    Err(_) => false,
+                };
+                if ok {
+                    histogram.record(sent.elapsed().as_micros() as u64)?;
+                } else {
+                    errors += 1;
+                }
+            }
+            anyhow::Ok((histogram, errors))
+        }));
+    }
+    let mut total = Histogram::<u64>::new(3)?;
+    let mut errors = 0;
+    for worker in workers {
+        let (histogram, worker_errors) = worker.await??;
+        total.add(histogram)?;
+        errors += worker_errors;
+    }
+    Ok(Outcome { histogram: total, errors, elapsed: started.elapsed() })
+}

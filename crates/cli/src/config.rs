@@ -1,0 +1,107 @@
+//! Configuration: built-in defaults, then an optional TOML file, then `IIM_*` environment variables
+//! (each later source wins). The database URL may contain a password, so it is kept as a secret and
+//! only ever shown redacted.
+
+use anyhow::Context;
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use iim_store::RegionMapping;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Config {
+    /// `sqlite://…` or `postgres://…`; unset: a SQLite file under `data_dir`.
+    #[serde(default, skip_serializing)]
+    pub database_url: Option<SecretString>,
+    /// Folder for the embedded SQLite database.
+    pub data_dir: PathBuf,
+    /// Address to listen on.
+    pub listen: String,
+    /// Mark cookies `Secure` (HTTPS only). Unset: on for `serve`, off for `demo` (plain HTTP on this machine).
+    pub secure_cookies: Option<bool>,
+    /// CSV file assigning each Gemeinde to its Sozialregion and Leitgemeinde; unset: the built-in example.
+    pub region_mapping: Option<PathBuf>,
+    /// `text` (readable) or `json` (one JSON object per line, for log collectors).
+    pub log_format: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            database_url: None,
+            data_dir: PathBuf::from("var"),
+            listen: "127.0.0.1:8080".to_owned(),
+            secure_cookies: None,
+            region_mapping: None,
+            log_format: "text".to_owned(),
+        }
+    }
+}
+
+impl Config {
+    /// Reads the configuration; `file` is the `--config` path, else `iim.toml` if it exists.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        match file {
+            Some(path) => {
+                anyhow::ensure!(path.exists(), "Konfigurationsdatei {} gibt es nicht", path.display());
+                figment = figment.merge(Toml::file(path));
+            }
+            None => figment = figment.merge(Toml::file("iim.toml")),
+        }
+        figment.merge(Env::prefixed("IIM_")).extract().context("Konfiguration ungültig")
+    }
+
+    /// The database URL to connect to.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.expose_secret().to_owned(),
+            None => format!("sqlite://{}", self.data_dir.join("iim.sqlite3").display()),
+        }
+    }
+
+    /// The database URL with any password replaced, for messages and logs.
+    pub fn database_url_redacted(&self) -> String {
+        redact(&self.database_url())
+    }
+
+    pub fn region_mapping(&self) -> anyhow::Result<RegionMapping> {
+        match &self.region_mapping {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("Zuordnungsdatei {} nicht lesbar", path.display()))?;
+                Ok(RegionMapping::parse(&text)?)
+            }
+            None => Ok(RegionMapping::example()?),
+        }
+    }
+}
+
+fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_in_database_urls_are_redacted() {
+        assert_eq!(redact("postgres://iim:geheim@db.example/iim"), "postgres://iim:***@db.example/iim");
+        assert_eq!(redact("sqlite://var/iim.sqlite3"), "sqlite://var/iim.sqlite3");
+    }
+
+    #[test]
+    fn debug_output_does_not_show_the_database_url() {
+        let config = Config { database_url: Some(SecretString::from("postgres://u:geheim@h/d")), ..Config::default() };
+        assert!(!format!("{config:?}").contains("geheim"));
+    }
+}

@@ -1,0 +1,91 @@
+//! `iim demo`: a ready-to-try installation. Prepares whatever database is configured (by default the
+//! embedded SQLite file) with the organisations, one login per role and synthetic persons, prints the
+//! logins and serves. Running it again keeps existing data and accounts.
+
+use crate::config::Config;
+use crate::{open_store, serve, synthetic};
+use clap::Args;
+use iim_domain::Role;
+use iim_store::{NewUser, Store, StoreError};
+
+/// Password of all demo accounts. Only for trying the product: never use `demo` on real data.
+pub const DEMO_PASSWORD: &str = "demo-passwort";
+
+/// The demo accounts: user name, name, organisation code, role.
+pub const DEMO_USERS: &[(&str, &str, &str, Role)] = &[
+    ("fallfuehrung.olten", "Fatima Keller", "sr-olten", Role::Fallfuehrung),
+    ("leitung.olten", "Beat Schneider", "sr-olten", Role::Leitung),
+    ("fallfuehrung.thal", "Luca Brunner", "sr-thal", Role::Fallfuehrung),
+    ("ib.olten", "Sara Weber", "gde-2581", Role::Integrationsbeauftragte),
+    ("anbieter.lernwerk", "Marco Rossi", "anbieter-lernwerk", Role::Anbieter),
+    ("kanton.aso", "Claudia Meier", "aso", Role::Kanton),
+    ("migrationsamt", "Daniel Frei", "migrationsamt", Role::Migrationsamt),
+    ("admin", "Admin Kanton IT", "aso", Role::Admin),
+];
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Number of synthetic persons to create (only when the register is still empty).
+    #[arg(long, default_value_t = 2000)]
+    persons: usize,
+    /// Seed of the generator: the same seed gives the same persons.
+    #[arg(long, default_value_t = 2026)]
+    seed: u64,
+    /// Prepare the data and exit without serving.
+    #[arg(long)]
+    no_serve: bool,
+}
+
+pub async fn run(args: DemoArgs, config: &Config) -> anyhow::Result<()> {
+    let store = open_store(config).await?;
+    store.upsert_provider("anbieter-lernwerk", "Lernwerk Olten (Demo-Anbieter)").await?;
+    let admin_id = create_demo_users(&store).await?;
+    let existing = store.count_persons().await?;
+    if existing == 0 {
+        let persons = synthetic::persons(args.persons, args.seed, store.clock().today());
+        store.load_persons(admin_id, &persons).await?;
+        println!("{} synthetische Personen erzeugt (Seed {}).", persons.len(), args.seed);
+    } else {
+        println!("Register enthält bereits {existing} Personen; keine neuen erzeugt.");
+    }
+    print_logins(config);
+    if args.no_serve {
+        store.close().await;
+        return Ok(());
+    }
+    serve(config, store, config.secure_cookies.unwrap_or(false)).await
+}
+
+/// Creates missing demo accounts and returns the admin's id (the creator of the synthetic persons).
+async fn create_demo_users(store: &Store) -> anyhow::Result<i64> {
+    let existing = store.list_users().await?;
+    for (username, name, organisation, role) in DEMO_USERS {
+        if existing.iter().any(|u| u.username == *username) {
+            continue;
+        }
+        let new = NewUser {
+            username: (*username).to_owned(),
+            display_name: (*name).to_owned(),
+            organisation_code: (*organisation).to_owned(),
+            roles: vec![*role],
+            password: Some(DEMO_PASSWORD.to_owned()),
+        };
+        match store.create_user(new).await {
+            Ok(_) => {}
+            Err(StoreError::Invalid(errors)) => anyhow::bail!("Demo-Benutzer {username}: {errors:?}"),
+            Err(other) => return Err(other.into()),
+        }
+    }
+    let users = store.list_users().await?;
+    users.iter().find(|u| u.username == "admin").map(|u| u.id).ok_or_else(|| anyhow::anyhow!("Demo-Admin fehlt"))
+}
+
+fn print_logins(config: &Config) {
+    println!("\nIIM Cockpit (Demo) auf http://{}", config.listen);
+    println!("Datenbank: {}", config.database_url_redacted());
+    println!("Demo-Anmeldungen, Passwort für alle: {DEMO_PASSWORD}");
+    for (username, name, organisation, role) in DEMO_USERS {
+        println!("  {:<20} {:<18} {:<28} {}", username, name, role.label(), organisation);
+    }
+    println!("Zum Beenden: Ctrl-C\n");
+}

@@ -1,0 +1,11 @@
+//! Conformance suite of the storage layer: one set of specs, run against both backends.
+//!
+//! `cargo test -p iim-store --test conformance` runs it on SQLite; with
+//! `IIM_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test` the same tests run on PostgreSQL.
+//! Each test starts its own empty database (see `support::TestStore`), so tests share nothing.
+
+mod accounts;
+mod audit;
+mod persons;
+mod schema;
+mod support;

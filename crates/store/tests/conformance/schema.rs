@@ -1,0 +1,62 @@
+//! Migrations: the same schema on both backends, idempotent, and recorded.
+
+use crate::support::TestStore;
+use iim_domain::Role;
+
+/// The normalised schema both backends must produce (generated once on SQLite, checked on PostgreSQL).
+const GOLDEN_SCHEMA: &str = include_str!("../schema.txt");
+
+#[tokio::test]
+async fn migrations_give_the_golden_schema() {
+    let test = TestStore::new().await;
+    let actual = test.describe_schema().await.unwrap();
+    assert_eq!(
+        actual.trim(),
+        GOLDEN_SCHEMA.trim(),
+        "schema differs from tests/schema.txt on {:?}; actual schema:\n{actual}\n",
+        test.backend()
+    );
+}
+
+#[tokio::test]
+async fn applied_migrations_list_the_foundation_migration() {
+    let test = TestStore::new().await;
+    assert_eq!(test.applied_migrations().await.unwrap(), ["m20261121_000001_foundation"]);
+}
+
+#[tokio::test]
+async fn a_fresh_database_has_no_migrations_until_migrate_runs() {
+    let test = TestStore::unmigrated().await;
+    assert_eq!(test.applied_migrations().await.unwrap(), Vec::<String>::new());
+
+    test.migrate().await.unwrap();
+
+    assert_eq!(test.applied_migrations().await.unwrap(), ["m20261121_000001_foundation"]);
+}
+
+#[tokio::test]
+async fn migrate_twice_is_harmless() {
+    let test = TestStore::new().await;
+    let username = test.add_user("sr-olten", &[Role::Fallfuehrung]).await;
+    let schema_before = test.describe_schema().await.unwrap();
+
+    test.migrate().await.unwrap();
+
+    assert_eq!(test.applied_migrations().await.unwrap(), ["m20261121_000001_foundation"]);
+    assert_eq!(test.describe_schema().await.unwrap(), schema_before);
+    let users = test.list_users().await.unwrap();
+    assert!(users.iter().any(|u| u.username == username), "user lost by second migration: {users:?}");
+}
+
+#[tokio::test]
+async fn syncing_the_organisations_twice_keeps_one_organisation_per_code() {
+    let test = TestStore::new().await;
+    let before: Vec<_> = test.directory().all().cloned().collect();
+
+    test.sync_organisations(&iim_store::RegionMapping::example().unwrap()).await.unwrap();
+
+    let after: Vec<_> = test.directory().all().cloned().collect();
+    assert_eq!(after, before);
+    // 3 Kanton offices, 13 Sozialregionen, 104 Gemeinden.
+    assert_eq!(after.len(), 3 + 13 + 104);
+}

@@ -1,0 +1,117 @@
+//! JSON API `/api/v1` for the systems of providers and the canton. Authentication: personal API tokens as
+//! `Authorization: Bearer …` (created with `iim token create`). The same store methods as the pages are
+//! called, so the same access rules and the same access log apply. The OpenAPI document is generated from
+//! these handlers and types (utoipa) and served at `/api/v1/openapi.json`.
+//!
+//! API types (DTOs) are separate from domain types on purpose: the API is a contract with other systems
+//! and must not change when the domain does.
+
+mod persons;
+
+use crate::error::{ApiError, AppError, Problem};
+use crate::auth::ApiCaller;
+use crate::state::SharedState;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "IIM Cockpit API",
+        description = "Schnittstelle des IIM Cockpit (Integrales Integrationsmodell, Kanton Solothurn). Alle Zugriffe auf Personendaten werden protokolliert.",
+        version = "1"
+    ),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    components(schemas(Problem))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("Persönliches API-Token (iim token create)")).build()),
+        );
+    }
+}
+
+fn api_router() -> OpenApiRouter<SharedState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(persons::list, persons::create))
+        .routes(routes!(persons::get_one, persons::update))
+        .routes(routes!(me))
+}
+
+/// The OpenAPI document, as served.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    api_router().split_for_parts().1
+}
+
+pub fn router(state: SharedState) -> Router {
+    let (router, document) = api_router().split_for_parts();
+    let document = std::sync::Arc::new(document);
+    Router::new()
+        .nest("/api/v1", router.route("/openapi.json", get(move || async move { Json(document.as_ref().clone()) })))
+        .with_state(state)
+}
+
+/// Unknown API paths get a problem document, not an HTML page.
+pub async fn not_found() -> ApiError {
+    ApiError(AppError::NotFound)
+}
+
+/// JSON body extractor whose refusals are problem documents with a German explanation.
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(ApiError(AppError::BadRequest(format!(
+                "Der Inhalt ist kein gültiges JSON dieser Schnittstelle: {}",
+                rejection.body_text()
+            )))),
+        }
+    }
+}
+
+/// The caller as the API sees itself.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeDto {
+    pub benutzername: String,
+    pub name: String,
+    pub organisation: String,
+    /// Role codes, e.g. `fallfuehrung`.
+    pub rollen: Vec<String>,
+}
+
+/// Who am I: the user behind the token.
+#[utoipa::path(get, path = "/me", tag = "Konto", responses(
+    (status = 200, body = MeDto),
+    (status = 401, body = Problem, description = "Kein oder ungültiges Token")
+))]
+async fn me(State(_state): State<SharedState>, ApiCaller(actor): ApiCaller) -> Json<MeDto> {
+    Json(MeDto {
+        benutzername: actor.username,
+        name: actor.display_name,
+        organisation: actor.organisation_name,
+        rollen: actor.roles.iter().map(|r| r.code().to_owned()).collect(),
+    })
+}

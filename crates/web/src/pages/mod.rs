@@ -1,0 +1,148 @@
+//! HTML pages for people: German, accessible, usable without JavaScript. Post/Redirect/Get: after a
+//! successful form the browser is sent to the result page, with a short notice named in the URL
+//! (`?hinweis=gespeichert`), so a reload never submits twice.
+
+mod audit;
+mod home;
+mod login;
+mod persons;
+
+use crate::auth::{CurrentUser, csrf_guard};
+use crate::state::SharedState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::from_fn_with_state;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use iim_domain::{Action, Resource};
+
+pub fn router(state: SharedState) -> Router {
+    Router::new()
+        .route("/", get(home::show))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/abmelden", axum::routing::post(login::logout))
+        .route("/personen", get(persons::list).post(persons::create))
+        .route("/personen/neu", get(persons::new_form))
+        .route("/personen/{id}", get(persons::show).post(persons::update))
+        .route("/personen/{id}/bearbeiten", get(persons::edit_form))
+        .route("/protokoll", get(audit::list))
+        .route("/static/style.css", get(stylesheet))
+        .layer(from_fn_with_state(state.clone(), csrf_guard))
+        .with_state(state)
+}
+
+/// What the frame around every page needs.
+pub struct Layout {
+    pub title: String,
+    pub section: &'static str,
+    pub user: Option<UserBar>,
+    pub csrf_token: String,
+    pub notice: Option<&'static str>,
+}
+
+/// The logged-in person in the page header, and which sections the navigation offers.
+pub struct UserBar {
+    pub display_name: String,
+    pub organisation: String,
+    pub roles: String,
+    pub may_read_persons: bool,
+    pub may_read_audit: bool,
+}
+
+impl Layout {
+    pub fn for_user(user: &CurrentUser, title: impl Into<String>, section: &'static str) -> Self {
+        let actor = user.actor();
+        Self {
+            title: title.into(),
+            section,
+            user: Some(UserBar {
+                display_name: actor.display_name.clone(),
+                organisation: actor.organisation_name.clone(),
+                roles: role_labels(actor),
+                may_read_persons: actor.may(Resource::Person, Action::Read),
+                may_read_audit: actor.may(Resource::AuditLog, Action::Read),
+            }),
+            csrf_token: user.session.csrf_token.clone(),
+            notice: None,
+        }
+    }
+
+    pub fn anonymous(title: impl Into<String>) -> Self {
+        Self { title: title.into(), section: "", user: None, csrf_token: String::new(), notice: None }
+    }
+
+    /// Adds the notice named by `?hinweis=…`; unknown names are ignored, so URLs cannot inject text.
+    pub fn with_notice(mut self, key: Option<&str>) -> Self {
+        self.notice = match key {
+            Some("erfasst") => Some("Die Person ist erfasst."),
+            Some("gespeichert") => Some("Die Änderungen sind gespeichert."),
+            Some("unveraendert") => Some("Es gab nichts zu ändern."),
+            Some("abgemeldet") => Some("Sie sind abgemeldet."),
+            _ => None,
+        };
+        self
+    }
+}
+
+pub fn role_labels(actor: &iim_domain::Actor) -> String {
+    actor.roles.iter().map(|role| role.label()).collect::<Vec<_>>().join(", ")
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    layout: Layout,
+    message: &'a str,
+}
+
+/// An error page with the given status; it shows no user data, so it needs no session.
+pub fn render_error_page(status: StatusCode, title: &str, message: &str) -> Response {
+    (status, ErrorPage { layout: Layout::anonymous(title), message }).into_response()
+}
+
+pub async fn not_found() -> Response {
+    render_error_page(StatusCode::NOT_FOUND, "Seite nicht gefunden", "Diese Seite gibt es nicht. Bitte prüfen Sie die Adresse.")
+}
+
+async fn stylesheet() -> Response {
+    let mut response = include_str!("../../assets/style.css").into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    response
+}
+
+/// Links to the previous and next page of a list, keeping the other query parameters.
+pub struct Pagination {
+    pub page: u64,
+    pub pages: u64,
+    pub previous_href: Option<String>,
+    pub next_href: Option<String>,
+}
+
+impl Pagination {
+    pub fn new(path: &str, params: &[(&str, &str)], page: u64, pages: u64) -> Self {
+        let href = |target: u64| {
+            let mut query: Vec<String> = params
+                .iter()
+                .filter(|(_, value)| !value.is_empty())
+                .map(|(key, value)| format!("{key}={}", urlencoding::encode(value)))
+                .collect();
+            query.push(format!("seite={target}"));
+            format!("{path}?{}", query.join("&"))
+        };
+        Self {
+            page,
+            pages,
+            previous_href: (page > 1).then(|| href(page - 1)),
+            next_href: (page < pages).then(|| href(page + 1)),
+        }
+    }
+}
+
+/// Reads a positive page number from a query value; anything else is page 1.
+pub fn page_number(value: Option<&String>) -> u64 {
+    value.and_then(|v| v.trim().parse::<u64>().ok()).filter(|p| *p >= 1).unwrap_or(1)
+}
