@@ -47,10 +47,11 @@ impl Modify for BearerAuth {
 }
 
 fn api_router() -> OpenApiRouter<SharedState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let version_1 = OpenApiRouter::new()
         .routes(routes!(persons::list, persons::create))
         .routes(routes!(persons::get_one, persons::update))
-        .routes(routes!(me))
+        .routes(routes!(me));
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", version_1)
 }
 
 /// The OpenAPI document, as served.
@@ -61,9 +62,7 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
 pub fn router(state: SharedState) -> Router {
     let (router, document) = api_router().split_for_parts();
     let document = std::sync::Arc::new(document);
-    Router::new()
-        .nest("/api/v1", router.route("/openapi.json", get(move || async move { Json(document.as_ref().clone()) })))
-        .with_state(state)
+    router.route("/api/v1/openapi.json", get(move || async move { Json(document.as_ref().clone()) })).with_state(state)
 }
 
 /// Unknown API paths get a problem document, not an HTML page.

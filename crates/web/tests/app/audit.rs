@@ -1,0 +1,49 @@
+use crate::support::{PASSWORD, TestApp, visible_text};
+use iim_store::AuditQuery;
+
+async fn entries_for(app: &TestApp, record: i64) -> Vec<iim_store::AuditRecord> {
+    app.store.flush_audit().await;
+    let auditor = app.store.login("kanton.aso", PASSWORD, "10.0.0.9").await.unwrap();
+    let query = AuditQuery { resource: Some("person".to_owned()), record_id: Some(record.to_string()), page: 1, per_page: 100, ..AuditQuery::default() };
+    app.store.list_audit(&auditor, &query).await.unwrap().items
+}
+
+#[tokio::test]
+async fn reading_a_person_page_writes_an_audit_entry() {
+    let app = TestApp::spawn().await;
+    let id = app.person_registered_by("fallfuehrung.olten", "Protokolliert", 2581).await;
+    let browser = app.log_in_as("leitung.olten").await;
+    assert_eq!(browser.get(&format!("/personen/{id}")).await.status(), 200);
+    let entries = entries_for(&app, id).await;
+    let read = entries.iter().find(|e| e.action == "read").expect("read entry");
+    assert_eq!(read.actor_username, "leitung.olten");
+    assert_eq!(read.channel, "ui");
+    assert_eq!(read.outcome, "erlaubt");
+    assert_eq!(read.actor_organisation, "Sozialregion Olten");
+    assert!(entries.iter().any(|e| e.action == "create" && e.actor_username == "fallfuehrung.olten"));
+}
+
+#[tokio::test]
+async fn api_read_and_refused_access_are_logged_with_their_channel() {
+    let app = TestApp::spawn().await;
+    let id = app.person_registered_by("fallfuehrung.olten", "Kanal", 2581).await;
+    let own = app.token_for("fallfuehrung.olten").await;
+    let other = app.token_for("fallfuehrung.thal").await;
+    app.api().get(app.url(&format!("/api/v1/persons/{id}"))).bearer_auth(&own).send().await.unwrap();
+    app.api().get(app.url(&format!("/api/v1/persons/{id}"))).bearer_auth(&other).send().await.unwrap();
+    let entries = entries_for(&app, id).await;
+    assert!(entries.iter().any(|e| e.actor_username == "fallfuehrung.olten" && e.channel == "api" && e.outcome == "erlaubt"));
+    assert!(entries.iter().any(|e| e.actor_username == "fallfuehrung.thal" && e.channel == "api" && e.outcome == "verweigert"));
+}
+
+#[tokio::test]
+async fn kanton_reads_the_log_page_and_case_worker_may_not() {
+    let app = TestApp::spawn().await;
+    let id = app.person_registered_by("fallfuehrung.olten", "Seite", 2581).await;
+    app.store.flush_audit().await;
+    let auditor = app.log_in_as("kanton.aso").await;
+    let page = visible_text(&auditor.get(&format!("/protokoll?datensatz={id}")).await.text().await.unwrap());
+    assert!(page.contains("Alle Zugriffe im Kanton.") && page.contains(&format!("Person {id}")) && page.contains("erfasst"), "{page}");
+    let case_worker = app.log_in_as("fallfuehrung.olten").await;
+    assert_eq!(case_worker.get("/protokoll").await.status(), 403);
+}

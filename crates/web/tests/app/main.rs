@@ -1,0 +1,10 @@
+//! The web layer's one integration-test binary: the real application on port 0, a fresh database per test
+//! (SQLite, or PostgreSQL when IIM_TEST_POSTGRES_URL is set). Add modules here, not new test binaries.
+
+mod api;
+mod audit;
+mod browser;
+mod login;
+mod ops;
+mod persons;
+mod support;

@@ -1,0 +1,185 @@
+//! `TestApp`: starts the real application the way `iim serve` does, on a free port with its own database,
+//! and offers helpers named after what users do.
+
+use chrono::{TimeZone, Utc};
+use iim_domain::Role;
+use iim_domain::clock::FixedClock;
+use iim_store::scratch::ScratchDatabase;
+use iim_store::{NewUser, RegionMapping, Store};
+use iim_web::{Application, Settings};
+use reqwest::redirect::Policy;
+use std::sync::Arc;
+
+pub const PASSWORD: &str = "test-passwort-1";
+
+/// Accounts every TestApp has: user name, organisation code, role.
+pub const USERS: &[(&str, &str, Role)] = &[
+    ("fallfuehrung.olten", "sr-olten", Role::Fallfuehrung),
+    ("leitung.olten", "sr-olten", Role::Leitung),
+    ("fallfuehrung.thal", "sr-thal", Role::Fallfuehrung),
+    ("ib.olten", "gde-2581", Role::Integrationsbeauftragte),
+    ("anbieter.lernwerk", "anbieter-lernwerk", Role::Anbieter),
+    ("kanton.aso", "aso", Role::Kanton),
+];
+
+pub struct TestApp {
+    pub base: String,
+    pub store: Store,
+    _database: ScratchDatabase,
+    _shutdown: tokio::sync::oneshot::Sender<()>,
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(Settings { listen: "127.0.0.1:0".to_owned(), secure_cookies: false }).await
+    }
+
+    pub async fn spawn_with(settings: Settings) -> Self {
+        let database = ScratchDatabase::from_env().await.expect("scratch database");
+        let clock = Arc::new(FixedClock(Utc.with_ymd_and_hms(2026, 11, 21, 9, 30, 0).unwrap()));
+        let store = Store::connect(&database.url, clock).await.expect("connect");
+        store.migrate().await.expect("migrate");
+        store.sync_organisations(&RegionMapping::example().unwrap()).await.expect("organisations");
+        store.upsert_provider("anbieter-lernwerk", "Lernwerk Olten").await.expect("provider");
+        for (username, organisation, role) in USERS {
+            store
+                .create_user(NewUser {
+                    username: (*username).to_owned(),
+                    display_name: format!("Test {username}"),
+                    organisation_code: (*organisation).to_owned(),
+                    roles: vec![*role],
+                    password: Some(PASSWORD.to_owned()),
+                })
+                .await
+                .expect("user");
+        }
+        let app = Application::build(settings, store.clone()).await.expect("bind");
+        let base = format!("http://{}", app.local_addr().unwrap());
+        let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(app.run_until_stopped(async {
+            let _ = stopped.await;
+        }));
+        Self { base, store, _database: database, _shutdown: shutdown }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A browser-like client that keeps cookies and does not follow redirects (tests look at them).
+    pub fn browser(&self) -> Browser {
+        let client = reqwest::Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap();
+        Browser { client, base: self.base.clone(), csrf_token: String::new() }
+    }
+
+    /// Logs in through the login form, as a person would.
+    pub async fn log_in_as(&self, username: &str) -> Browser {
+        let mut browser = self.browser();
+        let response = browser.log_in(username, PASSWORD).await;
+        assert_eq!(response.status(), 303, "login of {username} should redirect");
+        let start = browser.get("/").await.text().await.unwrap();
+        browser.csrf_token = csrf_token_in(&start).expect("start page carries the CSRF token");
+        browser
+    }
+
+    /// A personal API token for a user.
+    pub async fn token_for(&self, username: &str) -> String {
+        self.store.create_api_token(username, "test", None).await.unwrap().1
+    }
+
+    pub fn api(&self) -> reqwest::Client {
+        reqwest::Client::builder().redirect(Policy::none()).build().unwrap()
+    }
+
+    /// Registers a person through the store, as a given user, and returns its id.
+    pub async fn person_registered_by(&self, username: &str, nachname: &str, bfs: u16) -> i64 {
+        let actor = self.store.login(username, PASSWORD, "10.0.0.1").await.unwrap();
+        let data = person_input(nachname, bfs).parse(chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap()).unwrap();
+        self.store.create_person(&actor, data).await.unwrap().id
+    }
+}
+
+/// A valid person form; Olten is BFS 2581 (Sozialregion Olten), Balsthal 2422 (Sozialregion Thal).
+pub fn person_input(nachname: &str, bfs: u16) -> iim_domain::PersonInput {
+    iim_domain::PersonInput {
+        nachname: nachname.to_owned(),
+        vornamen: "Selam".to_owned(),
+        geschlecht: "weiblich".to_owned(),
+        geburtsdatum: "03.1994".to_owned(),
+        nationalitaet: "ER".to_owned(),
+        aufenthaltsstatus: "F".to_owned(),
+        ahv_nummer: String::new(),
+        einreisedatum: "2016".to_owned(),
+        sprachen: vec!["ti".to_owned()],
+        wohngemeinde_bfs: bfs.to_string(),
+    }
+}
+
+/// The same person as form fields.
+pub fn person_form(nachname: &str, bfs: u16) -> Vec<(&'static str, String)> {
+    let input = person_input(nachname, bfs);
+    let mut fields = vec![
+        ("nachname", input.nachname),
+        ("vornamen", input.vornamen),
+        ("geschlecht", input.geschlecht),
+        ("geburtsdatum", input.geburtsdatum),
+        ("nationalitaet", input.nationalitaet),
+        ("aufenthaltsstatus", input.aufenthaltsstatus),
+        ("ahv_nummer", input.ahv_nummer),
+        ("einreisedatum", input.einreisedatum),
+        ("wohngemeinde_bfs", input.wohngemeinde_bfs),
+    ];
+    fields.extend(input.sprachen.into_iter().map(|code| ("sprachen", code)));
+    fields
+}
+
+pub fn csrf_token_in(html: &str) -> Option<String> {
+    html.split("name=\"csrf_token\" value=\"").nth(1)?.split('"').next().map(str::to_owned)
+}
+
+/// Cookies and the CSRF token of one logged-in person.
+pub struct Browser {
+    pub client: reqwest::Client,
+    pub base: String,
+    pub csrf_token: String,
+}
+
+impl Browser {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(format!("{}{path}", self.base)).send().await.unwrap()
+    }
+
+    /// Submits a form with the session's CSRF token added.
+    pub async fn submit(&self, path: &str, fields: &[(&str, String)]) -> reqwest::Response {
+        let mut fields = fields.to_vec();
+        fields.push(("csrf_token", self.csrf_token.clone()));
+        self.submit_raw(path, &fields).await
+    }
+
+    /// Submits exactly the given fields (to test what happens without a token).
+    pub async fn submit_raw(&self, path: &str, fields: &[(&str, String)]) -> reqwest::Response {
+        let body = serde_html_form::to_string(fields).unwrap();
+        self.client
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Fills in the login form (fetching it first for its CSRF cookie and token).
+    pub async fn log_in(&mut self, username: &str, password: &str) -> reqwest::Response {
+        let form = self.get("/login").await.text().await.unwrap();
+        let token = csrf_token_in(&form).expect("login form carries a CSRF token");
+        let fields = [("username", username.to_owned()), ("password", password.to_owned()), ("csrf_token", token), ("weiter", "/".to_owned())];
+        self.submit_raw("/login", &fields).await
+    }
+}
+
+/// The text content of an HTML page, tags removed, whitespace collapsed (for "page shows …" checks).
+pub fn visible_text(html: &str) -> String {
+    let document = scraper::Html::parse_document(html);
+    let text: Vec<&str> = document.root_element().text().collect();
+    text.join(" ").split_whitespace().collect::<Vec<_>>().join(" ")
+}
