@@ -71,10 +71,31 @@ impl PartialDate {
 
     /// Refuses dates after `today`; a partial date is in the future only if all its possible days are.
     pub fn not_after(self, today: NaiveDate) -> Result<Self, PartialDateError> {
-        let earliest = NaiveDate::from_ymd_opt(self.year, self.month.unwrap_or(1), self.day.unwrap_or(1));
-        match earliest {
+        match self.first_possible_day() {
             Some(first_possible_day) if first_possible_day > today => Err(PartialDateError::InFuture),
             _ => Ok(self),
+        }
+    }
+
+    /// The first day this date can mean (`1985` → 01.01.1985).
+    fn first_possible_day(self) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))
+    }
+
+    /// The last day this date can mean (`02.1984` → 29.02.1984).
+    fn last_possible_day(self) -> Option<NaiveDate> {
+        match (self.month, self.day) {
+            (Some(month), Some(day)) => NaiveDate::from_ymd_opt(self.year, month, day),
+            (Some(12), None) | (None, _) => NaiveDate::from_ymd_opt(self.year, 12, 31),
+            (Some(month), None) => NaiveDate::from_ymd_opt(self.year, month + 1, 1)?.pred_opt(),
+        }
+    }
+
+    /// Whether every day this date can mean lies before every day `other` can mean.
+    pub fn certainly_before(self, other: PartialDate) -> bool {
+        match (self.last_possible_day(), other.first_possible_day()) {
+            (Some(last), Some(first)) => last < first,
+            _ => false,
         }
     }
 
@@ -150,6 +171,15 @@ mod tests {
         assert!(PartialDate::parse("2026").unwrap().not_after(today).is_ok());
         assert!(PartialDate::parse("12.2026").unwrap().not_after(today).is_err());
         assert!(PartialDate::parse("22.11.2026").unwrap().not_after(today).is_err());
+    }
+
+    #[test]
+    fn certainly_before_respects_what_is_unknown() {
+        let date = |text: &str| PartialDate::parse(text).unwrap();
+        assert!(date("1999").certainly_before(date("2000")));
+        assert!(!date("2000").certainly_before(date("05.2000")), "2000 may mean a day after May");
+        assert!(date("02.1984").certainly_before(date("01.03.1984")));
+        assert!(!date("02.1984").certainly_before(date("29.02.1984")));
     }
 
     #[test]

@@ -241,18 +241,15 @@ impl PersonInput {
         let sprachen = errors.check("sprachen", languages(&self.sprachen));
         let wohngemeinde = errors.check("wohngemeinde_bfs", BfsNr::parse(&self.wohngemeinde_bfs));
 
-        if let (Some(birth), Some(Some(entry))) = (geburtsdatum, einreisedatum) {
-            if entry < birth {
-                errors.add("einreisedatum", "Das Einreisedatum liegt vor dem Geburtsdatum.");
-            }
+        if let (Some(birth), Some(Some(entry))) = (geburtsdatum, einreisedatum)
+            && entry.certainly_before(birth)
+        {
+            errors.add("einreisedatum", "Das Einreisedatum liegt vor dem Geburtsdatum.");
         }
-        if let (Some(Nationality::Country(iso2)), Some(status)) = (&nationalitaet, aufenthaltsstatus) {
-            if (iso2 == "CH") != (status == ResidenceStatus::Swiss) {
-                errors.add(
-                    "aufenthaltsstatus",
-                    "Schweizer Bürgerrecht und Staatsangehörigkeit Schweiz gehören zusammen.",
-                );
-            }
+        if let (Some(Nationality::Country(iso2)), Some(status)) = (&nationalitaet, aufenthaltsstatus)
+            && (iso2 == "CH") != (status == ResidenceStatus::Swiss)
+        {
+            errors.add("aufenthaltsstatus", "Schweizer Bürgerrecht und Staatsangehörigkeit Schweiz gehören zusammen.");
         }
         match (nachname, vornamen, geschlecht, geburtsdatum, nationalitaet, aufenthaltsstatus, ahv_nummer, einreisedatum, sprachen, wohngemeinde) {
             (

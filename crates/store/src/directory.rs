@@ -135,10 +135,10 @@ impl RegionMapping {
             problems.push(format!("es fehlen die Gemeinden {}", missing.join(", ")));
         }
         for row in &self.rows {
-            if let Some(leit) = row.leitgemeinde {
-                if region_of.get(&leit) != Some(&row.sozialregion.as_str()) {
-                    problems.push(format!("Leitgemeinde {leit} von {} liegt nicht in derselben Sozialregion", row.bfs));
-                }
+            if let Some(leit) = row.leitgemeinde
+                && region_of.get(&leit) != Some(&row.sozialregion.as_str())
+            {
+                problems.push(format!("Leitgemeinde {leit} von {} liegt nicht in derselben Sozialregion", row.bfs));
             }
         }
         problems

@@ -1,6 +1,8 @@
 //! The web layer's one integration-test binary: the real application on port 0, a fresh database per test
 //! (SQLite, or PostgreSQL when IIM_TEST_POSTGRES_URL is set). Add modules here, not new test binaries.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
+
 mod api;
 mod audit;
 mod browser;

@@ -1,0 +1,73 @@
+//! The `iim` binary as an operator uses it, on a fresh database (SQLite, or PostgreSQL when
+//! IIM_TEST_POSTGRES_URL is set).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
+
+use iim_store::scratch::ScratchDatabase;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn iim(database: &ScratchDatabase, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_iim"))
+        .args(args)
+        .env("IIM_DATABASE_URL", &database.url)
+        .env("IIM_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[tokio::test]
+async fn operator_creates_the_first_admin_and_a_token() {
+    let database = ScratchDatabase::from_env().await.unwrap();
+    let migrated = iim(&database, &["migrate"], "");
+    assert!(migrated.status.success(), "{}", text(&migrated.stderr));
+    assert!(text(&migrated.stdout).contains("m20261121_000001_foundation"));
+
+    let args = ["user", "add", "--username", "anna.admin", "--name", "Anna Admin", "--org", "aso", "--roles", "admin", "--password-stdin"];
+    let added = iim(&database, &args, "ein-langes-passwort\n");
+    assert!(added.status.success(), "{}", text(&added.stderr));
+    assert!(text(&added.stdout).contains("Benutzer anna.admin angelegt"));
+
+    let token = iim(&database, &["token", "create", "--user", "anna.admin", "--name", "Fachsystem"], "");
+    assert!(token.status.success(), "{}", text(&token.stderr));
+    assert!(text(&token.stdout).lines().any(|line| line.starts_with("iim_") && line.len() > 40));
+
+    let list = iim(&database, &["user", "list"], "");
+    assert!(text(&list.stdout).contains("anna.admin") && text(&list.stdout).contains("aktiv"));
+}
+
+#[tokio::test]
+async fn bad_operator_input_fails_with_a_german_message() {
+    let database = ScratchDatabase::from_env().await.unwrap();
+    let args = ["user", "add", "--username", "x", "--name", "X", "--org", "gibt-es-nicht", "--roles", "chef", "--password-stdin"];
+    let refused = iim(&database, &args, "kurz\n");
+    assert!(!refused.status.success());
+    assert!(text(&refused.stderr).contains("Rolle «chef» gibt es nicht"), "{}", text(&refused.stderr));
+
+    let args = ["user", "add", "--username", "x", "--name", "X", "--org", "gibt-es-nicht", "--roles", "admin", "--password-stdin"];
+    let refused = iim(&database, &args, "kurz\n");
+    assert!(!refused.status.success());
+    let message = text(&refused.stderr);
+    assert!(message.contains("Organisation «gibt-es-nicht» gibt es nicht"), "{message}");
+    assert!(message.contains("mindestens 10 Zeichen"), "{message}");
+}
+
+#[test]
+fn unknown_database_scheme_is_explained() {
+    let output = Command::new(env!("CARGO_BIN_EXE_iim"))
+        .arg("migrate")
+        .env("IIM_DATABASE_URL", "mysql://localhost/iim")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(text(&output.stderr).contains("sqlite:// oder postgres://"), "{}", text(&output.stderr));
+}
