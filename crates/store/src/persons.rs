@@ -46,6 +46,8 @@ pub struct PersonQuery {
 }
 
 pub const MAX_PER_PAGE: u64 = 200;
+/// Largest number of persons in one export file.
+pub const MAX_EXPORT_ROWS: u64 = 50_000;
 
 impl Store {
     /// Checks the role's permission; a refusal is logged and returned as [`StoreError::Denied`].
@@ -69,11 +71,7 @@ impl Store {
     /// Lists persons within the actor's scope, filtered by the search words, sorted by name.
     pub async fn list_persons(&self, actor: &Actor, query: &PersonQuery) -> Result<Page<PersonSummary>, StoreError> {
         let scope = self.authorize(actor, Action::Read, None).await?;
-        let mut select = in_scope(person::Entity::find(), actor, scope);
-        for word in fold_for_search(&query.text).split_whitespace() {
-            let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-            select = select.filter(person::Column::SearchText.like(LikeExpr::new(format!("%{escaped}%")).escape('\\')));
-        }
+        let select = search(in_scope(person::Entity::find(), actor, scope), &query.text);
         let per_page = query.per_page.clamp(1, MAX_PER_PAGE);
         let page = query.page.max(1);
         let total = select.clone().count(&self.db).await?;
@@ -94,6 +92,27 @@ impl Store {
         let detail = format!("Liste, Suche «{}», Seite {page}, angezeigt: {}", query.text.trim(), shown.join(","));
         self.log_person(actor, Action::Read, None, Outcome::Allowed, Some(&detail)).await;
         Ok(Page { items, page, per_page, total })
+    }
+
+    /// All persons matching the search within the actor's scope (up to [`MAX_EXPORT_ROWS`]), for an export.
+    /// Logged as one read with the number of persons exported.
+    pub async fn export_persons(&self, actor: &Actor, text: &str) -> Result<Vec<PersonSummary>, StoreError> {
+        let scope = self.authorize(actor, Action::Read, None).await?;
+        let rows = search(in_scope(person::Entity::find(), actor, scope), text)
+            .order_by_asc(person::Column::Nachname)
+            .order_by_asc(person::Column::Vornamen)
+            .order_by_asc(person::Column::Id)
+            .limit(MAX_EXPORT_ROWS)
+            .all(&self.db)
+            .await?;
+        let today = self.clock.today();
+        let items = rows
+            .into_iter()
+            .map(|row| Ok(PersonSummary { id: row.id, data: person_data(&row, today)? }))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let detail = format!("Export, Suche «{}», {} Personen", text.trim(), items.len());
+        self.log_person(actor, Action::Read, None, Outcome::Allowed, Some(&detail)).await;
+        Ok(items)
     }
 
     /// One person, if within the actor's scope. Reading is logged, and so is an attempt outside the scope.
@@ -247,6 +266,15 @@ fn in_scope(select: Select<person::Entity>, actor: &Actor, scope: Scope) -> Sele
             select.filter(person::Column::WohngemeindeBfs.is_in(numbers))
         }
     }
+}
+
+/// Every search word must occur in the folded names or the AHV number.
+fn search(mut select: Select<person::Entity>, text: &str) -> Select<person::Entity> {
+    for word in fold_for_search(text).split_whitespace() {
+        let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        select = select.filter(person::Column::SearchText.like(LikeExpr::new(format!("%{escaped}%")).escape('\\')));
+    }
+    select
 }
 
 fn reaches(actor: &Actor, scope: Scope, row: &person::Model) -> bool {

@@ -3,6 +3,7 @@
 //! (`?hinweis=gespeichert`), so a reload never submits twice.
 
 mod audit;
+mod export;
 mod home;
 mod login;
 mod persons;
@@ -25,6 +26,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/abmelden", axum::routing::post(login::logout))
         .route("/personen", get(persons::list).post(persons::create))
         .route("/personen/neu", get(persons::new_form))
+        .route("/personen/export.csv", get(export::persons_csv))
         .route("/personen/{id}", get(persons::show).post(persons::update))
         .route("/personen/{id}/bearbeiten", get(persons::edit_form))
         .route("/protokoll", get(audit::list))

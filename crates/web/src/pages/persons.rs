@@ -42,6 +42,7 @@ pub struct ListPage {
     pages: u64,
     previous_href: Option<String>,
     next_href: Option<String>,
+    export_href: String,
     may_create: bool,
 }
 
@@ -56,13 +57,14 @@ pub async fn list(
     let pagination = Pagination::new("/personen", &[("q", &text)], found.page, found.pages());
     Ok(ListPage {
         layout: Layout::for_user(&user, "Personenregister", "personen"),
-        query: text,
+        query: text.clone(),
         persons: found.items.iter().map(|p| row(p.id, &p.data)).collect(),
         total: found.total,
         page: pagination.page,
         pages: pagination.pages,
         previous_href: pagination.previous_href,
         next_href: pagination.next_href,
+        export_href: format!("/personen/export.csv?q={}", urlencoding::encode(&text)),
         may_create: user.actor().may(Resource::Person, Action::Create),
     })
 }

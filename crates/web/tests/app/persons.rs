@@ -140,3 +140,25 @@ async fn pages_are_german_and_labelled() {
     assert!(csrf_token_in(&html).is_some());
     assert!(!html.contains('ß'), "Swiss spelling: ss, no ß");
 }
+
+#[tokio::test]
+async fn register_list_exports_as_csv_with_formulas_defused_and_logged() {
+    let app = TestApp::spawn().await;
+    app.person_registered_by("fallfuehrung.olten", "=HYPERLINK(\"http://x\")", 2581).await;
+    app.person_registered_by("fallfuehrung.olten", "Müller", 2581).await;
+    app.person_registered_by("fallfuehrung.thal", "Andere Region", 2422).await;
+    let browser = app.log_in_as("fallfuehrung.olten").await;
+    let response = browser.get("/personen/export.csv").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "text/csv; charset=utf-8");
+    let body = response.text().await.unwrap();
+    assert!(body.starts_with('\u{feff}'), "byte-order mark for Excel");
+    assert!(body.contains("'=HYPERLINK"), "{body}");
+    assert!(body.contains("Müller;Selam;weiblich;03.1994;Eritrea;F"), "{body}");
+    assert!(!body.contains("Andere Region"), "only the own region is exported");
+    assert_eq!(body.lines().count(), 3, "header and two persons");
+    app.store.flush_audit().await;
+    let auditor = app.store.login("kanton.aso", crate::support::PASSWORD, "10.0.0.9").await.unwrap();
+    let log = app.store.list_audit(&auditor, &iim_store::AuditQuery { page: 1, per_page: 50, ..Default::default() }).await.unwrap();
+    assert!(log.items.iter().any(|e| e.detail.as_deref().is_some_and(|d| d.starts_with("Export") && d.ends_with("2 Personen"))));
+}
