@@ -15,7 +15,6 @@ use iim_domain::{Action, Actor, AuditEntry, Channel, FieldErrors, Outcome, Resou
 use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, NotSet, QueryFilter, QueryOrder,
-    TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 
@@ -265,7 +264,7 @@ impl Store {
             None => None,
         };
         let now = self.clock.now();
-        let txn = self.db.begin().await?;
+        let txn = crate::begin_write(&self.db).await?;
         let inserted = user::ActiveModel {
             id: NotSet,
             username: Set(username.clone()),
@@ -317,7 +316,7 @@ impl Store {
         change: impl FnOnce(&mut user::ActiveModel),
     ) -> Result<(), StoreError> {
         let now = self.clock.now();
-        let txn = self.db.begin().await?;
+        let txn = crate::begin_write(&self.db).await?;
         let row = user::Entity::find()
             .filter(user::Column::Username.eq(normalise_username(username)))
             .one(&txn)
@@ -365,7 +364,7 @@ impl Store {
             .ok_or(StoreError::NotFound)?;
         let now = self.clock.now();
         let secret = format!("iim_{}", random_token());
-        let txn = self.db.begin().await?;
+        let txn = crate::begin_write(&self.db).await?;
         let row = api_token::ActiveModel {
             id: NotSet,
             user_id: Set(account.id),
@@ -387,7 +386,7 @@ impl Store {
     /// Revokes a token at once; its next use gets 401.
     pub async fn revoke_api_token(&self, id: i64) -> Result<(), StoreError> {
         let now = self.clock.now();
-        let txn = self.db.begin().await?;
+        let txn = crate::begin_write(&self.db).await?;
         let row = api_token::Entity::find_by_id(id).one(&txn).await?.ok_or(StoreError::NotFound)?;
         let user_id = row.user_id;
         let mut active = row.into_active_model();

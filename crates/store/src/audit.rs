@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use iim_domain::{Action, Actor, AuditEntry, Channel, Outcome, Resource, Scope};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, NotSet, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
@@ -89,7 +89,7 @@ async fn store_with_retry(db: &DatabaseConnection, batch: &mut Vec<AuditEntry>) 
 }
 
 async fn store_batch(db: &DatabaseConnection, batch: &[AuditEntry]) -> Result<(), sea_orm::DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::begin_write(db).await?;
     audit_log::Entity::insert_many(batch.iter().map(row)).exec(&txn).await?;
     txn.commit().await
 }

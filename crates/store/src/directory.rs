@@ -8,7 +8,7 @@ use crate::entity::organisation;
 use crate::{Store, StoreError};
 use iim_domain::{BfsNr, Jurisdiction, catalog};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, NotSet, QueryFilter, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, NotSet, QueryFilter};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -281,7 +281,7 @@ impl Store {
     /// Gemeinden.
     pub async fn sync_organisations(&self, mapping: &RegionMapping) -> Result<(), StoreError> {
         let now = self.clock.now();
-        let txn = self.db.begin().await?;
+        let txn = crate::begin_write(&self.db).await?;
         for (code, name) in KANTON_OFFICES {
             upsert(&txn, code, OrganisationKind::Kanton, name, None, None, now).await?;
         }

@@ -180,3 +180,15 @@ fn prepare_sqlite_folder(url: &str) -> Result<(), StoreError> {
 pub(crate) fn is_unique_violation(error: &DbErr) -> bool {
     matches!(error.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
 }
+
+/// Starts a write transaction. On SQLite it is `BEGIN IMMEDIATE`: it takes the write lock up front (waiting
+/// up to the busy timeout) instead of failing with "database is locked" when another connection writes
+/// between its first read and its first write. PostgreSQL ignores the option.
+pub(crate) async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+    use sea_orm::TransactionTrait;
+    db.begin_with_options(sea_orm::TransactionOptions {
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}

@@ -13,7 +13,7 @@ use iim_domain::{
 use sea_orm::sea_query::LikeExpr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select, TransactionTrait,
+    QueryOrder, QuerySelect, Select,
 };
 
 /// A stored person with its history stamps.
@@ -135,7 +135,7 @@ impl Store {
         let scope = self.authorize(actor, Action::Create, None).await?;
         check_wohngemeinde(actor, scope, data.wohngemeinde)?;
         let now = self.clock.now();
-        let txn = self.db.begin().await?;
+        let txn = crate::begin_write(&self.db).await?;
         check_ahv_unique(&txn, &data, None).await?;
         let mut row = active_row(&data);
         row.id = NotSet;
@@ -163,7 +163,7 @@ impl Store {
     ) -> Result<Person, StoreError> {
         let scope = self.authorize(actor, Action::Update, Some(id)).await?;
         let now = self.clock.now();
-        let txn = self.db.begin().await?;
+        let txn = crate::begin_write(&self.db).await?;
         let row = person::Entity::find_by_id(id).one(&txn).await?.ok_or(StoreError::NotFound)?;
         if !reaches(actor, scope, &row) {
             self.log_person(actor, Action::Update, Some(id), Outcome::Denied, Some("ausserhalb des Zuständigkeitsgebiets"))
@@ -212,7 +212,7 @@ impl Store {
     /// one log entry for the whole load). `created_by` must be an existing user.
     pub async fn load_persons(&self, created_by: i64, persons: &[PersonData]) -> Result<(), StoreError> {
         let now = self.clock.now();
-        let txn = self.db.begin().await?;
+        let txn = crate::begin_write(&self.db).await?;
         for chunk in persons.chunks(500) {
             let rows = chunk.iter().map(|data| {
                 let mut row = active_row(data);

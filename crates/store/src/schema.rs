@@ -9,7 +9,7 @@ pub(crate) async fn describe(db: &DatabaseConnection) -> Result<String, StoreErr
     let backend = db.get_database_backend();
     let (columns_sql, indexes_sql) = match backend {
         DbBackend::Postgres => (
-            "SELECT table_name AS t, column_name AS c, data_type AS ty, is_nullable = 'NO' AS notnull \
+            "SELECT table_name AS t, column_name AS c, data_type AS ty, is_nullable = 'NO' AS not_null \
              FROM information_schema.columns WHERE table_schema = current_schema() \
              AND table_name <> 'seaql_migrations'",
             "SELECT i.relname AS name, ix.indisunique AS uniq, t.relname AS t, \
@@ -20,7 +20,7 @@ pub(crate) async fn describe(db: &DatabaseConnection) -> Result<String, StoreErr
              AND t.relname <> 'seaql_migrations' GROUP BY i.relname, ix.indisunique, t.relname",
         ),
         _ => (
-            "SELECT m.name AS t, p.name AS c, p.type AS ty, (p.\"notnull\" = 1 OR p.pk > 0) AS notnull \
+            "SELECT m.name AS t, p.name AS c, p.type AS ty, (p.\"notnull\" = 1 OR p.pk > 0) AS not_null \
              FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' \
              AND m.name NOT LIKE 'sqlite_%' AND m.name <> 'seaql_migrations'",
             "SELECT il.name AS name, il.\"unique\" = 1 AS uniq, m.name AS t, \
@@ -34,7 +34,7 @@ pub(crate) async fn describe(db: &DatabaseConnection) -> Result<String, StoreErr
         let table: String = row.try_get("", "t")?;
         let column: String = row.try_get("", "c")?;
         let declared: String = row.try_get("", "ty")?;
-        let not_null: bool = row.try_get("", "notnull")?;
+        let not_null: bool = row.try_get("", "not_null")?;
         let null = if not_null { "not null" } else { "null" };
         lines.insert(format!("column {table}.{column} {} {null}", generic_type(&declared)));
     }

@@ -196,6 +196,12 @@ pub(crate) async fn append_only_triggers(manager: &SchemaManager<'_>) -> Result<
                      FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
                 )
                 .await?;
+            connection
+                .execute_unprepared(
+                    "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log \
+                     FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()",
+                )
+                .await?;
         }
         other => return Err(DbErr::Migration(format!("Datenbank {other:?} wird nicht unterstützt."))),
     }

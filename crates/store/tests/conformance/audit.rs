@@ -236,7 +236,8 @@ async fn the_access_log_can_be_filtered_by_user_name() {
     let auditor = test.kanton_auditor().await;
     test.flush_audit().await;
 
-    let query = AuditQuery { username: Some(second.username.to_uppercase()), page: 1, per_page: 100, ..AuditQuery::default() };
+    let query =
+        AuditQuery { username: Some(second.username.to_uppercase()), page: 1, per_page: 100, ..AuditQuery::default() };
     let page = test.list_audit(&auditor, &query).await.unwrap();
 
     assert!(page.total >= 2, "login and read expected: {page:#?}");
@@ -282,4 +283,24 @@ async fn the_access_log_refuses_update_and_delete_from_any_connection() {
 
     let after = test.whole_log(&auditor).await;
     assert_eq!(after[1..], before[..], "the log changed (after[0] is the auditor's second read)");
+}
+
+#[tokio::test]
+async fn an_export_is_logged_as_one_read_with_the_number_of_persons() {
+    let test = TestStore::new().await;
+    let worker = test.case_worker_of("sr-olten").await;
+    test.register(&worker, person_named(OLTEN, "Müller", "Anna")).await;
+    test.register(&worker, person_named(OLTEN, "Meier", "Hans")).await;
+    let auditor = test.kanton_auditor().await;
+
+    test.export_persons(&worker, "").await.unwrap();
+
+    let log = test.whole_log(&auditor).await;
+    let reads: Vec<_> = log
+        .iter()
+        .filter(|e| e.resource == "person" && e.action == "read" && e.actor_username == worker.username)
+        .collect();
+    assert_eq!(reads.len(), 1, "{log:#?}");
+    assert_eq!(reads[0].record_id, None);
+    assert_eq!(reads[0].detail.as_deref(), Some("Export, Suche «», 2 Personen"));
 }

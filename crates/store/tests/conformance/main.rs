@@ -4,8 +4,11 @@
 //! `IIM_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test` the same tests run on PostgreSQL.
 //! Each test starts its own empty database (see `support::TestStore`), so tests share nothing.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
+
 mod accounts;
 mod audit;
+mod concurrency;
 mod persons;
 mod schema;
 mod support;

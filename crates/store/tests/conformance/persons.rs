@@ -1,7 +1,7 @@
 //! The Personenregister: records round-trip, search and pagination work, and every actor reaches exactly
 //! the persons of its scope.
 
-use crate::support::{TestStore, field_errors, start_time, person_named, person_with_ahv, valid_person};
+use crate::support::{TestStore, field_errors, person_named, person_with_ahv, start_time, valid_person};
 use iim_domain::{BfsNr, PersonData, PersonName, Role};
 use iim_store::{PersonQuery, StoreError};
 
@@ -65,6 +65,17 @@ async fn getting_an_unknown_id_is_not_found() {
     let result = test.get_person(&worker, 999_999).await;
 
     assert!(matches!(result, Err(StoreError::NotFound)), "{result:?}");
+}
+
+#[tokio::test]
+async fn updating_an_unknown_id_is_not_found() {
+    let test = TestStore::new().await;
+    let worker = test.case_worker_of("sr-olten").await;
+
+    let result = test.update_person(&worker, 999_999, 1, valid_person(OLTEN)).await;
+
+    assert!(matches!(result, Err(StoreError::NotFound)), "{result:?}");
+    assert_eq!(test.count_persons().await.unwrap(), 0);
 }
 
 #[tokio::test]
@@ -145,8 +156,8 @@ async fn a_case_worker_of_another_region_neither_gets_nor_updates_nor_lists_the_
     let person = test.register(&olten, valid_person(OLTEN)).await;
     let own = test.register(&thal, valid_person(BALSTHAL)).await;
 
-    let get = test.get_person(&thal, person.id).await;
     let update = test.update_person(&thal, person.id, 1, person_named(OLTEN, "Anders", "Name")).await;
+    let get = test.get_person(&thal, person.id).await;
     let listed = test.search(&thal, "").await;
 
     assert!(matches!(get, Err(StoreError::NotFound)), "{get:?}");
@@ -163,6 +174,18 @@ async fn a_case_worker_reaches_every_gemeinde_of_its_region() {
     let in_dulliken = test.register(&worker, valid_person(DULLIKEN)).await;
 
     assert_eq!(ids(&test.search(&worker, "").await, |p| p.id), [in_olten.id, in_dulliken.id]);
+}
+
+#[tokio::test]
+async fn a_leitung_reaches_the_persons_of_its_region_only() {
+    let test = TestStore::new().await;
+    let olten = test.case_worker_of("sr-olten").await;
+    let thal = test.case_worker_of("sr-thal").await;
+    let in_dulliken = test.register(&olten, valid_person(DULLIKEN)).await;
+    test.register(&thal, valid_person(BALSTHAL)).await;
+    let leitung = test.leitung_of("sr-olten").await;
+
+    assert_eq!(ids(&test.search(&leitung, "").await, |p| p.id), [in_dulliken.id]);
 }
 
 #[tokio::test]
@@ -324,8 +347,18 @@ async fn an_integration_officer_of_a_leitgemeinde_reaches_its_member_gemeinden_b
     assert_eq!(test.get_person(&officer, in_member.id).await.unwrap(), in_member);
     let get = test.get_person(&officer, elsewhere.id).await;
     assert!(matches!(get, Err(StoreError::NotFound)), "{get:?}");
-    assert!(test.create_person(&officer, valid_person(HERBETSWIL)).await.is_ok());
-    let errors = field_errors(test.create_person(&officer, valid_person(BALSTHAL)).await);
+}
+
+#[tokio::test]
+async fn an_integration_officer_of_a_leitgemeinde_registers_persons_of_its_members_only() {
+    let test = TestStore::new().await;
+    let officer = test.integration_officer_of(WELSCHENROHR).await;
+
+    let in_member = test.create_person(&officer, valid_person(HERBETSWIL)).await;
+    let elsewhere = test.create_person(&officer, valid_person(BALSTHAL)).await;
+
+    assert!(in_member.is_ok(), "{in_member:?}");
+    let errors = field_errors(elsewhere);
     assert!(errors.get("wohngemeinde_bfs").is_some(), "{errors:?}");
 }
 
@@ -349,4 +382,24 @@ async fn the_actor_carries_the_gemeinden_of_its_organisation() {
     assert_eq!(officer.jurisdiction.organisation, [bfs(HERBETSWIL), bfs(WELSCHENROHR)].into_iter().collect());
     assert!(officer.jurisdiction.region.contains(&bfs(BALSTHAL)));
     assert_eq!(officer.organisation_name, "Welschenrohr-Gänsbrunnen");
+}
+
+#[tokio::test]
+async fn an_export_holds_the_matching_persons_of_the_actors_scope_sorted_by_name() {
+    let test = TestStore::new().await;
+    let olten = test.case_worker_of("sr-olten").await;
+    let thal = test.case_worker_of("sr-thal").await;
+    let meier = test.register(&olten, person_named(OLTEN, "Meier", "Hans")).await;
+    let mueller = test.register(&olten, person_named(DULLIKEN, "Müller", "Anna")).await;
+    test.register(&olten, person_named(OLTEN, "Ammann", "Eva")).await;
+    test.register(&thal, person_named(BALSTHAL, "Müller", "Beat")).await;
+
+    let exported = test.export_persons(&olten, "m").await.unwrap();
+
+    let names: Vec<&str> = exported.iter().map(|p| p.data.nachname.as_str()).collect();
+    assert_eq!(names, ["Ammann", "Meier", "Müller"]);
+    assert_eq!(exported[1].id, meier.id);
+    assert_eq!(exported[2], iim_store::PersonSummary { id: mueller.id, data: mueller.data });
+    let provider = test.provider_user().await;
+    assert!(matches!(test.export_persons(&provider, "").await, Err(StoreError::Denied(_))));
 }

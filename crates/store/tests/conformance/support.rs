@@ -7,7 +7,9 @@
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use iim_domain::{Actor, Ahvn13, Clock, FieldErrors, PersonData, PersonInput, Role};
 use iim_store::scratch::ScratchDatabase;
-use iim_store::{AuditQuery, AuditRecord, NewUser, Person, PersonQuery, PersonSummary, RegionMapping, Store, StoreError};
+use iim_store::{
+    AuditQuery, AuditRecord, NewUser, Person, PersonQuery, PersonSummary, RegionMapping, Store, StoreError,
+};
 use sea_orm::DatabaseConnection;
 use std::ops::Deref;
 use std::sync::atomic::{AtomicU32, Ordering};
