@@ -84,7 +84,13 @@ pub async fn user(command: UserCommand, store: &Store) -> anyhow::Result<()> {
         UserCommand::Add(args) => {
             let roles = parse_roles(&args.roles)?;
             let password = if args.no_password { None } else { Some(read_password(args.password_stdin)?) };
-            let new = NewUser { username: args.username, display_name: args.name, organisation_code: args.org, roles, password };
+            let new = NewUser {
+                username: args.username,
+                display_name: args.name,
+                organisation_code: args.org,
+                roles,
+                password,
+            };
             let created = store.create_user(new).await.map_err(explain)?;
             println!("Benutzer {} angelegt ({}).", created.username, created.organisation);
         }
@@ -104,8 +110,21 @@ pub async fn user(command: UserCommand, store: &Store) -> anyhow::Result<()> {
         UserCommand::List => {
             for user in store.list_users().await? {
                 let roles: Vec<&str> = user.roles.iter().map(|r| r.code()).collect();
-                let state = if user.disabled { "gesperrt" } else if user.has_password { "aktiv" } else { "ohne Passwort" };
-                println!("{:<28} {:<32} {:<40} {} [{}]", user.username, user.display_name, user.organisation, roles.join(","), state);
+                let state = if user.disabled {
+                    "gesperrt"
+                } else if user.has_password {
+                    "aktiv"
+                } else {
+                    "ohne Passwort"
+                };
+                println!(
+                    "{:<28} {:<32} {:<40} {} [{}]",
+                    user.username,
+                    user.display_name,
+                    user.organisation,
+                    roles.join(","),
+                    state
+                );
             }
         }
     }

@@ -11,8 +11,8 @@ use iim_domain::{PersonData, Role};
 use iim_store::scratch::ScratchDatabase;
 use iim_store::{NewUser, PersonQuery, Store};
 use iim_web::{Application, Settings};
-use rand::seq::IndexedRandom;
 use rand::SeedableRng;
+use rand::seq::IndexedRandom;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -60,7 +60,8 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let ids = ids_in_scope(&store, &actor).await?;
     let (_, token) = store.create_api_token("bench.olten", "bench", None).await?;
 
-    let app = Application::build(Settings { listen: "127.0.0.1:0".to_owned(), secure_cookies: false }, store.clone()).await?;
+    let app =
+        Application::build(Settings { listen: "127.0.0.1:0".to_owned(), secure_cookies: false }, store.clone()).await?;
     let base = format!("http://{}", app.local_addr()?);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until_stopped(async {
@@ -70,10 +71,20 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let api = reqwest::Client::builder().build()?;
 
     println!("# iim bench");
-    println!("backend: {:?}, persons: {}, in scope of the case worker: {}, load: {:.1} s ({:.0} persons/s)",
-        store.backend(), args.persons, ids.len(), load_seconds, args.persons as f64 / load_seconds);
-    println!("concurrency: {}, duration per scenario: {} s, cores: {}", args.concurrency, args.duration,
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    println!(
+        "backend: {:?}, persons: {}, in scope of the case worker: {}, load: {:.1} s ({:.0} persons/s)",
+        store.backend(),
+        args.persons,
+        ids.len(),
+        load_seconds,
+        args.persons as f64 / load_seconds
+    );
+    println!(
+        "concurrency: {}, duration per scenario: {} s, cores: {}",
+        args.concurrency,
+        args.duration,
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    );
     println!("\n| scenario | requests | req/s | p50 ms | p99 ms | max ms | errors |\n|---|---|---|---|---|---|---|");
     let duration = Duration::from_secs(args.duration);
     let (client, url) = (browser.clone(), base.clone());
@@ -86,7 +97,8 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     .await?;
     api_result.print("person (JSON API, token)");
     let url = base.clone();
-    let list = scenario(&ids, args.concurrency, duration, move |_| browser.get(format!("{url}/personen?q=a&seite=2"))).await?;
+    let list =
+        scenario(&ids, args.concurrency, duration, move |_| browser.get(format!("{url}/personen?q=a&seite=2"))).await?;
     list.print("register list, search «a», page 2");
 
     let _ = stop.send(());

@@ -114,7 +114,9 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
 /// Serves until Ctrl-C or SIGTERM, then finishes running requests and flushes the access log.
 pub async fn serve(config: &Config, store: Store, secure_cookies: bool) -> anyhow::Result<()> {
     let settings = Settings { listen: config.listen.clone(), secure_cookies };
-    let app = Application::build(settings, store).await.with_context(|| format!("Adresse {} nicht verfügbar", config.listen))?;
+    let app = Application::build(settings, store)
+        .await
+        .with_context(|| format!("Adresse {} nicht verfügbar", config.listen))?;
     tracing::info!(address = %app.local_addr()?, "listening");
     app.run_until_stopped(shutdown_signal()).await?;
     tracing::info!("stopped");

@@ -46,10 +46,17 @@ struct NameBook {
 
 impl NameBook {
     fn load() -> Self {
-        let mut book = NameBook { family: HashMap::new(), female: HashMap::new(), male: HashMap::new(), nationality: HashMap::new() };
+        let mut book = NameBook {
+            family: HashMap::new(),
+            female: HashMap::new(),
+            male: HashMap::new(),
+            nationality: HashMap::new(),
+        };
         let mut reader = csv::Reader::from_reader(NAMES_CSV.as_bytes());
         for record in reader.records().filter_map(Result::ok) {
-            let (Some(origin), Some(iso2), Some(kind), Some(name)) = (record.get(0), record.get(1), record.get(2), record.get(3)) else {
+            let (Some(origin), Some(iso2), Some(kind), Some(name)) =
+                (record.get(0), record.get(1), record.get(2), record.get(3))
+            else {
                 continue;
             };
             book.nationality.insert(origin.to_owned(), iso2.to_owned());
@@ -80,7 +87,13 @@ pub fn persons(count: usize, seed: u64, today: NaiveDate) -> Vec<PersonData> {
         .collect()
 }
 
-fn person(book: &NameBook, gemeinden: &[(u16, u32)], rng: &mut ChaCha8Rng, today: NaiveDate, ahv_serial: u32) -> PersonInput {
+fn person(
+    book: &NameBook,
+    gemeinden: &[(u16, u32)],
+    rng: &mut ChaCha8Rng,
+    today: NaiveDate,
+    ahv_serial: u32,
+) -> PersonInput {
     let (origin, _, statuses, languages) = ORIGINS.choose_weighted(rng, |o| o.1).copied().unwrap_or(ORIGINS[0]);
     let female = rng.random_bool(0.5);
     let pick = |list: &HashMap<String, Vec<String>>, rng: &mut ChaCha8Rng| {
@@ -98,7 +111,8 @@ fn person(book: &NameBook, gemeinden: &[(u16, u32)], rng: &mut ChaCha8Rng, today
         let year = rng.random_range((birth_year + 1).max(1990).min(today.year())..=today.year());
         year_only_if_future(partial_date(rng, year, 0.3), today)
     };
-    let mut sprachen: Vec<String> = languages.iter().take(rng.random_range(1..=languages.len())).map(|s| (*s).to_owned()).collect();
+    let mut sprachen: Vec<String> =
+        languages.iter().take(rng.random_range(1..=languages.len())).map(|s| (*s).to_owned()).collect();
     if !swiss && rng.random_bool(0.4) {
         sprachen.push("de".to_owned());
     }
@@ -110,7 +124,11 @@ fn person(book: &NameBook, gemeinden: &[(u16, u32)], rng: &mut ChaCha8Rng, today
         geburtsdatum,
         nationalitaet: book.nationality.get(origin).cloned().unwrap_or_else(|| "unbekannt".to_owned()),
         aufenthaltsstatus: statuses.choose(rng).copied().unwrap_or("B").to_owned(),
-        ahv_nummer: if swiss || rng.random_bool(0.4) { Ahvn13::from_serial(ahv_serial).to_string() } else { String::new() },
+        ahv_nummer: if swiss || rng.random_bool(0.4) {
+            Ahvn13::from_serial(ahv_serial).to_string()
+        } else {
+            String::new()
+        },
         einreisedatum,
         sprachen,
         wohngemeinde_bfs: wohngemeinde.to_string(),
@@ -157,7 +175,8 @@ mod tests {
         let people = persons(1000, 1, today());
         let partial = people.iter().filter(|p| p.geburtsdatum.day().is_none()).count();
         let with_ahv = people.iter().filter(|p| p.ahv_nummer.is_some()).count();
-        let nationalities: std::collections::HashSet<_> = people.iter().map(|p| p.nationalitaet.code().to_owned()).collect();
+        let nationalities: std::collections::HashSet<_> =
+            people.iter().map(|p| p.nationalitaet.code().to_owned()).collect();
         let gemeinden: std::collections::HashSet<_> = people.iter().map(|p| p.wohngemeinde).collect();
         assert!(partial > 30 && partial < 400, "partial birth dates: {partial}");
         assert!(with_ahv > 200 && with_ahv < 800, "with AHV number: {with_ahv}");

@@ -32,7 +32,19 @@ async fn operator_creates_the_first_admin_and_a_token() {
     assert!(migrated.status.success(), "{}", text(&migrated.stderr));
     assert!(text(&migrated.stdout).contains("m20261121_000001_foundation"));
 
-    let args = ["user", "add", "--username", "anna.admin", "--name", "Anna Admin", "--org", "aso", "--roles", "admin", "--password-stdin"];
+    let args = [
+        "user",
+        "add",
+        "--username",
+        "anna.admin",
+        "--name",
+        "Anna Admin",
+        "--org",
+        "aso",
+        "--roles",
+        "admin",
+        "--password-stdin",
+    ];
     let added = iim(&database, &args, "ein-langes-passwort\n");
     assert!(added.status.success(), "{}", text(&added.stderr));
     assert!(text(&added.stdout).contains("Benutzer anna.admin angelegt"));
@@ -48,12 +60,36 @@ async fn operator_creates_the_first_admin_and_a_token() {
 #[tokio::test]
 async fn bad_operator_input_fails_with_a_german_message() {
     let database = ScratchDatabase::from_env().await.unwrap();
-    let args = ["user", "add", "--username", "x", "--name", "X", "--org", "gibt-es-nicht", "--roles", "chef", "--password-stdin"];
+    let args = [
+        "user",
+        "add",
+        "--username",
+        "x",
+        "--name",
+        "X",
+        "--org",
+        "gibt-es-nicht",
+        "--roles",
+        "chef",
+        "--password-stdin",
+    ];
     let refused = iim(&database, &args, "kurz\n");
     assert!(!refused.status.success());
     assert!(text(&refused.stderr).contains("Rolle «chef» gibt es nicht"), "{}", text(&refused.stderr));
 
-    let args = ["user", "add", "--username", "x", "--name", "X", "--org", "gibt-es-nicht", "--roles", "admin", "--password-stdin"];
+    let args = [
+        "user",
+        "add",
+        "--username",
+        "x",
+        "--name",
+        "X",
+        "--org",
+        "gibt-es-nicht",
+        "--roles",
+        "admin",
+        "--password-stdin",
+    ];
     let refused = iim(&database, &args, "kurz\n");
     assert!(!refused.status.success());
     let message = text(&refused.stderr);

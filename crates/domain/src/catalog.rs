@@ -98,9 +98,8 @@ pub fn language_name(code: &str) -> Option<&'static str> {
 }
 
 fn code_list(text: &str) -> Vec<CodeName> {
-    let mut list: Vec<CodeName> = rows(text)
-        .filter_map(|row| Some(CodeName { code: row.first()?.clone(), name: row.get(1)?.clone() }))
-        .collect();
+    let mut list: Vec<CodeName> =
+        rows(text).filter_map(|row| Some(CodeName { code: row.first()?.clone(), name: row.get(1)?.clone() })).collect();
     list.sort_by(|a, b| a.name.cmp(&b.name));
     list
 }

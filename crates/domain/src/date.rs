@@ -44,11 +44,8 @@ impl PartialDate {
     /// Reads Swiss notation (`21.03.1985`, `03.1985`, `3.1985`, `1985`) and ISO notation (`1985-03-21`, `1985-03`).
     pub fn parse(input: &str) -> Result<Self, PartialDateError> {
         let text = input.trim();
-        let parts: Vec<&str> = if text.contains('-') {
-            text.split('-').rev().collect()
-        } else {
-            text.split('.').collect()
-        };
+        let parts: Vec<&str> =
+            if text.contains('-') { text.split('-').rev().collect() } else { text.split('.').collect() };
         let number = |part: &str| -> Result<u32, PartialDateError> {
             if part.is_empty() || part.len() > 4 || !part.chars().all(|c| c.is_ascii_digit()) {
                 return Err(PartialDateError::Format);

@@ -15,9 +15,9 @@ pub mod person;
 
 pub use access::{Action, Actor, Channel, Denied, Jurisdiction, Resource, Role, Scope};
 pub use ahv::Ahvn13;
+pub use audit::{AuditEntry, Outcome};
 pub use catalog::{BfsNr, Gemeinde};
 pub use clock::Clock;
-pub use audit::{AuditEntry, Outcome};
 pub use date::PartialDate;
 pub use field_errors::FieldErrors;
 pub use person::{Choice, Nationality, PersonData, PersonInput, PersonName, ResidenceStatus, Sex};

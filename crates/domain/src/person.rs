@@ -251,7 +251,18 @@ impl PersonInput {
         {
             errors.add("aufenthaltsstatus", "Schweizer Bürgerrecht und Staatsangehörigkeit Schweiz gehören zusammen.");
         }
-        match (nachname, vornamen, geschlecht, geburtsdatum, nationalitaet, aufenthaltsstatus, ahv_nummer, einreisedatum, sprachen, wohngemeinde) {
+        match (
+            nachname,
+            vornamen,
+            geschlecht,
+            geburtsdatum,
+            nationalitaet,
+            aufenthaltsstatus,
+            ahv_nummer,
+            einreisedatum,
+            sprachen,
+            wohngemeinde,
+        ) {
             (
                 Some(nachname),
                 Some(vornamen),
@@ -385,7 +396,8 @@ mod tests {
     #[test]
     fn names_of_any_length_and_script_are_kept() {
         let long = "Thirunavukkarasu-".repeat(40);
-        let input = PersonInput { nachname: long.clone(), vornamen: "Ἀλέξανδρος 李".into(), ..valid_input() };
+        let input =
+            PersonInput { nachname: long.clone(), vornamen: "Ἀλέξανδρος 李".into(), ..valid_input() };
         let person = input.parse(today()).unwrap();
         assert_eq!(person.nachname.as_str(), long);
         assert_eq!(person.vornamen.as_str(), "Ἀλέξανδρος 李");

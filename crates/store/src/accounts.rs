@@ -7,8 +7,8 @@
 use crate::audit::insert_entry;
 use crate::entity::{api_token, login_throttle, session, user};
 use crate::{Store, StoreError, is_unique_violation};
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use iim_domain::{Action, Actor, AuditEntry, Channel, FieldErrors, Outcome, Resource, Role};
@@ -137,7 +137,11 @@ impl Store {
             window_started_at: Set(window_started_at),
             locked_until: Set(locked_until),
         };
-        if existing.is_some() { row.update(&self.db).await?; } else { row.insert(&self.db).await?; }
+        if existing.is_some() {
+            row.update(&self.db).await?;
+        } else {
+            row.insert(&self.db).await?;
+        }
         Ok(())
     }
 
@@ -220,7 +224,8 @@ impl Store {
     /// The actor behind a bearer token, if the token is valid, not revoked, not expired and its user active.
     pub async fn api_actor(&self, secret: &str) -> Result<Option<Actor>, StoreError> {
         let now = self.clock.now();
-        let found = api_token::Entity::find().filter(api_token::Column::TokenHash.eq(digest(secret))).one(&self.db).await?;
+        let found =
+            api_token::Entity::find().filter(api_token::Column::TokenHash.eq(digest(secret))).one(&self.db).await?;
         let Some(token) = found.filter(|t| t.revoked_at.is_none() && t.expires_at.is_none_or(|e| e > now)) else {
             return Ok(None);
         };
@@ -492,11 +497,14 @@ async fn hash_password(password: String) -> Result<String, StoreError> {
 /// Verifies off the async threads. Without a stored hash it still does the work of one verification, so
 /// that the answer time does not reveal whether the user name exists.
 async fn verify_password(password: String, stored_hash: Option<String>) -> bool {
-    const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2XvEA3Xh5gxh6W/i0kZNQ9Gn9TM7kdhqQK0W7dN1Rmw";
+    const DUMMY: &str =
+        "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2XvEA3Xh5gxh6W/i0kZNQ9Gn9TM7kdhqQK0W7dN1Rmw";
     let has_hash = stored_hash.is_some();
     let hash = stored_hash.unwrap_or_else(|| DUMMY.to_owned());
-    let verified = tokio::task::spawn_blocking(move || Argon2::default().verify_password(password.as_bytes(), hash.as_str()).is_ok())
-        .await
-        .unwrap_or(false);
+    let verified = tokio::task::spawn_blocking(move || {
+        Argon2::default().verify_password(password.as_bytes(), hash.as_str()).is_ok()
+    })
+    .await
+    .unwrap_or(false);
     has_hash && verified
 }

@@ -201,8 +201,14 @@ impl Store {
 
     /// Records an event that is not tied to a record (login, logout, token use) in the background.
     pub async fn log_event(&self, actor: &Actor, action: &str, detail: Option<String>) {
-        let mut entry =
-            AuditEntry::of(actor, Action::Read, Resource::User, Some(actor.user_id.to_string()), Outcome::Allowed, self.clock.now());
+        let mut entry = AuditEntry::of(
+            actor,
+            Action::Read,
+            Resource::User,
+            Some(actor.user_id.to_string()),
+            Outcome::Allowed,
+            self.clock.now(),
+        );
         entry.action = action.to_owned();
         entry.detail = detail;
         self.log_read(entry).await;

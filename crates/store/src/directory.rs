@@ -295,8 +295,8 @@ impl Store {
         for row in mapping.rows() {
             let region = region_ids.get(&row.sozialregion).copied();
             let code = gemeinde_code(row.bfs);
-            let id = upsert(&txn, &code, OrganisationKind::Gemeinde, &row.bfs.name(), Some(row.bfs), region, now)
-                .await?;
+            let id =
+                upsert(&txn, &code, OrganisationKind::Gemeinde, &row.bfs.name(), Some(row.bfs), region, now).await?;
             gemeinde_ids.insert(row.bfs, id);
         }
         for row in mapping.rows() {
@@ -364,7 +364,8 @@ mod tests {
 
     #[test]
     fn mapping_with_missing_gemeinde_is_refused_with_its_number() {
-        let text: String = EXAMPLE_MAPPING_CSV.lines().filter(|l| !l.starts_with("2581,")).collect::<Vec<_>>().join("\n");
+        let text: String =
+            EXAMPLE_MAPPING_CSV.lines().filter(|l| !l.starts_with("2581,")).collect::<Vec<_>>().join("\n");
         let error = RegionMapping::parse(&text).unwrap_err().to_string();
         assert!(error.contains("2581"), "{error}");
     }

@@ -61,7 +61,14 @@ impl Store {
         }
     }
 
-    async fn log_person(&self, actor: &Actor, action: Action, record: Option<i64>, outcome: Outcome, detail: Option<&str>) {
+    async fn log_person(
+        &self,
+        actor: &Actor,
+        action: Action,
+        record: Option<i64>,
+        outcome: Outcome,
+        detail: Option<&str>,
+    ) {
         let mut entry =
             AuditEntry::of(actor, action, Resource::Person, record.map(|id| id.to_string()), outcome, self.clock.now());
         entry.detail = detail.map(str::to_owned);
@@ -120,8 +127,14 @@ impl Store {
         let scope = self.authorize(actor, Action::Read, Some(id)).await?;
         let row = person::Entity::find_by_id(id).one(&self.db).await?.ok_or(StoreError::NotFound)?;
         if !reaches(actor, scope, &row) {
-            self.log_person(actor, Action::Read, Some(id), Outcome::Denied, Some("ausserhalb des Zuständigkeitsgebiets"))
-                .await;
+            self.log_person(
+                actor,
+                Action::Read,
+                Some(id),
+                Outcome::Denied,
+                Some("ausserhalb des Zuständigkeitsgebiets"),
+            )
+            .await;
             return Err(StoreError::NotFound);
         }
         let person = self.person_from_row(&self.db, row).await?;
@@ -145,7 +158,14 @@ impl Store {
         row.updated_at = Set(now);
         row.updated_by = Set(actor.user_id);
         let inserted = row.insert(&txn).await.map_err(ahv_conflict)?;
-        let entry = AuditEntry::of(actor, Action::Create, Resource::Person, Some(inserted.id.to_string()), Outcome::Allowed, now);
+        let entry = AuditEntry::of(
+            actor,
+            Action::Create,
+            Resource::Person,
+            Some(inserted.id.to_string()),
+            Outcome::Allowed,
+            now,
+        );
         insert_entry(&txn, &entry).await?;
         let person = self.person_from_row(&txn, inserted).await?;
         txn.commit().await?;
@@ -166,8 +186,14 @@ impl Store {
         let txn = crate::begin_write(&self.db).await?;
         let row = person::Entity::find_by_id(id).one(&txn).await?.ok_or(StoreError::NotFound)?;
         if !reaches(actor, scope, &row) {
-            self.log_person(actor, Action::Update, Some(id), Outcome::Denied, Some("ausserhalb des Zuständigkeitsgebiets"))
-                .await;
+            self.log_person(
+                actor,
+                Action::Update,
+                Some(id),
+                Outcome::Denied,
+                Some("ausserhalb des Zuständigkeitsgebiets"),
+            )
+            .await;
             return Err(StoreError::NotFound);
         }
         let current = self.person_from_row(&txn, row).await?;
@@ -194,8 +220,9 @@ impl Store {
         if updated.rows_affected == 0 {
             return Err(StoreError::Stale(Box::new(current)));
         }
-        let entry = AuditEntry::of(actor, Action::Update, Resource::Person, Some(id.to_string()), Outcome::Allowed, now)
-            .with_detail(format!("geändert: {}", changed.join(", ")));
+        let entry =
+            AuditEntry::of(actor, Action::Update, Resource::Person, Some(id.to_string()), Outcome::Allowed, now)
+                .with_detail(format!("geändert: {}", changed.join(", ")));
         insert_entry(&txn, &entry).await?;
         let row = person::Entity::find_by_id(id).one(&txn).await?.ok_or(StoreError::NotFound)?;
         let person = self.person_from_row(&txn, row).await?;
@@ -291,7 +318,10 @@ fn check_wohngemeinde(actor: &Actor, scope: Scope, gemeinde: BfsNr) -> Result<()
     let mut errors = FieldErrors::new();
     errors.add(
         "wohngemeinde_bfs",
-        format!("{} gehört nicht zu Ihrem Zuständigkeitsgebiet. Bitte eine Gemeinde Ihres Gebiets wählen.", gemeinde.name()),
+        format!(
+            "{} gehört nicht zu Ihrem Zuständigkeitsgebiet. Bitte eine Gemeinde Ihres Gebiets wählen.",
+            gemeinde.name()
+        ),
     );
     Err(StoreError::Invalid(errors))
 }

@@ -41,12 +41,12 @@ impl ScratchDatabase {
     pub async fn postgres(server_url: &str) -> Result<Self, StoreError> {
         let mut suffix = [0u8; 8];
         rand::rng().fill_bytes(&mut suffix);
-        let name: String =
-            format!("{SCRATCH_PREFIX}{}", suffix.iter().map(|b| format!("{b:02x}")).collect::<String>());
+        let name: String = format!("{SCRATCH_PREFIX}{}", suffix.iter().map(|b| format!("{b:02x}")).collect::<String>());
         let admin = Database::connect(server_url).await?;
         admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
         admin.close().await?;
-        let mut url = url::Url::parse(server_url).map_err(|e| StoreError::Config(format!("{POSTGRES_URL_VAR}: {e}")))?;
+        let mut url =
+            url::Url::parse(server_url).map_err(|e| StoreError::Config(format!("{POSTGRES_URL_VAR}: {e}")))?;
         url.set_path(&name);
         Ok(Self { url: url.to_string(), _folder: None })
     }

@@ -144,7 +144,13 @@ impl IntoResponse for ApiError {
             AppError::Conflict { current_version } => Some(*current_version),
             _ => None,
         };
-        let problem = Problem { kind: kind.to_owned(), title: self.0.to_string(), status: status.as_u16(), errors, current_version };
+        let problem = Problem {
+            kind: kind.to_owned(),
+            title: self.0.to_string(),
+            status: status.as_u16(),
+            errors,
+            current_version,
+        };
         let mut response = (status, Json(problem)).into_response();
         response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         if status == StatusCode::UNAUTHORIZED {

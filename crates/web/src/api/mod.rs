@@ -8,8 +8,8 @@
 
 mod persons;
 
-use crate::error::{ApiError, AppError, Problem};
 use crate::auth::ApiCaller;
+use crate::error::{ApiError, AppError, Problem};
 use crate::state::SharedState;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, State};
@@ -41,7 +41,12 @@ impl Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("Persönliches API-Token (iim token create)")).build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("Persönliches API-Token (iim token create)"))
+                    .build(),
+            ),
         );
     }
 }

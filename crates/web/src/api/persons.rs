@@ -144,7 +144,8 @@ pub async fn list(
     ApiCaller(actor): ApiCaller,
     params: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<PersonListDto>, ApiError> {
-    let Query(params) = params.map_err(|e| ApiError(AppError::BadRequest(format!("Ungültige Abfrage: {}", e.body_text()))))?;
+    let Query(params) =
+        params.map_err(|e| ApiError(AppError::BadRequest(format!("Ungültige Abfrage: {}", e.body_text()))))?;
     let query = PersonQuery {
         text: params.q.unwrap_or_default(),
         page: params.page.unwrap_or(1),

@@ -54,7 +54,8 @@ pub async fn list(
         per_page: 50,
     };
     let found = state.store.list_audit(user.actor(), &query).await?;
-    let pagination = Pagination::new("/protokoll", &[("benutzer", &username), ("datensatz", &record)], found.page, found.pages());
+    let pagination =
+        Pagination::new("/protokoll", &[("benutzer", &username), ("datensatz", &record)], found.page, found.pages());
     Ok(AuditPage {
         layout: Layout::for_user(&user, "Zugriffsprotokoll", "protokoll"),
         scope_note: if scope == Scope::Canton {

@@ -41,13 +41,22 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-pub async fn form(State(state): State<SharedState>, jar: CookieJar, Query(query): Query<HashMap<String, String>>) -> Response {
+pub async fn form(
+    State(state): State<SharedState>,
+    jar: CookieJar,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
     let token = random_token();
     let secure = state.settings.secure_cookies;
     let jar = jar.add(cookie(login_csrf_cookie_name(secure), token.clone(), secure));
     let mut layout = Layout::anonymous("Anmelden").with_notice(query.get("hinweis").map(String::as_str));
     layout.csrf_token = token;
-    let page = LoginPage { layout, error: None, username: String::new(), next: safe_next(query.get("weiter").map(String::as_str)) };
+    let page = LoginPage {
+        layout,
+        error: None,
+        username: String::new(),
+        next: safe_next(query.get("weiter").map(String::as_str)),
+    };
     (jar, page).into_response()
 }
 
@@ -78,13 +87,22 @@ pub async fn submit(
             let jar = jar.add(cookie(login_csrf_cookie_name(secure), token.clone(), secure));
             let mut layout = Layout::anonymous("Anmelden");
             layout.csrf_token = token;
-            let page = LoginPage { layout, error: Some(refusal.to_string()), username: form.username, next: safe_next(Some(&form.weiter)) };
+            let page = LoginPage {
+                layout,
+                error: Some(refusal.to_string()),
+                username: form.username,
+                next: safe_next(Some(&form.weiter)),
+            };
             Ok((status, jar, page).into_response())
         }
     }
 }
 
-pub async fn logout(State(state): State<SharedState>, user: CurrentUser, jar: CookieJar) -> Result<Response, PageError> {
+pub async fn logout(
+    State(state): State<SharedState>,
+    user: CurrentUser,
+    jar: CookieJar,
+) -> Result<Response, PageError> {
     state.store.end_session(&user.token, user.actor()).await?;
     let secure = state.settings.secure_cookies;
     let jar = jar.remove(cookie(session_cookie_name(secure), String::new(), secure));

@@ -105,7 +105,11 @@ pub fn render_error_page(status: StatusCode, title: &str, message: &str) -> Resp
 }
 
 pub async fn not_found() -> Response {
-    render_error_page(StatusCode::NOT_FOUND, "Seite nicht gefunden", "Diese Seite gibt es nicht. Bitte prüfen Sie die Adresse.")
+    render_error_page(
+        StatusCode::NOT_FOUND,
+        "Seite nicht gefunden",
+        "Diese Seite gibt es nicht. Bitte prüfen Sie die Adresse.",
+    )
 }
 
 async fn stylesheet() -> Response {

@@ -325,14 +325,52 @@ fn nationality_options() -> Vec<(String, String)> {
 fn fields(actor: &Actor, input: &PersonInput, errors: &FieldErrors) -> Vec<FormField> {
     let one = |value: &str| vec![value.to_owned()];
     let mut fields = vec![
-        text_field("nachname", "Nachname", "Wie im Ausweis; jede Schrift und Länge ist möglich.", true, &input.nachname),
+        text_field(
+            "nachname",
+            "Nachname",
+            "Wie im Ausweis; jede Schrift und Länge ist möglich.",
+            true,
+            &input.nachname,
+        ),
         text_field("vornamen", "Vornamen", "", true, &input.vornamen),
         choice_field("geschlecht", "Geschlecht", "radios", true, choices::<Sex>(), &one(&input.geschlecht)),
-        text_field("geburtsdatum", "Geburtsdatum", "TT.MM.JJJJ, oder nur MM.JJJJ oder JJJJ, wenn nicht mehr bekannt ist.", true, &input.geburtsdatum),
-        choice_field("nationalitaet", "Staatsangehörigkeit", "select", true, nationality_options(), &one(&input.nationalitaet)),
-        choice_field("aufenthaltsstatus", "Aufenthaltsstatus", "select", true, choices::<ResidenceStatus>(), &one(&input.aufenthaltsstatus)),
-        text_field("ahv_nummer", "AHV-Nummer", "Format 756.1234.5678.97; Punkte dürfen fehlen.", false, &input.ahv_nummer),
-        text_field("einreisedatum", "Einreise in die Schweiz", "TT.MM.JJJJ, MM.JJJJ oder JJJJ.", false, &input.einreisedatum),
+        text_field(
+            "geburtsdatum",
+            "Geburtsdatum",
+            "TT.MM.JJJJ, oder nur MM.JJJJ oder JJJJ, wenn nicht mehr bekannt ist.",
+            true,
+            &input.geburtsdatum,
+        ),
+        choice_field(
+            "nationalitaet",
+            "Staatsangehörigkeit",
+            "select",
+            true,
+            nationality_options(),
+            &one(&input.nationalitaet),
+        ),
+        choice_field(
+            "aufenthaltsstatus",
+            "Aufenthaltsstatus",
+            "select",
+            true,
+            choices::<ResidenceStatus>(),
+            &one(&input.aufenthaltsstatus),
+        ),
+        text_field(
+            "ahv_nummer",
+            "AHV-Nummer",
+            "Format 756.1234.5678.97; Punkte dürfen fehlen.",
+            false,
+            &input.ahv_nummer,
+        ),
+        text_field(
+            "einreisedatum",
+            "Einreise in die Schweiz",
+            "TT.MM.JJJJ, MM.JJJJ oder JJJJ.",
+            false,
+            &input.einreisedatum,
+        ),
         choice_field(
             "sprachen",
             "Sprachen",
@@ -341,7 +379,14 @@ fn fields(actor: &Actor, input: &PersonInput, errors: &FieldErrors) -> Vec<FormF
             catalog::languages().iter().map(|l| (l.code.clone(), l.name.clone())).collect(),
             &input.sprachen,
         ),
-        choice_field("wohngemeinde_bfs", "Wohngemeinde", "select", true, gemeinde_options(actor), &one(&input.wohngemeinde_bfs)),
+        choice_field(
+            "wohngemeinde_bfs",
+            "Wohngemeinde",
+            "select",
+            true,
+            gemeinde_options(actor),
+            &one(&input.wohngemeinde_bfs),
+        ),
     ];
     for field in &mut fields {
         field.error = errors.get(field.name).map(str::to_owned);
@@ -373,10 +418,26 @@ fn form_page(
 }
 
 fn new_page(user: &CurrentUser, input: &PersonInput, errors: &FieldErrors) -> FormPage {
-    form_page(user, "Neue Person erfassen".to_owned(), "/personen".to_owned(), "/personen".to_owned(), None, input, errors, None)
+    form_page(
+        user,
+        "Neue Person erfassen".to_owned(),
+        "/personen".to_owned(),
+        "/personen".to_owned(),
+        None,
+        input,
+        errors,
+        None,
+    )
 }
 
-fn edit_page(user: &CurrentUser, id: i64, version: i32, input: &PersonInput, errors: &FieldErrors, stale: Option<StaleNotice>) -> FormPage {
+fn edit_page(
+    user: &CurrentUser,
+    id: i64,
+    version: i32,
+    input: &PersonInput,
+    errors: &FieldErrors,
+    stale: Option<StaleNotice>,
+) -> FormPage {
     let url = format!("/personen/{id}");
     form_page(user, "Person bearbeiten".to_owned(), url.clone(), url, Some(version), input, errors, stale)
 }
@@ -386,9 +447,14 @@ pub async fn new_form(user: CurrentUser) -> Result<FormPage, PageError> {
     Ok(new_page(&user, &PersonInput::default(), &FieldErrors::new()))
 }
 
-pub async fn create(State(state): State<SharedState>, user: CurrentUser, Form(form): Form<PersonForm>) -> Result<Response, PageError> {
+pub async fn create(
+    State(state): State<SharedState>,
+    user: CurrentUser,
+    Form(form): Form<PersonForm>,
+) -> Result<Response, PageError> {
     let input = form.input();
-    let invalid = |errors: FieldErrors| (StatusCode::UNPROCESSABLE_ENTITY, new_page(&user, &input, &errors)).into_response();
+    let invalid =
+        |errors: FieldErrors| (StatusCode::UNPROCESSABLE_ENTITY, new_page(&user, &input, &errors)).into_response();
     let data = match input.parse(state.store.clock().today()) {
         Ok(data) => data,
         Err(errors) => return Ok(invalid(errors)),
@@ -400,7 +466,11 @@ pub async fn create(State(state): State<SharedState>, user: CurrentUser, Form(fo
     }
 }
 
-pub async fn edit_form(State(state): State<SharedState>, user: CurrentUser, Path(id): Path<String>) -> Result<FormPage, PageError> {
+pub async fn edit_form(
+    State(state): State<SharedState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<FormPage, PageError> {
     let id = parse_id(&id)?;
     user.actor().scope_for(Resource::Person, Action::Update)?;
     let person = state.store.get_person(user.actor(), id).await?;
@@ -416,16 +486,21 @@ pub async fn update(
     let id = parse_id(&id)?;
     let input = form.input();
     let Some(version) = form.version.as_deref().and_then(|v| v.trim().parse::<i32>().ok()) else {
-        return Err(PageError(AppError::BadRequest("Das Formular ist unvollständig. Bitte die Seite neu laden.".to_owned())));
+        return Err(PageError(AppError::BadRequest(
+            "Das Formular ist unvollständig. Bitte die Seite neu laden.".to_owned(),
+        )));
     };
     let data = match input.parse(state.store.clock().today()) {
         Ok(data) => data,
         Err(errors) => {
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, edit_page(&user, id, version, &input, &errors, None)).into_response());
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, edit_page(&user, id, version, &input, &errors, None))
+                .into_response());
         }
     };
     match state.store.update_person(user.actor(), id, version, data).await {
-        Ok(person) if person.version == version => Ok(Redirect::to(&format!("/personen/{id}?hinweis=unveraendert")).into_response()),
+        Ok(person) if person.version == version => {
+            Ok(Redirect::to(&format!("/personen/{id}?hinweis=unveraendert")).into_response())
+        }
         Ok(_) => Ok(Redirect::to(&format!("/personen/{id}?hinweis=gespeichert")).into_response()),
         Err(StoreError::Invalid(errors)) => {
             Ok((StatusCode::UNPROCESSABLE_ENTITY, edit_page(&user, id, version, &input, &errors, None)).into_response())
@@ -450,7 +525,10 @@ fn stale_notice(current: &Person) -> StaleNotice {
             format!("Geburtsdatum: {}", data.geburtsdatum),
             format!("Staatsangehörigkeit: {}", data.nationalitaet.label()),
             format!("Aufenthaltsstatus: {}", data.aufenthaltsstatus.label()),
-            format!("AHV-Nummer: {}", data.ahv_nummer.as_ref().map_or_else(|| "nicht erfasst".to_owned(), ToString::to_string)),
+            format!(
+                "AHV-Nummer: {}",
+                data.ahv_nummer.as_ref().map_or_else(|| "nicht erfasst".to_owned(), ToString::to_string)
+            ),
             format!("Einreise: {}", data.einreisedatum.map_or_else(|| "nicht erfasst".to_owned(), |d| d.to_string())),
             format!("Sprachen: {}", language_names(&data.sprachen)),
             format!("Wohngemeinde: {}", data.wohngemeinde.name()),

@@ -41,7 +41,14 @@ async fn session_cookie_does_not_open_the_api() {
 async fn token_holder_creates_reads_lists_and_updates_a_person() {
     let app = TestApp::spawn().await;
     let token = app.token_for("fallfuehrung.olten").await;
-    let created = app.api().post(app.url("/api/v1/persons")).bearer_auth(&token).json(&person_json("Tesfay", 2581)).send().await.unwrap();
+    let created = app
+        .api()
+        .post(app.url("/api/v1/persons"))
+        .bearer_auth(&token)
+        .json(&person_json("Tesfay", 2581))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(created.status(), 201);
     let location = created.headers()["location"].to_str().unwrap().to_owned();
     let person: Value = created.json().await.unwrap();
@@ -54,7 +61,16 @@ async fn token_holder_creates_reads_lists_and_updates_a_person() {
     let read: Value = app.api().get(app.url(&location)).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
     assert_eq!(read["nachname"], "Tesfay");
 
-    let list: Value = app.api().get(app.url("/api/v1/persons?q=tesf")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    let list: Value = app
+        .api()
+        .get(app.url("/api/v1/persons?q=tesf"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list["total"], 1);
     assert_eq!(list["items"][0]["id"], person["id"]);
 
@@ -76,9 +92,17 @@ async fn api_applies_the_same_region_rule() {
     assert_eq!(read.status(), 404);
     let mut change = person_json("Übernahme", 2422);
     change["version"] = json!(1);
-    let write = app.api().put(app.url(&format!("/api/v1/persons/{id}"))).bearer_auth(&other).json(&change).send().await.unwrap();
+    let write = app
+        .api()
+        .put(app.url(&format!("/api/v1/persons/{id}")))
+        .bearer_auth(&other)
+        .json(&change)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(write.status(), 404);
-    let list: Value = app.api().get(app.url("/api/v1/persons")).bearer_auth(&other).send().await.unwrap().json().await.unwrap();
+    let list: Value =
+        app.api().get(app.url("/api/v1/persons")).bearer_auth(&other).send().await.unwrap().json().await.unwrap();
     assert_eq!(list["total"], 0);
     let provider = app.token_for("anbieter.lernwerk").await;
     let refused = app.api().get(app.url("/api/v1/persons")).bearer_auth(&provider).send().await.unwrap();
@@ -89,13 +113,22 @@ async fn api_applies_the_same_region_rule() {
 async fn bad_input_gets_a_clear_problem_and_stores_nothing() {
     let app = TestApp::spawn().await;
     let token = app.token_for("fallfuehrung.olten").await;
-    let broken = app.api().post(app.url("/api/v1/persons")).bearer_auth(&token).header("content-type", "application/json").body("{\"nachname\": ").send().await.unwrap();
+    let broken = app
+        .api()
+        .post(app.url("/api/v1/persons"))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body("{\"nachname\": ")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(broken.status(), 400);
     assert_eq!(broken.json::<Value>().await.unwrap()["type"], "bad-request");
 
     let mut unknown_field = person_json("X", 2581);
     unknown_field["lieblingsfarbe"] = json!("blau");
-    let refused = app.api().post(app.url("/api/v1/persons")).bearer_auth(&token).json(&unknown_field).send().await.unwrap();
+    let refused =
+        app.api().post(app.url("/api/v1/persons")).bearer_auth(&token).json(&unknown_field).send().await.unwrap();
     assert_eq!(refused.status(), 400);
 
     let mut invalid = person_json("", 2581);
@@ -135,7 +168,8 @@ async fn stale_api_update_gets_409_with_the_current_version() {
 async fn revoked_token_stops_working() {
     let app = TestApp::spawn().await;
     let token = app.token_for("ib.olten").await;
-    let me: Value = app.api().get(app.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    let me: Value =
+        app.api().get(app.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
     assert_eq!(me["benutzername"], "ib.olten");
     assert_eq!(me["rollen"][0], "integrationsbeauftragte");
     let id = app.store.list_api_tokens(Some("ib.olten")).await.unwrap()[0].id;

@@ -4,7 +4,13 @@ use iim_store::AuditQuery;
 async fn entries_for(app: &TestApp, record: i64) -> Vec<iim_store::AuditRecord> {
     app.store.flush_audit().await;
     let auditor = app.store.login("kanton.aso", PASSWORD, "10.0.0.9").await.unwrap();
-    let query = AuditQuery { resource: Some("person".to_owned()), record_id: Some(record.to_string()), page: 1, per_page: 100, ..AuditQuery::default() };
+    let query = AuditQuery {
+        resource: Some("person".to_owned()),
+        record_id: Some(record.to_string()),
+        page: 1,
+        per_page: 100,
+        ..AuditQuery::default()
+    };
     app.store.list_audit(&auditor, &query).await.unwrap().items
 }
 
@@ -32,8 +38,16 @@ async fn api_read_and_refused_access_are_logged_with_their_channel() {
     app.api().get(app.url(&format!("/api/v1/persons/{id}"))).bearer_auth(&own).send().await.unwrap();
     app.api().get(app.url(&format!("/api/v1/persons/{id}"))).bearer_auth(&other).send().await.unwrap();
     let entries = entries_for(&app, id).await;
-    assert!(entries.iter().any(|e| e.actor_username == "fallfuehrung.olten" && e.channel == "api" && e.outcome == "erlaubt"));
-    assert!(entries.iter().any(|e| e.actor_username == "fallfuehrung.thal" && e.channel == "api" && e.outcome == "verweigert"));
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.actor_username == "fallfuehrung.olten" && e.channel == "api" && e.outcome == "erlaubt")
+    );
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.actor_username == "fallfuehrung.thal" && e.channel == "api" && e.outcome == "verweigert")
+    );
 }
 
 #[tokio::test]
@@ -43,7 +57,10 @@ async fn kanton_reads_the_log_page_and_case_worker_may_not() {
     app.store.flush_audit().await;
     let auditor = app.log_in_as("kanton.aso").await;
     let page = visible_text(&auditor.get(&format!("/protokoll?datensatz={id}")).await.text().await.unwrap());
-    assert!(page.contains("Alle Zugriffe im Kanton.") && page.contains(&format!("Person {id}")) && page.contains("erfasst"), "{page}");
+    assert!(
+        page.contains("Alle Zugriffe im Kanton.") && page.contains(&format!("Person {id}")) && page.contains("erfasst"),
+        "{page}"
+    );
     let case_worker = app.log_in_as("fallfuehrung.olten").await;
     assert_eq!(case_worker.get("/protokoll").await.status(), 403);
 }

@@ -15,7 +15,13 @@ async fn case_worker_logs_in_and_out() {
     let mut browser = app.browser();
     let login = browser.log_in("fallfuehrung.olten", PASSWORD).await;
     assert_eq!(login.status(), 303);
-    let cookie = login.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).find(|c| c.starts_with("iim_session=")).expect("session cookie");
+    let cookie = login
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("iim_session="))
+        .expect("session cookie");
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
     let start = browser.get("/").await;
     assert_eq!(start.status(), 200);
@@ -50,7 +56,8 @@ async fn login_is_throttled_after_five_failures() {
 #[tokio::test]
 async fn login_form_without_its_csrf_cookie_is_refused() {
     let app = TestApp::spawn().await;
-    let fields = [("username", "ib.olten".to_owned()), ("password", PASSWORD.to_owned()), ("csrf_token", "erfunden".to_owned())];
+    let fields =
+        [("username", "ib.olten".to_owned()), ("password", PASSWORD.to_owned()), ("csrf_token", "erfunden".to_owned())];
     let response = app.browser().submit_raw("/login", &fields).await;
     assert_eq!(response.status(), 403);
 }

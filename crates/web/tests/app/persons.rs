@@ -134,7 +134,16 @@ async fn pages_are_german_and_labelled() {
     let html = browser.get("/personen/neu").await.text().await.unwrap();
     assert!(html.contains("<html lang=\"de-CH\">"));
     assert!(html.contains("href=\"#inhalt\""), "skip link");
-    for field in ["nachname", "vornamen", "geburtsdatum", "nationalitaet", "aufenthaltsstatus", "ahv_nummer", "einreisedatum", "wohngemeinde_bfs"] {
+    for field in [
+        "nachname",
+        "vornamen",
+        "geburtsdatum",
+        "nationalitaet",
+        "aufenthaltsstatus",
+        "ahv_nummer",
+        "einreisedatum",
+        "wohngemeinde_bfs",
+    ] {
         assert!(html.contains(&format!("<label for=\"{field}\"")), "label for {field}");
     }
     assert!(csrf_token_in(&html).is_some());
@@ -159,6 +168,14 @@ async fn register_list_exports_as_csv_with_formulas_defused_and_logged() {
     assert_eq!(body.lines().count(), 3, "header and two persons");
     app.store.flush_audit().await;
     let auditor = app.store.login("kanton.aso", crate::support::PASSWORD, "10.0.0.9").await.unwrap();
-    let log = app.store.list_audit(&auditor, &iim_store::AuditQuery { page: 1, per_page: 50, ..Default::default() }).await.unwrap();
-    assert!(log.items.iter().any(|e| e.detail.as_deref().is_some_and(|d| d.starts_with("Export") && d.ends_with("2 Personen"))));
+    let log = app
+        .store
+        .list_audit(&auditor, &iim_store::AuditQuery { page: 1, per_page: 50, ..Default::default() })
+        .await
+        .unwrap();
+    assert!(
+        log.items
+            .iter()
+            .any(|e| e.detail.as_deref().is_some_and(|d| d.starts_with("Export") && d.ends_with("2 Personen")))
+    );
 }

@@ -172,7 +172,12 @@ impl Browser {
     pub async fn log_in(&mut self, username: &str, password: &str) -> reqwest::Response {
         let form = self.get("/login").await.text().await.unwrap();
         let token = csrf_token_in(&form).expect("login form carries a CSRF token");
-        let fields = [("username", username.to_owned()), ("password", password.to_owned()), ("csrf_token", token), ("weiter", "/".to_owned())];
+        let fields = [
+            ("username", username.to_owned()),
+            ("password", password.to_owned()),
+            ("csrf_token", token),
+            ("weiter", "/".to_owned()),
+        ];
         self.submit_raw("/login", &fields).await
     }
 }
