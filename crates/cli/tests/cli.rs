@@ -60,37 +60,26 @@ async fn operator_creates_the_first_admin_and_a_token() {
 #[tokio::test]
 async fn bad_operator_input_fails_with_a_german_message() {
     let database = ScratchDatabase::from_env().await.unwrap();
-    let args = [
-        "user",
-        "add",
-        "--username",
-        "x",
-        "--name",
-        "X",
-        "--org",
-        "gibt-es-nicht",
-        "--roles",
-        "chef",
-        "--password-stdin",
-    ];
-    let refused = iim(&database, &args, "kurz\n");
+    let add_user = |roles: &'static str| {
+        [
+            "user",
+            "add",
+            "--username",
+            "x",
+            "--name",
+            "X",
+            "--org",
+            "gibt-es-nicht",
+            "--roles",
+            roles,
+            "--password-stdin",
+        ]
+    };
+    let refused = iim(&database, &add_user("chef"), "kurz\n");
     assert!(!refused.status.success());
     assert!(text(&refused.stderr).contains("Rolle «chef» gibt es nicht"), "{}", text(&refused.stderr));
 
-    let args = [
-        "user",
-        "add",
-        "--username",
-        "x",
-        "--name",
-        "X",
-        "--org",
-        "gibt-es-nicht",
-        "--roles",
-        "admin",
-        "--password-stdin",
-    ];
-    let refused = iim(&database, &args, "kurz\n");
+    let refused = iim(&database, &add_user("admin"), "kurz\n");
     assert!(!refused.status.success());
     let message = text(&refused.stderr);
     assert!(message.contains("Organisation «gibt-es-nicht» gibt es nicht"), "{message}");

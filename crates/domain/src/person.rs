@@ -251,43 +251,24 @@ impl PersonInput {
         {
             errors.add("aufenthaltsstatus", "Schweizer Bürgerrecht und Staatsangehörigkeit Schweiz gehören zusammen.");
         }
-        match (
-            nachname,
-            vornamen,
-            geschlecht,
-            geburtsdatum,
-            nationalitaet,
-            aufenthaltsstatus,
-            ahv_nummer,
-            einreisedatum,
-            sprachen,
-            wohngemeinde,
-        ) {
-            (
-                Some(nachname),
-                Some(vornamen),
-                Some(geschlecht),
-                Some(geburtsdatum),
-                Some(nationalitaet),
-                Some(aufenthaltsstatus),
-                Some(ahv_nummer),
-                Some(einreisedatum),
-                Some(sprachen),
-                Some(wohngemeinde),
-            ) if errors.is_empty() => Ok(PersonData {
-                nachname,
-                vornamen,
-                geschlecht,
-                geburtsdatum,
-                nationalitaet,
-                aufenthaltsstatus,
-                ahv_nummer,
-                einreisedatum,
-                sprachen,
-                wohngemeinde,
-            }),
-            _ => Err(errors),
+        if !errors.is_empty() {
+            return Err(errors);
         }
+        let complete = || {
+            Some(PersonData {
+                nachname: nachname?,
+                vornamen: vornamen?,
+                geschlecht: geschlecht?,
+                geburtsdatum: geburtsdatum?,
+                nationalitaet: nationalitaet?,
+                aufenthaltsstatus: aufenthaltsstatus?,
+                ahv_nummer: ahv_nummer?,
+                einreisedatum: einreisedatum?,
+                sprachen: sprachen?,
+                wohngemeinde: wohngemeinde?,
+            })
+        };
+        complete().ok_or(errors)
     }
 }
 

@@ -90,11 +90,7 @@ impl Store {
             .limit(per_page)
             .all(&self.db)
             .await?;
-        let today = self.clock.today();
-        let items = rows
-            .into_iter()
-            .map(|row| Ok(PersonSummary { id: row.id, data: person_data(&row, today)? }))
-            .collect::<Result<Vec<_>, StoreError>>()?;
+        let items = summaries(rows, self.clock.today())?;
         let shown: Vec<String> = items.iter().map(|p| p.id.to_string()).collect();
         let detail = format!("Liste, Suche «{}», Seite {page}, angezeigt: {}", query.text.trim(), shown.join(","));
         self.log_person(actor, Action::Read, None, Outcome::Allowed, Some(&detail)).await;
@@ -112,11 +108,7 @@ impl Store {
             .limit(MAX_EXPORT_ROWS)
             .all(&self.db)
             .await?;
-        let today = self.clock.today();
-        let items = rows
-            .into_iter()
-            .map(|row| Ok(PersonSummary { id: row.id, data: person_data(&row, today)? }))
-            .collect::<Result<Vec<_>, StoreError>>()?;
+        let items = summaries(rows, self.clock.today())?;
         let detail = format!("Export, Suche «{}», {} Personen", text.trim(), items.len());
         self.log_person(actor, Action::Read, None, Outcome::Allowed, Some(&detail)).await;
         Ok(items)
@@ -293,6 +285,10 @@ fn in_scope(select: Select<person::Entity>, actor: &Actor, scope: Scope) -> Sele
             select.filter(person::Column::WohngemeindeBfs.is_in(numbers))
         }
     }
+}
+
+fn summaries(rows: Vec<person::Model>, today: chrono::NaiveDate) -> Result<Vec<PersonSummary>, StoreError> {
+    rows.into_iter().map(|row| Ok(PersonSummary { id: row.id, data: person_data(&row, today)? })).collect()
 }
 
 /// Every search word must occur in the folded names or the AHV number.
