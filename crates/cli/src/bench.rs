@@ -51,8 +51,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             roles: vec![Role::Fallfuehrung],
             password: Some(PASSWORD.to_owned()),
         })
-        .await
-        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        .await?;
     let started = Instant::now();
     load(&store, user.id, args.persons).await?;
     let load_seconds = started.elapsed().as_secs_f64();
@@ -72,7 +71,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
 
     println!("# iim bench");
     println!(
-        "backend: {:?}, persons: {}, in scope of the case worker: {}, load: {:.1} s ({:.0} persons/s)",
+        "backend: {:?}, persons: {}, ids sampled from the case worker's region: {}, load: {:.1} s ({:.0} persons/s)",
         store.backend(),
         args.persons,
         ids.len(),
@@ -87,6 +86,12 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     );
     println!("\n| scenario | requests | req/s | p50 ms | p99 ms | max ms | errors |\n|---|---|---|---|---|---|---|");
     let duration = Duration::from_secs(args.duration);
+    let url = base.clone();
+    let client = api.clone();
+    let ceiling = scenario(&ids, args.concurrency, duration, move |_| client.get(format!("{url}/health"))).await?;
+    ceiling.print("ceiling: /health (HTTP stack, no database)");
+    let direct = store_scenario(&store, &actor, &ids, args.concurrency, duration).await?;
+    direct.print("ceiling: store.get_person (access check, read, log; no HTTP)");
     let (client, url) = (browser.clone(), base.clone());
     let page = scenario(&ids, args.concurrency, duration, move |id| client.get(format!("{url}/personen/{id}"))).await?;
     page.print("person page (HTML, session)");
@@ -110,10 +115,12 @@ async fn load(store: &Store, created_by: i64, count: usize) -> anyhow::Result<()
     let today = store.clock().today();
     let chunk = 20_000;
     let mut done = 0;
+    let mut seed = 0;
     let progress = indicatif::ProgressBar::new(count as u64);
     while done < count {
         let size = chunk.min(count - done);
-        let persons: Vec<PersonData> = crate::synthetic::persons(size, done as u64 + 1, today);
+        seed += 1;
+        let persons: Vec<PersonData> = crate::synthetic::persons(size, seed, today);
         store.load_persons(created_by, &persons).await?;
         done += size;
         progress.set_position(done as u64);
@@ -174,6 +181,51 @@ impl Outcome {
     }
 }
 
+/// Calls the store directly, as the handlers do, to show what the HTTP layer adds.
+async fn store_scenario(
+    store: &Store,
+    actor: &iim_domain::Actor,
+    ids: &[i64],
+    concurrency: usize,
+    duration: Duration,
+) -> anyhow::Result<Outcome> {
+    let deadline = Instant::now() + duration;
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for worker in 0..concurrency {
+        let (store, actor, ids) = (store.clone(), actor.clone(), ids.to_vec());
+        workers.push(tokio::spawn(async move {
+            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(worker as u64);
+            let mut histogram = Histogram::<u64>::new(3)?;
+            let mut errors = 0u64;
+            while Instant::now() < deadline {
+                let id = ids.choose(&mut rng).copied().unwrap_or(1);
+                let sent = Instant::now();
+                match store.get_person(&actor, id).await {
+                    Ok(_) => histogram.record(sent.elapsed().as_micros() as u64)?,
+                    Err(_) => errors += 1,
+                }
+            }
+            anyhow::Ok((histogram, errors))
+        }));
+    }
+    collect(workers, started).await
+}
+
+async fn collect(
+    workers: Vec<tokio::task::JoinHandle<anyhow::Result<(Histogram<u64>, u64)>>>,
+    started: Instant,
+) -> anyhow::Result<Outcome> {
+    let mut total = Histogram::<u64>::new(3)?;
+    let mut errors = 0;
+    for worker in workers {
+        let (histogram, worker_errors) = worker.await??;
+        total.add(histogram)?;
+        errors += worker_errors;
+    }
+    Ok(Outcome { histogram: total, errors, elapsed: started.elapsed() })
+}
+
 /// Runs `concurrency` loops, each sending requests for random ids until the time is up.
 async fn scenario(
     ids: &[i64],
@@ -207,12 +259,5 @@ async fn scenario(
             anyhow::Ok((histogram, errors))
         }));
     }
-    let mut total = Histogram::<u64>::new(3)?;
-    let mut errors = 0;
-    for worker in workers {
-        let (histogram, worker_errors) = worker.await??;
-        total.add(histogram)?;
-        errors += worker_errors;
-    }
-    Ok(Outcome { histogram: total, errors, elapsed: started.elapsed() })
+    collect(workers, started).await
 }

@@ -6,6 +6,14 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FieldErrors(BTreeMap<&'static str, String>);
 
+/// `feld: Meldung; feld: Meldung`, for logs and the command line.
+impl std::fmt::Display for FieldErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self.iter().map(|(field, message)| format!("{field}: {message}")).collect();
+        f.write_str(&parts.join("; "))
+    }
+}
+
 impl FieldErrors {
     pub fn new() -> Self {
         Self::default()

@@ -55,7 +55,7 @@ pub enum StoreError {
     NotFound,
     #[error(transparent)]
     Denied(#[from] Denied),
-    #[error("Eingaben ungültig")]
+    #[error("Eingaben ungültig: {0}")]
     Invalid(FieldErrors),
     /// Someone else changed the record since the caller read it; carries the current state.
     #[error("Datensatz wurde inzwischen geändert")]

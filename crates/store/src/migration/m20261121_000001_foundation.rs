@@ -119,7 +119,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager.create_index(index("persons", &["wohngemeinde_bfs", "nachname", "vornamen"])).await?;
+        manager.create_index(index("persons", &["wohngemeinde_bfs", "nachname", "vornamen", "search_text"])).await?;
         manager.create_index(index("persons", &["nachname", "vornamen"])).await?;
         manager
             .create_table(
