@@ -100,6 +100,27 @@ mod tests {
     }
 
     #[test]
+    fn environment_overrides_the_file_which_overrides_the_defaults() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("iim.toml", "listen = \"0.0.0.0:9000\"\ndata_dir = \"/srv/iim\"\nlog_format = \"json\"")?;
+            jail.set_env("IIM_LISTEN", "127.0.0.1:9100");
+            let config = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(config.listen, "127.0.0.1:9100");
+            assert_eq!(config.data_dir, PathBuf::from("/srv/iim"));
+            assert_eq!(config.log_format, "json");
+            assert_eq!(config.database_url(), "sqlite:///srv/iim/iim.sqlite3");
+            assert_eq!(config.secure_cookies, None);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_named_config_file_must_exist() {
+        let error = Config::load(Some(Path::new("/gibt/es/nicht.toml"))).unwrap_err();
+        assert!(error.to_string().contains("gibt es nicht"), "{error}");
+    }
+
+    #[test]
     fn debug_output_does_not_show_the_database_url() {
         let config = Config { database_url: Some(SecretString::from("postgres://u:geheim@h/d")), ..Config::default() };
         assert!(!format!("{config:?}").contains("geheim"));

@@ -64,3 +64,29 @@ async fn kanton_reads_the_log_page_and_case_worker_may_not() {
     let case_worker = app.log_in_as("fallfuehrung.olten").await;
     assert_eq!(case_worker.get("/protokoll").await.status(), 403);
 }
+
+#[tokio::test]
+async fn graceful_shutdown_writes_every_queued_read_entry() {
+    let app = TestApp::spawn().await;
+    let id = app.person_registered_by("fallfuehrung.olten", "Bis zuletzt", 2581).await;
+    let browser = app.log_in_as("fallfuehrung.olten").await;
+    for _ in 0..50 {
+        assert_eq!(browser.get(&format!("/personen/{id}")).await.status(), 200);
+    }
+    let database = app.stop().await;
+
+    let clock = std::sync::Arc::new(iim_domain::clock::SystemClock);
+    let reopened = iim_store::Store::connect(&database.url, clock).await.unwrap();
+    reopened.migrate().await.unwrap();
+    let auditor = reopened.login("kanton.aso", PASSWORD, "10.0.0.9").await.unwrap();
+    let query = AuditQuery {
+        resource: Some("person".to_owned()),
+        record_id: Some(id.to_string()),
+        page: 1,
+        per_page: 200,
+        ..AuditQuery::default()
+    };
+    let reads =
+        reopened.list_audit(&auditor, &query).await.unwrap().items.into_iter().filter(|e| e.action == "read").count();
+    assert_eq!(reads, 50, "every page view before the shutdown is in the log");
+}

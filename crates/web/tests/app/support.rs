@@ -25,8 +25,9 @@ pub const USERS: &[(&str, &str, Role)] = &[
 pub struct TestApp {
     pub base: String,
     pub store: Store,
-    _database: ScratchDatabase,
-    _shutdown: tokio::sync::oneshot::Sender<()>,
+    pub database: ScratchDatabase,
+    shutdown: tokio::sync::oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
 impl TestApp {
@@ -56,10 +57,17 @@ impl TestApp {
         let app = Application::build(settings, store.clone()).await.expect("bind");
         let base = format!("http://{}", app.local_addr().unwrap());
         let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(app.run_until_stopped(async {
+        let server = tokio::spawn(app.run_until_stopped(async {
             let _ = stopped.await;
         }));
-        Self { base, store, _database: database, _shutdown: shutdown }
+        Self { base, store, database, shutdown, server }
+    }
+
+    /// Stops the server as Ctrl-C would and waits until it has shut down; returns the database.
+    pub async fn stop(self) -> ScratchDatabase {
+        let _ = self.shutdown.send(());
+        self.server.await.expect("server task").expect("server shut down cleanly");
+        self.database
     }
 
     pub fn url(&self, path: &str) -> String {
