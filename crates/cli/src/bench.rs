@@ -189,56 +189,45 @@ async fn store_scenario(
     concurrency: usize,
     duration: Duration,
 ) -> anyhow::Result<Outcome> {
-    let deadline = Instant::now() + duration;
-    let started = Instant::now();
-    let mut workers = Vec::new();
-    for worker in 0..concurrency {
-        let (store, actor, ids) = (store.clone(), actor.clone(), ids.to_vec());
-        workers.push(tokio::spawn(async move {
-            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(worker as u64);
-            let mut histogram = Histogram::<u64>::new(3)?;
-            let mut errors = 0u64;
-            while Instant::now() < deadline {
-                let id = ids.choose(&mut rng).copied().unwrap_or(1);
-                let sent = Instant::now();
-                match store.get_person(&actor, id).await {
-                    Ok(_) => histogram.record(sent.elapsed().as_micros() as u64)?,
-                    Err(_) => errors += 1,
-                }
-            }
-            anyhow::Ok((histogram, errors))
-        }));
-    }
-    collect(workers, started).await
+    let (store, actor) = (store.clone(), actor.clone());
+    run_load(ids, concurrency, duration, move |id| {
+        let (store, actor) = (store.clone(), actor.clone());
+        async move { store.get_person(&actor, id).await.is_ok() }
+    })
+    .await
 }
 
-async fn collect(
-    workers: Vec<tokio::task::JoinHandle<anyhow::Result<(Histogram<u64>, u64)>>>,
-    started: Instant,
-) -> anyhow::Result<Outcome> {
-    let mut total = Histogram::<u64>::new(3)?;
-    let mut errors = 0;
-    for worker in workers {
-        let (histogram, worker_errors) = worker.await??;
-        total.add(histogram)?;
-        errors += worker_errors;
-    }
-    Ok(Outcome { histogram: total, errors, elapsed: started.elapsed() })
-}
-
-/// Runs `concurrency` loops, each sending requests for random ids until the time is up.
+/// Sends HTTP requests for random ids; a request counts when it answers 2xx with a complete body.
 async fn scenario(
     ids: &[i64],
     concurrency: usize,
     duration: Duration,
-    request: impl Fn(i64) -> reqwest::RequestBuilder + Clone + Send + 'static,
+    request: impl Fn(i64) -> reqwest::RequestBuilder + Clone + Send + Sync + 'static,
 ) -> anyhow::Result<Outcome> {
+    run_load(ids, concurrency, duration, move |id| {
+        let sent = request(id).send();
+        async move {
+            match sent.await {
+                Ok(response) => response.status().is_success() && response.bytes().await.is_ok(),
+                Err(_) => false,
+            }
+        }
+    })
+    .await
+}
+
+/// Runs `concurrency` loops, each calling `call` with random ids until the time is up, and merges the
+/// latencies of the successful calls.
+async fn run_load<F, Fut>(ids: &[i64], concurrency: usize, duration: Duration, call: F) -> anyhow::Result<Outcome>
+where
+    F: Fn(i64) -> Fut + Clone + Send + 'static,
+    Fut: Future<Output = bool> + Send,
+{
     let deadline = Instant::now() + duration;
     let started = Instant::now();
     let mut workers = Vec::new();
     for worker in 0..concurrency {
-        let ids = ids.to_vec();
-        let request = request.clone();
+        let (ids, call) = (ids.to_vec(), call.clone());
         workers.push(tokio::spawn(async move {
             let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(worker as u64);
             let mut histogram = Histogram::<u64>::new(3)?;
@@ -246,11 +235,7 @@ async fn scenario(
             while Instant::now() < deadline {
                 let id = ids.choose(&mut rng).copied().unwrap_or(1);
                 let sent = Instant::now();
-                let ok = match request(id).send().await {
-                    Ok(response) => response.status().is_success() && response.bytes().await.is_ok(),
-                    Err(_) => false,
-                };
-                if ok {
+                if call(id).await {
                     histogram.record(sent.elapsed().as_micros() as u64)?;
                 } else {
                     errors += 1;
@@ -259,5 +244,12 @@ async fn scenario(
             anyhow::Ok((histogram, errors))
         }));
     }
-    collect(workers, started).await
+    let mut total = Histogram::<u64>::new(3)?;
+    let mut errors = 0;
+    for worker in workers {
+        let (histogram, worker_errors) = worker.await??;
+        total.add(histogram)?;
+        errors += worker_errors;
+    }
+    Ok(Outcome { histogram: total, errors, elapsed: started.elapsed() })
 }

@@ -100,6 +100,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail fixes the error type
     fn environment_overrides_the_file_which_overrides_the_defaults() {
         figment::Jail::expect_with(|jail| {
             jail.create_file("iim.toml", "listen = \"0.0.0.0:9000\"\ndata_dir = \"/srv/iim\"\nlog_format = \"json\"")?;
