@@ -65,7 +65,7 @@ pub enum Resource {
     Person,
     /// The access log (who read or changed personal data).
     AuditLog,
-    /// User accounts and their roles.
+    /// User accounts (log entries about logins and account changes; managed with `iim user` for now).
     User,
     /// Personal API tokens.
     ApiToken,
@@ -127,7 +127,6 @@ const MATRIX: &[(Role, Resource, &[Action], Scope)] = {
         (Integrationsbeauftragte, Person, &[Read, Create, Update], Scope::Organisation),
         (Leitung, AuditLog, &[Read], Scope::Organisation),
         (Kanton, AuditLog, &[Read], Scope::Canton),
-        (Admin, User, &[Read, Create, Update, Delete], Scope::Canton),
         (Fallfuehrung, ApiToken, &[Read, Create, Delete], Scope::Own),
         (Leitung, ApiToken, &[Read, Create, Delete], Scope::Own),
         (Integrationsbeauftragte, ApiToken, &[Read, Create, Delete], Scope::Own),

@@ -11,7 +11,7 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
-use iim_domain::{Action, Actor, AuditEntry, Channel, FieldErrors, Outcome, Resource, Role};
+use iim_domain::{Action, Actor, AuditEntry, Channel, FieldErrors, Outcome, Resource, Role, Scope};
 use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, NotSet, QueryFilter, QueryOrder,
@@ -355,7 +355,7 @@ impl Store {
         }
     }
 
-    /// Creates a personal API token; the secret is returned once and stored only as a digest.
+    /// Creates an API token for a user (operator action); the secret is returned once, stored as a digest.
     pub async fn create_api_token(
         &self,
         username: &str,
@@ -368,11 +368,73 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         let now = self.clock.now();
+        self.insert_api_token(account.id, &account.username, name, valid_for, |token_id| {
+            token_entry(operator_entry(Action::Create, account.id, &format!("API-Token {token_id} erstellt"), now))
+        })
+        .await
+    }
+
+    /// Revokes a token at once (operator action); its next use gets 401.
+    pub async fn revoke_api_token(&self, id: i64) -> Result<(), StoreError> {
+        let now = self.clock.now();
+        self.revoke_token(id, |row| {
+            Some(token_entry(operator_entry(Action::Delete, row.user_id, &format!("API-Token {id} widerrufen"), now)))
+        })
+        .await
+    }
+
+    /// The caller's own tokens (an admin sees everybody's).
+    pub async fn own_api_tokens(&self, actor: &Actor) -> Result<Vec<ApiTokenInfo>, StoreError> {
+        let scope = actor.scope_for(Resource::ApiToken, Action::Read)?;
+        self.list_api_tokens((scope < Scope::Canton).then_some(actor.username.as_str())).await
+    }
+
+    /// Creates a token for the caller itself; `name` says what it is for.
+    pub async fn create_own_api_token(
+        &self,
+        actor: &Actor,
+        name: &str,
+        valid_for: Option<Duration>,
+    ) -> Result<(ApiTokenInfo, String), StoreError> {
+        actor.scope_for(Resource::ApiToken, Action::Create)?;
+        if name.trim().is_empty() {
+            let mut errors = FieldErrors::new();
+            errors.add("name", "Bitte angeben, wofür das Token dient (z. B. «Fachsystem Sozialdienst»).");
+            return Err(StoreError::Invalid(errors));
+        }
+        let now = self.clock.now();
+        self.insert_api_token(actor.user_id, &actor.username, name, valid_for, |token_id| {
+            AuditEntry::of(actor, Action::Create, Resource::ApiToken, Some(token_id.to_string()), Outcome::Allowed, now)
+        })
+        .await
+    }
+
+    /// Revokes one of the caller's tokens (an admin: any token). Someone else's token does not exist for it.
+    pub async fn revoke_own_api_token(&self, actor: &Actor, id: i64) -> Result<(), StoreError> {
+        let scope = actor.scope_for(Resource::ApiToken, Action::Delete)?;
+        let now = self.clock.now();
+        self.revoke_token(id, |row| {
+            (scope == Scope::Canton || row.user_id == actor.user_id).then(|| {
+                AuditEntry::of(actor, Action::Delete, Resource::ApiToken, Some(id.to_string()), Outcome::Allowed, now)
+            })
+        })
+        .await
+    }
+
+    async fn insert_api_token(
+        &self,
+        user_id: i64,
+        username: &str,
+        name: &str,
+        valid_for: Option<Duration>,
+        entry: impl FnOnce(i64) -> AuditEntry,
+    ) -> Result<(ApiTokenInfo, String), StoreError> {
+        let now = self.clock.now();
         let secret = format!("iim_{}", random_token());
         let txn = crate::begin_write(&self.db).await?;
         let row = api_token::ActiveModel {
             id: NotSet,
-            user_id: Set(account.id),
+            user_id: Set(user_id),
             name: Set(name.trim().to_owned()),
             token_hash: Set(digest(&secret)),
             created_at: Set(now),
@@ -382,23 +444,25 @@ impl Store {
         }
         .insert(&txn)
         .await?;
-        let entry = operator_entry(Action::Create, account.id, &format!("API-Token {} erstellt", row.id), now);
-        insert_entry(&txn, &AuditEntry { resource: Resource::ApiToken.code().to_owned(), ..entry }).await?;
+        insert_entry(&txn, &entry(row.id)).await?;
         txn.commit().await?;
-        Ok((token_info(row, account.username), secret))
+        Ok((token_info(row, username.to_owned()), secret))
     }
 
-    /// Revokes a token at once; its next use gets 401.
-    pub async fn revoke_api_token(&self, id: i64) -> Result<(), StoreError> {
+    /// Revokes token `id` if `allowed` returns the log entry for it; otherwise the token "does not exist".
+    async fn revoke_token(
+        &self,
+        id: i64,
+        allowed: impl FnOnce(&api_token::Model) -> Option<AuditEntry>,
+    ) -> Result<(), StoreError> {
         let now = self.clock.now();
         let txn = crate::begin_write(&self.db).await?;
         let row = api_token::Entity::find_by_id(id).one(&txn).await?.ok_or(StoreError::NotFound)?;
-        let user_id = row.user_id;
+        let entry = allowed(&row).ok_or(StoreError::NotFound)?;
         let mut active = row.into_active_model();
         active.revoked_at = Set(Some(now));
         active.update(&txn).await?;
-        let entry = operator_entry(Action::Delete, user_id, &format!("API-Token {id} widerrufen"), now);
-        insert_entry(&txn, &AuditEntry { resource: Resource::ApiToken.code().to_owned(), ..entry }).await?;
+        insert_entry(&txn, &entry).await?;
         txn.commit().await?;
         Ok(())
     }
@@ -433,6 +497,11 @@ fn token_info(row: api_token::Model, username: String) -> ApiTokenInfo {
         revoked_at: row.revoked_at,
         last_used_at: row.last_used_at,
     }
+}
+
+/// The same entry, about an API token.
+fn token_entry(entry: AuditEntry) -> AuditEntry {
+    AuditEntry { resource: Resource::ApiToken.code().to_owned(), ..entry }
 }
 
 /// Log entry for an operator action on a user account, from the command line.

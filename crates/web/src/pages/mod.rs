@@ -7,6 +7,7 @@ mod export;
 mod home;
 mod login;
 mod persons;
+mod tokens;
 
 use crate::auth::{CurrentUser, csrf_guard};
 use crate::state::SharedState;
@@ -30,6 +31,8 @@ pub fn router(state: SharedState) -> Router {
         .route("/personen/{id}", get(persons::show).post(persons::update))
         .route("/personen/{id}/bearbeiten", get(persons::edit_form))
         .route("/protokoll", get(audit::list))
+        .route("/konto/api-tokens", get(tokens::list).post(tokens::create))
+        .route("/konto/api-tokens/{id}/widerrufen", axum::routing::post(tokens::revoke))
         .route("/static/style.css", get(stylesheet))
         .layer(from_fn_with_state(state.clone(), csrf_guard))
         .with_state(state)
@@ -82,6 +85,7 @@ impl Layout {
             Some("gespeichert") => Some("Die Änderungen sind gespeichert."),
             Some("unveraendert") => Some("Es gab nichts zu ändern."),
             Some("abgemeldet") => Some("Sie sind abgemeldet."),
+            Some("widerrufen") => Some("Das Token ist widerrufen und funktioniert nicht mehr."),
             _ => None,
         };
         self

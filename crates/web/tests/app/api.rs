@@ -188,3 +188,31 @@ async fn openapi_document_describes_the_person_api() {
     assert!(document["components"]["schemas"].get("PersonDto").is_some());
     assert!(document["components"]["securitySchemes"].get("bearer").is_some());
 }
+
+#[tokio::test]
+async fn case_worker_creates_a_token_on_the_page_uses_it_and_revokes_it() {
+    let app = TestApp::spawn().await;
+    let browser = app.log_in_as("fallfuehrung.olten").await;
+    let empty = browser.submit("/konto/api-tokens", &[("name", " ".to_owned()), ("tage", "30".to_owned())]).await;
+    assert_eq!(empty.status(), 422);
+    let created =
+        browser.submit("/konto/api-tokens", &[("name", "Schnittstelle Olten-7".to_owned()), ("tage", "30".to_owned())]).await;
+    assert_eq!(created.status(), 200);
+    let html = created.text().await.unwrap();
+    let secret =
+        html.split("<code class=\"secret\">").nth(1).and_then(|rest| rest.split('<').next()).unwrap().to_owned();
+    assert!(secret.starts_with("iim_"));
+    let me: Value =
+        app.api().get(app.url("/api/v1/me")).bearer_auth(&secret).send().await.unwrap().json().await.unwrap();
+    assert_eq!(me["benutzername"], "fallfuehrung.olten");
+
+    let id = app.store.list_api_tokens(Some("fallfuehrung.olten")).await.unwrap()[0].id;
+    let stranger = app.log_in_as("fallfuehrung.thal").await;
+    assert_eq!(stranger.submit(&format!("/konto/api-tokens/{id}/widerrufen"), &[]).await.status(), 404);
+    let listing = stranger.get("/konto/api-tokens").await.text().await.unwrap();
+    assert!(!listing.contains("Schnittstelle Olten-7"), "others' tokens are not listed");
+
+    let revoked = browser.submit(&format!("/konto/api-tokens/{id}/widerrufen"), &[]).await;
+    assert_eq!(revoked.headers()["location"], "/konto/api-tokens?hinweis=widerrufen");
+    assert_eq!(app.api().get(app.url("/api/v1/me")).bearer_auth(&secret).send().await.unwrap().status(), 401);
+}
