@@ -360,7 +360,7 @@ fn fields(actor: &Actor, input: &PersonInput, errors: &FieldErrors) -> Vec<FormF
         text_field(
             "ahv_nummer",
             "AHV-Nummer",
-            "Format 756.1234.5678.97; Punkte dürfen fehlen.",
+            "Format 756.XXXX.XXXX.XX; die Punkte dürfen fehlen.",
             false,
             &input.ahv_nummer,
         ),
