@@ -1,7 +1,7 @@
 //! Storage of IIM Cockpit: one API over SQLite (embedded default) and PostgreSQL (production).
 //!
 //! Why this shape: every query and migration is written once with SeaORM/SeaQuery and runs on both
-//! backends (ADR 0001). Personal data is reachable only through methods that take an [`Actor`]: they ask
+//! backends (ADR 0001). Personal data is reachable only through methods that take an [`iim_domain::Actor`]: they ask
 //! the domain's permission matrix, filter by the actor's scope and write the access log, so no caller can
 //! forget the check. Table rows (`entity`) stay private to this crate.
 

@@ -97,7 +97,7 @@ impl Store {
         Ok(Page { items, page, per_page, total })
     }
 
-    /// All persons matching the search within the actor's scope (up to [`MAX_EXPORT_ROWS`]), for an export.
+    /// All persons matching the search within the actor's scope (up to `MAX_EXPORT_ROWS`), for an export.
     /// Logged as one read with the number of persons exported.
     pub async fn export_persons(&self, actor: &Actor, text: &str) -> Result<Vec<PersonSummary>, StoreError> {
         let scope = self.authorize(actor, Action::Read, None).await?;

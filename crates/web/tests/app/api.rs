@@ -195,8 +195,9 @@ async fn case_worker_creates_a_token_on_the_page_uses_it_and_revokes_it() {
     let browser = app.log_in_as("fallfuehrung.olten").await;
     let empty = browser.submit("/konto/api-tokens", &[("name", " ".to_owned()), ("tage", "30".to_owned())]).await;
     assert_eq!(empty.status(), 422);
-    let created =
-        browser.submit("/konto/api-tokens", &[("name", "Schnittstelle Olten-7".to_owned()), ("tage", "30".to_owned())]).await;
+    let created = browser
+        .submit("/konto/api-tokens", &[("name", "Schnittstelle Olten-7".to_owned()), ("tage", "30".to_owned())])
+        .await;
     assert_eq!(created.status(), 200);
     let html = created.text().await.unwrap();
     let secret =
