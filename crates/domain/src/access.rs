@@ -63,6 +63,8 @@ impl Role {
 pub enum Resource {
     /// A person of the Personenregister (personal data).
     Person,
+    /// A dossier of the Durchgehende Fallführung with its assessments and timeline (personal data).
+    Dossier,
     /// The access log (who read or changed personal data).
     AuditLog,
     /// User accounts (log entries about logins and account changes; managed with `iim user` for now).
@@ -75,6 +77,7 @@ impl Resource {
     pub fn code(self) -> &'static str {
         match self {
             Resource::Person => "person",
+            Resource::Dossier => "dossier",
             Resource::AuditLog => "audit_log",
             Resource::User => "user",
             Resource::ApiToken => "api_token",
@@ -104,7 +107,7 @@ impl Action {
 /// How far a permission reaches, from narrow to wide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Scope {
-    /// Records the user is responsible for (created, or assigned to).
+    /// Records the user is responsible for (a dossier: its responsible case worker).
     Own,
     /// Records of the user's organisation: for a Gemeinde its own and its Leitgemeinde members' residents,
     /// for a Sozialregion the residents of its Gemeinden, for a log the entries of its staff.
@@ -125,6 +128,9 @@ const MATRIX: &[(Role, Resource, &[Action], Scope)] = {
         (Fallfuehrung, Person, &[Read, Create, Update], Scope::Region),
         (Leitung, Person, &[Read, Create, Update], Scope::Region),
         (Integrationsbeauftragte, Person, &[Read, Create, Update], Scope::Organisation),
+        (Fallfuehrung, Dossier, &[Read, Update], Scope::Own),
+        (Fallfuehrung, Dossier, &[Create], Scope::Organisation),
+        (Leitung, Dossier, &[Read, Create, Update], Scope::Organisation),
         (Leitung, AuditLog, &[Read], Scope::Organisation),
         (Kanton, AuditLog, &[Read], Scope::Canton),
         (Fallfuehrung, ApiToken, &[Read, Create, Delete], Scope::Own),
@@ -232,6 +238,16 @@ mod tests {
     fn provider_migrationsamt_and_admin_see_no_persons() {
         for role in [Role::Anbieter, Role::Migrationsamt, Role::Admin, Role::Kanton] {
             assert_eq!(granted_scope(&[role], Resource::Person, Action::Read), None, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn case_worker_keeps_own_dossiers_and_leitung_sees_the_whole_stelle() {
+        assert_eq!(granted_scope(&[Role::Fallfuehrung], Resource::Dossier, Action::Read), Some(Scope::Own));
+        assert_eq!(granted_scope(&[Role::Fallfuehrung], Resource::Dossier, Action::Create), Some(Scope::Organisation));
+        assert_eq!(granted_scope(&[Role::Leitung], Resource::Dossier, Action::Read), Some(Scope::Organisation));
+        for role in [Role::Anbieter, Role::Integrationsbeauftragte, Role::Kanton, Role::Migrationsamt, Role::Admin] {
+            assert_eq!(granted_scope(&[role], Resource::Dossier, Action::Read), None, "{role:?}");
         }
     }
 

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod catalog;
 pub mod clock;
 pub mod date;
+pub mod dossier;
 pub mod field_errors;
 pub mod person;
 

@@ -376,7 +376,7 @@ fn active_row(data: &PersonData) -> person::ActiveModel {
 
 /// Stored rows pass through the same parser as input, so a row that no longer satisfies the rules is
 /// reported instead of shown half-valid.
-fn person_data(row: &person::Model, today: chrono::NaiveDate) -> Result<PersonData, StoreError> {
+pub(crate) fn person_data(row: &person::Model, today: chrono::NaiveDate) -> Result<PersonData, StoreError> {
     let date = |year: Option<i32>, month: Option<i32>, day: Option<i32>| -> String {
         year.and_then(|y| PartialDate::from_parts(y, month.map(|m| m as u32), day.map(|d| d as u32)).ok())
             .map(PartialDate::to_iso)

@@ -53,6 +53,8 @@ fn generic_type(declared: &str) -> &'static str {
     let lower = declared.to_ascii_lowercase();
     if lower.contains("time") {
         "timestamp"
+    } else if lower.starts_with("date") {
+        "date"
     } else if lower.contains("bool") {
         "boolean"
     } else if lower.contains("int") {

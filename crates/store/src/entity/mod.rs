@@ -2,6 +2,9 @@
 
 pub(crate) mod api_token;
 pub(crate) mod audit_log;
+pub(crate) mod dossier;
+pub(crate) mod dossier_event;
+pub(crate) mod kurzassessment;
 pub(crate) mod login_throttle;
 pub(crate) mod organisation;
 pub(crate) mod person;

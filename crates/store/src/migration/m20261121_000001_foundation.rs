@@ -150,7 +150,8 @@ impl MigrationTrait for Migration {
     }
 }
 
-fn fk(table: &str, column: &str, target: &str) -> ForeignKeyCreateStatement {
+/// A foreign key named after its table and column.
+pub(super) fn fk(table: &str, column: &str, target: &str) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .name(format!("fk_{table}_{column}"))
         .from(table.to_owned(), column.to_owned())
@@ -158,7 +159,8 @@ fn fk(table: &str, column: &str, target: &str) -> ForeignKeyCreateStatement {
         .to_owned()
 }
 
-fn index(table: &str, columns: &[&str]) -> IndexCreateStatement {
+/// A plain index named after its table and columns.
+pub(super) fn index(table: &str, columns: &[&str]) -> IndexCreateStatement {
     let mut statement = Index::create();
     statement.name(format!("ix_{table}_{}", columns.join("_"))).table(table.to_owned());
     for column in columns {

@@ -9,6 +9,7 @@
 mod accounts;
 mod audit;
 mod concurrency;
+mod dossiers;
 mod persons;
 mod schema;
 mod support;

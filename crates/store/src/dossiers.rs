@@ -1,0 +1,406 @@
+//! Dossiers of the Durchgehende Fallführung, guarded like persons: every method takes the [`Actor`], asks
+//! the matrix (a case worker reaches the dossiers it is responsible for, the Leitung those of its Stelle),
+//! and writes the access log; a change writes its timeline event and log entry in its own transaction.
+
+use crate::audit::insert_entry;
+use crate::entity::{dossier, dossier_event, kurzassessment, organisation, person, user};
+use crate::persons::{PersonSummary, person_data};
+use crate::{Page, Store, StoreError, begin_write, is_unique_violation};
+use chrono::{DateTime, NaiveDate, Utc};
+use iim_domain::dossier::{
+    AsylStatus, DossierEvent, DossierStatus, KURZASSESSMENT_VERSION, Kurzassessment, KurzassessmentInput, TargetGroups,
+    check_eligibility, next_standortbestimmung,
+};
+use iim_domain::person::Choice;
+use iim_domain::{Action, Actor, AuditEntry, FieldErrors, Outcome, Resource, Scope};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+};
+
+/// A dossier as the case worker sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dossier {
+    pub id: i64,
+    pub person: PersonSummary,
+    pub stelle: String,
+    pub responsible: String,
+    pub groups: TargetGroups,
+    pub status: DossierStatus,
+    pub opened_at: DateTime<Utc>,
+    pub kurzassessment: Option<Kurzassessment>,
+    pub next_standortbestimmung: Option<NaiveDate>,
+    /// Newest first.
+    pub timeline: Vec<TimelineEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineEntry {
+    pub at: DateTime<Utc>,
+    pub event: DossierEvent,
+    pub by: String,
+    pub detail: Option<String>,
+}
+
+/// One line of a caseload or worklist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DossierSummary {
+    pub id: i64,
+    pub person_name: String,
+    pub status: DossierStatus,
+    pub responsible: String,
+    pub next_standortbestimmung: Option<NaiveDate>,
+    pub overdue: bool,
+}
+
+impl Store {
+    async fn authorize_dossier(&self, actor: &Actor, action: Action, record: Option<i64>) -> Result<Scope, StoreError> {
+        match actor.scope_for(Resource::Dossier, action) {
+            Ok(scope) => Ok(scope),
+            Err(denied) => {
+                self.log_read(
+                    self.dossier_entry(actor, action, record, Outcome::Denied).with_detail("Rolle ohne Berechtigung"),
+                )
+                .await;
+                Err(denied.into())
+            }
+        }
+    }
+
+    fn dossier_entry(&self, actor: &Actor, action: Action, record: Option<i64>, outcome: Outcome) -> AuditEntry {
+        AuditEntry::of(actor, action, Resource::Dossier, record.map(|id| id.to_string()), outcome, self.clock.now())
+    }
+
+    /// Opens the dossier of a person the actor may see, kept by the actor's organisation with the actor as
+    /// responsible case worker. Refuses persons outside the target group and a second dossier.
+    pub async fn open_dossier(
+        &self,
+        actor: &Actor,
+        person_id: i64,
+        sozialhilfe: bool,
+        gesundheitliche_einschraenkung: bool,
+    ) -> Result<Dossier, StoreError> {
+        self.authorize_dossier(actor, Action::Create, None).await?;
+        let person = self.get_person(actor, person_id).await?;
+        let today = self.clock.today();
+        let groups = TargetGroups::derive(&person.data, sozialhilfe, gesundheitliche_einschraenkung, today);
+        if let Err(refusal) = check_eligibility(&person.data, &groups) {
+            let mut errors = FieldErrors::new();
+            errors.add("sozialhilfe", refusal.to_string());
+            return Err(StoreError::Invalid(errors));
+        }
+        let now = self.clock.now();
+        let txn = begin_write(&self.db).await?;
+        let row = dossier::ActiveModel {
+            id: NotSet,
+            person_id: Set(person_id),
+            stelle_id: Set(actor.organisation_id),
+            responsible_user_id: Set(actor.user_id),
+            asyl: Set(groups.asyl.map(|a| match a {
+                AsylStatus::Va => "va".to_owned(),
+                AsylStatus::Fl => "fl".to_owned(),
+            })),
+            sozialhilfe: Set(groups.sozialhilfe),
+            jugendliche: Set(groups.jugendliche),
+            gesundheitliche_einschraenkung: Set(groups.gesundheitliche_einschraenkung),
+            opened_at: Set(now),
+            kurzassessment_datum: Set(None),
+            standortbestimmung_datum: Set(None),
+            status: Set(status_code(DossierStatus::Eroeffnet).to_owned()),
+        }
+        .insert(&txn)
+        .await;
+        let row = match row {
+            Ok(row) => row,
+            Err(error) if is_unique_violation(&error) => {
+                let mut errors = FieldErrors::new();
+                errors.add("person", "Für diese Person besteht bereits ein Dossier.");
+                return Err(StoreError::Invalid(errors));
+            }
+            Err(error) => return Err(error.into()),
+        };
+        add_event(&txn, row.id, actor.user_id, DossierEvent::Eroeffnet, None, now).await?;
+        insert_entry(&txn, &self.dossier_entry(actor, Action::Create, Some(row.id), Outcome::Allowed)).await?;
+        let dossier = self.dossier_from_row(&txn, row).await?;
+        txn.commit().await?;
+        Ok(dossier)
+    }
+
+    /// One dossier with its timeline, if within the actor's scope; the read is logged.
+    pub async fn get_dossier(&self, actor: &Actor, id: i64) -> Result<Dossier, StoreError> {
+        let scope = self.authorize_dossier(actor, Action::Read, Some(id)).await?;
+        let row = self.dossier_in_scope(&self.db, actor, scope, Action::Read, id).await?;
+        let dossier = self.dossier_from_row(&self.db, row).await?;
+        self.log_read(self.dossier_entry(actor, Action::Read, Some(id), Outcome::Allowed)).await;
+        Ok(dossier)
+    }
+
+    /// The id of the person's dossier, if there is one the actor may open (for a link on the person page).
+    pub async fn dossier_id_of_person(&self, actor: &Actor, person_id: i64) -> Result<Option<i64>, StoreError> {
+        let Ok(scope) = actor.scope_for(Resource::Dossier, Action::Read) else {
+            return Ok(None);
+        };
+        let select = in_scope(dossier::Entity::find(), actor, scope).filter(dossier::Column::PersonId.eq(person_id));
+        Ok(select.one(&self.db).await?.map(|row| row.id))
+    }
+
+    /// Records the Kurzassessment; it sets the dossier "in Abklärung" and starts the 12-month review clock.
+    pub async fn record_kurzassessment(
+        &self,
+        actor: &Actor,
+        id: i64,
+        assessment: Kurzassessment,
+    ) -> Result<Dossier, StoreError> {
+        let scope = self.authorize_dossier(actor, Action::Update, Some(id)).await?;
+        let now = self.clock.now();
+        let txn = begin_write(&self.db).await?;
+        let row = self.dossier_in_scope(&txn, actor, scope, Action::Update, id).await?;
+        if row.status == status_code(DossierStatus::Abgeschlossen) {
+            let mut errors = FieldErrors::new();
+            errors.add("datum", "Das Dossier ist abgeschlossen. Bitte zuerst wiedereröffnen.");
+            return Err(StoreError::Invalid(errors));
+        }
+        kurzassessment::ActiveModel {
+            id: NotSet,
+            dossier_id: Set(id),
+            form_version: Set(KURZASSESSMENT_VERSION),
+            datum: Set(assessment.datum),
+            answers: Set(answers_json(&assessment)),
+            created_at: Set(now),
+            created_by: Set(actor.user_id),
+        }
+        .insert(&txn)
+        .await?;
+        let detail = format!("{}, {}", assessment.datum.format("%d.%m.%Y"), assessment.richtung.label());
+        add_event(&txn, id, actor.user_id, DossierEvent::Kurzassessment, Some(detail), now).await?;
+        let events = events_of(&txn, id).await?;
+        let mut active = row.into_active_model();
+        active.kurzassessment_datum = Set(Some(assessment.datum));
+        active.status = Set(status_code(DossierStatus::after(&events)).to_owned());
+        let row = active.update(&txn).await?;
+        insert_entry(
+            &txn,
+            &self.dossier_entry(actor, Action::Update, Some(id), Outcome::Allowed).with_detail("Kurzassessment"),
+        )
+        .await?;
+        let dossier = self.dossier_from_row(&txn, row).await?;
+        txn.commit().await?;
+        Ok(dossier)
+    }
+
+    /// The caseload: the dossiers within the actor's scope, open ones first by due date of the next
+    /// Standortbestimmung. `overdue` marks reviews past due on `today`.
+    pub async fn caseload(&self, actor: &Actor, page: u64, per_page: u64) -> Result<Page<DossierSummary>, StoreError> {
+        let scope = self.authorize_dossier(actor, Action::Read, None).await?;
+        let select = in_scope(dossier::Entity::find(), actor, scope);
+        let per_page = per_page.clamp(1, 200);
+        let page = page.max(1);
+        let total = select.clone().count(&self.db).await?;
+        let rows = select
+            .order_by_asc(dossier::Column::Status)
+            .order_by_asc(dossier::Column::Id)
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+            .all(&self.db)
+            .await?;
+        let today = self.clock.today();
+        let mut items = Vec::with_capacity(rows.len());
+        for row in rows {
+            let person = person::Entity::find_by_id(row.person_id).one(&self.db).await?.ok_or(StoreError::NotFound)?;
+            let next = next_standortbestimmung(row.kurzassessment_datum, row.standortbestimmung_datum);
+            items.push(DossierSummary {
+                id: row.id,
+                person_name: format!("{}, {}", person.nachname, person.vornamen),
+                status: status_from_code(&row.status)?,
+                responsible: user_name(&self.db, row.responsible_user_id).await?,
+                next_standortbestimmung: next,
+                overdue: next.is_some_and(|due| due < today) && row.status != status_code(DossierStatus::Abgeschlossen),
+            });
+        }
+        let shown: Vec<String> = items.iter().map(|d| d.id.to_string()).collect();
+        self.log_read(
+            self.dossier_entry(actor, Action::Read, None, Outcome::Allowed)
+                .with_detail(format!("Fallliste Seite {page}, angezeigt: {}", shown.join(","))),
+        )
+        .await;
+        Ok(Page { items, page, per_page, total })
+    }
+
+    /// Loads a dossier row if the actor's scope reaches it; otherwise logs the refusal and says "not found".
+    async fn dossier_in_scope(
+        &self,
+        db: &impl ConnectionTrait,
+        actor: &Actor,
+        scope: Scope,
+        action: Action,
+        id: i64,
+    ) -> Result<dossier::Model, StoreError> {
+        let row = dossier::Entity::find_by_id(id).one(db).await?.ok_or(StoreError::NotFound)?;
+        if reaches(actor, scope, &row) {
+            return Ok(row);
+        }
+        self.log_read(
+            self.dossier_entry(actor, action, Some(id), Outcome::Denied).with_detail("ausserhalb der Zuständigkeit"),
+        )
+        .await;
+        Err(StoreError::NotFound)
+    }
+
+    async fn dossier_from_row(&self, db: &impl ConnectionTrait, row: dossier::Model) -> Result<Dossier, StoreError> {
+        let today = self.clock.today();
+        let person_row = person::Entity::find_by_id(row.person_id).one(db).await?.ok_or(StoreError::NotFound)?;
+        let person = PersonSummary { id: person_row.id, data: person_data(&person_row, today)? };
+        let stelle = organisation::Entity::find_by_id(row.stelle_id).one(db).await?.map(|o| o.name).unwrap_or_default();
+        let kurzassessment = kurzassessment::Entity::find()
+            .filter(kurzassessment::Column::DossierId.eq(row.id))
+            .order_by_desc(kurzassessment::Column::Id)
+            .one(db)
+            .await?
+            .map(|k| assessment_from_row(&k, today))
+            .transpose()?;
+        let mut timeline = Vec::new();
+        for event in dossier_event::Entity::find()
+            .filter(dossier_event::Column::DossierId.eq(row.id))
+            .order_by_desc(dossier_event::Column::Id)
+            .all(db)
+            .await?
+        {
+            timeline.push(TimelineEntry {
+                at: event.occurred_at,
+                event: DossierEvent::from_code(&event.kind)
+                    .ok_or_else(|| StoreError::Corrupt(format!("Ereignis {} unbekannt", event.kind)))?,
+                by: user_name(db, event.actor_user_id).await?,
+                detail: event.detail,
+            });
+        }
+        Ok(Dossier {
+            id: row.id,
+            person,
+            stelle,
+            responsible: user_name(db, row.responsible_user_id).await?,
+            groups: TargetGroups {
+                asyl: match row.asyl.as_deref() {
+                    Some("va") => Some(AsylStatus::Va),
+                    Some("fl") => Some(AsylStatus::Fl),
+                    _ => None,
+                },
+                sozialhilfe: row.sozialhilfe,
+                jugendliche: row.jugendliche,
+                gesundheitliche_einschraenkung: row.gesundheitliche_einschraenkung,
+            },
+            status: status_from_code(&row.status)?,
+            opened_at: row.opened_at,
+            kurzassessment,
+            next_standortbestimmung: next_standortbestimmung(row.kurzassessment_datum, row.standortbestimmung_datum),
+            timeline,
+        })
+    }
+}
+
+/// Own scope: the responsible case worker; organisation and region: the Stelle; canton: all.
+fn in_scope(select: Select<dossier::Entity>, actor: &Actor, scope: Scope) -> Select<dossier::Entity> {
+    match scope {
+        Scope::Own => select.filter(dossier::Column::ResponsibleUserId.eq(actor.user_id)),
+        Scope::Organisation | Scope::Region => select.filter(dossier::Column::StelleId.eq(actor.organisation_id)),
+        Scope::Canton => select,
+    }
+}
+
+fn reaches(actor: &Actor, scope: Scope, row: &dossier::Model) -> bool {
+    match scope {
+        Scope::Own => row.responsible_user_id == actor.user_id,
+        Scope::Organisation | Scope::Region => row.stelle_id == actor.organisation_id,
+        Scope::Canton => true,
+    }
+}
+
+async fn add_event(
+    db: &impl ConnectionTrait,
+    dossier_id: i64,
+    actor_user_id: i64,
+    event: DossierEvent,
+    detail: Option<String>,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    dossier_event::ActiveModel {
+        id: NotSet,
+        dossier_id: Set(dossier_id),
+        occurred_at: Set(at),
+        actor_user_id: Set(actor_user_id),
+        kind: Set(event.code().to_owned()),
+        detail: Set(detail),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+async fn events_of(db: &impl ConnectionTrait, dossier_id: i64) -> Result<Vec<DossierEvent>, StoreError> {
+    let kinds: Vec<String> = dossier_event::Entity::find()
+        .filter(dossier_event::Column::DossierId.eq(dossier_id))
+        .order_by_asc(dossier_event::Column::Id)
+        .select_only()
+        .column(dossier_event::Column::Kind)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(kinds.iter().filter_map(|kind| DossierEvent::from_code(kind)).collect())
+}
+
+async fn user_name(db: &impl ConnectionTrait, id: i64) -> Result<String, StoreError> {
+    Ok(user::Entity::find_by_id(id).one(db).await?.map(|u| u.display_name).unwrap_or_default())
+}
+
+fn status_code(status: DossierStatus) -> &'static str {
+    match status {
+        DossierStatus::Eroeffnet => "1_eroeffnet",
+        DossierStatus::InAbklaerung => "2_in_abklaerung",
+        DossierStatus::HilfsplanAktiv => "3_hilfsplan_aktiv",
+        DossierStatus::Abgeschlossen => "4_abgeschlossen",
+    }
+}
+
+fn status_from_code(code: &str) -> Result<DossierStatus, StoreError> {
+    [DossierStatus::Eroeffnet, DossierStatus::InAbklaerung, DossierStatus::HilfsplanAktiv, DossierStatus::Abgeschlossen]
+        .into_iter()
+        .find(|status| status_code(*status) == code)
+        .ok_or_else(|| StoreError::Corrupt(format!("Dossierstatus {code} unbekannt")))
+}
+
+/// The answers of form version 1 as a JSON object of answer codes.
+fn answers_json(assessment: &Kurzassessment) -> String {
+    let yes_no = |value: bool| if value { "ja" } else { "nein" };
+    serde_json::json!({
+        "richtung": assessment.richtung.code(),
+        "sprachfoerderbedarf": yes_no(assessment.sprachfoerderbedarf),
+        "schuljahre": assessment.schuljahre.to_string(),
+        "literalitaet": assessment.literalitaet.code(),
+        "arbeitserfahrung": assessment.arbeitserfahrung.code(),
+        "potenzial": assessment.potenzial.code(),
+        "dolmetschende": yes_no(assessment.dolmetschende),
+        "bemerkungen": assessment.bemerkungen,
+    })
+    .to_string()
+}
+
+/// Stored answers pass through the form's own parser again.
+fn assessment_from_row(row: &kurzassessment::Model, today: NaiveDate) -> Result<Kurzassessment, StoreError> {
+    let corrupt = |what: &str| StoreError::Corrupt(format!("Kurzassessment {}: {what}", row.id));
+    if row.form_version != KURZASSESSMENT_VERSION {
+        return Err(corrupt("unbekannte Formularversion"));
+    }
+    let answers: serde_json::Value = serde_json::from_str(&row.answers).map_err(|_| corrupt("Antworten unlesbar"))?;
+    let text = |key: &str| answers.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+    let input = KurzassessmentInput {
+        datum: row.datum.format("%d.%m.%Y").to_string(),
+        richtung: text("richtung"),
+        sprachfoerderbedarf: text("sprachfoerderbedarf"),
+        schuljahre: text("schuljahre"),
+        literalitaet: text("literalitaet"),
+        arbeitserfahrung: text("arbeitserfahrung"),
+        potenzial: text("potenzial"),
+        dolmetschende: text("dolmetschende"),
+        bemerkungen: text("bemerkungen"),
+    };
+    input.parse(today).map_err(|errors| corrupt(&errors.to_string()))
+}

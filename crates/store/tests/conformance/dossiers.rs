@@ -1,0 +1,123 @@
+//! Dossiers: opening, who reaches them, the Kurzassessment, the derived status and the review clock.
+
+use crate::support::{TestStore, field_errors, today, valid_input, valid_person};
+use chrono::{Duration, NaiveDate};
+use iim_domain::PersonInput;
+use iim_domain::dossier::{DossierEvent, DossierStatus, KurzassessmentInput};
+use iim_store::{AuditQuery, StoreError};
+
+fn assessment(datum: &str) -> iim_domain::dossier::Kurzassessment {
+    KurzassessmentInput {
+        datum: datum.into(),
+        richtung: "arbeitsmarktlich".into(),
+        sprachfoerderbedarf: "ja".into(),
+        schuljahre: "8".into(),
+        literalitaet: "alphabetisiert".into(),
+        arbeitserfahrung: "ausland".into(),
+        potenzial: "hoch".into(),
+        dolmetschende: "nein".into(),
+        bemerkungen: String::new(),
+    }
+    .parse(today())
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_case_worker_opens_a_dossier_and_becomes_responsible() {
+    let test = TestStore::new().await;
+    let case_worker = test.case_worker_of("sr-olten").await;
+    let person = test.register(&case_worker, valid_person(2581)).await;
+    let dossier = test.store.open_dossier(&case_worker, person.id, true, false).await.unwrap();
+    assert_eq!(dossier.status, DossierStatus::Eroeffnet);
+    assert_eq!(dossier.stelle, "Sozialregion Olten");
+    assert_eq!(dossier.person.id, person.id);
+    assert!(dossier.groups.sozialhilfe);
+    assert_eq!(dossier.groups.asyl, Some(iim_domain::dossier::AsylStatus::Va), "status F means VA");
+    assert_eq!(dossier.timeline.len(), 1);
+    assert_eq!(dossier.timeline[0].event, DossierEvent::Eroeffnet);
+    assert_eq!(test.store.dossier_id_of_person(&case_worker, person.id).await.unwrap(), Some(dossier.id));
+}
+
+#[tokio::test]
+async fn a_person_has_at_most_one_dossier() {
+    let test = TestStore::new().await;
+    let case_worker = test.case_worker_of("sr-olten").await;
+    let person = test.register(&case_worker, valid_person(2581)).await;
+    test.store.open_dossier(&case_worker, person.id, false, false).await.unwrap();
+    let errors = field_errors(test.store.open_dossier(&case_worker, person.id, false, false).await);
+    assert_eq!(errors.get("person"), Some("Für diese Person besteht bereits ein Dossier."));
+}
+
+#[tokio::test]
+async fn swiss_person_without_sozialhilfe_gets_no_dossier() {
+    let test = TestStore::new().await;
+    let case_worker = test.case_worker_of("sr-olten").await;
+    let swiss = PersonInput { nationalitaet: "CH".into(), aufenthaltsstatus: "CH".into(), ..valid_input(2581) };
+    let person = test.register(&case_worker, swiss.parse(today()).unwrap()).await;
+    let errors = field_errors(test.store.open_dossier(&case_worker, person.id, false, false).await);
+    assert!(errors.get("sozialhilfe").unwrap().contains("Sozialhilfe"));
+    assert!(test.store.open_dossier(&case_worker, person.id, true, false).await.is_ok());
+}
+
+#[tokio::test]
+async fn only_the_responsible_case_worker_and_the_leitung_of_the_stelle_reach_a_dossier() {
+    let test = TestStore::new().await;
+    let responsible = test.case_worker_of("sr-olten").await;
+    let colleague = test.case_worker_of("sr-olten").await;
+    let leitung = test.leitung_of("sr-olten").await;
+    let other_leitung = test.leitung_of("sr-thal").await;
+    let person = test.register(&responsible, valid_person(2581)).await;
+    let dossier = test.store.open_dossier(&responsible, person.id, false, false).await.unwrap();
+
+    assert!(test.store.get_dossier(&leitung, dossier.id).await.is_ok());
+    assert!(matches!(test.store.get_dossier(&colleague, dossier.id).await, Err(StoreError::NotFound)));
+    assert!(matches!(test.store.get_dossier(&other_leitung, dossier.id).await, Err(StoreError::NotFound)));
+    let provider = test.provider_user().await;
+    assert!(matches!(test.store.get_dossier(&provider, dossier.id).await, Err(StoreError::Denied(_))));
+    assert_eq!(test.store.caseload(&colleague, 1, 50).await.unwrap().total, 0);
+    assert_eq!(test.store.caseload(&leitung, 1, 50).await.unwrap().total, 1);
+    assert_eq!(test.store.dossier_id_of_person(&colleague, person.id).await.unwrap(), None);
+
+    let auditor = test.kanton_auditor().await;
+    test.store.flush_audit().await;
+    let query = AuditQuery {
+        resource: Some("dossier".into()),
+        record_id: Some(dossier.id.to_string()),
+        page: 1,
+        per_page: 50,
+        ..Default::default()
+    };
+    let log = test.store.list_audit(&auditor, &query).await.unwrap().items;
+    assert!(log.iter().any(|e| e.outcome == "verweigert" && e.action == "read"), "refused reads are logged");
+    assert!(log.iter().any(|e| e.outcome == "erlaubt" && e.action == "create"));
+}
+
+#[tokio::test]
+async fn a_case_worker_cannot_open_a_dossier_for_a_person_of_another_region() {
+    let test = TestStore::new().await;
+    let olten = test.case_worker_of("sr-olten").await;
+    let thal = test.case_worker_of("sr-thal").await;
+    let person = test.register(&olten, valid_person(2581)).await;
+    assert!(matches!(test.store.open_dossier(&thal, person.id, true, false).await, Err(StoreError::NotFound)));
+}
+
+#[tokio::test]
+async fn the_kurzassessment_sets_the_status_and_starts_the_twelve_month_clock() {
+    let test = TestStore::new().await;
+    let case_worker = test.case_worker_of("sr-olten").await;
+    let person = test.register(&case_worker, valid_person(2581)).await;
+    let dossier = test.store.open_dossier(&case_worker, person.id, false, false).await.unwrap();
+    let assessed = test.store.record_kurzassessment(&case_worker, dossier.id, assessment("18.11.2026")).await.unwrap();
+    assert_eq!(assessed.status, DossierStatus::InAbklaerung);
+    assert_eq!(assessed.next_standortbestimmung, NaiveDate::from_ymd_opt(2027, 11, 18));
+    assert_eq!(assessed.kurzassessment.as_ref().map(|k| k.schuljahre), Some(8));
+    assert_eq!(assessed.timeline[0].event, DossierEvent::Kurzassessment, "newest first");
+
+    let reread = test.store.get_dossier(&case_worker, dossier.id).await.unwrap();
+    assert_eq!(reread.kurzassessment, assessed.kurzassessment, "answers survive the round trip");
+    assert!(!test.store.caseload(&case_worker, 1, 50).await.unwrap().items[0].overdue);
+
+    test.let_time_pass(Duration::days(366));
+    let later = test.store.caseload(&case_worker, 1, 50).await.unwrap();
+    assert!(later.items[0].overdue, "a year and a day later the review is overdue");
+}
