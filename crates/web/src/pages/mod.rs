@@ -3,7 +3,9 @@
 //! (`?hinweis=gespeichert`), so a reload never submits twice.
 
 mod audit;
+mod dossiers;
 mod export;
+mod form;
 mod home;
 mod login;
 mod persons;
@@ -30,6 +32,10 @@ pub fn router(state: SharedState) -> Router {
         .route("/personen/export.csv", get(export::persons_csv))
         .route("/personen/{id}", get(persons::show).post(persons::update))
         .route("/personen/{id}/bearbeiten", get(persons::edit_form))
+        .route("/personen/{id}/dossier", axum::routing::post(dossiers::open))
+        .route("/dossiers", get(dossiers::list))
+        .route("/dossiers/{id}", get(dossiers::show))
+        .route("/dossiers/{id}/kurzassessment", get(dossiers::assessment_form).post(dossiers::record_assessment))
         .route("/protokoll", get(audit::list))
         .route("/konto/api-tokens", get(tokens::list).post(tokens::create))
         .route("/konto/api-tokens/{id}/widerrufen", axum::routing::post(tokens::revoke))
@@ -53,6 +59,7 @@ pub struct UserBar {
     pub organisation: String,
     pub roles: String,
     pub may_read_persons: bool,
+    pub may_read_dossiers: bool,
     pub may_read_audit: bool,
 }
 
@@ -67,6 +74,7 @@ impl Layout {
                 organisation: actor.organisation_name.clone(),
                 roles: role_labels(actor),
                 may_read_persons: actor.may(Resource::Person, Action::Read),
+                may_read_dossiers: actor.may(Resource::Dossier, Action::Read),
                 may_read_audit: actor.may(Resource::AuditLog, Action::Read),
             }),
             csrf_token: user.session.csrf_token.clone(),
@@ -85,6 +93,8 @@ impl Layout {
             Some("gespeichert") => Some("Die Änderungen sind gespeichert."),
             Some("unveraendert") => Some("Es gab nichts zu ändern."),
             Some("abgemeldet") => Some("Sie sind abgemeldet."),
+            Some("eroeffnet") => Some("Das Dossier ist eröffnet."),
+            Some("kurzassessment") => Some("Das Kurzassessment ist gespeichert."),
             Some("widerrufen") => Some("Das Token ist widerrufen und funktioniert nicht mehr."),
             _ => None,
         };

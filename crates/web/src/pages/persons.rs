@@ -1,6 +1,7 @@
 //! Personenregister pages: list with search and pagination, view, create, edit with optimistic concurrency.
 //! Access is decided by the store; these handlers only translate between forms and domain types.
 
+use super::form::{FormField, choice_field, choices, summary, text_field, with_errors};
 use super::{Layout, Pagination, page_number};
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
@@ -108,6 +109,9 @@ pub struct ShowPage {
     layout: Layout,
     person: PersonView,
     may_update: bool,
+    dossier_href: Option<String>,
+    may_open_dossier: bool,
+    open_error: Option<String>,
 }
 
 pub async fn show(
@@ -116,12 +120,24 @@ pub async fn show(
     Path(id): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<ShowPage, PageError> {
-    let person = state.store.get_person(user.actor(), parse_id(&id)?).await?;
+    show_page(&state, &user, parse_id(&id)?, params.get("hinweis").map(String::as_str), None).await
+}
+
+/// The person page; `open_error` explains why a dossier could not be opened.
+pub async fn show_page(
+    state: &SharedState,
+    user: &CurrentUser,
+    id: i64,
+    notice: Option<&str>,
+    open_error: Option<String>,
+) -> Result<ShowPage, PageError> {
+    let person = state.store.get_person(user.actor(), id).await?;
+    let dossier_id = state.store.dossier_id_of_person(user.actor(), id).await?;
     let today = state.store.clock().today();
     let data = &person.data;
     let title = format!("{}, {}", data.nachname.as_str(), data.vornamen.as_str());
     Ok(ShowPage {
-        layout: Layout::for_user(&user, title, "personen").with_notice(params.get("hinweis").map(String::as_str)),
+        layout: Layout::for_user(user, title, "personen").with_notice(notice),
         person: PersonView {
             id: person.id,
             nachname: data.nachname.as_str().to_owned(),
@@ -142,6 +158,9 @@ pub async fn show(
             version: person.version,
         },
         may_update: user.actor().may(Resource::Person, Action::Update),
+        dossier_href: dossier_id.map(|id| format!("/dossiers/{id}")),
+        may_open_dossier: dossier_id.is_none() && user.actor().may(Resource::Dossier, Action::Create),
+        open_error,
     })
 }
 
@@ -207,39 +226,6 @@ fn input_of(data: &PersonData) -> PersonInput {
     }
 }
 
-/// One form field, fully prepared for the template.
-pub struct FormField {
-    name: &'static str,
-    label: &'static str,
-    hint: &'static str,
-    error: Option<String>,
-    required: bool,
-    /// `text`, `select`, `radios` or `checkboxes`.
-    kind: &'static str,
-    value: String,
-    autocomplete: &'static str,
-    options: Vec<FormOption>,
-}
-
-pub struct FormOption {
-    value: String,
-    label: String,
-    selected: bool,
-}
-
-impl FormField {
-    fn described_by(&self) -> String {
-        let mut ids = Vec::new();
-        if !self.hint.is_empty() {
-            ids.push(format!("{}-hint", self.name));
-        }
-        if self.error.is_some() {
-            ids.push(format!("{}-error", self.name));
-        }
-        ids.join(" ")
-    }
-}
-
 /// Shown when a save was refused because someone else saved first.
 pub struct StaleNotice {
     updated_by: String,
@@ -258,48 +244,6 @@ pub struct FormPage {
     fields: Vec<FormField>,
     errors: Vec<(String, String)>,
     stale: Option<StaleNotice>,
-}
-
-fn text_field(name: &'static str, label: &'static str, hint: &'static str, required: bool, value: &str) -> FormField {
-    FormField {
-        name,
-        label,
-        hint,
-        error: None,
-        required,
-        kind: "text",
-        value: value.to_owned(),
-        autocomplete: "off",
-        options: Vec::new(),
-    }
-}
-
-fn choice_field(
-    name: &'static str,
-    label: &'static str,
-    kind: &'static str,
-    required: bool,
-    options: Vec<(String, String)>,
-    selected: &[String],
-) -> FormField {
-    FormField {
-        name,
-        label,
-        hint: "",
-        error: None,
-        required,
-        kind,
-        value: String::new(),
-        autocomplete: "",
-        options: options
-            .into_iter()
-            .map(|(value, label)| FormOption { selected: selected.contains(&value), value, label })
-            .collect(),
-    }
-}
-
-fn choices<C: Choice>() -> Vec<(String, String)> {
-    C::ALL.iter().map(|c| (c.code().to_owned(), c.label().to_owned())).collect()
 }
 
 /// Gemeinden the actor may register persons in, sorted by name.
@@ -324,7 +268,7 @@ fn nationality_options() -> Vec<(String, String)> {
 
 fn fields(actor: &Actor, input: &PersonInput, errors: &FieldErrors) -> Vec<FormField> {
     let one = |value: &str| vec![value.to_owned()];
-    let mut fields = vec![
+    let fields = vec![
         text_field(
             "nachname",
             "Nachname",
@@ -388,10 +332,7 @@ fn fields(actor: &Actor, input: &PersonInput, errors: &FieldErrors) -> Vec<FormF
             &one(&input.wohngemeinde_bfs),
         ),
     ];
-    for field in &mut fields {
-        field.error = errors.get(field.name).map(str::to_owned);
-    }
-    fields
+    with_errors(fields, errors)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -412,7 +353,7 @@ fn form_page(
         back_href,
         version,
         fields: fields(user.actor(), input, errors),
-        errors: errors.iter().map(|(f, m)| (f.to_owned(), m.to_owned())).collect(),
+        errors: summary(errors),
         stale,
     }
 }

@@ -6,6 +6,7 @@
 mod api;
 mod audit;
 mod browser;
+mod dossiers;
 mod login;
 mod ops;
 mod persons;

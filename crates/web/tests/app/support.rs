@@ -15,6 +15,7 @@ pub const PASSWORD: &str = "test-passwort-1";
 /// Accounts every TestApp has: user name, organisation code, role.
 pub const USERS: &[(&str, &str, Role)] = &[
     ("fallfuehrung.olten", "sr-olten", Role::Fallfuehrung),
+    ("kollegin.olten", "sr-olten", Role::Fallfuehrung),
     ("leitung.olten", "sr-olten", Role::Leitung),
     ("fallfuehrung.thal", "sr-thal", Role::Fallfuehrung),
     ("ib.olten", "gde-2581", Role::Integrationsbeauftragte),

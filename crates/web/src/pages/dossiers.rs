@@ -1,0 +1,369 @@
+//! Dossier pages of the Durchgehende Fallführung: the caseload, one dossier with status, target groups,
+//! Kurzassessment and timeline, and the standardised Kurzassessment form.
+
+use super::form::{FormField, choice_field, choices, summary, text_field, with_errors};
+use super::{Layout, Pagination, page_number};
+use crate::auth::CurrentUser;
+use crate::error::{AppError, PageError};
+use crate::state::SharedState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
+use iim_domain::clock::format_swiss;
+use iim_domain::dossier::{
+    Arbeitserfahrung, KURZASSESSMENT_VERSION, Kurzassessment, KurzassessmentInput, Literalitaet, Potenzial, Richtung,
+};
+use iim_domain::person::Choice;
+use iim_domain::{Action, FieldErrors, Resource, Scope};
+use iim_store::{Dossier, StoreError};
+use std::collections::HashMap;
+
+pub struct CaseRow {
+    id: i64,
+    person: String,
+    status: &'static str,
+    next: String,
+    overdue: bool,
+    responsible: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "dossiers/list.html")]
+pub struct ListPage {
+    layout: Layout,
+    heading: &'static str,
+    dossiers: Vec<CaseRow>,
+    overdue: usize,
+    total: u64,
+    page: u64,
+    pages: u64,
+    previous_href: Option<String>,
+    next_href: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<SharedState>,
+    user: CurrentUser,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<ListPage, PageError> {
+    let scope = user.actor().scope_for(Resource::Dossier, Action::Read)?;
+    let found = state.store.caseload(user.actor(), page_number(params.get("seite")), 50).await?;
+    let pagination = Pagination::new("/dossiers", &[], found.page, found.pages());
+    let dossiers: Vec<CaseRow> = found
+        .items
+        .into_iter()
+        .map(|d| CaseRow {
+            id: d.id,
+            person: d.person_name,
+            status: d.status.label(),
+            next: d.next_standortbestimmung.map_or_else(|| "nach dem Kurzassessment".to_owned(), swiss_date),
+            overdue: d.overdue,
+            responsible: d.responsible,
+        })
+        .collect();
+    Ok(ListPage {
+        layout: Layout::for_user(&user, "Fälle", "dossiers"),
+        heading: if scope == Scope::Own { "Meine Fälle" } else { "Fälle der Stelle" },
+        overdue: dossiers.iter().filter(|d| d.overdue).count(),
+        dossiers,
+        total: found.total,
+        page: pagination.page,
+        pages: pagination.pages,
+        previous_href: pagination.previous_href,
+        next_href: pagination.next_href,
+    })
+}
+
+fn swiss_date(date: chrono::NaiveDate) -> String {
+    date.format("%d.%m.%Y").to_string()
+}
+
+pub struct TimelineRow {
+    at: String,
+    what: &'static str,
+    detail: String,
+    by: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "dossiers/show.html")]
+pub struct ShowPage {
+    layout: Layout,
+    id: i64,
+    person_id: i64,
+    person_name: String,
+    birth: String,
+    status: &'static str,
+    stelle: String,
+    responsible: String,
+    opened: String,
+    groups: Vec<&'static str>,
+    next_review: String,
+    overdue: bool,
+    has_assessment: bool,
+    assessment: Option<Vec<(&'static str, String)>>,
+    timeline: Vec<TimelineRow>,
+    may_update: bool,
+}
+
+pub async fn show(
+    State(state): State<SharedState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<ShowPage, PageError> {
+    let dossier = state.store.get_dossier(user.actor(), parse_id(&id)?).await?;
+    let today = state.store.clock().today();
+    let person_name = person_name(&dossier);
+    Ok(ShowPage {
+        layout: Layout::for_user(&user, format!("Dossier {person_name}"), "dossiers")
+            .with_notice(params.get("hinweis").map(String::as_str)),
+        id: dossier.id,
+        person_id: dossier.person.id,
+        birth: dossier.person.data.geburtsdatum.to_string(),
+        person_name,
+        status: dossier.status.label(),
+        stelle: dossier.stelle.clone(),
+        responsible: dossier.responsible.clone(),
+        opened: format_swiss(dossier.opened_at),
+        groups: dossier.groups.labels(),
+        next_review: dossier.next_standortbestimmung.map_or_else(|| "nach dem Kurzassessment".to_owned(), swiss_date),
+        overdue: dossier.next_standortbestimmung.is_some_and(|due| due < today),
+        has_assessment: dossier.kurzassessment.is_some(),
+        assessment: dossier.kurzassessment.as_ref().map(answers),
+        timeline: dossier
+            .timeline
+            .iter()
+            .map(|entry| TimelineRow {
+                at: format_swiss(entry.at),
+                what: entry.event.label(),
+                detail: entry.detail.clone().unwrap_or_default(),
+                by: entry.by.clone(),
+            })
+            .collect(),
+        may_update: user.actor().may(Resource::Dossier, Action::Update),
+    })
+}
+
+fn person_name(dossier: &Dossier) -> String {
+    format!("{}, {}", dossier.person.data.nachname.as_str(), dossier.person.data.vornamen.as_str())
+}
+
+fn yes_no(value: bool) -> String {
+    if value { "ja" } else { "nein" }.to_owned()
+}
+
+/// The answers as questions and answers, for the dossier page.
+fn answers(assessment: &Kurzassessment) -> Vec<(&'static str, String)> {
+    let schooling = if assessment.schulgewohnt() { "schulgewohnt" } else { "schulungsgewohnt" };
+    vec![
+        ("Datum", swiss_date(assessment.datum)),
+        ("Richtung", assessment.richtung.label().to_owned()),
+        ("Sprachförderbedarf", yes_no(assessment.sprachfoerderbedarf)),
+        ("Schuljahre", format!("{} ({schooling})", assessment.schuljahre)),
+        ("Lesen und Schreiben", assessment.literalitaet.label().to_owned()),
+        ("Arbeitserfahrung", assessment.arbeitserfahrung.label().to_owned()),
+        ("Potenzial", assessment.potenzial.label().to_owned()),
+        ("Interkulturell Dolmetschende", yes_no(assessment.dolmetschende)),
+        (
+            "Bemerkungen",
+            if assessment.bemerkungen.is_empty() { "–".to_owned() } else { assessment.bemerkungen.clone() },
+        ),
+    ]
+}
+
+fn parse_id(text: &str) -> Result<i64, PageError> {
+    text.parse().map_err(|_| PageError(AppError::NotFound))
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct OpenForm {
+    sozialhilfe: Option<String>,
+    gesundheitliche_einschraenkung: Option<String>,
+}
+
+/// Opens the dossier of a person (form on the person page).
+pub async fn open(
+    State(state): State<SharedState>,
+    user: CurrentUser,
+    Path(person_id): Path<String>,
+    Form(form): Form<OpenForm>,
+) -> Result<Response, PageError> {
+    let person_id = parse_id(&person_id)?;
+    let opened = state
+        .store
+        .open_dossier(
+            user.actor(),
+            person_id,
+            form.sozialhilfe.is_some(),
+            form.gesundheitliche_einschraenkung.is_some(),
+        )
+        .await;
+    match opened {
+        Ok(dossier) => Ok(Redirect::to(&format!("/dossiers/{}?hinweis=eroeffnet", dossier.id)).into_response()),
+        Err(StoreError::Invalid(errors)) => {
+            let message = errors.iter().map(|(_, m)| m.to_owned()).collect::<Vec<_>>().join(" ");
+            super::persons::show_page(&state, &user, person_id, None, Some(message))
+                .await
+                .map(|page| (StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "dossiers/kurzassessment.html")]
+pub struct AssessmentPage {
+    layout: Layout,
+    id: i64,
+    person_name: String,
+    version: i32,
+    fields: Vec<FormField>,
+    errors: Vec<(String, String)>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct AssessmentForm {
+    datum: String,
+    richtung: String,
+    sprachfoerderbedarf: String,
+    schuljahre: String,
+    literalitaet: String,
+    arbeitserfahrung: String,
+    potenzial: String,
+    dolmetschende: String,
+    bemerkungen: String,
+}
+
+impl AssessmentForm {
+    fn input(self) -> KurzassessmentInput {
+        KurzassessmentInput {
+            datum: self.datum,
+            richtung: self.richtung,
+            sprachfoerderbedarf: self.sprachfoerderbedarf,
+            schuljahre: self.schuljahre,
+            literalitaet: self.literalitaet,
+            arbeitserfahrung: self.arbeitserfahrung,
+            potenzial: self.potenzial,
+            dolmetschende: self.dolmetschende,
+            bemerkungen: self.bemerkungen,
+        }
+    }
+}
+
+fn assessment_fields(input: &KurzassessmentInput, errors: &FieldErrors) -> Vec<FormField> {
+    let one = |value: &str| vec![value.to_owned()];
+    let yes_no = || vec![("ja".to_owned(), "ja".to_owned()), ("nein".to_owned(), "nein".to_owned())];
+    let mut schuljahre = text_field(
+        "schuljahre",
+        "Jahre Schulbesuch",
+        "Weniger als 6 Jahre: schulungsgewohnt; ab 6 Jahren: schulgewohnt.",
+        true,
+        &input.schuljahre,
+    );
+    schuljahre.autocomplete = "off";
+    let fields = vec![
+        text_field("datum", "Datum des Gesprächs", "TT.MM.JJJJ", true, &input.datum),
+        choice_field(
+            "richtung",
+            "Anzustrebende Integration",
+            "radios",
+            true,
+            choices::<Richtung>(),
+            &one(&input.richtung),
+        ),
+        choice_field(
+            "sprachfoerderbedarf",
+            "Sprachförderbedarf",
+            "radios",
+            true,
+            yes_no(),
+            &one(&input.sprachfoerderbedarf),
+        ),
+        schuljahre,
+        choice_field(
+            "literalitaet",
+            "Lesen und Schreiben",
+            "radios",
+            true,
+            choices::<Literalitaet>(),
+            &one(&input.literalitaet),
+        ),
+        choice_field(
+            "arbeitserfahrung",
+            "Arbeitserfahrung",
+            "radios",
+            true,
+            choices::<Arbeitserfahrung>(),
+            &one(&input.arbeitserfahrung),
+        ),
+        choice_field("potenzial", "Potenzial", "radios", true, choices::<Potenzial>(), &one(&input.potenzial)),
+        choice_field(
+            "dolmetschende",
+            "Interkulturell Dolmetschende beigezogen",
+            "radios",
+            true,
+            yes_no(),
+            &one(&input.dolmetschende),
+        ),
+        text_field("bemerkungen", "Bemerkungen", "", false, &input.bemerkungen),
+    ];
+    with_errors(fields, errors)
+}
+
+async fn assessment_page(
+    state: &SharedState,
+    user: &CurrentUser,
+    id: i64,
+    input: &KurzassessmentInput,
+    errors: &FieldErrors,
+) -> Result<AssessmentPage, PageError> {
+    let dossier = state.store.get_dossier(user.actor(), id).await?;
+    let person_name = person_name(&dossier);
+    Ok(AssessmentPage {
+        layout: Layout::for_user(user, format!("Kurzassessment {person_name}"), "dossiers"),
+        id,
+        person_name,
+        version: KURZASSESSMENT_VERSION,
+        fields: assessment_fields(input, errors),
+        errors: summary(errors),
+    })
+}
+
+pub async fn assessment_form(
+    State(state): State<SharedState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<AssessmentPage, PageError> {
+    user.actor().scope_for(Resource::Dossier, Action::Update)?;
+    let today = state.store.clock().today();
+    let input = KurzassessmentInput { datum: swiss_date(today), ..KurzassessmentInput::default() };
+    assessment_page(&state, &user, parse_id(&id)?, &input, &FieldErrors::new()).await
+}
+
+pub async fn record_assessment(
+    State(state): State<SharedState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<AssessmentForm>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let input = form.input();
+    let recorded = match input.parse(state.store.clock().today()) {
+        Ok(assessment) => state.store.record_kurzassessment(user.actor(), id, assessment).await,
+        Err(errors) => Err(StoreError::Invalid(errors)),
+    };
+    match recorded {
+        Ok(_) => Ok(Redirect::to(&format!("/dossiers/{id}?hinweis=kurzassessment")).into_response()),
+        Err(StoreError::Invalid(errors)) => {
+            let page = assessment_page(&state, &user, id, &input, &errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}

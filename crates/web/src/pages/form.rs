@@ -1,0 +1,99 @@
+//! Form fields prepared for the shared template `fields.html`: label, hint, error, value and options in
+//! one place, so every form gets the same accessible markup (labels, `aria-describedby`, `aria-invalid`).
+
+use iim_domain::FieldErrors;
+use iim_domain::person::Choice;
+
+/// One form field, fully prepared for the template.
+pub struct FormField {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub hint: &'static str,
+    pub error: Option<String>,
+    pub required: bool,
+    /// `text`, `select`, `radios` or `checkboxes`.
+    pub kind: &'static str,
+    pub value: String,
+    pub autocomplete: &'static str,
+    pub options: Vec<FormOption>,
+}
+
+pub struct FormOption {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+impl FormField {
+    pub fn described_by(&self) -> String {
+        let mut ids = Vec::new();
+        if !self.hint.is_empty() {
+            ids.push(format!("{}-hint", self.name));
+        }
+        if self.error.is_some() {
+            ids.push(format!("{}-error", self.name));
+        }
+        ids.join(" ")
+    }
+}
+
+pub fn text_field(
+    name: &'static str,
+    label: &'static str,
+    hint: &'static str,
+    required: bool,
+    value: &str,
+) -> FormField {
+    FormField {
+        name,
+        label,
+        hint,
+        error: None,
+        required,
+        kind: "text",
+        value: value.to_owned(),
+        autocomplete: "off",
+        options: Vec::new(),
+    }
+}
+
+pub fn choice_field(
+    name: &'static str,
+    label: &'static str,
+    kind: &'static str,
+    required: bool,
+    options: Vec<(String, String)>,
+    selected: &[String],
+) -> FormField {
+    FormField {
+        name,
+        label,
+        hint: "",
+        error: None,
+        required,
+        kind,
+        value: String::new(),
+        autocomplete: "",
+        options: options
+            .into_iter()
+            .map(|(value, label)| FormOption { selected: selected.contains(&value), value, label })
+            .collect(),
+    }
+}
+
+pub fn choices<C: Choice>() -> Vec<(String, String)> {
+    C::ALL.iter().map(|c| (c.code().to_owned(), c.label().to_owned())).collect()
+}
+
+/// Puts each field's message from `errors` on the field.
+pub fn with_errors(mut fields: Vec<FormField>, errors: &FieldErrors) -> Vec<FormField> {
+    for field in &mut fields {
+        field.error = errors.get(field.name).map(str::to_owned);
+    }
+    fields
+}
+
+/// The messages for the error summary at the top of a form.
+pub fn summary(errors: &FieldErrors) -> Vec<(String, String)> {
+    errors.iter().map(|(field, message)| (field.to_owned(), message.to_owned())).collect()
+}

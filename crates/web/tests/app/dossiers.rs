@@ -1,0 +1,111 @@
+use crate::support::{TestApp, person_form, visible_text};
+
+fn assessment_form() -> Vec<(&'static str, String)> {
+    vec![
+        ("datum", "20.11.2026".to_owned()),
+        ("richtung", "arbeitsmarktlich".to_owned()),
+        ("sprachfoerderbedarf", "ja".to_owned()),
+        ("schuljahre", "4".to_owned()),
+        ("literalitaet", "teilweise".to_owned()),
+        ("arbeitserfahrung", "ausland".to_owned()),
+        ("potenzial", "mittel".to_owned()),
+        ("dolmetschende", "ja".to_owned()),
+        ("bemerkungen", "Dolmetscherin Tigrinya".to_owned()),
+    ]
+}
+
+/// Registers a person through the form and opens its dossier; returns the dossier's path.
+async fn open_dossier_for(app: &TestApp, username: &str) -> String {
+    let browser = app.log_in_as(username).await;
+    let created = browser.submit("/personen", &person_form("Haile", 2581)).await;
+    let person_path = created.headers()["location"].to_str().unwrap().split('?').next().unwrap().to_owned();
+    let opened = browser.submit(&format!("{person_path}/dossier"), &[("sozialhilfe", "ja".to_owned())]).await;
+    assert_eq!(opened.status(), 303);
+    opened.headers()["location"].to_str().unwrap().split('?').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn case_worker_opens_a_dossier_records_the_kurzassessment_and_sees_the_timeline() {
+    let app = TestApp::spawn().await;
+    let dossier = open_dossier_for(&app, "fallfuehrung.olten").await;
+    let browser = app.log_in_as("fallfuehrung.olten").await;
+    let page = visible_text(&browser.get(&dossier).await.text().await.unwrap());
+    assert!(page.contains("Status eröffnet") && page.contains("Sozialregion Olten"), "{page}");
+    assert!(page.contains("Asyl: vorläufig aufgenommen (VA)") && page.contains("Sozialhilfe"), "{page}");
+
+    let saved = browser.submit(&format!("{dossier}/kurzassessment"), &assessment_form()).await;
+    assert_eq!(saved.status(), 303);
+    let page = visible_text(&browser.get(&dossier).await.text().await.unwrap());
+    assert!(page.contains("Status in Abklärung"), "{page}");
+    assert!(page.contains("4 (schulungsgewohnt)"), "{page}");
+    assert!(page.contains("Nächste Standortbestimmung 20.11.2027"), "{page}");
+    assert!(page.contains("Kurzassessment erfasst") && page.contains("Dossier eröffnet"), "{page}");
+
+    let cases = visible_text(&browser.get("/dossiers").await.text().await.unwrap());
+    assert!(
+        cases.contains("Meine Fälle") && cases.contains("Haile, Selam") && cases.contains("in Abklärung"),
+        "{cases}"
+    );
+    let person_page = browser.get("/personen?q=haile").await.text().await.unwrap();
+    assert!(person_page.contains("Haile, Selam"));
+}
+
+#[tokio::test]
+async fn invalid_kurzassessment_is_refused_with_messages_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let dossier = open_dossier_for(&app, "fallfuehrung.olten").await;
+    let browser = app.log_in_as("fallfuehrung.olten").await;
+    let mut form = assessment_form();
+    form.retain(|(name, _)| *name != "richtung" && *name != "schuljahre");
+    form.push(("schuljahre", "viele".to_owned()));
+    let refused = browser.submit(&format!("{dossier}/kurzassessment"), &form).await;
+    assert_eq!(refused.status(), 422);
+    let text = visible_text(&refused.text().await.unwrap());
+    assert!(text.contains("Bitte die Richtung wählen.") && text.contains("Zahl von 0 bis 30"), "{text}");
+    let page = visible_text(&browser.get(&dossier).await.text().await.unwrap());
+    assert!(page.contains("Status eröffnet") && page.contains("Noch kein Kurzassessment"), "{page}");
+}
+
+#[tokio::test]
+async fn colleague_other_region_and_provider_are_refused_on_every_dossier_route() {
+    let app = TestApp::spawn().await;
+    let dossier = open_dossier_for(&app, "fallfuehrung.olten").await;
+    for username in ["kollegin.olten", "fallfuehrung.thal"] {
+        let other = app.log_in_as(username).await;
+        assert_eq!(other.get(&dossier).await.status(), 404, "{username}");
+        assert_eq!(other.get(&format!("{dossier}/kurzassessment")).await.status(), 404, "{username}");
+        assert_eq!(
+            other.submit(&format!("{dossier}/kurzassessment"), &assessment_form()).await.status(),
+            404,
+            "{username}"
+        );
+        assert!(!other.get("/dossiers").await.text().await.unwrap().contains("Haile"), "{username}");
+    }
+    let provider = app.log_in_as("anbieter.lernwerk").await;
+    assert_eq!(provider.get("/dossiers").await.status(), 403);
+    assert_eq!(provider.get(&dossier).await.status(), 403);
+    let leitung = app.log_in_as("leitung.olten").await;
+    let page = visible_text(&leitung.get(&dossier).await.text().await.unwrap());
+    assert!(page.contains("Dossier: Haile, Selam"), "the Leitung of the Stelle sees it: {page}");
+}
+
+#[tokio::test]
+async fn swiss_person_without_sozialhilfe_gets_a_clear_refusal() {
+    let app = TestApp::spawn().await;
+    let browser = app.log_in_as("fallfuehrung.olten").await;
+    let mut form = person_form("Meier", 2581);
+    form.retain(|(name, _)| *name != "nationalitaet" && *name != "aufenthaltsstatus");
+    form.push(("nationalitaet", "CH".to_owned()));
+    form.push(("aufenthaltsstatus", "CH".to_owned()));
+    let created = browser.submit("/personen", &form).await;
+    let person_path = created.headers()["location"].to_str().unwrap().split('?').next().unwrap().to_owned();
+    let refused = browser.submit(&format!("{person_path}/dossier"), &[]).await;
+    assert_eq!(refused.status(), 422);
+    assert!(
+        visible_text(&refused.text().await.unwrap())
+            .contains("Ohne Sozialhilfe gehören Schweizerinnen und Schweizer nicht zur Zielgruppe")
+    );
+    let without_token =
+        browser.submit_raw(&format!("{person_path}/dossier"), &[("sozialhilfe", "ja".to_owned())]).await;
+    assert_eq!(without_token.status(), 403, "CSRF guard");
+}
