@@ -6,7 +6,9 @@ use crate::config::Config;
 use crate::{open_store, serve, synthetic};
 use clap::Args;
 use iim_domain::Role;
-use iim_store::{NewUser, Store, StoreError};
+use iim_store::{NewUser, PersonQuery, Store, StoreError};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 
 /// Password of all demo accounts. Only for trying the product: never use `demo` on real data.
 pub const DEMO_PASSWORD: &str = "demo-passwort";
@@ -48,6 +50,7 @@ pub async fn run(args: DemoArgs, config: &Config) -> anyhow::Result<()> {
     } else {
         println!("Register enthält bereits {existing} Personen; keine neuen erzeugt.");
     }
+    open_demo_dossiers(&store, args.seed).await?;
     print_logins(config);
     if args.no_serve {
         store.close().await;
@@ -78,6 +81,38 @@ async fn create_demo_users(store: &Store) -> anyhow::Result<i64> {
     }
     let users = store.list_users().await?;
     users.iter().find(|u| u.username == "admin").map(|u| u.id).ok_or_else(|| anyhow::anyhow!("Demo-Admin fehlt"))
+}
+
+/// Gives the demo case worker of Olten a caseload: dossiers for the first persons of the region, most with
+/// a Kurzassessment between one and fifteen months old, so that some reviews are overdue. Skipped when the
+/// case worker already has dossiers.
+async fn open_demo_dossiers(store: &Store, seed: u64) -> anyhow::Result<()> {
+    let case_worker = store.login("fallfuehrung.olten", DEMO_PASSWORD, "127.0.0.1").await?;
+    if store.caseload(&case_worker, 1, 1).await?.total > 0 {
+        return Ok(());
+    }
+    let persons = store.list_persons(&case_worker, &PersonQuery { text: String::new(), page: 1, per_page: 40 }).await?;
+    let today = store.clock().today();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut opened = 0;
+    for person in persons.items {
+        let dossier =
+            match store.open_dossier(&case_worker, person.id, rng.random_bool(0.6), rng.random_bool(0.1)).await {
+                Ok(dossier) => dossier,
+                Err(StoreError::Invalid(_)) => continue,
+                Err(other) => return Err(other.into()),
+            };
+        opened += 1;
+        if rng.random_bool(0.75) {
+            let datum = today - chrono::Duration::days(rng.random_range(30..460));
+            let assessment = synthetic::kurzassessment(&mut rng, datum)
+                .parse(today)
+                .map_err(|e| anyhow::anyhow!("Demo-Kurzassessment: {e}"))?;
+            store.record_kurzassessment(&case_worker, dossier.id, assessment).await?;
+        }
+    }
+    println!("{opened} Dossiers für fallfuehrung.olten eröffnet.");
+    Ok(())
 }
 
 fn print_logins(config: &Config) {

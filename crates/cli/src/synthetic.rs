@@ -136,6 +136,22 @@ fn person(
     }
 }
 
+/// A plausible Kurzassessment form held on `datum`.
+pub fn kurzassessment(rng: &mut ChaCha8Rng, datum: NaiveDate) -> iim_domain::dossier::KurzassessmentInput {
+    let pick = |rng: &mut ChaCha8Rng, options: &[&str]| options.choose(rng).copied().unwrap_or_default().to_owned();
+    iim_domain::dossier::KurzassessmentInput {
+        datum: datum.format("%d.%m.%Y").to_string(),
+        richtung: pick(rng, &["arbeitsmarktlich", "arbeitsmarktlich", "sozial"]),
+        sprachfoerderbedarf: pick(rng, &["ja", "ja", "nein"]),
+        schuljahre: rng.random_range(0..=14u8).to_string(),
+        literalitaet: pick(rng, &["alphabetisiert", "alphabetisiert", "teilweise", "nicht_alphabetisiert"]),
+        arbeitserfahrung: pick(rng, &["keine", "ausland", "ausland", "schweiz"]),
+        potenzial: pick(rng, &["hoch", "mittel", "mittel", "gering", "unklar"]),
+        dolmetschende: pick(rng, &["ja", "nein"]),
+        bemerkungen: String::new(),
+    }
+}
+
 /// A date in `year`: full, or with probability `partial` only year-month or year.
 fn partial_date(rng: &mut ChaCha8Rng, year: i32, partial: f64) -> String {
     let month = rng.random_range(1..=12u32);
@@ -169,6 +185,14 @@ mod tests {
         assert_eq!(first.len(), 300, "every generated person passes the register's rules");
         assert_eq!(first, persons(300, 7, today()));
         assert_ne!(first, persons(300, 8, today()));
+    }
+
+    #[test]
+    fn generated_kurzassessments_are_valid() {
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        for _ in 0..100 {
+            assert!(kurzassessment(&mut rng, today()).parse(today()).is_ok());
+        }
     }
 
     #[test]

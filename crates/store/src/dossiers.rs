@@ -13,6 +13,7 @@ use iim_domain::dossier::{
 };
 use iim_domain::person::Choice;
 use iim_domain::{Action, Actor, AuditEntry, FieldErrors, Outcome, Resource, Scope};
+use sea_orm::sea_query::{NullOrdering, Order};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
@@ -106,6 +107,7 @@ impl Store {
             opened_at: Set(now),
             kurzassessment_datum: Set(None),
             standortbestimmung_datum: Set(None),
+            naechste_standortbestimmung: Set(None),
             status: Set(status_code(DossierStatus::Eroeffnet).to_owned()),
         }
         .insert(&txn)
@@ -174,8 +176,10 @@ impl Store {
         let detail = format!("{}, {}", assessment.datum.format("%d.%m.%Y"), assessment.richtung.label());
         add_event(&txn, id, actor.user_id, DossierEvent::Kurzassessment, Some(detail), now).await?;
         let events = events_of(&txn, id).await?;
+        let last_review = row.standortbestimmung_datum;
         let mut active = row.into_active_model();
         active.kurzassessment_datum = Set(Some(assessment.datum));
+        active.naechste_standortbestimmung = Set(next_standortbestimmung(Some(assessment.datum), last_review));
         active.status = Set(status_code(DossierStatus::after(&events)).to_owned());
         let row = active.update(&txn).await?;
         insert_entry(
@@ -188,8 +192,9 @@ impl Store {
         Ok(dossier)
     }
 
-    /// The caseload: the dossiers within the actor's scope, open ones first by due date of the next
-    /// Standortbestimmung. `overdue` marks reviews past due on `today`.
+    /// The caseload: the dossiers within the actor's scope; first those still without Kurzassessment, then by
+    /// due date of the next Standortbestimmung, so the most overdue come first. `overdue` marks reviews past
+    /// due today.
     pub async fn caseload(&self, actor: &Actor, page: u64, per_page: u64) -> Result<Page<DossierSummary>, StoreError> {
         let scope = self.authorize_dossier(actor, Action::Read, None).await?;
         let select = in_scope(dossier::Entity::find(), actor, scope);
@@ -197,7 +202,7 @@ impl Store {
         let page = page.max(1);
         let total = select.clone().count(&self.db).await?;
         let rows = select
-            .order_by_asc(dossier::Column::Status)
+            .order_by_with_nulls(dossier::Column::NaechsteStandortbestimmung, Order::Asc, NullOrdering::First)
             .order_by_asc(dossier::Column::Id)
             .offset((page - 1) * per_page)
             .limit(per_page)
@@ -207,7 +212,7 @@ impl Store {
         let mut items = Vec::with_capacity(rows.len());
         for row in rows {
             let person = person::Entity::find_by_id(row.person_id).one(&self.db).await?.ok_or(StoreError::NotFound)?;
-            let next = next_standortbestimmung(row.kurzassessment_datum, row.standortbestimmung_datum);
+            let next = row.naechste_standortbestimmung;
             items.push(DossierSummary {
                 id: row.id,
                 person_name: format!("{}, {}", person.nachname, person.vornamen),
@@ -224,6 +229,17 @@ impl Store {
         )
         .await;
         Ok(Page { items, page, per_page, total })
+    }
+
+    /// How many open dossiers within the actor's scope have a Standortbestimmung past due (for the start
+    /// page). No personal data, so not logged.
+    pub async fn overdue_reviews(&self, actor: &Actor) -> Result<u64, StoreError> {
+        let scope = actor.scope_for(Resource::Dossier, Action::Read)?;
+        Ok(in_scope(dossier::Entity::find(), actor, scope)
+            .filter(dossier::Column::NaechsteStandortbestimmung.lt(self.clock.today()))
+            .filter(dossier::Column::Status.ne(status_code(DossierStatus::Abgeschlossen)))
+            .count(&self.db)
+            .await?)
     }
 
     /// Loads a dossier row if the actor's scope reaches it; otherwise logs the refusal and says "not found".
@@ -291,7 +307,7 @@ impl Store {
             status: status_from_code(&row.status)?,
             opened_at: row.opened_at,
             kurzassessment,
-            next_standortbestimmung: next_standortbestimmung(row.kurzassessment_datum, row.standortbestimmung_datum),
+            next_standortbestimmung: row.naechste_standortbestimmung,
             timeline,
         })
     }

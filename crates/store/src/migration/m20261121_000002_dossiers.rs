@@ -29,6 +29,7 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone("opened_at"))
                     .col(date_null("kurzassessment_datum"))
                     .col(date_null("standortbestimmung_datum"))
+                    .col(date_null("naechste_standortbestimmung"))
                     .col(string("status"))
                     .foreign_key(&mut super::m20261121_000001_foundation::fk("dossiers", "person_id", "persons"))
                     .foreign_key(&mut super::m20261121_000001_foundation::fk("dossiers", "stelle_id", "organisations"))
@@ -40,10 +41,9 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager.create_index(super::m20261121_000001_foundation::index("dossiers", &["stelle_id", "status"])).await?;
-        manager
-            .create_index(super::m20261121_000001_foundation::index("dossiers", &["responsible_user_id", "status"]))
-            .await?;
+        let index = super::m20261121_000001_foundation::index;
+        manager.create_index(index("dossiers", &["stelle_id", "naechste_standortbestimmung"])).await?;
+        manager.create_index(index("dossiers", &["responsible_user_id", "naechste_standortbestimmung"])).await?;
         manager
             .create_table(
                 Table::create()

@@ -6,6 +6,9 @@ use iim_domain::Role;
 /// The normalised schema both backends must produce (generated once on SQLite, checked on PostgreSQL).
 const GOLDEN_SCHEMA: &str = include_str!("../schema.txt");
 
+/// Every migration, oldest first. A new migration is added here, never removed or renamed.
+const MIGRATIONS: [&str; 2] = ["m20261121_000001_foundation", "m20261121_000002_dossiers"];
+
 #[tokio::test]
 async fn migrations_give_the_golden_schema() {
     let test = TestStore::new().await;
@@ -21,9 +24,9 @@ async fn migrations_give_the_golden_schema() {
 }
 
 #[tokio::test]
-async fn applied_migrations_list_the_foundation_migration() {
+async fn applied_migrations_list_every_migration_in_order() {
     let test = TestStore::new().await;
-    assert_eq!(test.applied_migrations().await.unwrap(), ["m20261121_000001_foundation"]);
+    assert_eq!(test.applied_migrations().await.unwrap(), MIGRATIONS);
 }
 
 #[tokio::test]
@@ -33,7 +36,7 @@ async fn a_fresh_database_has_no_migrations_until_migrate_runs() {
 
     test.migrate().await.unwrap();
 
-    assert_eq!(test.applied_migrations().await.unwrap(), ["m20261121_000001_foundation"]);
+    assert_eq!(test.applied_migrations().await.unwrap(), MIGRATIONS);
 }
 
 #[tokio::test]
@@ -43,7 +46,7 @@ async fn migrate_twice_is_harmless() {
 
     test.migrate().await.unwrap();
 
-    assert_eq!(test.applied_migrations().await.unwrap(), ["m20261121_000001_foundation"]);
+    assert_eq!(test.applied_migrations().await.unwrap(), MIGRATIONS);
     let users = test.list_users().await.unwrap();
     assert!(users.iter().any(|u| u.username == username), "user lost by second migration: {users:?}");
 }

@@ -6,6 +6,7 @@
 //! API types (DTOs) are separate from domain types on purpose: the API is a contract with other systems
 //! and must not change when the domain does.
 
+mod dossiers;
 mod persons;
 
 use crate::auth::ApiCaller;
@@ -55,6 +56,10 @@ fn api_router() -> OpenApiRouter<SharedState> {
     let version_1 = OpenApiRouter::new()
         .routes(routes!(persons::list, persons::create))
         .routes(routes!(persons::get_one, persons::update))
+        .routes(routes!(dossiers::list))
+        .routes(routes!(dossiers::get_one))
+        .routes(routes!(dossiers::open))
+        .routes(routes!(dossiers::record_kurzassessment))
         .routes(routes!(me));
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", version_1)
 }

@@ -36,7 +36,7 @@ pub struct ListPage {
     layout: Layout,
     heading: &'static str,
     dossiers: Vec<CaseRow>,
-    overdue: usize,
+    overdue: u64,
     total: u64,
     page: u64,
     pages: u64,
@@ -67,7 +67,7 @@ pub async fn list(
     Ok(ListPage {
         layout: Layout::for_user(&user, "Fälle", "dossiers"),
         heading: if scope == Scope::Own { "Meine Fälle" } else { "Fälle der Stelle" },
-        overdue: dossiers.iter().filter(|d| d.overdue).count(),
+        overdue: state.store.overdue_reviews(user.actor()).await?,
         dossiers,
         total: found.total,
         page: pagination.page,

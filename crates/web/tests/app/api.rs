@@ -182,7 +182,13 @@ async fn openapi_document_describes_the_person_api() {
     let app = TestApp::spawn().await;
     let document: Value = app.api().get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
     assert!(document["openapi"].as_str().unwrap().starts_with("3."));
-    for path in ["/api/v1/persons", "/api/v1/persons/{id}", "/api/v1/me"] {
+    for path in [
+        "/api/v1/persons",
+        "/api/v1/persons/{id}",
+        "/api/v1/me",
+        "/api/v1/dossiers",
+        "/api/v1/dossiers/{id}/kurzassessment",
+    ] {
         assert!(document["paths"].get(path).is_some(), "{path} missing in {:?}", document["paths"]);
     }
     assert!(document["components"]["schemas"].get("PersonDto").is_some());

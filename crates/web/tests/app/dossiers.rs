@@ -109,3 +109,73 @@ async fn swiss_person_without_sozialhilfe_gets_a_clear_refusal() {
         browser.submit_raw(&format!("{person_path}/dossier"), &[("sozialhilfe", "ja".to_owned())]).await;
     assert_eq!(without_token.status(), 403, "CSRF guard");
 }
+
+#[tokio::test]
+async fn dossier_api_opens_assesses_and_lists_under_the_same_rules() {
+    use serde_json::{Value, json};
+    let app = TestApp::spawn().await;
+    let person = app.person_registered_by("fallfuehrung.olten", "Api", 2581).await;
+    let token = app.token_for("fallfuehrung.olten").await;
+    let opened = app
+        .api()
+        .post(app.url(&format!("/api/v1/persons/{person}/dossier")))
+        .bearer_auth(&token)
+        .json(&json!({ "sozialhilfe": true }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(opened.status(), 201);
+    let location = opened.headers()["location"].to_str().unwrap().to_owned();
+    let dossier: Value = opened.json().await.unwrap();
+    assert_eq!(dossier["status"], "eroeffnet");
+
+    let assessment = json!({
+        "datum": "2026-11-20", "richtung": "sozial", "sprachfoerderbedarf": "nein", "schuljahre": 12,
+        "literalitaet": "alphabetisiert", "arbeitserfahrung": "schweiz", "potenzial": "hoch", "dolmetschende": "nein"
+    });
+    let url = app.url(&format!("{location}/kurzassessment"));
+    let assessed: Value =
+        app.api().post(&url).bearer_auth(&token).json(&assessment).send().await.unwrap().json().await.unwrap();
+    assert_eq!(assessed["status"], "in_abklaerung");
+    assert_eq!(assessed["naechste_standortbestimmung"], "2027-11-20");
+    assert_eq!(assessed["verlauf"][0]["ereignis"], "kurzassessment");
+
+    let bad = json!({ "datum": "2026", "richtung": "irgendwie", "sprachfoerderbedarf": "nein", "schuljahre": 12,
+        "literalitaet": "alphabetisiert", "arbeitserfahrung": "schweiz", "potenzial": "hoch", "dolmetschende": "nein" });
+    let refused = app.api().post(&url).bearer_auth(&token).json(&bad).send().await.unwrap();
+    assert_eq!(refused.status(), 422);
+    let problem: Value = refused.json().await.unwrap();
+    assert!(problem["errors"]["datum"].is_string() && problem["errors"]["richtung"].is_string());
+
+    let list: Value =
+        app.api().get(app.url("/api/v1/dossiers")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    assert_eq!(list["total"], 1);
+    let other = app.token_for("fallfuehrung.thal").await;
+    assert_eq!(app.api().get(app.url(&location)).bearer_auth(&other).send().await.unwrap().status(), 404);
+    let provider = app.token_for("anbieter.lernwerk").await;
+    assert_eq!(app.api().get(app.url("/api/v1/dossiers")).bearer_auth(&provider).send().await.unwrap().status(), 403);
+}
+
+#[tokio::test]
+async fn an_assessment_older_than_a_year_puts_the_review_on_the_start_page_and_first_in_the_list() {
+    let app = TestApp::spawn().await;
+    let recent = open_dossier_for(&app, "fallfuehrung.olten").await;
+    let old = open_dossier_for(&app, "fallfuehrung.olten").await;
+    let browser = app.log_in_as("fallfuehrung.olten").await;
+    assert!(
+        visible_text(&browser.get("/").await.text().await.unwrap()).contains("Keine Standortbestimmung überfällig.")
+    );
+    browser.submit(&format!("{recent}/kurzassessment"), &assessment_form()).await;
+    let mut last_year = assessment_form();
+    last_year.retain(|(name, _)| *name != "datum");
+    last_year.push(("datum", "01.10.2025".to_owned()));
+    browser.submit(&format!("{old}/kurzassessment"), &last_year).await;
+
+    let start = visible_text(&browser.get("/").await.text().await.unwrap());
+    assert!(start.contains("1 Standortbestimmung ist überfällig."), "{start}");
+    let cases = browser.get("/dossiers").await.text().await.unwrap();
+    let old_row = cases.find(&format!("href=\"{old}\"")).unwrap();
+    let recent_row = cases.find(&format!("href=\"{recent}\"")).unwrap();
+    assert!(old_row < recent_row, "the overdue review comes first");
+    assert!(visible_text(&cases).contains("überfällig seit 01.10.2026"));
+}

@@ -1,0 +1,259 @@
+//! `/api/v1/dossiers`: the Durchgehende Fallführung for systems, with the same rules as the pages.
+
+use super::ApiJson;
+use crate::auth::ApiCaller;
+use crate::error::{ApiError, AppError, Problem};
+use crate::state::SharedState;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, NaiveDate, Utc};
+use iim_domain::dossier::{Kurzassessment, KurzassessmentInput};
+use iim_domain::person::Choice;
+use iim_store::{Dossier, DossierSummary};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// A dossier with its Kurzassessment and timeline (newest first).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DossierDto {
+    pub id: i64,
+    pub person_id: i64,
+    pub person: String,
+    /// `eroeffnet`, `in_abklaerung`, `hilfsplan_aktiv` or `abgeschlossen`.
+    pub status: String,
+    pub stelle: String,
+    pub fallfuehrung: String,
+    pub eroeffnet_am: DateTime<Utc>,
+    /// Target groups that apply, as German labels.
+    pub zielgruppen: Vec<String>,
+    pub naechste_standortbestimmung: Option<NaiveDate>,
+    pub kurzassessment: Option<KurzassessmentDto>,
+    pub verlauf: Vec<TimelineDto>,
+}
+
+/// The standardised Kurzassessment (form version 1); answers are the codes the form uses.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KurzassessmentDto {
+    /// `TT.MM.JJJJ` or `JJJJ-MM-TT`.
+    pub datum: String,
+    /// `arbeitsmarktlich` or `sozial`.
+    pub richtung: String,
+    /// `ja` or `nein`.
+    pub sprachfoerderbedarf: String,
+    pub schuljahre: u8,
+    /// `alphabetisiert`, `teilweise` or `nicht_alphabetisiert`.
+    pub literalitaet: String,
+    /// `keine`, `ausland` or `schweiz`.
+    pub arbeitserfahrung: String,
+    /// `hoch`, `mittel`, `gering` or `unklar`.
+    pub potenzial: String,
+    /// `ja` or `nein`.
+    pub dolmetschende: String,
+    #[serde(default)]
+    pub bemerkungen: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TimelineDto {
+    pub zeit: DateTime<Utc>,
+    /// Event code, e.g. `eroeffnet`, `kurzassessment`.
+    pub ereignis: String,
+    pub von: String,
+    pub einzelheiten: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DossierSummaryDto {
+    pub id: i64,
+    pub person: String,
+    pub status: String,
+    pub fallfuehrung: String,
+    pub naechste_standortbestimmung: Option<NaiveDate>,
+    pub ueberfaellig: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DossierListDto {
+    pub items: Vec<DossierSummaryDto>,
+    pub page: u64,
+    pub per_page: u64,
+    pub total: u64,
+}
+
+/// Opening a dossier: the facts only the case worker knows.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpenDossierDto {
+    #[serde(default)]
+    pub sozialhilfe: bool,
+    #[serde(default)]
+    pub gesundheitliche_einschraenkung: bool,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    page: Option<u64>,
+    per_page: Option<u64>,
+}
+
+fn status_code(status: iim_domain::dossier::DossierStatus) -> String {
+    use iim_domain::dossier::DossierStatus::*;
+    match status {
+        Eroeffnet => "eroeffnet",
+        InAbklaerung => "in_abklaerung",
+        HilfsplanAktiv => "hilfsplan_aktiv",
+        Abgeschlossen => "abgeschlossen",
+    }
+    .to_owned()
+}
+
+fn yes_no(value: bool) -> String {
+    if value { "ja" } else { "nein" }.to_owned()
+}
+
+impl KurzassessmentDto {
+    fn of(assessment: &Kurzassessment) -> Self {
+        Self {
+            datum: assessment.datum.format("%Y-%m-%d").to_string(),
+            richtung: assessment.richtung.code().to_owned(),
+            sprachfoerderbedarf: yes_no(assessment.sprachfoerderbedarf),
+            schuljahre: assessment.schuljahre,
+            literalitaet: assessment.literalitaet.code().to_owned(),
+            arbeitserfahrung: assessment.arbeitserfahrung.code().to_owned(),
+            potenzial: assessment.potenzial.code().to_owned(),
+            dolmetschende: yes_no(assessment.dolmetschende),
+            bemerkungen: assessment.bemerkungen.clone(),
+        }
+    }
+
+    fn input(self) -> KurzassessmentInput {
+        KurzassessmentInput {
+            datum: self.datum,
+            richtung: self.richtung,
+            sprachfoerderbedarf: self.sprachfoerderbedarf,
+            schuljahre: self.schuljahre.to_string(),
+            literalitaet: self.literalitaet,
+            arbeitserfahrung: self.arbeitserfahrung,
+            potenzial: self.potenzial,
+            dolmetschende: self.dolmetschende,
+            bemerkungen: self.bemerkungen,
+        }
+    }
+}
+
+impl DossierDto {
+    fn of(dossier: &Dossier) -> Self {
+        let data = &dossier.person.data;
+        Self {
+            id: dossier.id,
+            person_id: dossier.person.id,
+            person: format!("{}, {}", data.nachname.as_str(), data.vornamen.as_str()),
+            status: status_code(dossier.status),
+            stelle: dossier.stelle.clone(),
+            fallfuehrung: dossier.responsible.clone(),
+            eroeffnet_am: dossier.opened_at,
+            zielgruppen: dossier.groups.labels().into_iter().map(str::to_owned).collect(),
+            naechste_standortbestimmung: dossier.next_standortbestimmung,
+            kurzassessment: dossier.kurzassessment.as_ref().map(KurzassessmentDto::of),
+            verlauf: dossier
+                .timeline
+                .iter()
+                .map(|entry| TimelineDto {
+                    zeit: entry.at,
+                    ereignis: entry.event.code().to_owned(),
+                    von: entry.by.clone(),
+                    einzelheiten: entry.detail.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn parse_id(text: &str) -> Result<i64, ApiError> {
+    text.parse().map_err(|_| ApiError(AppError::NotFound))
+}
+
+/// The caller's caseload: own dossiers for a case worker, the Stelle's for the Leitung.
+#[utoipa::path(get, path = "/dossiers", tag = "Fallführung", params(ListParams), responses(
+    (status = 200, body = DossierListDto), (status = 401, body = Problem), (status = 403, body = Problem)
+))]
+pub async fn list(
+    State(state): State<SharedState>,
+    ApiCaller(actor): ApiCaller,
+    params: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<DossierListDto>, ApiError> {
+    let Query(params) =
+        params.map_err(|e| ApiError(AppError::BadRequest(format!("Ungültige Abfrage: {}", e.body_text()))))?;
+    let page = state.store.caseload(&actor, params.page.unwrap_or(1), params.per_page.unwrap_or(50)).await?;
+    Ok(Json(DossierListDto {
+        items: page
+            .items
+            .into_iter()
+            .map(|d: DossierSummary| DossierSummaryDto {
+                id: d.id,
+                person: d.person_name,
+                status: status_code(d.status),
+                fallfuehrung: d.responsible,
+                naechste_standortbestimmung: d.next_standortbestimmung,
+                ueberfaellig: d.overdue,
+            })
+            .collect(),
+        page: page.page,
+        per_page: page.per_page,
+        total: page.total,
+    }))
+}
+
+/// One dossier with Kurzassessment and timeline.
+#[utoipa::path(get, path = "/dossiers/{id}", tag = "Fallführung", params(("id" = i64, Path)), responses(
+    (status = 200, body = DossierDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)
+))]
+pub async fn get_one(
+    State(state): State<SharedState>,
+    ApiCaller(actor): ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<DossierDto>, ApiError> {
+    let dossier = state.store.get_dossier(&actor, parse_id(&id)?).await?;
+    Ok(Json(DossierDto::of(&dossier)))
+}
+
+/// Opens the dossier of a person; the caller's organisation keeps it and the caller is responsible.
+#[utoipa::path(post, path = "/persons/{id}/dossier", tag = "Fallführung", params(("id" = i64, Path)), request_body = OpenDossierDto, responses(
+    (status = 201, body = DossierDto, headers(("Location" = String))),
+    (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+    (status = 422, body = Problem, description = "Nicht in der Zielgruppe, oder Dossier besteht schon")
+))]
+pub async fn open(
+    State(state): State<SharedState>,
+    ApiCaller(actor): ApiCaller,
+    Path(person_id): Path<String>,
+    ApiJson(body): ApiJson<OpenDossierDto>,
+) -> Result<Response, ApiError> {
+    let dossier = state
+        .store
+        .open_dossier(&actor, parse_id(&person_id)?, body.sozialhilfe, body.gesundheitliche_einschraenkung)
+        .await?;
+    let location = format!("/api/v1/dossiers/{}", dossier.id);
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(DossierDto::of(&dossier))).into_response())
+}
+
+/// Records the Kurzassessment (form version 1).
+#[utoipa::path(post, path = "/dossiers/{id}/kurzassessment", tag = "Fallführung", params(("id" = i64, Path)), request_body = KurzassessmentDto, responses(
+    (status = 200, body = DossierDto),
+    (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+    (status = 422, body = Problem)
+))]
+pub async fn record_kurzassessment(
+    State(state): State<SharedState>,
+    ApiCaller(actor): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<KurzassessmentDto>,
+) -> Result<Json<DossierDto>, ApiError> {
+    let assessment = body.input().parse(state.store.clock().today()).map_err(AppError::Invalid)?;
+    let dossier = state.store.record_kurzassessment(&actor, parse_id(&id)?, assessment).await?;
+    Ok(Json(DossierDto::of(&dossier)))
+}
