@@ -103,7 +103,8 @@ pub enum DossierEvent {
     Eroeffnet,
     Kurzassessment,
     Standortbestimmung,
-    HilfsplanErstellt,
+    /// A goal was added to the Hilfsplan; the first one makes the plan active.
+    ZielErfasst,
     Abgeschlossen,
     Wiedereroeffnet,
 }
@@ -113,7 +114,7 @@ impl DossierEvent {
         DossierEvent::Eroeffnet,
         DossierEvent::Kurzassessment,
         DossierEvent::Standortbestimmung,
-        DossierEvent::HilfsplanErstellt,
+        DossierEvent::ZielErfasst,
         DossierEvent::Abgeschlossen,
         DossierEvent::Wiedereroeffnet,
     ];
@@ -123,7 +124,7 @@ impl DossierEvent {
             DossierEvent::Eroeffnet => "eroeffnet",
             DossierEvent::Kurzassessment => "kurzassessment",
             DossierEvent::Standortbestimmung => "standortbestimmung",
-            DossierEvent::HilfsplanErstellt => "hilfsplan",
+            DossierEvent::ZielErfasst => "ziel",
             DossierEvent::Abgeschlossen => "abgeschlossen",
             DossierEvent::Wiedereroeffnet => "wiedereroeffnet",
         }
@@ -134,7 +135,7 @@ impl DossierEvent {
             DossierEvent::Eroeffnet => "Dossier eröffnet",
             DossierEvent::Kurzassessment => "Kurzassessment erfasst",
             DossierEvent::Standortbestimmung => "Standortbestimmung erfasst",
-            DossierEvent::HilfsplanErstellt => "Hilfsplan erstellt",
+            DossierEvent::ZielErfasst => "Ziel im Hilfsplan erfasst",
             DossierEvent::Abgeschlossen => "Dossier abgeschlossen",
             DossierEvent::Wiedereroeffnet => "Dossier wiedereröffnet",
         }
@@ -173,7 +174,7 @@ impl DossierStatus {
             == Some(&DossierEvent::Abgeschlossen);
         if closed {
             DossierStatus::Abgeschlossen
-        } else if events.contains(&DossierEvent::HilfsplanErstellt) {
+        } else if events.contains(&DossierEvent::ZielErfasst) {
             DossierStatus::HilfsplanAktiv
         } else if events.contains(&DossierEvent::Kurzassessment) {
             DossierStatus::InAbklaerung
@@ -190,6 +191,174 @@ pub fn next_standortbestimmung(
 ) -> Option<NaiveDate> {
     let since = last_standortbestimmung.or(kurzassessment)?;
     since.checked_add_months(Months::new(12))
+}
+
+/// Fields of action of the model (seed 002, chapter 3); every Hilfsplan goal belongs to one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Handlungsfeld {
+    SozialeIntegration,
+    Bildungsintegration,
+    Arbeitsintegration,
+    Sprachfoerderung,
+}
+
+impl Choice for Handlungsfeld {
+    const ALL: &'static [Self] = &[
+        Handlungsfeld::Sprachfoerderung,
+        Handlungsfeld::Arbeitsintegration,
+        Handlungsfeld::Bildungsintegration,
+        Handlungsfeld::SozialeIntegration,
+    ];
+
+    fn code(self) -> &'static str {
+        match self {
+            Handlungsfeld::SozialeIntegration => "soziale_integration",
+            Handlungsfeld::Bildungsintegration => "bildungsintegration",
+            Handlungsfeld::Arbeitsintegration => "arbeitsintegration",
+            Handlungsfeld::Sprachfoerderung => "sprachfoerderung",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Handlungsfeld::SozialeIntegration => "Soziale Integration",
+            Handlungsfeld::Bildungsintegration => "Bildungsintegration",
+            Handlungsfeld::Arbeitsintegration => "Arbeitsintegration",
+            Handlungsfeld::Sprachfoerderung => "Sprachförderung ab 16",
+        }
+    }
+}
+
+/// A goal of the individueller Hilfsplan: what is to be reached, how one sees it is reached, and by when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ziel {
+    pub handlungsfeld: Handlungsfeld,
+    pub ziel: String,
+    pub kriterium: String,
+    pub faellig_am: NaiveDate,
+}
+
+/// The goal form as submitted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ZielInput {
+    pub handlungsfeld: String,
+    pub ziel: String,
+    pub kriterium: String,
+    pub faellig_am: String,
+}
+
+impl ZielInput {
+    /// A goal needs a field of action, a text, a criterion and a due date not in the past.
+    pub fn parse(&self, today: NaiveDate) -> Result<Ziel, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let handlungsfeld = errors
+            .check("handlungsfeld", pick::<Handlungsfeld>(&self.handlungsfeld, "Bitte das Handlungsfeld wählen."));
+        let ziel = errors.check("ziel", required_text(&self.ziel, "Bitte das Ziel beschreiben."));
+        let kriterium = errors
+            .check("kriterium", required_text(&self.kriterium, "Bitte angeben, woran man das Erreichen erkennt."));
+        let faellig_am = errors.check(
+            "faellig_am",
+            exact_date(&self.faellig_am).and_then(|date| {
+                if date < today {
+                    Err("Das Fälligkeitsdatum liegt in der Vergangenheit.".to_owned())
+                } else {
+                    Ok(date)
+                }
+            }),
+        );
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let complete = || {
+            Some(Ziel { handlungsfeld: handlungsfeld?, ziel: ziel?, kriterium: kriterium?, faellig_am: faellig_am? })
+        };
+        complete().ok_or(errors)
+    }
+}
+
+/// How a Standortbestimmung judges a goal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bewertung {
+    Erreicht,
+    TeilweiseErreicht,
+    NichtErreicht,
+    Angepasst,
+}
+
+impl Choice for Bewertung {
+    const ALL: &'static [Self] =
+        &[Bewertung::Erreicht, Bewertung::TeilweiseErreicht, Bewertung::NichtErreicht, Bewertung::Angepasst];
+
+    fn code(self) -> &'static str {
+        match self {
+            Bewertung::Erreicht => "erreicht",
+            Bewertung::TeilweiseErreicht => "teilweise",
+            Bewertung::NichtErreicht => "nicht_erreicht",
+            Bewertung::Angepasst => "angepasst",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Bewertung::Erreicht => "erreicht",
+            Bewertung::TeilweiseErreicht => "teilweise erreicht",
+            Bewertung::NichtErreicht => "nicht erreicht",
+            Bewertung::Angepasst => "Ziel angepasst",
+        }
+    }
+}
+
+/// The judgement of one goal in a Standortbestimmung.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ZielBewertung {
+    pub ziel_id: i64,
+    pub bewertung: Bewertung,
+    pub kommentar: String,
+}
+
+/// A Standortbestimmung: at least yearly, it judges every open goal of the Hilfsplan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Standortbestimmung {
+    pub datum: NaiveDate,
+    pub bewertungen: Vec<ZielBewertung>,
+    pub bemerkungen: String,
+}
+
+/// One submitted answer per open goal: (goal id, judgement code, comment).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StandortbestimmungInput {
+    pub datum: String,
+    pub antworten: Vec<(i64, String, String)>,
+    pub bemerkungen: String,
+}
+
+impl StandortbestimmungInput {
+    /// Every goal in `open_goals` needs a judgement; messages go to the field `bewertung_<id>`.
+    pub fn parse(&self, open_goals: &[i64], today: NaiveDate) -> Result<Standortbestimmung, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let datum = errors.check("datum", full_date(&self.datum, today));
+        if open_goals.is_empty() {
+            errors.add("datum", "Der Hilfsplan hat keine offenen Ziele. Bitte zuerst ein Ziel erfassen.");
+        }
+        let mut bewertungen = Vec::new();
+        for goal in open_goals {
+            let answer = self.antworten.iter().find(|(id, _, _)| id == goal);
+            match answer.and_then(|(_, code, comment)| Bewertung::from_code(code).map(|b| (b, comment))) {
+                Some((bewertung, kommentar)) => bewertungen.push(ZielBewertung {
+                    ziel_id: *goal,
+                    bewertung,
+                    kommentar: kommentar.trim().to_owned(),
+                }),
+                None => errors.add_owned(format!("bewertung_{goal}"), "Bitte dieses Ziel bewerten."),
+            }
+        }
+        match datum {
+            Some(datum) if errors.is_empty() => {
+                Ok(Standortbestimmung { datum, bewertungen, bemerkungen: self.bemerkungen.trim().to_owned() })
+            }
+            _ => Err(errors),
+        }
+    }
 }
 
 /// Direction of integration the Kurzassessment decides.
@@ -382,15 +551,29 @@ impl KurzassessmentInput {
     }
 }
 
-fn full_date(text: &str, today: NaiveDate) -> Result<NaiveDate, String> {
+/// A full date (day, month, year) that is not in the future: the day something happened.
+pub fn full_date(text: &str, today: NaiveDate) -> Result<NaiveDate, String> {
+    let date = exact_date(text)?;
+    if date > today {
+        return Err("Das Datum liegt in der Zukunft.".to_owned());
+    }
+    Ok(date)
+}
+
+/// A full date in Swiss or ISO notation.
+fn exact_date(text: &str) -> Result<NaiveDate, String> {
     let date = PartialDate::parse(text).map_err(|e| e.to_string())?;
-    let date = date.not_after(today).map_err(|e| e.to_string())?;
     match (date.month(), date.day()) {
         (Some(month), Some(day)) => {
             NaiveDate::from_ymd_opt(date.year(), month, day).ok_or_else(|| "Dieses Datum gibt es nicht.".to_owned())
         }
         _ => Err("Bitte das vollständige Datum angeben (TT.MM.JJJJ).".to_owned()),
     }
+}
+
+fn required_text(text: &str, missing: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.is_empty() { Err(missing.to_owned()) } else { Ok(text.to_owned()) }
 }
 
 fn pick<C: Choice>(code: &str, missing: &str) -> Result<C, String> {
@@ -468,16 +651,13 @@ mod tests {
         use DossierEvent::*;
         assert_eq!(DossierStatus::after(&[Eroeffnet]), DossierStatus::Eroeffnet);
         assert_eq!(DossierStatus::after(&[Eroeffnet, Kurzassessment]), DossierStatus::InAbklaerung);
+        assert_eq!(DossierStatus::after(&[Eroeffnet, Kurzassessment, ZielErfasst]), DossierStatus::HilfsplanAktiv);
         assert_eq!(
-            DossierStatus::after(&[Eroeffnet, Kurzassessment, HilfsplanErstellt]),
-            DossierStatus::HilfsplanAktiv
-        );
-        assert_eq!(
-            DossierStatus::after(&[Eroeffnet, Kurzassessment, HilfsplanErstellt, Abgeschlossen]),
+            DossierStatus::after(&[Eroeffnet, Kurzassessment, ZielErfasst, Abgeschlossen]),
             DossierStatus::Abgeschlossen
         );
         assert_eq!(
-            DossierStatus::after(&[Eroeffnet, Kurzassessment, HilfsplanErstellt, Abgeschlossen, Wiedereroeffnet]),
+            DossierStatus::after(&[Eroeffnet, Kurzassessment, ZielErfasst, Abgeschlossen, Wiedereroeffnet]),
             DossierStatus::HilfsplanAktiv,
             "a reopened dossier continues with its plan"
         );
@@ -504,6 +684,43 @@ mod tests {
             dolmetschende: "ja".into(),
             bemerkungen: "  Tigrinya-Dolmetscherin ".into(),
         }
+    }
+
+    #[test]
+    fn a_goal_needs_all_parts_and_a_due_date_ahead() {
+        let input = ZielInput {
+            handlungsfeld: "sprachfoerderung".into(),
+            ziel: " Deutsch A2 ".into(),
+            kriterium: "fide-Test A2 bestanden".into(),
+            faellig_am: "30.06.2027".into(),
+        };
+        let ziel = input.parse(today()).unwrap();
+        assert_eq!(ziel.ziel, "Deutsch A2");
+        assert_eq!(ziel.handlungsfeld, Handlungsfeld::Sprachfoerderung);
+        let past = ZielInput { faellig_am: "01.01.2026".into(), ..input.clone() };
+        assert_eq!(
+            past.parse(today()).unwrap_err().get("faellig_am"),
+            Some("Das Fälligkeitsdatum liegt in der Vergangenheit.")
+        );
+        let empty = ZielInput::default().parse(today()).unwrap_err();
+        let fields: Vec<&str> = empty.iter().map(|(field, _)| field).collect();
+        assert_eq!(fields, ["faellig_am", "handlungsfeld", "kriterium", "ziel"]);
+    }
+
+    #[test]
+    fn a_standortbestimmung_judges_every_open_goal() {
+        let input = StandortbestimmungInput {
+            datum: "21.11.2026".into(),
+            antworten: vec![(7, "erreicht".into(), " gut ".into()), (9, "teilweise".into(), String::new())],
+            bemerkungen: String::new(),
+        };
+        let review = input.parse(&[7, 9], today()).unwrap();
+        assert_eq!(review.bewertungen.len(), 2);
+        assert_eq!(review.bewertungen[0].kommentar, "gut");
+        let missing = input.parse(&[7, 9, 11], today()).unwrap_err();
+        assert_eq!(missing.get("bewertung_11"), Some("Bitte dieses Ziel bewerten."));
+        let no_goals = input.parse(&[], today()).unwrap_err();
+        assert!(no_goals.get("datum").unwrap().contains("keine offenen Ziele"));
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 /// Messages per input field; empty means the input was valid.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FieldErrors(BTreeMap<&'static str, String>);
+pub struct FieldErrors(BTreeMap<std::borrow::Cow<'static, str>, String>);
 
 /// `feld: Meldung; feld: Meldung`, for logs and the command line.
 impl std::fmt::Display for FieldErrors {
@@ -21,7 +21,12 @@ impl FieldErrors {
 
     /// Records a message for `field`; the first message of a field wins, it is the most basic one.
     pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
-        self.0.entry(field).or_insert_with(|| message.into());
+        self.0.entry(field.into()).or_insert_with(|| message.into());
+    }
+
+    /// Like [`FieldErrors::add`], for field names built at run time (one field per list item).
+    pub fn add_owned(&mut self, field: String, message: impl Into<String>) {
+        self.0.entry(field.into()).or_insert_with(|| message.into());
     }
 
     pub fn is_empty(&self) -> bool {
@@ -32,8 +37,8 @@ impl FieldErrors {
         self.0.get(field).map(String::as_str)
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &str)> {
-        self.0.iter().map(|(field, message)| (*field, message.as_str()))
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(field, message)| (field.as_ref(), message.as_str()))
     }
 
     /// Runs a parser, records its error under `field` and returns the parsed value if any.

@@ -3,20 +3,23 @@
 //! and writes the access log; a change writes its timeline event and log entry in its own transaction.
 
 use crate::audit::insert_entry;
-use crate::entity::{dossier, dossier_event, kurzassessment, organisation, person, user};
+use crate::entity::{
+    dossier, dossier_event, hilfsplan_ziel, kurzassessment, organisation, person, standortbestimmung, user,
+    ziel_bewertung,
+};
 use crate::persons::{PersonSummary, person_data};
 use crate::{Page, Store, StoreError, begin_write, is_unique_violation};
 use chrono::{DateTime, NaiveDate, Utc};
 use iim_domain::dossier::{
-    AsylStatus, DossierEvent, DossierStatus, KURZASSESSMENT_VERSION, Kurzassessment, KurzassessmentInput, TargetGroups,
-    check_eligibility, next_standortbestimmung,
+    AsylStatus, Bewertung, DossierEvent, DossierStatus, Handlungsfeld, KURZASSESSMENT_VERSION, Kurzassessment,
+    KurzassessmentInput, StandortbestimmungInput, TargetGroups, Ziel, check_eligibility, next_standortbestimmung,
 };
 use iim_domain::person::Choice;
 use iim_domain::{Action, Actor, AuditEntry, FieldErrors, Outcome, Resource, Scope};
-use sea_orm::sea_query::{NullOrdering, Order};
+use sea_orm::sea_query::{Expr, NullOrdering, Order};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, NotSet, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 
 /// A dossier as the case worker sees it.
@@ -31,8 +34,26 @@ pub struct Dossier {
     pub opened_at: DateTime<Utc>,
     pub kurzassessment: Option<Kurzassessment>,
     pub next_standortbestimmung: Option<NaiveDate>,
+    /// The Hilfsplan, in the order the goals were set.
+    pub ziele: Vec<HilfsplanZiel>,
     /// Newest first.
     pub timeline: Vec<TimelineEntry>,
+}
+
+/// A goal of the Hilfsplan with its latest judgement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HilfsplanZiel {
+    pub id: i64,
+    pub ziel: Ziel,
+    pub letzte_bewertung: Option<Bewertung>,
+    pub bewertet_am: Option<NaiveDate>,
+}
+
+impl HilfsplanZiel {
+    /// Open until a Standortbestimmung finds it reached.
+    pub fn offen(&self) -> bool {
+        self.letzte_bewertung != Some(Bewertung::Erreicht)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,18 +174,10 @@ impl Store {
         id: i64,
         assessment: Kurzassessment,
     ) -> Result<Dossier, StoreError> {
-        let scope = self.authorize_dossier(actor, Action::Update, Some(id)).await?;
-        let now = self.clock.now();
-        let txn = begin_write(&self.db).await?;
-        let row = self.dossier_in_scope(&txn, actor, scope, Action::Update, id).await?;
-        if row.status == status_code(DossierStatus::Abgeschlossen) {
-            let mut errors = FieldErrors::new();
-            errors.add("datum", "Das Dossier ist abgeschlossen. Bitte zuerst wiedereröffnen.");
-            return Err(StoreError::Invalid(errors));
-        }
+        let (txn, row, now) = self.begin_change(actor, id).await?;
         kurzassessment::ActiveModel {
             id: NotSet,
-            dossier_id: Set(id),
+            dossier_id: Set(row.id),
             form_version: Set(KURZASSESSMENT_VERSION),
             datum: Set(assessment.datum),
             answers: Set(answers_json(&assessment)),
@@ -173,20 +186,127 @@ impl Store {
         }
         .insert(&txn)
         .await?;
-        let detail = format!("{}, {}", assessment.datum.format("%d.%m.%Y"), assessment.richtung.label());
-        add_event(&txn, id, actor.user_id, DossierEvent::Kurzassessment, Some(detail), now).await?;
-        let events = events_of(&txn, id).await?;
-        let last_review = row.standortbestimmung_datum;
+        let summary = format!("{}, {}", assessment.datum.format("%d.%m.%Y"), assessment.richtung.label());
         let mut active = row.into_active_model();
         active.kurzassessment_datum = Set(Some(assessment.datum));
-        active.naechste_standortbestimmung = Set(next_standortbestimmung(Some(assessment.datum), last_review));
-        active.status = Set(status_code(DossierStatus::after(&events)).to_owned());
-        let row = active.update(&txn).await?;
-        insert_entry(
-            &txn,
-            &self.dossier_entry(actor, Action::Update, Some(id), Outcome::Allowed).with_detail("Kurzassessment"),
-        )
+        self.finish_change(txn, actor, active, DossierEvent::Kurzassessment, Some(summary), now).await
+    }
+
+    /// Adds a goal to the Hilfsplan; the first goal makes the plan active.
+    pub async fn add_ziel(&self, actor: &Actor, id: i64, ziel: Ziel) -> Result<Dossier, StoreError> {
+        let (txn, row, now) = self.begin_change(actor, id).await?;
+        let summary = format!("{}: {}", ziel.handlungsfeld.label(), ziel.ziel);
+        hilfsplan_ziel::ActiveModel {
+            id: NotSet,
+            dossier_id: Set(row.id),
+            handlungsfeld: Set(ziel.handlungsfeld.code().to_owned()),
+            ziel: Set(ziel.ziel),
+            kriterium: Set(ziel.kriterium),
+            faellig_am: Set(ziel.faellig_am),
+            letzte_bewertung: Set(None),
+            bewertet_am: Set(None),
+            created_at: Set(now),
+            created_by: Set(actor.user_id),
+        }
+        .insert(&txn)
         .await?;
+        self.finish_change(txn, actor, row.into_active_model(), DossierEvent::ZielErfasst, Some(summary), now).await
+    }
+
+    /// Records a Standortbestimmung that judges every open goal; it restarts the 12-month review clock.
+    pub async fn record_standortbestimmung(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &StandortbestimmungInput,
+    ) -> Result<Dossier, StoreError> {
+        let (txn, row, now) = self.begin_change(actor, id).await?;
+        let open: Vec<i64> = hilfsplan_ziel::Entity::find()
+            .filter(hilfsplan_ziel::Column::DossierId.eq(row.id))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .filter(|goal| goal.letzte_bewertung.as_deref() != Some(Bewertung::Erreicht.code()))
+            .map(|goal| goal.id)
+            .collect();
+        let review = input.parse(&open, self.clock.today()).map_err(StoreError::Invalid)?;
+        let stored = standortbestimmung::ActiveModel {
+            id: NotSet,
+            dossier_id: Set(row.id),
+            datum: Set(review.datum),
+            bemerkungen: Set(review.bemerkungen.clone()),
+            created_at: Set(now),
+            created_by: Set(actor.user_id),
+        }
+        .insert(&txn)
+        .await?;
+        for judgement in &review.bewertungen {
+            ziel_bewertung::ActiveModel {
+                id: NotSet,
+                standortbestimmung_id: Set(stored.id),
+                ziel_id: Set(judgement.ziel_id),
+                bewertung: Set(judgement.bewertung.code().to_owned()),
+                kommentar: Set(judgement.kommentar.clone()),
+            }
+            .insert(&txn)
+            .await?;
+            hilfsplan_ziel::Entity::update_many()
+                .col_expr(hilfsplan_ziel::Column::LetzteBewertung, Expr::value(judgement.bewertung.code()))
+                .col_expr(hilfsplan_ziel::Column::BewertetAm, Expr::value(review.datum))
+                .filter(hilfsplan_ziel::Column::Id.eq(judgement.ziel_id))
+                .exec(&txn)
+                .await?;
+        }
+        let reached = review.bewertungen.iter().filter(|b| b.bewertung == Bewertung::Erreicht).count();
+        let summary = format!(
+            "{}, {} von {} Zielen erreicht",
+            review.datum.format("%d.%m.%Y"),
+            reached,
+            review.bewertungen.len()
+        );
+        let mut active = row.into_active_model();
+        active.standortbestimmung_datum = Set(Some(review.datum));
+        self.finish_change(txn, actor, active, DossierEvent::Standortbestimmung, Some(summary), now).await
+    }
+
+    /// Opens the write transaction of a change: checks the scope and refuses closed dossiers.
+    async fn begin_change(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<(DatabaseTransaction, dossier::Model, DateTime<Utc>), StoreError> {
+        let scope = self.authorize_dossier(actor, Action::Update, Some(id)).await?;
+        let txn = begin_write(&self.db).await?;
+        let row = self.dossier_in_scope(&txn, actor, scope, Action::Update, id).await?;
+        if row.status == status_code(DossierStatus::Abgeschlossen) {
+            let mut errors = FieldErrors::new();
+            errors.add("datum", "Das Dossier ist abgeschlossen. Bitte zuerst wiedereröffnen.");
+            return Err(StoreError::Invalid(errors));
+        }
+        Ok((txn, row, self.clock.now()))
+    }
+
+    /// Completes a change in its transaction: appends the timeline event, recomputes status and next review
+    /// from the events and dates, writes the log entry and commits.
+    async fn finish_change(
+        &self,
+        txn: DatabaseTransaction,
+        actor: &Actor,
+        mut active: dossier::ActiveModel,
+        event: DossierEvent,
+        summary: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Result<Dossier, StoreError> {
+        let id = active.id.clone().take().ok_or_else(|| StoreError::Corrupt("Dossier ohne Nummer".to_owned()))?;
+        add_event(&txn, id, actor.user_id, event, summary, now).await?;
+        let events = events_of(&txn, id).await?;
+        active.status = Set(status_code(DossierStatus::after(&events)).to_owned());
+        let kurzassessment = active.kurzassessment_datum.clone().take().flatten();
+        let last_review = active.standortbestimmung_datum.clone().take().flatten();
+        active.naechste_standortbestimmung = Set(next_standortbestimmung(kurzassessment, last_review));
+        let row = active.update(&txn).await?;
+        let entry = self.dossier_entry(actor, Action::Update, Some(id), Outcome::Allowed).with_detail(event.label());
+        insert_entry(&txn, &entry).await?;
         let dossier = self.dossier_from_row(&txn, row).await?;
         txn.commit().await?;
         Ok(dossier)
@@ -274,6 +394,14 @@ impl Store {
             .await?
             .map(|k| assessment_from_row(&k, today))
             .transpose()?;
+        let ziele = hilfsplan_ziel::Entity::find()
+            .filter(hilfsplan_ziel::Column::DossierId.eq(row.id))
+            .order_by_asc(hilfsplan_ziel::Column::Id)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(goal_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
         let mut timeline = Vec::new();
         for event in dossier_event::Entity::find()
             .filter(dossier_event::Column::DossierId.eq(row.id))
@@ -308,6 +436,7 @@ impl Store {
             opened_at: row.opened_at,
             kurzassessment,
             next_standortbestimmung: row.naechste_standortbestimmung,
+            ziele,
             timeline,
         })
     }
@@ -381,6 +510,24 @@ fn status_from_code(code: &str) -> Result<DossierStatus, StoreError> {
         .into_iter()
         .find(|status| status_code(*status) == code)
         .ok_or_else(|| StoreError::Corrupt(format!("Dossierstatus {code} unbekannt")))
+}
+
+fn goal_from_row(row: hilfsplan_ziel::Model) -> Result<HilfsplanZiel, StoreError> {
+    let corrupt = || StoreError::Corrupt(format!("Hilfsplan-Ziel {}", row.id));
+    Ok(HilfsplanZiel {
+        id: row.id,
+        ziel: Ziel {
+            handlungsfeld: Handlungsfeld::from_code(&row.handlungsfeld).ok_or_else(corrupt)?,
+            ziel: row.ziel.clone(),
+            kriterium: row.kriterium.clone(),
+            faellig_am: row.faellig_am,
+        },
+        letzte_bewertung: match &row.letzte_bewertung {
+            Some(code) => Some(Bewertung::from_code(code).ok_or_else(corrupt)?),
+            None => None,
+        },
+        bewertet_am: row.bewertet_am,
+    })
 }
 
 /// The answers of form version 1 as a JSON object of answer codes.

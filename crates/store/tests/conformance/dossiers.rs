@@ -121,3 +121,70 @@ async fn the_kurzassessment_sets_the_status_and_starts_the_twelve_month_clock() 
     let later = test.store.caseload(&case_worker, 1, 50).await.unwrap();
     assert!(later.items[0].overdue, "a year and a day later the review is overdue");
 }
+
+fn goal(feld: &str, ziel: &str) -> iim_domain::dossier::Ziel {
+    iim_domain::dossier::ZielInput {
+        handlungsfeld: feld.into(),
+        ziel: ziel.into(),
+        kriterium: "Nachweis liegt vor".into(),
+        faellig_am: "30.06.2027".into(),
+    }
+    .parse(today())
+    .unwrap()
+}
+
+#[tokio::test]
+async fn goals_make_the_plan_active_and_a_standortbestimmung_judges_every_open_goal() {
+    use iim_domain::dossier::{Bewertung, StandortbestimmungInput};
+    let test = TestStore::new().await;
+    let case_worker = test.case_worker_of("sr-olten").await;
+    let person = test.register(&case_worker, valid_person(2581)).await;
+    let dossier = test.store.open_dossier(&case_worker, person.id, false, false).await.unwrap();
+    test.store.record_kurzassessment(&case_worker, dossier.id, assessment("01.02.2026")).await.unwrap();
+    test.store.add_ziel(&case_worker, dossier.id, goal("sprachfoerderung", "Deutsch A2")).await.unwrap();
+    let planned = test.store.add_ziel(&case_worker, dossier.id, goal("arbeitsintegration", "Modul 3")).await.unwrap();
+    assert_eq!(planned.status, DossierStatus::HilfsplanAktiv);
+    assert_eq!(planned.ziele.len(), 2);
+    let (first, second) = (planned.ziele[0].id, planned.ziele[1].id);
+
+    let incomplete = StandortbestimmungInput {
+        datum: "21.11.2026".into(),
+        antworten: vec![(first, "erreicht".into(), String::new())],
+        bemerkungen: String::new(),
+    };
+    let errors = field_errors(test.store.record_standortbestimmung(&case_worker, dossier.id, &incomplete).await);
+    assert_eq!(errors.get(&format!("bewertung_{second}")), Some("Bitte dieses Ziel bewerten."));
+    assert_eq!(test.store.get_dossier(&case_worker, dossier.id).await.unwrap().timeline.len(), 4, "nothing stored");
+
+    let complete = StandortbestimmungInput {
+        antworten: vec![(first, "erreicht".into(), "fide A2".into()), (second, "teilweise".into(), String::new())],
+        ..incomplete
+    };
+    let reviewed = test.store.record_standortbestimmung(&case_worker, dossier.id, &complete).await.unwrap();
+    assert_eq!(reviewed.ziele[0].letzte_bewertung, Some(Bewertung::Erreicht));
+    assert!(!reviewed.ziele[0].offen() && reviewed.ziele[1].offen());
+    assert_eq!(reviewed.next_standortbestimmung, NaiveDate::from_ymd_opt(2027, 11, 21), "the clock restarts");
+    assert_eq!(reviewed.timeline[0].detail.as_deref(), Some("21.11.2026, 1 von 2 Zielen erreicht"));
+
+    let next_round = StandortbestimmungInput {
+        datum: "21.11.2026".into(),
+        antworten: vec![(second, "erreicht".into(), String::new())],
+        bemerkungen: String::new(),
+    };
+    assert!(
+        test.store.record_standortbestimmung(&case_worker, dossier.id, &next_round).await.is_ok(),
+        "a reached goal needs no further judgement"
+    );
+}
+
+#[tokio::test]
+async fn a_colleague_cannot_add_goals_to_a_dossier_of_someone_else() {
+    let test = TestStore::new().await;
+    let responsible = test.case_worker_of("sr-olten").await;
+    let colleague = test.case_worker_of("sr-olten").await;
+    let person = test.register(&responsible, valid_person(2581)).await;
+    let dossier = test.store.open_dossier(&responsible, person.id, false, false).await.unwrap();
+    let refused = test.store.add_ziel(&colleague, dossier.id, goal("sprachfoerderung", "Deutsch A1")).await;
+    assert!(matches!(refused, Err(StoreError::NotFound)));
+    assert!(test.store.get_dossier(&responsible, dossier.id).await.unwrap().ziele.is_empty());
+}
