@@ -14,7 +14,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use iim_domain::clock::format_swiss;
 use iim_domain::dossier::{
-    Arbeitserfahrung, KURZASSESSMENT_VERSION, Kurzassessment, KurzassessmentInput, Literalitaet, Potenzial, Richtung,
+    Arbeitserfahrung, Bewertung, Handlungsfeld, KURZASSESSMENT_VERSION, Kurzassessment, KurzassessmentInput,
+    Literalitaet, Potenzial, Richtung, StandortbestimmungInput, ZielInput,
 };
 use iim_domain::person::Choice;
 use iim_domain::{Action, FieldErrors, Resource, Scope};
@@ -105,8 +106,18 @@ pub struct ShowPage {
     overdue: bool,
     has_assessment: bool,
     assessment: Option<Vec<(&'static str, String)>>,
+    goals: Vec<GoalRow>,
+    open_goals: usize,
     timeline: Vec<TimelineRow>,
     may_update: bool,
+}
+
+pub struct GoalRow {
+    feld: &'static str,
+    ziel: String,
+    kriterium: String,
+    faellig: String,
+    bewertung: String,
 }
 
 pub async fn show(
@@ -134,6 +145,21 @@ pub async fn show(
         overdue: dossier.next_standortbestimmung.is_some_and(|due| due < today),
         has_assessment: dossier.kurzassessment.is_some(),
         assessment: dossier.kurzassessment.as_ref().map(answers),
+        goals: dossier
+            .ziele
+            .iter()
+            .map(|goal| GoalRow {
+                feld: goal.ziel.handlungsfeld.label(),
+                ziel: goal.ziel.ziel.clone(),
+                kriterium: goal.ziel.kriterium.clone(),
+                faellig: swiss_date(goal.ziel.faellig_am),
+                bewertung: match (goal.letzte_bewertung, goal.bewertet_am) {
+                    (Some(bewertung), Some(am)) => format!("{} ({})", bewertung.label(), swiss_date(am)),
+                    _ => "noch nicht bewertet".to_owned(),
+                },
+            })
+            .collect(),
+        open_goals: dossier.ziele.iter().filter(|goal| goal.offen()).count(),
         timeline: dossier
             .timeline
             .iter()
@@ -362,6 +388,183 @@ pub async fn record_assessment(
         Ok(_) => Ok(Redirect::to(&format!("/dossiers/{id}?hinweis=kurzassessment")).into_response()),
         Err(StoreError::Invalid(errors)) => {
             let page = assessment_page(&state, &user, id, &input, &errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "dossiers/ziel.html")]
+pub struct GoalPage {
+    layout: Layout,
+    id: i64,
+    person_name: String,
+    fields: Vec<FormField>,
+    errors: Vec<(String, String)>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct GoalForm {
+    handlungsfeld: String,
+    ziel: String,
+    kriterium: String,
+    faellig_am: String,
+}
+
+async fn goal_page(
+    state: &SharedState,
+    user: &CurrentUser,
+    id: i64,
+    input: &ZielInput,
+    errors: &FieldErrors,
+) -> Result<GoalPage, PageError> {
+    let dossier = state.store.get_dossier(user.actor(), id).await?;
+    let person_name = person_name(&dossier);
+    let fields = vec![
+        choice_field(
+            "handlungsfeld",
+            "Handlungsfeld",
+            "select",
+            true,
+            choices::<Handlungsfeld>(),
+            std::slice::from_ref(&input.handlungsfeld),
+        ),
+        text_field("ziel", "Ziel", "Zum Beispiel «Deutsch auf Niveau A2».", true, &input.ziel),
+        text_field(
+            "kriterium",
+            "Erreicht, wenn",
+            "Woran man erkennt, dass das Ziel erreicht ist.",
+            true,
+            &input.kriterium,
+        ),
+        text_field("faellig_am", "Fällig bis", "TT.MM.JJJJ", true, &input.faellig_am),
+    ];
+    Ok(GoalPage {
+        layout: Layout::for_user(user, format!("Ziel {person_name}"), "dossiers"),
+        id,
+        person_name,
+        fields: with_errors(fields, errors),
+        errors: summary(errors),
+    })
+}
+
+pub async fn goal_form(
+    State(state): State<SharedState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<GoalPage, PageError> {
+    user.actor().scope_for(Resource::Dossier, Action::Update)?;
+    goal_page(&state, &user, parse_id(&id)?, &ZielInput::default(), &FieldErrors::new()).await
+}
+
+pub async fn add_goal(
+    State(state): State<SharedState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<GoalForm>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let input = ZielInput {
+        handlungsfeld: form.handlungsfeld,
+        ziel: form.ziel,
+        kriterium: form.kriterium,
+        faellig_am: form.faellig_am,
+    };
+    let added = match input.parse(state.store.clock().today()) {
+        Ok(ziel) => state.store.add_ziel(user.actor(), id, ziel).await,
+        Err(errors) => Err(StoreError::Invalid(errors)),
+    };
+    match added {
+        Ok(_) => Ok(Redirect::to(&format!("/dossiers/{id}?hinweis=ziel")).into_response()),
+        Err(StoreError::Invalid(errors)) => {
+            let page = goal_page(&state, &user, id, &input, &errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "dossiers/standortbestimmung.html")]
+pub struct ReviewPage {
+    layout: Layout,
+    id: i64,
+    person_name: String,
+    fields: Vec<FormField>,
+    errors: Vec<(String, String)>,
+}
+
+async fn review_page(
+    state: &SharedState,
+    user: &CurrentUser,
+    id: i64,
+    input: &StandortbestimmungInput,
+    errors: &FieldErrors,
+) -> Result<ReviewPage, PageError> {
+    let dossier = state.store.get_dossier(user.actor(), id).await?;
+    let person_name = person_name(&dossier);
+    let mut fields = vec![text_field("datum", "Datum der Standortbestimmung", "TT.MM.JJJJ", true, &input.datum)];
+    for goal in dossier.ziele.iter().filter(|goal| goal.offen()) {
+        let answer = input.antworten.iter().find(|(goal_id, _, _)| *goal_id == goal.id);
+        let chosen: Vec<String> = answer.map(|(_, code, _)| code.clone()).into_iter().collect();
+        let label = format!("{}: {}", goal.ziel.handlungsfeld.label(), goal.ziel.ziel);
+        let mut judgement =
+            choice_field(&format!("bewertung_{}", goal.id), &label, "radios", true, choices::<Bewertung>(), &chosen);
+        judgement.hint = "Bewertung";
+        fields.push(judgement);
+        let comment = answer.map(|(_, _, comment)| comment.as_str()).unwrap_or_default();
+        fields.push(text_field(&format!("kommentar_{}", goal.id), "Kommentar zu diesem Ziel", "", false, comment));
+    }
+    fields.push(text_field("bemerkungen", "Bemerkungen", "", false, &input.bemerkungen));
+    Ok(ReviewPage {
+        layout: Layout::for_user(user, format!("Standortbestimmung {person_name}"), "dossiers"),
+        id,
+        person_name,
+        fields: with_errors(fields, errors),
+        errors: summary(errors),
+    })
+}
+
+pub async fn review_form(
+    State(state): State<SharedState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<ReviewPage, PageError> {
+    user.actor().scope_for(Resource::Dossier, Action::Update)?;
+    let input = StandortbestimmungInput {
+        datum: swiss_date(state.store.clock().today()),
+        ..StandortbestimmungInput::default()
+    };
+    review_page(&state, &user, parse_id(&id)?, &input, &FieldErrors::new()).await
+}
+
+/// The review form has one judgement and one comment per goal (`bewertung_<id>`, `kommentar_<id>`).
+fn review_input(fields: &[(String, String)]) -> StandortbestimmungInput {
+    let value = |name: &str| fields.iter().find(|(key, _)| key == name).map(|(_, v)| v.clone()).unwrap_or_default();
+    let antworten = fields
+        .iter()
+        .filter_map(|(key, code)| {
+            let goal: i64 = key.strip_prefix("bewertung_")?.parse().ok()?;
+            Some((goal, code.clone(), value(&format!("kommentar_{goal}"))))
+        })
+        .collect();
+    StandortbestimmungInput { datum: value("datum"), antworten, bemerkungen: value("bemerkungen") }
+}
+
+pub async fn record_review(
+    State(state): State<SharedState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let input = review_input(&fields);
+    match state.store.record_standortbestimmung(user.actor(), id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/dossiers/{id}?hinweis=standortbestimmung")).into_response()),
+        Err(StoreError::Invalid(errors)) => {
+            let page = review_page(&state, &user, id, &input, &errors).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(other) => Err(other.into()),

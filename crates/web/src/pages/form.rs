@@ -6,8 +6,8 @@ use iim_domain::person::Choice;
 
 /// One form field, fully prepared for the template.
 pub struct FormField {
-    pub name: &'static str,
-    pub label: &'static str,
+    pub name: String,
+    pub label: String,
     pub hint: &'static str,
     pub error: Option<String>,
     pub required: bool,
@@ -37,16 +37,10 @@ impl FormField {
     }
 }
 
-pub fn text_field(
-    name: &'static str,
-    label: &'static str,
-    hint: &'static str,
-    required: bool,
-    value: &str,
-) -> FormField {
+pub fn text_field(name: &str, label: &str, hint: &'static str, required: bool, value: &str) -> FormField {
     FormField {
-        name,
-        label,
+        name: name.to_owned(),
+        label: label.to_owned(),
         hint,
         error: None,
         required,
@@ -58,16 +52,16 @@ pub fn text_field(
 }
 
 pub fn choice_field(
-    name: &'static str,
-    label: &'static str,
+    name: &str,
+    label: &str,
     kind: &'static str,
     required: bool,
     options: Vec<(String, String)>,
     selected: &[String],
 ) -> FormField {
     FormField {
-        name,
-        label,
+        name: name.to_owned(),
+        label: label.to_owned(),
         hint: "",
         error: None,
         required,
@@ -88,7 +82,7 @@ pub fn choices<C: Choice>() -> Vec<(String, String)> {
 /// Puts each field's message from `errors` on the field.
 pub fn with_errors(mut fields: Vec<FormField>, errors: &FieldErrors) -> Vec<FormField> {
     for field in &mut fields {
-        field.error = errors.get(field.name).map(str::to_owned);
+        field.error = errors.get(&field.name).map(str::to_owned);
     }
     fields
 }

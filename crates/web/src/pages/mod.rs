@@ -36,6 +36,9 @@ pub fn router(state: SharedState) -> Router {
         .route("/dossiers", get(dossiers::list))
         .route("/dossiers/{id}", get(dossiers::show))
         .route("/dossiers/{id}/kurzassessment", get(dossiers::assessment_form).post(dossiers::record_assessment))
+        .route("/dossiers/{id}/ziele/neu", get(dossiers::goal_form))
+        .route("/dossiers/{id}/ziele", axum::routing::post(dossiers::add_goal))
+        .route("/dossiers/{id}/standortbestimmung", get(dossiers::review_form).post(dossiers::record_review))
         .route("/protokoll", get(audit::list))
         .route("/konto/api-tokens", get(tokens::list).post(tokens::create))
         .route("/konto/api-tokens/{id}/widerrufen", axum::routing::post(tokens::revoke))
@@ -95,6 +98,8 @@ impl Layout {
             Some("abgemeldet") => Some("Sie sind abgemeldet."),
             Some("eroeffnet") => Some("Das Dossier ist eröffnet."),
             Some("kurzassessment") => Some("Das Kurzassessment ist gespeichert."),
+            Some("ziel") => Some("Das Ziel ist im Hilfsplan."),
+            Some("standortbestimmung") => Some("Die Standortbestimmung ist gespeichert."),
             Some("widerrufen") => Some("Das Token ist widerrufen und funktioniert nicht mehr."),
             _ => None,
         };

@@ -179,3 +179,55 @@ async fn an_assessment_older_than_a_year_puts_the_review_on_the_start_page_and_f
     assert!(old_row < recent_row, "the overdue review comes first");
     assert!(visible_text(&cases).contains("überfällig seit 01.10.2026"));
 }
+
+#[tokio::test]
+async fn case_worker_sets_goals_and_records_a_standortbestimmung() {
+    let app = TestApp::spawn().await;
+    let dossier = open_dossier_for(&app, "fallfuehrung.olten").await;
+    let browser = app.log_in_as("fallfuehrung.olten").await;
+    browser.submit(&format!("{dossier}/kurzassessment"), &assessment_form()).await;
+    let goal = |feld: &str, ziel: &str| {
+        vec![
+            ("handlungsfeld", feld.to_owned()),
+            ("ziel", ziel.to_owned()),
+            ("kriterium", "Nachweis liegt vor".to_owned()),
+            ("faellig_am", "30.06.2027".to_owned()),
+        ]
+    };
+    let refused = browser.submit(&format!("{dossier}/ziele"), &goal("", "")).await;
+    assert_eq!(refused.status(), 422);
+    assert!(visible_text(&refused.text().await.unwrap()).contains("Bitte das Handlungsfeld wählen."));
+    assert_eq!(
+        browser.submit(&format!("{dossier}/ziele"), &goal("sprachfoerderung", "Deutsch A2")).await.status(),
+        303
+    );
+    assert_eq!(browser.submit(&format!("{dossier}/ziele"), &goal("arbeitsintegration", "Modul 3")).await.status(), 303);
+    let page = browser.get(&dossier).await.text().await.unwrap();
+    assert!(visible_text(&page).contains("Status Hilfsplan aktiv"), "{}", visible_text(&page));
+
+    let form = browser.get(&format!("{dossier}/standortbestimmung")).await.text().await.unwrap();
+    let goal_ids: Vec<String> = form
+        .split("name=\"bewertung_")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next().map(str::to_owned))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(goal_ids.len(), 2, "one judgement per open goal");
+    let (first, second) = (format!("bewertung_{}", goal_ids[0]), format!("bewertung_{}", goal_ids[1]));
+    let only_first = vec![("datum", "21.11.2026".to_owned()), (first.as_str(), "erreicht".to_owned())];
+    let incomplete = browser.submit(&format!("{dossier}/standortbestimmung"), &only_first).await;
+    assert_eq!(incomplete.status(), 422);
+    assert!(visible_text(&incomplete.text().await.unwrap()).contains("Bitte dieses Ziel bewerten."));
+
+    let mut complete = only_first.clone();
+    complete.push((second.as_str(), "teilweise".to_owned()));
+    assert_eq!(browser.submit(&format!("{dossier}/standortbestimmung"), &complete).await.status(), 303);
+    let page = visible_text(&browser.get(&dossier).await.text().await.unwrap());
+    assert!(page.contains("erreicht (21.11.2026)") && page.contains("teilweise erreicht (21.11.2026)"), "{page}");
+    assert!(page.contains("Nächste Standortbestimmung 21.11.2027"), "{page}");
+    assert!(
+        page.contains("Standortbestimmung erfasst") && page.contains("21.11.2026, 1 von 2 Zielen erreicht"),
+        "{page}"
+    );
+}
