@@ -91,6 +91,8 @@ pub enum Action {
     Create,
     Update,
     Delete,
+    /// Hand a record to another responsible person (a dossier to another case worker).
+    Assign,
 }
 
 impl Action {
@@ -100,6 +102,7 @@ impl Action {
             Action::Create => "create",
             Action::Update => "update",
             Action::Delete => "delete",
+            Action::Assign => "assign",
         }
     }
 }
@@ -130,7 +133,7 @@ const MATRIX: &[(Role, Resource, &[Action], Scope)] = {
         (Integrationsbeauftragte, Person, &[Read, Create, Update], Scope::Organisation),
         (Fallfuehrung, Dossier, &[Read, Update], Scope::Own),
         (Fallfuehrung, Dossier, &[Create], Scope::Organisation),
-        (Leitung, Dossier, &[Read, Create, Update], Scope::Organisation),
+        (Leitung, Dossier, &[Read, Create, Update, Assign], Scope::Organisation),
         (Leitung, AuditLog, &[Read], Scope::Organisation),
         (Kanton, AuditLog, &[Read], Scope::Canton),
         (Fallfuehrung, ApiToken, &[Read, Create, Delete], Scope::Own),
@@ -246,6 +249,8 @@ mod tests {
         assert_eq!(granted_scope(&[Role::Fallfuehrung], Resource::Dossier, Action::Read), Some(Scope::Own));
         assert_eq!(granted_scope(&[Role::Fallfuehrung], Resource::Dossier, Action::Create), Some(Scope::Organisation));
         assert_eq!(granted_scope(&[Role::Leitung], Resource::Dossier, Action::Read), Some(Scope::Organisation));
+        assert_eq!(granted_scope(&[Role::Leitung], Resource::Dossier, Action::Assign), Some(Scope::Organisation));
+        assert_eq!(granted_scope(&[Role::Fallfuehrung], Resource::Dossier, Action::Assign), None);
         for role in [Role::Anbieter, Role::Integrationsbeauftragte, Role::Kanton, Role::Migrationsamt, Role::Admin] {
             assert_eq!(granted_scope(&[role], Resource::Dossier, Action::Read), None, "{role:?}");
         }

@@ -105,16 +105,19 @@ pub enum DossierEvent {
     Standortbestimmung,
     /// A goal was added to the Hilfsplan; the first one makes the plan active.
     ZielErfasst,
+    /// The Leitung handed the dossier to another case worker of the Stelle.
+    Zugewiesen,
     Abgeschlossen,
     Wiedereroeffnet,
 }
 
 impl DossierEvent {
-    pub const ALL: [DossierEvent; 6] = [
+    pub const ALL: [DossierEvent; 7] = [
         DossierEvent::Eroeffnet,
         DossierEvent::Kurzassessment,
         DossierEvent::Standortbestimmung,
         DossierEvent::ZielErfasst,
+        DossierEvent::Zugewiesen,
         DossierEvent::Abgeschlossen,
         DossierEvent::Wiedereroeffnet,
     ];
@@ -125,6 +128,7 @@ impl DossierEvent {
             DossierEvent::Kurzassessment => "kurzassessment",
             DossierEvent::Standortbestimmung => "standortbestimmung",
             DossierEvent::ZielErfasst => "ziel",
+            DossierEvent::Zugewiesen => "zugewiesen",
             DossierEvent::Abgeschlossen => "abgeschlossen",
             DossierEvent::Wiedereroeffnet => "wiedereroeffnet",
         }
@@ -136,6 +140,7 @@ impl DossierEvent {
             DossierEvent::Kurzassessment => "Kurzassessment erfasst",
             DossierEvent::Standortbestimmung => "Standortbestimmung erfasst",
             DossierEvent::ZielErfasst => "Ziel im Hilfsplan erfasst",
+            DossierEvent::Zugewiesen => "Fallführung übertragen",
             DossierEvent::Abgeschlossen => "Dossier abgeschlossen",
             DossierEvent::Wiedereroeffnet => "Dossier wiedereröffnet",
         }
@@ -182,6 +187,60 @@ impl DossierStatus {
             DossierStatus::Eroeffnet
         }
     }
+}
+
+/// Why a dossier is closed (DOMAIN.md, "The case", step 9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AbschlussGrund {
+    NachhaltigIntegriert,
+    WegzugAusserkantonal,
+    AbloesungSozialhilfe,
+    Tod,
+    Anderer,
+}
+
+impl Choice for AbschlussGrund {
+    const ALL: &'static [Self] = &[
+        AbschlussGrund::NachhaltigIntegriert,
+        AbschlussGrund::AbloesungSozialhilfe,
+        AbschlussGrund::WegzugAusserkantonal,
+        AbschlussGrund::Tod,
+        AbschlussGrund::Anderer,
+    ];
+
+    fn code(self) -> &'static str {
+        match self {
+            AbschlussGrund::NachhaltigIntegriert => "nachhaltig_integriert",
+            AbschlussGrund::WegzugAusserkantonal => "wegzug_ausserkantonal",
+            AbschlussGrund::AbloesungSozialhilfe => "abloesung_sozialhilfe",
+            AbschlussGrund::Tod => "tod",
+            AbschlussGrund::Anderer => "anderer",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            AbschlussGrund::NachhaltigIntegriert => "nachhaltig integriert",
+            AbschlussGrund::WegzugAusserkantonal => "Wegzug ausserkantonal",
+            AbschlussGrund::AbloesungSozialhilfe => "Ablösung von der Sozialhilfe",
+            AbschlussGrund::Tod => "Tod",
+            AbschlussGrund::Anderer => "anderer Grund",
+        }
+    }
+}
+
+/// Closing: a reason from the list; «anderer Grund» needs an explanation.
+pub fn parse_abschluss(grund: &str, bemerkung: &str) -> Result<(AbschlussGrund, String), FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let bemerkung = bemerkung.trim().to_owned();
+    match AbschlussGrund::from_code(grund) {
+        None => errors.add("grund", "Bitte den Grund des Abschlusses wählen."),
+        Some(AbschlussGrund::Anderer) if bemerkung.is_empty() => {
+            errors.add("bemerkung", "Bitte den anderen Grund kurz beschreiben.")
+        }
+        Some(grund) => return Ok((grund, bemerkung)),
+    }
+    Err(errors)
 }
 
 /// The Standortbestimmung is due at most 12 months after the last one, or after the Kurzassessment.
@@ -684,6 +743,17 @@ mod tests {
             dolmetschende: "ja".into(),
             bemerkungen: "  Tigrinya-Dolmetscherin ".into(),
         }
+    }
+
+    #[test]
+    fn closing_needs_a_reason_and_an_explanation_for_other_reasons() {
+        assert_eq!(
+            parse_abschluss("nachhaltig_integriert", ""),
+            Ok((AbschlussGrund::NachhaltigIntegriert, String::new()))
+        );
+        assert!(parse_abschluss("", "").unwrap_err().get("grund").is_some());
+        assert!(parse_abschluss("anderer", " ").unwrap_err().get("bemerkung").is_some());
+        assert_eq!(parse_abschluss("anderer", " Rückkehr ").map(|(_, text)| text), Ok("Rückkehr".to_owned()));
     }
 
     #[test]

@@ -11,11 +11,12 @@ use crate::persons::{PersonSummary, person_data};
 use crate::{Page, Store, StoreError, begin_write, is_unique_violation};
 use chrono::{DateTime, NaiveDate, Utc};
 use iim_domain::dossier::{
-    AsylStatus, Bewertung, DossierEvent, DossierStatus, Handlungsfeld, KURZASSESSMENT_VERSION, Kurzassessment,
-    KurzassessmentInput, StandortbestimmungInput, TargetGroups, Ziel, check_eligibility, next_standortbestimmung,
+    AbschlussGrund, AsylStatus, Bewertung, DossierEvent, DossierStatus, Handlungsfeld, KURZASSESSMENT_VERSION,
+    Kurzassessment, KurzassessmentInput, StandortbestimmungInput, TargetGroups, Ziel, check_eligibility,
+    next_standortbestimmung,
 };
 use iim_domain::person::Choice;
-use iim_domain::{Action, Actor, AuditEntry, FieldErrors, Outcome, Resource, Scope};
+use iim_domain::{Action, Actor, AuditEntry, FieldErrors, Outcome, Resource, Role, Scope};
 use sea_orm::sea_query::{Expr, NullOrdering, Order};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
@@ -174,7 +175,7 @@ impl Store {
         id: i64,
         assessment: Kurzassessment,
     ) -> Result<Dossier, StoreError> {
-        let (txn, row, now) = self.begin_change(actor, id).await?;
+        let (txn, row, now) = self.begin_change(actor, id, Action::Update, false).await?;
         kurzassessment::ActiveModel {
             id: NotSet,
             dossier_id: Set(row.id),
@@ -189,12 +190,12 @@ impl Store {
         let summary = format!("{}, {}", assessment.datum.format("%d.%m.%Y"), assessment.richtung.label());
         let mut active = row.into_active_model();
         active.kurzassessment_datum = Set(Some(assessment.datum));
-        self.finish_change(txn, actor, active, DossierEvent::Kurzassessment, Some(summary), now).await
+        self.finish_change(txn, actor, Action::Update, active, DossierEvent::Kurzassessment, Some(summary), now).await
     }
 
     /// Adds a goal to the Hilfsplan; the first goal makes the plan active.
     pub async fn add_ziel(&self, actor: &Actor, id: i64, ziel: Ziel) -> Result<Dossier, StoreError> {
-        let (txn, row, now) = self.begin_change(actor, id).await?;
+        let (txn, row, now) = self.begin_change(actor, id, Action::Update, false).await?;
         let summary = format!("{}: {}", ziel.handlungsfeld.label(), ziel.ziel);
         hilfsplan_ziel::ActiveModel {
             id: NotSet,
@@ -210,7 +211,16 @@ impl Store {
         }
         .insert(&txn)
         .await?;
-        self.finish_change(txn, actor, row.into_active_model(), DossierEvent::ZielErfasst, Some(summary), now).await
+        self.finish_change(
+            txn,
+            actor,
+            Action::Update,
+            row.into_active_model(),
+            DossierEvent::ZielErfasst,
+            Some(summary),
+            now,
+        )
+        .await
     }
 
     /// Records a Standortbestimmung that judges every open goal; it restarts the 12-month review clock.
@@ -220,7 +230,7 @@ impl Store {
         id: i64,
         input: &StandortbestimmungInput,
     ) -> Result<Dossier, StoreError> {
-        let (txn, row, now) = self.begin_change(actor, id).await?;
+        let (txn, row, now) = self.begin_change(actor, id, Action::Update, false).await?;
         let open: Vec<i64> = hilfsplan_ziel::Entity::find()
             .filter(hilfsplan_ziel::Column::DossierId.eq(row.id))
             .all(&txn)
@@ -266,32 +276,126 @@ impl Store {
         );
         let mut active = row.into_active_model();
         active.standortbestimmung_datum = Set(Some(review.datum));
-        self.finish_change(txn, actor, active, DossierEvent::Standortbestimmung, Some(summary), now).await
+        self.finish_change(txn, actor, Action::Update, active, DossierEvent::Standortbestimmung, Some(summary), now)
+            .await
     }
 
-    /// Opens the write transaction of a change: checks the scope and refuses closed dossiers.
+    /// Opens the write transaction of a change: checks the scope for `action`, and that the dossier is open
+    /// (or, when `reopening`, that it is closed).
     async fn begin_change(
         &self,
         actor: &Actor,
         id: i64,
+        action: Action,
+        reopening: bool,
     ) -> Result<(DatabaseTransaction, dossier::Model, DateTime<Utc>), StoreError> {
-        let scope = self.authorize_dossier(actor, Action::Update, Some(id)).await?;
+        let scope = self.authorize_dossier(actor, action, Some(id)).await?;
         let txn = begin_write(&self.db).await?;
-        let row = self.dossier_in_scope(&txn, actor, scope, Action::Update, id).await?;
-        if row.status == status_code(DossierStatus::Abgeschlossen) {
+        let row = self.dossier_in_scope(&txn, actor, scope, action, id).await?;
+        let closed = row.status == status_code(DossierStatus::Abgeschlossen);
+        let refusal = match (closed, reopening) {
+            (true, false) => Some("Das Dossier ist abgeschlossen. Bitte zuerst wiedereröffnen."),
+            (false, true) => Some("Das Dossier ist nicht abgeschlossen."),
+            _ => None,
+        };
+        if let Some(message) = refusal {
             let mut errors = FieldErrors::new();
-            errors.add("datum", "Das Dossier ist abgeschlossen. Bitte zuerst wiedereröffnen.");
+            errors.add("status", message);
             return Err(StoreError::Invalid(errors));
         }
         Ok((txn, row, self.clock.now()))
     }
 
+    /// Closes the dossier with a reason from the list; reviews are no longer due.
+    pub async fn close_dossier(
+        &self,
+        actor: &Actor,
+        id: i64,
+        grund: AbschlussGrund,
+        bemerkung: &str,
+    ) -> Result<Dossier, StoreError> {
+        let (txn, row, now) = self.begin_change(actor, id, Action::Update, false).await?;
+        let summary =
+            if bemerkung.is_empty() { grund.label().to_owned() } else { format!("{}: {bemerkung}", grund.label()) };
+        self.finish_change(
+            txn,
+            actor,
+            Action::Update,
+            row.into_active_model(),
+            DossierEvent::Abgeschlossen,
+            Some(summary),
+            now,
+        )
+        .await
+    }
+
+    /// Reopens a closed dossier; it continues where it stood, with the same Stelle and case worker.
+    pub async fn reopen_dossier(&self, actor: &Actor, id: i64, begruendung: &str) -> Result<Dossier, StoreError> {
+        if begruendung.trim().is_empty() {
+            let mut errors = FieldErrors::new();
+            errors.add("begruendung", "Bitte begründen, warum das Dossier wieder geöffnet wird.");
+            return Err(StoreError::Invalid(errors));
+        }
+        let (txn, row, now) = self.begin_change(actor, id, Action::Update, true).await?;
+        let summary = Some(begruendung.trim().to_owned());
+        self.finish_change(
+            txn,
+            actor,
+            Action::Update,
+            row.into_active_model(),
+            DossierEvent::Wiedereroeffnet,
+            summary,
+            now,
+        )
+        .await
+    }
+
+    /// The Leitung hands the dossier to another case worker of the same Stelle.
+    pub async fn reassign_dossier(&self, actor: &Actor, id: i64, username: &str) -> Result<Dossier, StoreError> {
+        let (txn, row, now) = self.begin_change(actor, id, Action::Assign, false).await?;
+        let candidate =
+            self.case_workers_of(&txn, row.stelle_id).await?.into_iter().find(|u| u.username == username.trim());
+        let Some(case_worker) = candidate else {
+            let mut errors = FieldErrors::new();
+            errors.add("fallfuehrung", "Bitte eine Person der Fallführung dieser Stelle wählen.");
+            return Err(StoreError::Invalid(errors));
+        };
+        let summary = Some(format!("an {}", case_worker.display_name));
+        let mut active = row.into_active_model();
+        active.responsible_user_id = Set(case_worker.id);
+        self.finish_change(txn, actor, Action::Assign, active, DossierEvent::Zugewiesen, summary, now).await
+    }
+
+    /// The active case workers (Fallführung or Leitung) of the actor's Stelle, for reassignment.
+    pub async fn case_workers_of_stelle(&self, actor: &Actor) -> Result<Vec<(String, String)>, StoreError> {
+        actor.scope_for(Resource::Dossier, Action::Assign)?;
+        let users = self.case_workers_of(&self.db, actor.organisation_id).await?;
+        Ok(users.into_iter().map(|u| (u.username, u.display_name)).collect())
+    }
+
+    async fn case_workers_of(&self, db: &impl ConnectionTrait, stelle_id: i64) -> Result<Vec<user::Model>, StoreError> {
+        let users = user::Entity::find()
+            .filter(user::Column::OrganisationId.eq(stelle_id))
+            .filter(user::Column::Disabled.eq(false))
+            .order_by_asc(user::Column::DisplayName)
+            .all(db)
+            .await?;
+        Ok(users
+            .into_iter()
+            .filter(|u| {
+                u.roles.split(',').any(|role| role == Role::Fallfuehrung.code() || role == Role::Leitung.code())
+            })
+            .collect())
+    }
+
     /// Completes a change in its transaction: appends the timeline event, recomputes status and next review
     /// from the events and dates, writes the log entry and commits.
+    #[allow(clippy::too_many_arguments)]
     async fn finish_change(
         &self,
         txn: DatabaseTransaction,
         actor: &Actor,
+        action: Action,
         mut active: dossier::ActiveModel,
         event: DossierEvent,
         summary: Option<String>,
@@ -300,12 +404,15 @@ impl Store {
         let id = active.id.clone().take().ok_or_else(|| StoreError::Corrupt("Dossier ohne Nummer".to_owned()))?;
         add_event(&txn, id, actor.user_id, event, summary, now).await?;
         let events = events_of(&txn, id).await?;
-        active.status = Set(status_code(DossierStatus::after(&events)).to_owned());
+        let status = DossierStatus::after(&events);
+        active.status = Set(status_code(status).to_owned());
         let kurzassessment = active.kurzassessment_datum.clone().take().flatten();
         let last_review = active.standortbestimmung_datum.clone().take().flatten();
-        active.naechste_standortbestimmung = Set(next_standortbestimmung(kurzassessment, last_review));
+        let next =
+            next_standortbestimmung(kurzassessment, last_review).filter(|_| status != DossierStatus::Abgeschlossen);
+        active.naechste_standortbestimmung = Set(next);
         let row = active.update(&txn).await?;
-        let entry = self.dossier_entry(actor, Action::Update, Some(id), Outcome::Allowed).with_detail(event.label());
+        let entry = self.dossier_entry(actor, action, Some(id), Outcome::Allowed).with_detail(event.label());
         insert_entry(&txn, &entry).await?;
         let dossier = self.dossier_from_row(&txn, row).await?;
         txn.commit().await?;

@@ -188,3 +188,56 @@ async fn a_colleague_cannot_add_goals_to_a_dossier_of_someone_else() {
     assert!(matches!(refused, Err(StoreError::NotFound)));
     assert!(test.store.get_dossier(&responsible, dossier.id).await.unwrap().ziele.is_empty());
 }
+
+#[tokio::test]
+async fn a_closed_dossier_takes_no_changes_until_it_is_reopened() {
+    use iim_domain::dossier::AbschlussGrund;
+    let test = TestStore::new().await;
+    let case_worker = test.case_worker_of("sr-olten").await;
+    let person = test.register(&case_worker, valid_person(2581)).await;
+    let dossier = test.store.open_dossier(&case_worker, person.id, false, false).await.unwrap();
+    test.store.record_kurzassessment(&case_worker, dossier.id, assessment("01.10.2025")).await.unwrap();
+    assert_eq!(test.store.overdue_reviews(&case_worker).await.unwrap(), 1);
+
+    let closed =
+        test.store.close_dossier(&case_worker, dossier.id, AbschlussGrund::NachhaltigIntegriert, "").await.unwrap();
+    assert_eq!(closed.status, DossierStatus::Abgeschlossen);
+    assert_eq!(closed.next_standortbestimmung, None, "a closed dossier has no review due");
+    assert_eq!(test.store.overdue_reviews(&case_worker).await.unwrap(), 0);
+    assert_eq!(closed.timeline[0].detail.as_deref(), Some("nachhaltig integriert"));
+    let refused = field_errors(test.store.add_ziel(&case_worker, dossier.id, goal("sprachfoerderung", "A2")).await);
+    assert!(refused.get("status").unwrap().contains("abgeschlossen"));
+
+    assert!(field_errors(test.store.reopen_dossier(&case_worker, dossier.id, " ").await).get("begruendung").is_some());
+    let reopened = test.store.reopen_dossier(&case_worker, dossier.id, "Stelle verloren").await.unwrap();
+    assert_eq!(reopened.status, DossierStatus::InAbklaerung, "continues where it stood");
+    assert!(reopened.next_standortbestimmung.is_some());
+    let again = field_errors(test.store.reopen_dossier(&case_worker, dossier.id, "nochmals").await);
+    assert_eq!(again.get("status"), Some("Das Dossier ist nicht abgeschlossen."));
+}
+
+#[tokio::test]
+async fn the_leitung_hands_a_dossier_to_a_colleague_who_then_keeps_it() {
+    let test = TestStore::new().await;
+    let first = test.case_worker_of("sr-olten").await;
+    let second = test.case_worker_of("sr-olten").await;
+    let leitung = test.leitung_of("sr-olten").await;
+    let person = test.register(&first, valid_person(2581)).await;
+    let dossier = test.store.open_dossier(&first, person.id, false, false).await.unwrap();
+
+    assert!(matches!(
+        test.store.reassign_dossier(&first, dossier.id, &second.username).await,
+        Err(StoreError::Denied(_))
+    ));
+    let thal = test.case_worker_of("sr-thal").await;
+    let wrong = field_errors(test.store.reassign_dossier(&leitung, dossier.id, &thal.username).await);
+    assert!(wrong.get("fallfuehrung").is_some(), "only case workers of the same Stelle");
+    let names: Vec<String> =
+        test.store.case_workers_of_stelle(&leitung).await.unwrap().into_iter().map(|(u, _)| u).collect();
+    assert!(names.contains(&second.username) && !names.contains(&thal.username));
+
+    let handed = test.store.reassign_dossier(&leitung, dossier.id, &second.username).await.unwrap();
+    assert_eq!(handed.responsible, second.display_name);
+    assert!(test.store.get_dossier(&second, dossier.id).await.is_ok());
+    assert!(matches!(test.store.get_dossier(&first, dossier.id).await, Err(StoreError::NotFound)));
+}

@@ -14,8 +14,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use iim_domain::clock::format_swiss;
 use iim_domain::dossier::{
-    Arbeitserfahrung, Bewertung, Handlungsfeld, KURZASSESSMENT_VERSION, Kurzassessment, KurzassessmentInput,
-    Literalitaet, Potenzial, Richtung, StandortbestimmungInput, ZielInput,
+    AbschlussGrund, Arbeitserfahrung, Bewertung, DossierStatus, Handlungsfeld, KURZASSESSMENT_VERSION, Kurzassessment,
+    KurzassessmentInput, Literalitaet, Potenzial, Richtung, StandortbestimmungInput, ZielInput, parse_abschluss,
 };
 use iim_domain::person::Choice;
 use iim_domain::{Action, FieldErrors, Resource, Scope};
@@ -110,6 +110,11 @@ pub struct ShowPage {
     open_goals: usize,
     timeline: Vec<TimelineRow>,
     may_update: bool,
+    closed: bool,
+    closing_reasons: Vec<(String, String)>,
+    /// User name and name of the Stelle's case workers, for the Leitung's reassignment.
+    case_workers: Vec<(String, String)>,
+    action_error: Option<String>,
 }
 
 pub struct GoalRow {
@@ -126,22 +131,45 @@ pub async fn show(
     Path(id): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<ShowPage, PageError> {
-    let dossier = state.store.get_dossier(user.actor(), parse_id(&id)?).await?;
+    show_page(&state, &user, parse_id(&id)?, params.get("hinweis").map(String::as_str), None).await
+}
+
+/// The dossier page; `action_error` explains why closing, reopening or reassigning was refused.
+async fn show_page(
+    state: &SharedState,
+    user: &CurrentUser,
+    id: i64,
+    notice: Option<&str>,
+    action_error: Option<String>,
+) -> Result<ShowPage, PageError> {
+    let dossier = state.store.get_dossier(user.actor(), id).await?;
     let today = state.store.clock().today();
     let person_name = person_name(&dossier);
+    let may_assign = user.actor().may(Resource::Dossier, Action::Assign);
+    let case_workers = if may_assign { state.store.case_workers_of_stelle(user.actor()).await? } else { Vec::new() };
     Ok(ShowPage {
-        layout: Layout::for_user(&user, format!("Dossier {person_name}"), "dossiers")
-            .with_notice(params.get("hinweis").map(String::as_str)),
+        layout: Layout::for_user(user, format!("Dossier {person_name}"), "dossiers").with_notice(notice),
         id: dossier.id,
         person_id: dossier.person.id,
         birth: dossier.person.data.geburtsdatum.to_string(),
         person_name,
         status: dossier.status.label(),
+        closed: dossier.status == DossierStatus::Abgeschlossen,
         stelle: dossier.stelle.clone(),
         responsible: dossier.responsible.clone(),
         opened: format_swiss(dossier.opened_at),
         groups: dossier.groups.labels(),
-        next_review: dossier.next_standortbestimmung.map_or_else(|| "nach dem Kurzassessment".to_owned(), swiss_date),
+        next_review: dossier.next_standortbestimmung.map_or_else(
+            || {
+                if dossier.status == DossierStatus::Abgeschlossen {
+                    "keine (abgeschlossen)"
+                } else {
+                    "nach dem Kurzassessment"
+                }
+                .to_owned()
+            },
+            swiss_date,
+        ),
         overdue: dossier.next_standortbestimmung.is_some_and(|due| due < today),
         has_assessment: dossier.kurzassessment.is_some(),
         assessment: dossier.kurzassessment.as_ref().map(answers),
@@ -171,7 +199,84 @@ pub async fn show(
             })
             .collect(),
         may_update: user.actor().may(Resource::Dossier, Action::Update),
+        closing_reasons: choices::<AbschlussGrund>(),
+        case_workers,
+        action_error,
     })
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct CloseForm {
+    grund: String,
+    bemerkung: String,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ReopenForm {
+    begruendung: String,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct AssignForm {
+    fallfuehrung: String,
+}
+
+/// After closing, reopening or reassigning: back to the dossier, or the dossier with the refusal.
+async fn after_action(
+    state: &SharedState,
+    user: &CurrentUser,
+    id: i64,
+    result: Result<Dossier, StoreError>,
+    notice: &str,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/dossiers/{id}?hinweis={notice}")).into_response()),
+        Err(StoreError::Invalid(errors)) => {
+            let message = errors.iter().map(|(_, m)| m.to_owned()).collect::<Vec<_>>().join(" ");
+            let page = show_page(state, user, id, None, Some(message)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn close(
+    State(state): State<SharedState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<CloseForm>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let result = match parse_abschluss(&form.grund, &form.bemerkung) {
+        Ok((grund, bemerkung)) => state.store.close_dossier(user.actor(), id, grund, &bemerkung).await,
+        Err(errors) => Err(StoreError::Invalid(errors)),
+    };
+    after_action(&state, &user, id, result, "abgeschlossen").await
+}
+
+pub async fn reopen(
+    State(state): State<SharedState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<ReopenForm>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let result = state.store.reopen_dossier(user.actor(), id, &form.begruendung).await;
+    after_action(&state, &user, id, result, "wiedereroeffnet").await
+}
+
+pub async fn assign(
+    State(state): State<SharedState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<AssignForm>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let result = state.store.reassign_dossier(user.actor(), id, &form.fallfuehrung).await;
+    after_action(&state, &user, id, result, "zugewiesen").await
 }
 
 fn person_name(dossier: &Dossier) -> String {

@@ -39,6 +39,9 @@ pub fn router(state: SharedState) -> Router {
         .route("/dossiers/{id}/ziele/neu", get(dossiers::goal_form))
         .route("/dossiers/{id}/ziele", axum::routing::post(dossiers::add_goal))
         .route("/dossiers/{id}/standortbestimmung", get(dossiers::review_form).post(dossiers::record_review))
+        .route("/dossiers/{id}/abschliessen", axum::routing::post(dossiers::close))
+        .route("/dossiers/{id}/wiedereroeffnen", axum::routing::post(dossiers::reopen))
+        .route("/dossiers/{id}/zuweisen", axum::routing::post(dossiers::assign))
         .route("/protokoll", get(audit::list))
         .route("/konto/api-tokens", get(tokens::list).post(tokens::create))
         .route("/konto/api-tokens/{id}/widerrufen", axum::routing::post(tokens::revoke))
@@ -100,6 +103,9 @@ impl Layout {
             Some("kurzassessment") => Some("Das Kurzassessment ist gespeichert."),
             Some("ziel") => Some("Das Ziel ist im Hilfsplan."),
             Some("standortbestimmung") => Some("Die Standortbestimmung ist gespeichert."),
+            Some("abgeschlossen") => Some("Das Dossier ist abgeschlossen."),
+            Some("wiedereroeffnet") => Some("Das Dossier ist wiedereröffnet."),
+            Some("zugewiesen") => Some("Die Fallführung ist übertragen."),
             Some("widerrufen") => Some("Das Token ist widerrufen und funktioniert nicht mehr."),
             _ => None,
         };

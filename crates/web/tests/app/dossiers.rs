@@ -231,3 +231,37 @@ async fn case_worker_sets_goals_and_records_a_standortbestimmung() {
         "{page}"
     );
 }
+
+#[tokio::test]
+async fn case_worker_closes_and_reopens_and_the_leitung_hands_the_dossier_over() {
+    let app = TestApp::spawn().await;
+    let dossier = open_dossier_for(&app, "fallfuehrung.olten").await;
+    let browser = app.log_in_as("fallfuehrung.olten").await;
+    let without_reason = browser.submit(&format!("{dossier}/abschliessen"), &[("grund", String::new())]).await;
+    assert_eq!(without_reason.status(), 422);
+    assert!(visible_text(&without_reason.text().await.unwrap()).contains("Bitte den Grund des Abschlusses wählen."));
+    let closed =
+        browser.submit(&format!("{dossier}/abschliessen"), &[("grund", "abloesung_sozialhilfe".to_owned())]).await;
+    assert_eq!(closed.status(), 303);
+    let page = visible_text(&browser.get(&dossier).await.text().await.unwrap());
+    assert!(page.contains("Status abgeschlossen") && page.contains("Ablösung von der Sozialhilfe"), "{page}");
+    assert!(page.contains("Dossier wiedereröffnen") && !page.contains("Kurzassessment erfassen"), "{page}");
+    let reopened = browser
+        .submit(&format!("{dossier}/wiedereroeffnen"), &[("begruendung", "erneut Sozialhilfe".to_owned())])
+        .await;
+    assert_eq!(reopened.status(), 303);
+    assert!(visible_text(&browser.get(&dossier).await.text().await.unwrap()).contains("Status eröffnet"));
+
+    assert_eq!(
+        browser.submit(&format!("{dossier}/zuweisen"), &[("fallfuehrung", "kollegin.olten".to_owned())]).await.status(),
+        403,
+        "only the Leitung reassigns"
+    );
+    let leitung = app.log_in_as("leitung.olten").await;
+    let handed = leitung.submit(&format!("{dossier}/zuweisen"), &[("fallfuehrung", "kollegin.olten".to_owned())]).await;
+    assert_eq!(handed.status(), 303);
+    assert_eq!(browser.get(&dossier).await.status(), 404, "the former case worker no longer reaches it");
+    let colleague = app.log_in_as("kollegin.olten").await;
+    let page = visible_text(&colleague.get(&dossier).await.text().await.unwrap());
+    assert!(page.contains("Fallführung Test kollegin.olten") && page.contains("Fallführung übertragen"), "{page}");
+}
