@@ -32,10 +32,7 @@ pub struct AuditPage {
     record: String,
     entries: Vec<EntryView>,
     total: u64,
-    page: u64,
-    pages: u64,
-    previous_href: Option<String>,
-    next_href: Option<String>,
+    pagination: Pagination,
 }
 
 pub async fn list(
@@ -67,10 +64,7 @@ pub async fn list(
         record,
         entries: found.items.into_iter().map(view).collect(),
         total: found.total,
-        page: pagination.page,
-        pages: pagination.pages,
-        previous_href: pagination.previous_href,
-        next_href: pagination.next_href,
+        pagination,
     })
 }
 

@@ -39,10 +39,7 @@ pub struct ListPage {
     dossiers: Vec<CaseRow>,
     overdue: u64,
     total: u64,
-    page: u64,
-    pages: u64,
-    previous_href: Option<String>,
-    next_href: Option<String>,
+    pagination: Pagination,
 }
 
 pub async fn list(
@@ -71,10 +68,7 @@ pub async fn list(
         overdue: state.store.overdue_reviews(user.actor()).await?,
         dossiers,
         total: found.total,
-        page: pagination.page,
-        pages: pagination.pages,
-        previous_href: pagination.previous_href,
-        next_href: pagination.next_href,
+        pagination,
     })
 }
 

@@ -39,10 +39,7 @@ pub struct ListPage {
     query: String,
     persons: Vec<PersonRow>,
     total: u64,
-    page: u64,
-    pages: u64,
-    previous_href: Option<String>,
-    next_href: Option<String>,
+    pagination: Pagination,
     export_href: String,
     may_create: bool,
 }
@@ -61,10 +58,7 @@ pub async fn list(
         query: text.clone(),
         persons: found.items.iter().map(|p| row(p.id, &p.data)).collect(),
         total: found.total,
-        page: pagination.page,
-        pages: pagination.pages,
-        previous_href: pagination.previous_href,
-        next_href: pagination.next_href,
+        pagination,
         export_href: format!("/personen/export.csv?q={}", urlencoding::encode(&text)),
         may_create: user.actor().may(Resource::Person, Action::Create),
     })
