@@ -57,6 +57,12 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let load_seconds = started.elapsed().as_secs_f64();
     let actor = store.login("bench.olten", PASSWORD, "127.0.0.1").await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let ids = ids_in_scope(&store, &actor).await?;
+    let started = Instant::now();
+    let dossier_count = load_dossiers(&store, user.id).await?;
+    let dossier_seconds = started.elapsed().as_secs_f64();
+    let leitung = store.login("leitung.olten", PASSWORD, "127.0.0.1").await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let own_dossiers: Vec<i64> = store.caseload(&actor, 1, 200).await?.items.iter().map(|d| d.id).collect();
+    let region_dossiers = dossier_ids(&store, &leitung).await?;
     let (_, token) = store.create_api_token("bench.olten", "bench", None).await?;
 
     let app =
@@ -66,7 +72,8 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let server = tokio::spawn(app.run_until_stopped(async {
         let _ = stopped.await;
     }));
-    let browser = logged_in_client(&base).await?;
+    let browser = logged_in_client(&base, "bench.olten").await?;
+    let leitung_browser = logged_in_client(&base, "leitung.olten").await?;
     let api = reqwest::Client::builder().build()?;
 
     println!("# iim bench");
@@ -77,6 +84,11 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         ids.len(),
         load_seconds,
         args.persons as f64 / load_seconds
+    );
+    println!(
+        "dossiers: {dossier_count} (load {dossier_seconds:.1} s), own dossiers of the case worker: {}, dossiers of the Stelle sampled: {}",
+        own_dossiers.len(),
+        region_dossiers.len()
     );
     println!(
         "concurrency: {}, duration per scenario: {} s, cores: {}",
@@ -101,10 +113,33 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     })
     .await?;
     api_result.print("person (JSON API, token)");
-    let url = base.clone();
+    let (client, url) = (browser.clone(), base.clone());
     let list =
-        scenario(&ids, args.concurrency, duration, move |_| browser.get(format!("{url}/personen?q=a&seite=2"))).await?;
+        scenario(&ids, args.concurrency, duration, move |_| client.get(format!("{url}/personen?q=a&seite=2"))).await?;
     list.print("register list, search «a», page 2");
+    let (client, url) = (browser.clone(), base.clone());
+    let dossier_page =
+        scenario(&own_dossiers, args.concurrency, duration, move |id| client.get(format!("{url}/dossiers/{id}")))
+            .await?;
+    dossier_page.print("dossier page (HTML), own dossier");
+    let (client, url) = (leitung_browser.clone(), base.clone());
+    let stelle_dossier =
+        scenario(&region_dossiers, args.concurrency, duration, move |id| client.get(format!("{url}/dossiers/{id}")))
+            .await?;
+    stelle_dossier.print("dossier page (HTML), Leitung, any dossier of the Stelle");
+    let (client, url) = (browser.clone(), base.clone());
+    let worklist =
+        scenario(&own_dossiers, args.concurrency, duration, move |_| client.get(format!("{url}/dossiers"))).await?;
+    worklist.print("worklist «Meine Fälle», case worker");
+    let (client, url) = (leitung_browser.clone(), base.clone());
+    let stelle_list =
+        scenario(&region_dossiers, args.concurrency, duration, move |_| client.get(format!("{url}/dossiers?seite=3")))
+            .await?;
+    stelle_list.print("worklist «Fälle der Stelle», Leitung, page 3");
+    let (client, url) = (browser.clone(), base.clone());
+    let start_page =
+        scenario(&own_dossiers, args.concurrency, duration, move |_| client.get(format!("{url}/"))).await?;
+    start_page.print("start page with overdue count, case worker");
 
     let _ = stop.send(());
     server.await.context("server task")??;
@@ -129,6 +164,79 @@ async fn load(store: &Store, created_by: i64, count: usize) -> anyhow::Result<()
     Ok(())
 }
 
+/// Gives every person a dossier at the Stelle of its Wohngemeinde, with a Kurzassessment (1 to 15 months old,
+/// so some reviews are overdue) and two goals for most. The bench case worker keeps 60 dossiers of Olten, the
+/// rest of each Stelle belongs to a colleague. Returns the number of dossiers.
+async fn load_dossiers(store: &Store, bench_user: i64) -> anyhow::Result<usize> {
+    let directory = store.directory();
+    let olten = directory.by_code("sr-olten").map(|o| o.id).context("Sozialregion Olten fehlt")?;
+    store
+        .create_user(NewUser {
+            username: "leitung.olten".to_owned(),
+            display_name: "Bench Leitung".to_owned(),
+            organisation_code: "sr-olten".to_owned(),
+            roles: vec![Role::Leitung],
+            password: Some(PASSWORD.to_owned()),
+        })
+        .await?;
+    let mut colleagues = std::collections::HashMap::new();
+    for region in directory.all().filter(|o| o.kind == iim_store::OrganisationKind::Sozialregion) {
+        let colleague = store
+            .create_user(NewUser {
+                username: format!("kollege.{}", region.code),
+                display_name: format!("Kollege {}", region.name),
+                organisation_code: region.code.clone(),
+                roles: vec![Role::Fallfuehrung],
+                password: None,
+            })
+            .await?;
+        colleagues.insert(region.id, colleague.id);
+    }
+    let today = store.clock().today();
+    let now = store.clock().now();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(99);
+    let mut own = 0;
+    let mut seeds = Vec::new();
+    for (person_id, region) in store.person_regions().await? {
+        let Some(stelle_id) = region else { continue };
+        let responsible = if stelle_id == olten && own < 60 {
+            own += 1;
+            bench_user
+        } else {
+            colleagues.get(&stelle_id).copied().unwrap_or(bench_user)
+        };
+        let datum = today - chrono::Duration::days(rand::Rng::random_range(&mut rng, 30..460));
+        let assessed = rand::Rng::random_bool(&mut rng, 0.85);
+        let kurzassessment =
+            if assessed { crate::synthetic::kurzassessment(&mut rng, datum).parse(today).ok() } else { None };
+        let ziele = if assessed { crate::synthetic::ziele(&mut rng, today) } else { Vec::new() };
+        seeds.push(iim_store::DossierSeed {
+            person_id,
+            stelle_id,
+            responsible_user_id: responsible,
+            opened_at: now,
+            kurzassessment,
+            ziele,
+        });
+    }
+    store.load_dossiers(&seeds).await?;
+    Ok(seeds.len())
+}
+
+/// Up to 2 000 dossier ids of the Leitung's Stelle.
+async fn dossier_ids(store: &Store, leitung: &iim_domain::Actor) -> anyhow::Result<Vec<i64>> {
+    let mut ids = Vec::new();
+    for page in 1..=10 {
+        let found = store.caseload(leitung, page, 200).await?;
+        ids.extend(found.items.iter().map(|d| d.id));
+        if found.items.is_empty() {
+            break;
+        }
+    }
+    anyhow::ensure!(!ids.is_empty(), "keine Dossiers in der Stelle");
+    Ok(ids)
+}
+
 async fn ids_in_scope(store: &Store, actor: &iim_domain::Actor) -> anyhow::Result<Vec<i64>> {
     let mut ids = Vec::new();
     for page in 1..=10 {
@@ -142,7 +250,7 @@ async fn ids_in_scope(store: &Store, actor: &iim_domain::Actor) -> anyhow::Resul
     Ok(ids)
 }
 
-async fn logged_in_client(base: &str) -> anyhow::Result<reqwest::Client> {
+async fn logged_in_client(base: &str, username: &str) -> anyhow::Result<reqwest::Client> {
     let client = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build()?;
     let form = client.get(format!("{base}/login")).send().await?.text().await?;
     let token = form
@@ -153,7 +261,7 @@ async fn logged_in_client(base: &str) -> anyhow::Result<reqwest::Client> {
         .to_owned();
     let response = client
         .post(format!("{base}/login"))
-        .form(&[("username", "bench.olten"), ("password", PASSWORD), ("csrf_token", token.as_str()), ("weiter", "/")])
+        .form(&[("username", username), ("password", PASSWORD), ("csrf_token", token.as_str()), ("weiter", "/")])
         .send()
         .await?;
     anyhow::ensure!(response.status().is_redirection(), "login failed: {}", response.status());

@@ -152,6 +152,32 @@ pub fn kurzassessment(rng: &mut ChaCha8Rng, datum: NaiveDate) -> iim_domain::dos
     }
 }
 
+/// Two goals of a typical Hilfsplan, due within the next year.
+pub fn ziele(rng: &mut ChaCha8Rng, today: NaiveDate) -> Vec<iim_domain::dossier::Ziel> {
+    const GOALS: &[(&str, &str, &str)] = &[
+        ("sprachfoerderung", "Deutsch auf Niveau A2", "fide-Test A2 bestanden"),
+        ("sprachfoerderung", "Deutsch auf Niveau B1", "Sprachnachweis B1"),
+        ("arbeitsintegration", "Aufnahme in Modul 3", "Eintritt Modul 3 bestätigt"),
+        ("arbeitsintegration", "Stelle im ersten Arbeitsmarkt", "Arbeitsvertrag liegt vor"),
+        ("bildungsintegration", "Lehrstelle EBA", "Lehrvertrag unterschrieben"),
+        ("soziale_integration", "Kontakte im Quartier", "nimmt regelmässig an einem Vereinsangebot teil"),
+    ];
+    let due = today + chrono::Duration::days(rng.random_range(60..365));
+    GOALS
+        .choose_multiple(rng, 2)
+        .filter_map(|(feld, ziel, kriterium)| {
+            iim_domain::dossier::ZielInput {
+                handlungsfeld: (*feld).to_owned(),
+                ziel: (*ziel).to_owned(),
+                kriterium: (*kriterium).to_owned(),
+                faellig_am: due.format("%d.%m.%Y").to_string(),
+            }
+            .parse(today)
+            .ok()
+        })
+        .collect()
+}
+
 /// A date in `year`: full, or with probability `partial` only year-month or year.
 fn partial_date(rng: &mut ChaCha8Rng, year: i32, partial: f64) -> String {
     let month = rng.random_range(1..=12u32);

@@ -65,6 +65,17 @@ pub struct TimelineEntry {
     pub detail: Option<String>,
 }
 
+/// A dossier for bulk loading (demo data, benchmark): opened at a time, optionally assessed, with goals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DossierSeed {
+    pub person_id: i64,
+    pub stelle_id: i64,
+    pub responsible_user_id: i64,
+    pub opened_at: DateTime<Utc>,
+    pub kurzassessment: Option<Kurzassessment>,
+    pub ziele: Vec<Ziel>,
+}
+
 /// One line of a caseload or worklist.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DossierSummary {
@@ -159,6 +170,71 @@ impl Store {
         Ok(dossier)
     }
 
+    /// Bulk load for the demo and the benchmark (operator action, one log entry for the whole load): dossiers
+    /// with their timeline, Kurzassessment and goals, in batches, bypassing the per-record checks.
+    pub async fn load_dossiers(&self, seeds: &[DossierSeed]) -> Result<(), StoreError> {
+        let txn = begin_write(&self.db).await?;
+        for chunk in seeds.chunks(500) {
+            dossier::Entity::insert_many(chunk.iter().map(seed_row)).exec(&txn).await?;
+            let ids: std::collections::HashMap<i64, i64> = dossier::Entity::find()
+                .filter(dossier::Column::PersonId.is_in(chunk.iter().map(|seed| seed.person_id)))
+                .select_only()
+                .column(dossier::Column::PersonId)
+                .column(dossier::Column::Id)
+                .into_tuple::<(i64, i64)>()
+                .all(&txn)
+                .await?
+                .into_iter()
+                .collect();
+            let mut events = Vec::new();
+            let mut assessments = Vec::new();
+            let mut goals = Vec::new();
+            for seed in chunk {
+                let Some(&id) = ids.get(&seed.person_id) else { continue };
+                let by = seed.responsible_user_id;
+                events.push(event_row(id, by, DossierEvent::Eroeffnet, None, seed.opened_at));
+                if let Some(assessment) = &seed.kurzassessment {
+                    events.push(event_row(id, by, DossierEvent::Kurzassessment, None, seed.opened_at));
+                    assessments.push(kurzassessment::ActiveModel {
+                        id: NotSet,
+                        dossier_id: Set(id),
+                        form_version: Set(KURZASSESSMENT_VERSION),
+                        datum: Set(assessment.datum),
+                        answers: Set(answers_json(assessment)),
+                        created_at: Set(seed.opened_at),
+                        created_by: Set(by),
+                    });
+                }
+                for ziel in &seed.ziele {
+                    events.push(event_row(id, by, DossierEvent::ZielErfasst, Some(ziel.ziel.clone()), seed.opened_at));
+                    goals.push(goal_row(id, ziel, by, seed.opened_at));
+                }
+            }
+            dossier_event::Entity::insert_many(events).exec(&txn).await?;
+            if !assessments.is_empty() {
+                kurzassessment::Entity::insert_many(assessments).exec(&txn).await?;
+            }
+            if !goals.is_empty() {
+                hilfsplan_ziel::Entity::insert_many(goals).exec(&txn).await?;
+            }
+        }
+        let entry = AuditEntry {
+            occurred_at: self.clock.now(),
+            actor_user_id: None,
+            actor_username: "kommandozeile".to_owned(),
+            actor_organisation_id: None,
+            channel: iim_domain::Channel::Cli,
+            action: Action::Create.code().to_owned(),
+            resource: Resource::Dossier.code().to_owned(),
+            record_id: None,
+            outcome: Outcome::Allowed,
+            detail: Some(format!("Demo-Daten: {} Dossiers geladen", seeds.len())),
+        };
+        insert_entry(&txn, &entry).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
     /// The id of the person's dossier, if there is one the actor may open (for a link on the person page).
     pub async fn dossier_id_of_person(&self, actor: &Actor, person_id: i64) -> Result<Option<i64>, StoreError> {
         let Ok(scope) = actor.scope_for(Resource::Dossier, Action::Read) else {
@@ -197,20 +273,7 @@ impl Store {
     pub async fn add_ziel(&self, actor: &Actor, id: i64, ziel: Ziel) -> Result<Dossier, StoreError> {
         let (txn, row, now) = self.begin_change(actor, id, Action::Update, false).await?;
         let summary = format!("{}: {}", ziel.handlungsfeld.label(), ziel.ziel);
-        hilfsplan_ziel::ActiveModel {
-            id: NotSet,
-            dossier_id: Set(row.id),
-            handlungsfeld: Set(ziel.handlungsfeld.code().to_owned()),
-            ziel: Set(ziel.ziel),
-            kriterium: Set(ziel.kriterium),
-            faellig_am: Set(ziel.faellig_am),
-            letzte_bewertung: Set(None),
-            bewertet_am: Set(None),
-            created_at: Set(now),
-            created_by: Set(actor.user_id),
-        }
-        .insert(&txn)
-        .await?;
+        goal_row(row.id, &ziel, actor.user_id, now).insert(&txn).await?;
         self.finish_change(
             txn,
             actor,
@@ -436,17 +499,18 @@ impl Store {
             .all(&self.db)
             .await?;
         let today = self.clock.today();
+        let names = person_names(&self.db, rows.iter().map(|row| row.person_id)).await?;
+        let case_workers = user_names(&self.db, rows.iter().map(|row| row.responsible_user_id)).await?;
         let mut items = Vec::with_capacity(rows.len());
         for row in rows {
-            let person = person::Entity::find_by_id(row.person_id).one(&self.db).await?.ok_or(StoreError::NotFound)?;
             let next = row.naechste_standortbestimmung;
             items.push(DossierSummary {
                 id: row.id,
-                person_name: format!("{}, {}", person.nachname, person.vornamen),
+                person_name: names.get(&row.person_id).cloned().ok_or(StoreError::NotFound)?,
                 status: status_from_code(&row.status)?,
-                responsible: user_name(&self.db, row.responsible_user_id).await?,
+                responsible: case_workers.get(&row.responsible_user_id).cloned().unwrap_or_default(),
                 next_standortbestimmung: next,
-                overdue: next.is_some_and(|due| due < today) && row.status != status_code(DossierStatus::Abgeschlossen),
+                overdue: next.is_some_and(|due| due < today),
             });
         }
         let shown: Vec<String> = items.iter().map(|d| d.id.to_string()).collect();
@@ -509,21 +573,24 @@ impl Store {
             .into_iter()
             .map(goal_from_row)
             .collect::<Result<Vec<_>, _>>()?;
-        let mut timeline = Vec::new();
-        for event in dossier_event::Entity::find()
+        let events = dossier_event::Entity::find()
             .filter(dossier_event::Column::DossierId.eq(row.id))
             .order_by_desc(dossier_event::Column::Id)
             .all(db)
-            .await?
-        {
-            timeline.push(TimelineEntry {
-                at: event.occurred_at,
-                event: DossierEvent::from_code(&event.kind)
-                    .ok_or_else(|| StoreError::Corrupt(format!("Ereignis {} unbekannt", event.kind)))?,
-                by: user_name(db, event.actor_user_id).await?,
-                detail: event.detail,
-            });
-        }
+            .await?;
+        let names = user_names(db, events.iter().map(|event| event.actor_user_id)).await?;
+        let timeline = events
+            .into_iter()
+            .map(|event| {
+                Ok(TimelineEntry {
+                    at: event.occurred_at,
+                    event: DossierEvent::from_code(&event.kind)
+                        .ok_or_else(|| StoreError::Corrupt(format!("Ereignis {} unbekannt", event.kind)))?,
+                    by: names.get(&event.actor_user_id).cloned().unwrap_or_default(),
+                    detail: event.detail,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(Dossier {
             id: row.id,
             person,
@@ -566,14 +633,37 @@ fn reaches(actor: &Actor, scope: Scope, row: &dossier::Model) -> bool {
     }
 }
 
-async fn add_event(
-    db: &impl ConnectionTrait,
+fn seed_row(seed: &DossierSeed) -> dossier::ActiveModel {
+    let assessed = seed.kurzassessment.as_ref().map(|k| k.datum);
+    let status = match (seed.ziele.is_empty(), assessed) {
+        (false, _) => DossierStatus::HilfsplanAktiv,
+        (true, Some(_)) => DossierStatus::InAbklaerung,
+        (true, None) => DossierStatus::Eroeffnet,
+    };
+    dossier::ActiveModel {
+        id: NotSet,
+        person_id: Set(seed.person_id),
+        stelle_id: Set(seed.stelle_id),
+        responsible_user_id: Set(seed.responsible_user_id),
+        asyl: Set(None),
+        sozialhilfe: Set(true),
+        jugendliche: Set(false),
+        gesundheitliche_einschraenkung: Set(false),
+        opened_at: Set(seed.opened_at),
+        kurzassessment_datum: Set(assessed),
+        standortbestimmung_datum: Set(None),
+        naechste_standortbestimmung: Set(next_standortbestimmung(assessed, None)),
+        status: Set(status_code(status).to_owned()),
+    }
+}
+
+fn event_row(
     dossier_id: i64,
     actor_user_id: i64,
     event: DossierEvent,
     detail: Option<String>,
     at: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> dossier_event::ActiveModel {
     dossier_event::ActiveModel {
         id: NotSet,
         dossier_id: Set(dossier_id),
@@ -582,8 +672,32 @@ async fn add_event(
         kind: Set(event.code().to_owned()),
         detail: Set(detail),
     }
-    .insert(db)
-    .await?;
+}
+
+fn goal_row(dossier_id: i64, ziel: &Ziel, by: i64, at: DateTime<Utc>) -> hilfsplan_ziel::ActiveModel {
+    hilfsplan_ziel::ActiveModel {
+        id: NotSet,
+        dossier_id: Set(dossier_id),
+        handlungsfeld: Set(ziel.handlungsfeld.code().to_owned()),
+        ziel: Set(ziel.ziel.clone()),
+        kriterium: Set(ziel.kriterium.clone()),
+        faellig_am: Set(ziel.faellig_am),
+        letzte_bewertung: Set(None),
+        bewertet_am: Set(None),
+        created_at: Set(at),
+        created_by: Set(by),
+    }
+}
+
+async fn add_event(
+    db: &impl ConnectionTrait,
+    dossier_id: i64,
+    actor_user_id: i64,
+    event: DossierEvent,
+    detail: Option<String>,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    event_row(dossier_id, actor_user_id, event, detail, at).insert(db).await?;
     Ok(())
 }
 
@@ -597,6 +711,39 @@ async fn events_of(db: &impl ConnectionTrait, dossier_id: i64) -> Result<Vec<Dos
         .all(db)
         .await?;
     Ok(kinds.iter().filter_map(|kind| DossierEvent::from_code(kind)).collect())
+}
+
+/// «Nachname, Vornamen» of several persons in one query.
+async fn person_names(
+    db: &impl ConnectionTrait,
+    ids: impl Iterator<Item = i64>,
+) -> Result<std::collections::HashMap<i64, String>, StoreError> {
+    let rows: Vec<(i64, String, String)> = person::Entity::find()
+        .filter(person::Column::Id.is_in(ids.collect::<Vec<_>>()))
+        .select_only()
+        .column(person::Column::Id)
+        .column(person::Column::Nachname)
+        .column(person::Column::Vornamen)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|(id, nachname, vornamen)| (id, format!("{nachname}, {vornamen}"))).collect())
+}
+
+/// Display names of several users in one query.
+async fn user_names(
+    db: &impl ConnectionTrait,
+    ids: impl Iterator<Item = i64>,
+) -> Result<std::collections::HashMap<i64, String>, StoreError> {
+    let rows: Vec<(i64, String)> = user::Entity::find()
+        .filter(user::Column::Id.is_in(ids.collect::<Vec<_>>()))
+        .select_only()
+        .column(user::Column::Id)
+        .column(user::Column::DisplayName)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
 }
 
 async fn user_name(db: &impl ConnectionTrait, id: i64) -> Result<String, StoreError> {

@@ -25,7 +25,7 @@ use std::time::Duration;
 pub use accounts::{ApiTokenInfo, LoginError, NewUser, Session, UserInfo};
 pub use audit::{AuditQuery, AuditRecord};
 pub use directory::{Directory, OrganisationInfo, OrganisationKind, RegionMapping};
-pub use dossiers::{Dossier, DossierSummary, HilfsplanZiel, TimelineEntry};
+pub use dossiers::{Dossier, DossierSeed, DossierSummary, HilfsplanZiel, TimelineEntry};
 pub use persons::{Person, PersonQuery, PersonSummary};
 
 /// Which database engine a [`Store`] runs on.

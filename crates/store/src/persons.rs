@@ -222,6 +222,31 @@ impl Store {
         Ok(person)
     }
 
+    /// Every person's id with the Sozialregion of its Wohngemeinde (operator function for bulk loading
+    /// dossiers in the demo and the benchmark; carries no names).
+    pub async fn person_regions(&self) -> Result<Vec<(i64, Option<i64>)>, StoreError> {
+        let directory = self.directory();
+        let rows: Vec<(i64, i32)> = person::Entity::find()
+            .select_only()
+            .column(person::Column::Id)
+            .column(person::Column::WohngemeindeBfs)
+            .order_by_asc(person::Column::Id)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, bfs)| {
+                let region = u16::try_from(bfs)
+                    .ok()
+                    .and_then(BfsNr::known)
+                    .and_then(|b| directory.region_of_gemeinde(b))
+                    .map(|r| r.id);
+                (id, region)
+            })
+            .collect())
+    }
+
     /// Number of persons in the register, all scopes (for operations and benchmarks, no personal data).
     pub async fn count_persons(&self) -> Result<u64, StoreError> {
         Ok(person::Entity::find().count(&self.db).await?)
