@@ -232,7 +232,7 @@ impl Store {
         };
         insert_entry(&txn, &entry).await?;
         txn.commit().await?;
-        Ok(())
+        self.refresh_statistics().await
     }
 
     /// The id of the person's dossier, if there is one the actor may open (for a link on the person page).

@@ -140,6 +140,13 @@ impl Store {
         Ok(())
     }
 
+    /// Refreshes the query planner's statistics (`ANALYZE`, the same statement on both backends). Bulk
+    /// loads call it, so that the first queries after a load use the indexes.
+    pub(crate) async fn refresh_statistics(&self) -> Result<(), StoreError> {
+        self.db.execute_unprepared("ANALYZE").await?;
+        Ok(())
+    }
+
     pub fn clock(&self) -> &Arc<dyn Clock> {
         &self.clock
     }

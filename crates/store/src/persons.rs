@@ -284,7 +284,7 @@ impl Store {
         };
         insert_entry(&txn, &entry).await?;
         txn.commit().await?;
-        Ok(())
+        self.refresh_statistics().await
     }
 
     async fn person_from_row(&self, db: &impl ConnectionTrait, row: person::Model) -> Result<Person, StoreError> {
