@@ -1,7 +1,7 @@
-//! `iim bench`: loads N synthetic persons into a fresh database, starts the real application on a free
-//! port and measures person-page requests through the whole stack (HTTP, session or token, access check,
-//! database read, access log, template). The load generator runs in the same process and shares the
-//! machine's cores with the server, as `wrk` would on the same machine.
+//! `iim bench`: loads N synthetic persons and their dossiers into a fresh database, starts the real application
+//! on a free port and measures person, dossier and worklist pages through the whole stack (HTTP, session or
+//! token, access check, database reads, access log, template). The load generator runs in the same process and
+//! shares the machine's cores with the server, as `wrk` would on the same machine.
 
 use anyhow::Context;
 use clap::Args;

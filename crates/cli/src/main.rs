@@ -49,7 +49,7 @@ enum Command {
     /// Show and add organisations.
     #[command(subcommand)]
     Org(accounts::OrgCommand),
-    /// Measure person-page throughput and latency through the real HTTP stack.
+    /// Measure throughput and latency of person, dossier and worklist pages through the real HTTP stack.
     Bench(bench::BenchArgs),
 }
 
