@@ -1,6 +1,6 @@
 //! `/api/v1/dossiers`: the Durchgehende Fallführung for systems, with the same rules as the pages.
 
-use super::ApiJson;
+use super::{ApiJson, parse_id};
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, AppError, Problem};
 use crate::state::SharedState;
@@ -171,10 +171,6 @@ impl DossierDto {
                 .collect(),
         }
     }
-}
-
-fn parse_id(text: &str) -> Result<i64, ApiError> {
-    text.parse().map_err(|_| ApiError(AppError::NotFound))
 }
 
 /// The caller's caseload: own dossiers for a case worker, the Stelle's for the Leitung.

@@ -80,6 +80,11 @@ pub async fn not_found() -> ApiError {
     ApiError(AppError::NotFound)
 }
 
+/// A record number from the path; anything that is not a number is a record that does not exist.
+fn parse_id(text: &str) -> Result<i64, ApiError> {
+    text.parse().map_err(|_| ApiError(AppError::NotFound))
+}
+
 /// JSON body extractor whose refusals are problem documents with a German explanation.
 pub struct ApiJson<T>(pub T);
 

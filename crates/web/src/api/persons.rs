@@ -1,6 +1,6 @@
 //! `/api/v1/persons`: the Personenregister for systems.
 
-use super::ApiJson;
+use super::{ApiJson, parse_id};
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, AppError, Problem};
 use crate::state::SharedState;
@@ -187,7 +187,7 @@ pub async fn get_one(
     ApiCaller(actor): ApiCaller,
     Path(id): Path<String>,
 ) -> Result<Json<PersonDto>, ApiError> {
-    let id: i64 = id.parse().map_err(|_| ApiError(AppError::NotFound))?;
+    let id = parse_id(&id)?;
     let person = state.store.get_person(&actor, id).await?;
     Ok(Json(PersonDto::from_person(&person)))
 }
@@ -205,7 +205,7 @@ pub async fn update(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<PersonWriteDto>,
 ) -> Result<Json<PersonDto>, ApiError> {
-    let id: i64 = id.parse().map_err(|_| ApiError(AppError::NotFound))?;
+    let id = parse_id(&id)?;
     let Some(version) = body.version else {
         let mut errors = iim_domain::FieldErrors::new();
         errors.add("version", "Bitte die zuletzt gelesene Version mitsenden.");

@@ -2,9 +2,9 @@
 //! Kurzassessment and timeline, and the standardised Kurzassessment form.
 
 use super::form::{FormField, choice_field, choices, summary, text_field, with_errors};
-use super::{Layout, Pagination, page_number};
+use super::{Layout, Pagination, page_number, parse_id};
 use crate::auth::CurrentUser;
-use crate::error::{AppError, PageError};
+use crate::error::PageError;
 use crate::state::SharedState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -300,10 +300,6 @@ fn answers(assessment: &Kurzassessment) -> Vec<(&'static str, String)> {
     ]
 }
 
-fn parse_id(text: &str) -> Result<i64, PageError> {
-    text.parse().map_err(|_| PageError(AppError::NotFound))
-}
-
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
 pub struct OpenForm {
@@ -340,15 +336,47 @@ pub async fn open(
     }
 }
 
+/// The dossier's forms (Kurzassessment, goal, Standortbestimmung) share one page: only heading, lead text,
+/// target and fields differ.
 #[derive(Template, WebTemplate)]
-#[template(path = "dossiers/kurzassessment.html")]
-pub struct AssessmentPage {
+#[template(path = "dossiers/form.html")]
+pub struct DossierFormPage {
     layout: Layout,
     id: i64,
-    person_name: String,
-    version: i32,
+    heading: String,
+    lead: String,
+    action: String,
+    submit: &'static str,
     fields: Vec<FormField>,
     errors: Vec<(String, String)>,
+}
+
+/// What differs between the dossier's forms.
+struct FormSpec {
+    title: &'static str,
+    lead: String,
+    path: &'static str,
+    submit: &'static str,
+}
+
+fn form_page(
+    user: &CurrentUser,
+    dossier: &Dossier,
+    spec: FormSpec,
+    fields: Vec<FormField>,
+    errors: &FieldErrors,
+) -> DossierFormPage {
+    let person_name = person_name(dossier);
+    DossierFormPage {
+        layout: Layout::for_user(user, format!("{} {person_name}", spec.title), "dossiers"),
+        id: dossier.id,
+        heading: format!("{}: {person_name}", spec.title),
+        lead: spec.lead,
+        action: format!("/dossiers/{}/{}", dossier.id, spec.path),
+        submit: spec.submit,
+        fields: with_errors(fields, errors),
+        errors: summary(errors),
+    }
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -381,7 +409,7 @@ impl AssessmentForm {
     }
 }
 
-fn assessment_fields(input: &KurzassessmentInput, errors: &FieldErrors) -> Vec<FormField> {
+fn assessment_fields(input: &KurzassessmentInput) -> Vec<FormField> {
     let one = |value: &str| vec![value.to_owned()];
     let yes_no = || vec![("ja".to_owned(), "ja".to_owned()), ("nein".to_owned(), "nein".to_owned())];
     let mut schuljahre = text_field(
@@ -392,7 +420,7 @@ fn assessment_fields(input: &KurzassessmentInput, errors: &FieldErrors) -> Vec<F
         &input.schuljahre,
     );
     schuljahre.autocomplete = "off";
-    let fields = vec![
+    vec![
         text_field("datum", "Datum des Gesprächs", "TT.MM.JJJJ", true, &input.datum),
         choice_field(
             "richtung",
@@ -437,8 +465,7 @@ fn assessment_fields(input: &KurzassessmentInput, errors: &FieldErrors) -> Vec<F
             &one(&input.dolmetschende),
         ),
         text_field("bemerkungen", "Bemerkungen", "", false, &input.bemerkungen),
-    ];
-    with_errors(fields, errors)
+    ]
 }
 
 async fn assessment_page(
@@ -447,24 +474,24 @@ async fn assessment_page(
     id: i64,
     input: &KurzassessmentInput,
     errors: &FieldErrors,
-) -> Result<AssessmentPage, PageError> {
+) -> Result<DossierFormPage, PageError> {
     let dossier = state.store.get_dossier(user.actor(), id).await?;
-    let person_name = person_name(&dossier);
-    Ok(AssessmentPage {
-        layout: Layout::for_user(user, format!("Kurzassessment {person_name}"), "dossiers"),
-        id,
-        person_name,
-        version: KURZASSESSMENT_VERSION,
-        fields: assessment_fields(input, errors),
-        errors: summary(errors),
-    })
+    let spec = FormSpec {
+        title: "Kurzassessment",
+        lead: format!(
+            "Standardisiertes Formular, Version {KURZASSESSMENT_VERSION}. Bei fremdsprachigen Personen wird empfohlen, interkulturell Dolmetschende beizuziehen."
+        ),
+        path: "kurzassessment",
+        submit: "Kurzassessment speichern",
+    };
+    Ok(form_page(user, &dossier, spec, assessment_fields(input), errors))
 }
 
 pub async fn assessment_form(
     State(state): State<SharedState>,
     user: CurrentUser,
     Path(id): Path<String>,
-) -> Result<AssessmentPage, PageError> {
+) -> Result<DossierFormPage, PageError> {
     user.actor().scope_for(Resource::Dossier, Action::Update)?;
     let today = state.store.clock().today();
     let input = KurzassessmentInput { datum: swiss_date(today), ..KurzassessmentInput::default() };
@@ -493,16 +520,6 @@ pub async fn record_assessment(
     }
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "dossiers/ziel.html")]
-pub struct GoalPage {
-    layout: Layout,
-    id: i64,
-    person_name: String,
-    fields: Vec<FormField>,
-    errors: Vec<(String, String)>,
-}
-
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
 pub struct GoalForm {
@@ -518,9 +535,8 @@ async fn goal_page(
     id: i64,
     input: &ZielInput,
     errors: &FieldErrors,
-) -> Result<GoalPage, PageError> {
+) -> Result<DossierFormPage, PageError> {
     let dossier = state.store.get_dossier(user.actor(), id).await?;
-    let person_name = person_name(&dossier);
     let fields = vec![
         choice_field(
             "handlungsfeld",
@@ -540,20 +556,22 @@ async fn goal_page(
         ),
         text_field("faellig_am", "Fällig bis", "TT.MM.JJJJ", true, &input.faellig_am),
     ];
-    Ok(GoalPage {
-        layout: Layout::for_user(user, format!("Ziel {person_name}"), "dossiers"),
-        id,
-        person_name,
-        fields: with_errors(fields, errors),
-        errors: summary(errors),
-    })
+    let spec = FormSpec {
+        title: "Ziel im Hilfsplan",
+        lead:
+            "Jedes Ziel gehört zu einem Handlungsfeld und sagt, woran man erkennt, dass es erreicht ist, und bis wann."
+                .to_owned(),
+        path: "ziele",
+        submit: "Ziel speichern",
+    };
+    Ok(form_page(user, &dossier, spec, fields, errors))
 }
 
 pub async fn goal_form(
     State(state): State<SharedState>,
     user: CurrentUser,
     Path(id): Path<String>,
-) -> Result<GoalPage, PageError> {
+) -> Result<DossierFormPage, PageError> {
     user.actor().scope_for(Resource::Dossier, Action::Update)?;
     goal_page(&state, &user, parse_id(&id)?, &ZielInput::default(), &FieldErrors::new()).await
 }
@@ -585,25 +603,14 @@ pub async fn add_goal(
     }
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "dossiers/standortbestimmung.html")]
-pub struct ReviewPage {
-    layout: Layout,
-    id: i64,
-    person_name: String,
-    fields: Vec<FormField>,
-    errors: Vec<(String, String)>,
-}
-
 async fn review_page(
     state: &SharedState,
     user: &CurrentUser,
     id: i64,
     input: &StandortbestimmungInput,
     errors: &FieldErrors,
-) -> Result<ReviewPage, PageError> {
+) -> Result<DossierFormPage, PageError> {
     let dossier = state.store.get_dossier(user.actor(), id).await?;
-    let person_name = person_name(&dossier);
     let mut fields = vec![text_field("datum", "Datum der Standortbestimmung", "TT.MM.JJJJ", true, &input.datum)];
     for goal in dossier.ziele.iter().filter(|goal| goal.offen()) {
         let answer = input.antworten.iter().find(|(goal_id, _, _)| *goal_id == goal.id);
@@ -617,20 +624,21 @@ async fn review_page(
         fields.push(text_field(&format!("kommentar_{}", goal.id), "Kommentar zu diesem Ziel", "", false, comment));
     }
     fields.push(text_field("bemerkungen", "Bemerkungen", "", false, &input.bemerkungen));
-    Ok(ReviewPage {
-        layout: Layout::for_user(user, format!("Standortbestimmung {person_name}"), "dossiers"),
-        id,
-        person_name,
-        fields: with_errors(fields, errors),
-        errors: summary(errors),
-    })
+    let spec = FormSpec {
+        title: "Standortbestimmung",
+        lead: "Die Standortbestimmung bewertet jedes offene Ziel des Hilfsplans. Die nächste ist spätestens zwölf Monate danach fällig."
+            .to_owned(),
+        path: "standortbestimmung",
+        submit: "Standortbestimmung speichern",
+    };
+    Ok(form_page(user, &dossier, spec, fields, errors))
 }
 
 pub async fn review_form(
     State(state): State<SharedState>,
     user: CurrentUser,
     Path(id): Path<String>,
-) -> Result<ReviewPage, PageError> {
+) -> Result<DossierFormPage, PageError> {
     user.actor().scope_for(Resource::Dossier, Action::Update)?;
     let input = StandortbestimmungInput {
         datum: swiss_date(state.store.clock().today()),

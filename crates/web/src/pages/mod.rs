@@ -173,6 +173,11 @@ impl Pagination {
     }
 }
 
+/// A record number from the URL; anything that is not a number is a record that does not exist.
+pub fn parse_id(text: &str) -> Result<i64, crate::error::PageError> {
+    text.parse().map_err(|_| crate::error::PageError(crate::error::AppError::NotFound))
+}
+
 /// Reads a positive page number from a query value; anything else is page 1.
 pub fn page_number(value: Option<&String>) -> u64 {
     value.and_then(|v| v.trim().parse::<u64>().ok()).filter(|p| *p >= 1).unwrap_or(1)

@@ -2,7 +2,7 @@
 //! Access is decided by the store; these handlers only translate between forms and domain types.
 
 use super::form::{FormField, choice_field, choices, summary, text_field, with_errors};
-use super::{Layout, Pagination, page_number};
+use super::{Layout, Pagination, page_number, parse_id};
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
 use crate::state::SharedState;
@@ -163,10 +163,6 @@ fn language_names(codes: &[String]) -> String {
         return "nicht erfasst".to_owned();
     }
     codes.iter().map(|code| catalog::language_name(code).unwrap_or(code)).collect::<Vec<_>>().join(", ")
-}
-
-fn parse_id(text: &str) -> Result<i64, PageError> {
-    text.parse().map_err(|_| PageError(AppError::NotFound))
 }
 
 /// The submitted person form. Every field defaults to empty, so a tampered form still parses and gets
