@@ -71,6 +71,13 @@ pub enum Resource {
     User,
     /// Personal API tokens.
     ApiToken,
+    /// An order to a provider (Praxisassessment, vertiefte Potenzialerfassung, Integrationscoaching), seen
+    /// from the provider's side: only what the provider needs to do the job and report back.
+    Auftrag,
+    /// A dossier transfer on Wohnortwechsel, seen from the receiving Stelle before it accepts.
+    Uebergabe,
+    /// The Massnahmen catalogue kept by the Kanton (no personal data; everyone reads it).
+    Massnahmenkatalog,
 }
 
 impl Resource {
@@ -81,6 +88,9 @@ impl Resource {
             Resource::AuditLog => "audit_log",
             Resource::User => "user",
             Resource::ApiToken => "api_token",
+            Resource::Auftrag => "auftrag",
+            Resource::Uebergabe => "uebergabe",
+            Resource::Massnahmenkatalog => "massnahmenkatalog",
         }
     }
 }
@@ -93,6 +103,9 @@ pub enum Action {
     Delete,
     /// Hand a record to another responsible person (a dossier to another case worker).
     Assign,
+    /// Approve what needs a second signature (closing where configured, Integrationscoaching) or override
+    /// a rule with a reason (entry criteria of a measure).
+    Approve,
 }
 
 impl Action {
@@ -103,6 +116,7 @@ impl Action {
             Action::Update => "update",
             Action::Delete => "delete",
             Action::Assign => "assign",
+            Action::Approve => "approve",
         }
     }
 }
@@ -133,7 +147,11 @@ const MATRIX: &[(Role, Resource, &[Action], Scope)] = {
         (Integrationsbeauftragte, Person, &[Read, Create, Update], Scope::Organisation),
         (Fallfuehrung, Dossier, &[Read, Update], Scope::Own),
         (Fallfuehrung, Dossier, &[Create], Scope::Organisation),
-        (Leitung, Dossier, &[Read, Create, Update, Assign], Scope::Organisation),
+        (Leitung, Dossier, &[Read, Create, Update, Assign, Approve], Scope::Organisation),
+        (Fallfuehrung, Uebergabe, &[Read, Update], Scope::Organisation),
+        (Leitung, Uebergabe, &[Read, Update], Scope::Organisation),
+        (Anbieter, Auftrag, &[Read, Update], Scope::Organisation),
+        (Kanton, Massnahmenkatalog, &[Update], Scope::Canton),
         (Leitung, AuditLog, &[Read], Scope::Organisation),
         (Kanton, AuditLog, &[Read], Scope::Canton),
         (Fallfuehrung, ApiToken, &[Read, Create, Delete], Scope::Own),
@@ -251,9 +269,18 @@ mod tests {
         assert_eq!(granted_scope(&[Role::Leitung], Resource::Dossier, Action::Read), Some(Scope::Organisation));
         assert_eq!(granted_scope(&[Role::Leitung], Resource::Dossier, Action::Assign), Some(Scope::Organisation));
         assert_eq!(granted_scope(&[Role::Fallfuehrung], Resource::Dossier, Action::Assign), None);
+        assert_eq!(granted_scope(&[Role::Fallfuehrung], Resource::Dossier, Action::Approve), None);
+        assert_eq!(granted_scope(&[Role::Leitung], Resource::Dossier, Action::Approve), Some(Scope::Organisation));
         for role in [Role::Anbieter, Role::Integrationsbeauftragte, Role::Kanton, Role::Migrationsamt, Role::Admin] {
             assert_eq!(granted_scope(&[role], Resource::Dossier, Action::Read), None, "{role:?}");
         }
+    }
+
+    #[test]
+    fn a_provider_reaches_only_orders_addressed_to_its_organisation() {
+        assert_eq!(granted_scope(&[Role::Anbieter], Resource::Auftrag, Action::Update), Some(Scope::Organisation));
+        assert_eq!(granted_scope(&[Role::Anbieter], Resource::Dossier, Action::Read), None);
+        assert_eq!(granted_scope(&[Role::Fallfuehrung], Resource::Auftrag, Action::Read), None);
     }
 
     #[test]

@@ -88,7 +88,7 @@ pub struct DossierSummary {
 }
 
 impl Store {
-    async fn authorize_dossier(&self, actor: &Actor, action: Action, record: Option<i64>) -> Result<Scope, StoreError> {
+    pub(crate) async fn authorize_dossier(&self, actor: &Actor, action: Action, record: Option<i64>) -> Result<Scope, StoreError> {
         match actor.scope_for(Resource::Dossier, action) {
             Ok(scope) => Ok(scope),
             Err(denied) => {
@@ -101,7 +101,7 @@ impl Store {
         }
     }
 
-    fn dossier_entry(&self, actor: &Actor, action: Action, record: Option<i64>, outcome: Outcome) -> AuditEntry {
+    pub(crate) fn dossier_entry(&self, actor: &Actor, action: Action, record: Option<i64>, outcome: Outcome) -> AuditEntry {
         AuditEntry::of(actor, action, Resource::Dossier, record.map(|id| id.to_string()), outcome, self.clock.now())
     }
 
@@ -345,7 +345,7 @@ impl Store {
 
     /// Opens the write transaction of a change: checks the scope for `action`, and that the dossier is open
     /// (or, when `reopening`, that it is closed).
-    async fn begin_change(
+    pub(crate) async fn begin_change(
         &self,
         actor: &Actor,
         id: i64,
@@ -454,7 +454,7 @@ impl Store {
     /// Completes a change in its transaction: appends the timeline event, recomputes status and next review
     /// from the events and dates, writes the log entry and commits.
     #[allow(clippy::too_many_arguments)]
-    async fn finish_change(
+    pub(crate) async fn finish_change(
         &self,
         txn: DatabaseTransaction,
         actor: &Actor,
@@ -534,7 +534,7 @@ impl Store {
     }
 
     /// Loads a dossier row if the actor's scope reaches it; otherwise logs the refusal and says "not found".
-    async fn dossier_in_scope(
+    pub(crate) async fn dossier_in_scope(
         &self,
         db: &impl ConnectionTrait,
         actor: &Actor,
@@ -553,7 +553,7 @@ impl Store {
         Err(StoreError::NotFound)
     }
 
-    async fn dossier_from_row(&self, db: &impl ConnectionTrait, row: dossier::Model) -> Result<Dossier, StoreError> {
+    pub(crate) async fn dossier_from_row(&self, db: &impl ConnectionTrait, row: dossier::Model) -> Result<Dossier, StoreError> {
         let today = self.clock.today();
         let person_row = person::Entity::find_by_id(row.person_id).one(db).await?.ok_or(StoreError::NotFound)?;
         let person = PersonSummary { id: person_row.id, data: person_data(&person_row, today)? };
@@ -617,7 +617,7 @@ impl Store {
 }
 
 /// Own scope: the responsible case worker; organisation and region: the Stelle; canton: all.
-fn in_scope(select: Select<dossier::Entity>, actor: &Actor, scope: Scope) -> Select<dossier::Entity> {
+pub(crate) fn in_scope(select: Select<dossier::Entity>, actor: &Actor, scope: Scope) -> Select<dossier::Entity> {
     match scope {
         Scope::Own => select.filter(dossier::Column::ResponsibleUserId.eq(actor.user_id)),
         Scope::Organisation | Scope::Region => select.filter(dossier::Column::StelleId.eq(actor.organisation_id)),
@@ -625,7 +625,7 @@ fn in_scope(select: Select<dossier::Entity>, actor: &Actor, scope: Scope) -> Sel
     }
 }
 
-fn reaches(actor: &Actor, scope: Scope, row: &dossier::Model) -> bool {
+pub(crate) fn reaches(actor: &Actor, scope: Scope, row: &dossier::Model) -> bool {
     match scope {
         Scope::Own => row.responsible_user_id == actor.user_id,
         Scope::Organisation | Scope::Region => row.stelle_id == actor.organisation_id,
@@ -689,7 +689,7 @@ fn goal_row(dossier_id: i64, ziel: &Ziel, by: i64, at: DateTime<Utc>) -> hilfspl
     }
 }
 
-async fn add_event(
+pub(crate) async fn add_event(
     db: &impl ConnectionTrait,
     dossier_id: i64,
     actor_user_id: i64,
@@ -714,7 +714,7 @@ async fn events_of(db: &impl ConnectionTrait, dossier_id: i64) -> Result<Vec<Dos
 }
 
 /// «Nachname, Vornamen» of several persons in one query.
-async fn person_names(
+pub(crate) async fn person_names(
     db: &impl ConnectionTrait,
     ids: impl Iterator<Item = i64>,
 ) -> Result<std::collections::HashMap<i64, String>, StoreError> {
@@ -731,7 +731,7 @@ async fn person_names(
 }
 
 /// Display names of several users in one query.
-async fn user_names(
+pub(crate) async fn user_names(
     db: &impl ConnectionTrait,
     ids: impl Iterator<Item = i64>,
 ) -> Result<std::collections::HashMap<i64, String>, StoreError> {
@@ -746,11 +746,11 @@ async fn user_names(
     Ok(rows.into_iter().collect())
 }
 
-async fn user_name(db: &impl ConnectionTrait, id: i64) -> Result<String, StoreError> {
+pub(crate) async fn user_name(db: &impl ConnectionTrait, id: i64) -> Result<String, StoreError> {
     Ok(user::Entity::find_by_id(id).one(db).await?.map(|u| u.display_name).unwrap_or_default())
 }
 
-fn status_code(status: DossierStatus) -> &'static str {
+pub(crate) fn status_code(status: DossierStatus) -> &'static str {
     match status {
         DossierStatus::Eroeffnet => "1_eroeffnet",
         DossierStatus::InAbklaerung => "2_in_abklaerung",
@@ -759,7 +759,7 @@ fn status_code(status: DossierStatus) -> &'static str {
     }
 }
 
-fn status_from_code(code: &str) -> Result<DossierStatus, StoreError> {
+pub(crate) fn status_from_code(code: &str) -> Result<DossierStatus, StoreError> {
     [DossierStatus::Eroeffnet, DossierStatus::InAbklaerung, DossierStatus::HilfsplanAktiv, DossierStatus::Abgeschlossen]
         .into_iter()
         .find(|status| status_code(*status) == code)
