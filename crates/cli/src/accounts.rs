@@ -5,7 +5,9 @@ use anyhow::{Context, bail};
 use chrono::Duration;
 use clap::{Args, Subcommand};
 use iim_domain::Role;
+use iim_domain::auftrag::{AnbieterTyp, AuftragArt};
 use iim_domain::clock::format_swiss;
+use iim_domain::person::Choice;
 use iim_store::{NewUser, Store, StoreError};
 use std::io::{BufRead, IsTerminal};
 
@@ -77,6 +79,24 @@ pub enum OrgCommand {
     List,
     /// Add (or rename) a provider organisation. Example: iim org add-provider anbieter-lernwerk "Lernwerk Olten"
     AddProvider { code: String, name: String },
+    /// Set what a provider is and which orders it is accredited for.
+    /// Example: iim org accredit anbieter-lernwerk --typ arbeitsmarktintegration praxisassessment integrationscoaching
+    Accredit {
+        code: String,
+        /// arbeitsmarktintegration, gemeindewerk, potenzialerfassungsstelle, sprachschule or verein.
+        #[arg(long)]
+        typ: String,
+        /// praxisassessment, vertiefte_potenzialerfassung, integrationscoaching (none: no orders).
+        orders: Vec<String>,
+    },
+    /// List the providers with their accreditations.
+    Providers,
+    /// Whether a Sozialregion's closings need the Leitung's approval. Example: iim org closing-approval sr-olten yes
+    ClosingApproval {
+        code: String,
+        #[arg(value_parser = ["yes", "no"])]
+        required: String,
+    },
 }
 
 pub async fn user(command: UserCommand, store: &Store) -> anyhow::Result<()> {
@@ -173,6 +193,28 @@ pub async fn org(command: OrgCommand, store: &Store) -> anyhow::Result<()> {
             anyhow::ensure!(code.starts_with("anbieter-"), "Anbieter-Codes beginnen mit «anbieter-».");
             store.upsert_provider(&code, &name).await?;
             println!("Anbieter {code} gespeichert.");
+        }
+        OrgCommand::Accredit { code, typ, orders } => {
+            let typ = AnbieterTyp::from_code(&typ).with_context(|| format!("Anbietertyp «{typ}» gibt es nicht."))?;
+            let orders = orders
+                .iter()
+                .map(|o| AuftragArt::from_code(o).with_context(|| format!("Auftragsart «{o}» gibt es nicht.")))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            store.set_provider_profile(&code, typ, &orders).await.map_err(explain)?;
+            println!("Anbieter {code}: {}, akkreditiert für {} Auftragsarten.", typ.label(), orders.len());
+        }
+        OrgCommand::Providers => {
+            for provider in store.providers().await? {
+                let orders: Vec<&str> = provider.akkreditiert_fuer.iter().map(|a| a.label()).collect();
+                let typ = provider.typ.map_or("ohne Typ", |t| t.label());
+                println!("{:<28} {:<40} {typ}: {}", provider.code, provider.name, orders.join(", "));
+            }
+        }
+        OrgCommand::ClosingApproval { code, required } => {
+            let required = required == "yes";
+            store.set_closing_approval(&code, required).await.map_err(explain)?;
+            let state = if required { "braucht" } else { "braucht keine" };
+            println!("Der Abschluss eines Dossiers von {code} {state} Genehmigung der Leitung.");
         }
     }
     store.clone().close().await;

@@ -1,11 +1,13 @@
 //! `iim demo`: a ready-to-try installation. Prepares whatever database is configured (by default the
-//! embedded SQLite file) with the organisations, one login per role and synthetic persons, prints the
-//! logins and serves. Running it again keeps existing data and accounts.
+//! embedded SQLite file) with the organisations, two accredited providers, one login per role and synthetic
+//! persons, prints the logins and serves. In the demo, closings of Sozialregion Olten need the Leitung's
+//! approval. Running it again keeps existing data and accounts.
 
 use crate::config::Config;
 use crate::{open_store, serve, synthetic};
 use clap::Args;
 use iim_domain::Role;
+use iim_domain::auftrag::{AnbieterTyp, AuftragArt};
 use iim_store::{NewUser, PersonQuery, Store, StoreError};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -20,6 +22,7 @@ pub const DEMO_USERS: &[(&str, &str, &str, Role)] = &[
     ("fallfuehrung.thal", "Luca Brunner", "sr-thal", Role::Fallfuehrung),
     ("ib.olten", "Sara Weber", "gde-2581", Role::Integrationsbeauftragte),
     ("anbieter.lernwerk", "Marco Rossi", "anbieter-lernwerk", Role::Anbieter),
+    ("anbieter.potenzial", "Nina Gerber", "anbieter-potenzialerfassung", Role::Anbieter),
     ("kanton.aso", "Claudia Meier", "aso", Role::Kanton),
     ("migrationsamt", "Daniel Frei", "migrationsamt", Role::Migrationsamt),
     ("admin", "Admin Kanton IT", "aso", Role::Admin),
@@ -40,7 +43,8 @@ pub struct DemoArgs {
 
 pub async fn run(args: DemoArgs, config: &Config) -> anyhow::Result<()> {
     let store = open_store(config).await?;
-    store.upsert_provider("anbieter-lernwerk", "Lernwerk Olten (Demo-Anbieter)").await?;
+    create_demo_providers(&store).await?;
+    store.set_closing_approval("sr-olten", true).await?;
     let admin_id = create_demo_users(&store).await?;
     let existing = store.count_persons().await?;
     if existing == 0 {
@@ -57,6 +61,20 @@ pub async fn run(args: DemoArgs, config: &Config) -> anyhow::Result<()> {
         return Ok(());
     }
     serve(config, store, config.secure_cookies.unwrap_or(false)).await
+}
+
+/// Two providers: one for Praxisassessment and coaching, a Potenzialerfassungsstelle for the vertiefte
+/// Potenzialerfassung and coaching.
+async fn create_demo_providers(store: &Store) -> anyhow::Result<()> {
+    store.upsert_provider("anbieter-lernwerk", "Lernwerk Olten (Demo-Anbieter)").await?;
+    let lernwerk = [AuftragArt::Praxisassessment, AuftragArt::Integrationscoaching];
+    store.set_provider_profile("anbieter-lernwerk", AnbieterTyp::Arbeitsmarktintegration, &lernwerk).await?;
+    store.upsert_provider("anbieter-potenzialerfassung", "Potenzialerfassung Solothurn (Demo-Anbieter)").await?;
+    let potenzial = [AuftragArt::VertieftePotenzialerfassung, AuftragArt::Integrationscoaching];
+    store
+        .set_provider_profile("anbieter-potenzialerfassung", AnbieterTyp::Potenzialerfassungsstelle, &potenzial)
+        .await?;
+    Ok(())
 }
 
 /// Creates missing demo accounts and returns the admin's id (the creator of the synthetic persons).

@@ -7,6 +7,7 @@
 pub mod access;
 pub mod ahv;
 pub mod audit;
+pub mod auftrag;
 pub mod catalog;
 pub mod clock;
 pub mod date;

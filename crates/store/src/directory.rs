@@ -341,6 +341,8 @@ async fn upsert(
         sozialregion_id: Set(sozialregion_id),
         leitgemeinde_id: Set(None),
         updated_at: Set(now),
+        anbieter_typ: NotSet,
+        abschluss_genehmigung: NotSet,
     };
     match existing {
         Some(current) => {

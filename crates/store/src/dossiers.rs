@@ -11,9 +11,8 @@ use crate::persons::{PersonSummary, person_data};
 use crate::{Page, Store, StoreError, begin_write, is_unique_violation};
 use chrono::{DateTime, NaiveDate, Utc};
 use iim_domain::dossier::{
-    AbschlussGrund, AsylStatus, Bewertung, DossierEvent, DossierStatus, Handlungsfeld, KURZASSESSMENT_VERSION,
-    Kurzassessment, KurzassessmentInput, StandortbestimmungInput, TargetGroups, Ziel, check_eligibility,
-    next_standortbestimmung,
+    AsylStatus, Bewertung, DossierEvent, DossierStatus, Handlungsfeld, KURZASSESSMENT_VERSION, Kurzassessment,
+    KurzassessmentInput, StandortbestimmungInput, TargetGroups, Ziel, check_eligibility, next_standortbestimmung,
 };
 use iim_domain::person::Choice;
 use iim_domain::{Action, Actor, AuditEntry, FieldErrors, Outcome, Resource, Role, Scope};
@@ -37,6 +36,14 @@ pub struct Dossier {
     pub next_standortbestimmung: Option<NaiveDate>,
     /// The Hilfsplan, in the order the goals were set.
     pub ziele: Vec<HilfsplanZiel>,
+    /// Orders to providers, oldest first.
+    pub auftraege: Vec<crate::Auftrag>,
+    /// The other members of the family, if linked.
+    pub familie: Vec<crate::FamilienMitglied>,
+    /// The open transfer, or the last refused one.
+    pub uebergabe: Option<crate::Uebergabe>,
+    /// A closing waiting for the Leitung.
+    pub abschluss_antrag: Option<crate::AbschlussAntrag>,
     /// Newest first.
     pub timeline: Vec<TimelineEntry>,
 }
@@ -88,7 +95,12 @@ pub struct DossierSummary {
 }
 
 impl Store {
-    pub(crate) async fn authorize_dossier(&self, actor: &Actor, action: Action, record: Option<i64>) -> Result<Scope, StoreError> {
+    pub(crate) async fn authorize_dossier(
+        &self,
+        actor: &Actor,
+        action: Action,
+        record: Option<i64>,
+    ) -> Result<Scope, StoreError> {
         match actor.scope_for(Resource::Dossier, action) {
             Ok(scope) => Ok(scope),
             Err(denied) => {
@@ -101,7 +113,13 @@ impl Store {
         }
     }
 
-    pub(crate) fn dossier_entry(&self, actor: &Actor, action: Action, record: Option<i64>, outcome: Outcome) -> AuditEntry {
+    pub(crate) fn dossier_entry(
+        &self,
+        actor: &Actor,
+        action: Action,
+        record: Option<i64>,
+        outcome: Outcome,
+    ) -> AuditEntry {
         AuditEntry::of(actor, action, Resource::Dossier, record.map(|id| id.to_string()), outcome, self.clock.now())
     }
 
@@ -369,29 +387,6 @@ impl Store {
         Ok((txn, row, self.clock.now()))
     }
 
-    /// Closes the dossier with a reason from the list; reviews are no longer due.
-    pub async fn close_dossier(
-        &self,
-        actor: &Actor,
-        id: i64,
-        grund: AbschlussGrund,
-        bemerkung: &str,
-    ) -> Result<Dossier, StoreError> {
-        let (txn, row, now) = self.begin_change(actor, id, Action::Update, false).await?;
-        let summary =
-            if bemerkung.is_empty() { grund.label().to_owned() } else { format!("{}: {bemerkung}", grund.label()) };
-        self.finish_change(
-            txn,
-            actor,
-            Action::Update,
-            row.into_active_model(),
-            DossierEvent::Abgeschlossen,
-            Some(summary),
-            now,
-        )
-        .await
-    }
-
     /// Reopens a closed dossier; it continues where it stood, with the same Stelle and case worker.
     pub async fn reopen_dossier(&self, actor: &Actor, id: i64, begruendung: &str) -> Result<Dossier, StoreError> {
         if begruendung.trim().is_empty() {
@@ -553,7 +548,11 @@ impl Store {
         Err(StoreError::NotFound)
     }
 
-    pub(crate) async fn dossier_from_row(&self, db: &impl ConnectionTrait, row: dossier::Model) -> Result<Dossier, StoreError> {
+    pub(crate) async fn dossier_from_row(
+        &self,
+        db: &impl ConnectionTrait,
+        row: dossier::Model,
+    ) -> Result<Dossier, StoreError> {
         let today = self.clock.today();
         let person_row = person::Entity::find_by_id(row.person_id).one(db).await?.ok_or(StoreError::NotFound)?;
         let person = PersonSummary { id: person_row.id, data: person_data(&person_row, today)? };
@@ -591,7 +590,12 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
+        let directory = self.directory();
         Ok(Dossier {
+            auftraege: crate::auftraege::orders_of(db, row.id).await?,
+            familie: crate::familien::family_of(db, &row, &directory).await?,
+            uebergabe: crate::uebergaben::latest_transfer(db, row.id, &directory).await?,
+            abschluss_antrag: crate::abschluss::pending_closing(db, row.id).await?,
             id: row.id,
             person,
             stelle,

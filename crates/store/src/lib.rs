@@ -5,15 +5,20 @@
 //! the domain's permission matrix, filter by the actor's scope and write the access log, so no caller can
 //! forget the check. Table rows (`entity`) stay private to this crate.
 
+mod abschluss;
 mod accounts;
 mod audit;
+mod auftraege;
 mod directory;
 mod dossiers;
 mod entity;
+mod familien;
 mod migration;
+mod pendenzen;
 mod persons;
 mod schema;
 pub mod scratch;
+mod uebergaben;
 
 use iim_domain::{Clock, Denied, FieldErrors};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
@@ -22,11 +27,16 @@ use sea_orm_migration::MigratorTrait;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
+pub use abschluss::AbschlussAntrag;
 pub use accounts::{ApiTokenInfo, LoginError, NewUser, Session, UserInfo};
 pub use audit::{AuditQuery, AuditRecord};
+pub use auftraege::{Anbieter, Auftrag, AuftragFuerAnbieter};
 pub use directory::{Directory, OrganisationInfo, OrganisationKind, RegionMapping};
 pub use dossiers::{Dossier, DossierSeed, DossierSummary, HilfsplanZiel, TimelineEntry};
+pub use familien::FamilienMitglied;
+pub use pendenzen::{Pendenz, Pendenzen, PendenzenZahlen};
 pub use persons::{Person, PersonQuery, PersonSummary};
+pub use uebergaben::{EingehendeUebergabe, Uebergabe};
 
 /// Which database engine a [`Store`] runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

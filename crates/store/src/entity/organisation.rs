@@ -13,6 +13,10 @@ pub struct Model {
     pub sozialregion_id: Option<i64>,
     pub leitgemeinde_id: Option<i64>,
     pub updated_at: DateTimeUtc,
+    /// For providers: `AnbieterTyp` code.
+    pub anbieter_typ: Option<String>,
+    /// For a Sozialregion: closings need the Leitung's approval.
+    pub abschluss_genehmigung: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -8,8 +8,10 @@
 
 mod accounts;
 mod audit;
+mod auftraege;
 mod concurrency;
 mod dossiers;
 mod persons;
 mod schema;
 mod support;
+mod uebergaben;

@@ -1,6 +1,7 @@
 //! Dossier pages of the Durchgehende Fallführung: the caseload, one dossier with status, target groups,
 //! Kurzassessment and timeline, and the standardised Kurzassessment form.
 
+use super::auftraege::{AuftragRow, DecisionForm, order_rows};
 use super::form::{FormField, choice_field, choices, summary, text_field, with_errors};
 use super::{Layout, Pagination, page_number, parse_id};
 use crate::auth::CurrentUser;
@@ -19,7 +20,7 @@ use iim_domain::dossier::{
 };
 use iim_domain::person::Choice;
 use iim_domain::{Action, FieldErrors, Resource, Scope};
-use iim_store::{Dossier, StoreError};
+use iim_store::{Dossier, StoreError, Uebergabe};
 use std::collections::HashMap;
 
 pub struct CaseRow {
@@ -109,6 +110,18 @@ pub struct ShowPage {
     /// User name and name of the Stelle's case workers, for the Leitung's reassignment.
     case_workers: Vec<(String, String)>,
     action_error: Option<String>,
+    auftraege: Vec<AuftragRow>,
+    familie: Vec<FamilyRow>,
+    uebergabe: Option<Uebergabe>,
+    transfer_open: bool,
+    /// «Grund (beantragt am … von …)» of a closing waiting for the Leitung.
+    abschluss_antrag: Option<String>,
+    may_approve: bool,
+}
+
+pub struct FamilyRow {
+    dossier_id: i64,
+    name: String,
 }
 
 pub struct GoalRow {
@@ -196,6 +209,27 @@ async fn show_page(
         closing_reasons: choices::<AbschlussGrund>(),
         case_workers,
         action_error,
+        auftraege: order_rows(&dossier.auftraege),
+        familie: dossier
+            .familie
+            .iter()
+            .map(|m| FamilyRow {
+                dossier_id: m.dossier_id,
+                name: m.person_name.clone().unwrap_or_else(|| format!("Familienmitglied bei {}", m.stelle)),
+            })
+            .collect(),
+        transfer_open: dossier.uebergabe.as_ref().is_some_and(|t| t.offen),
+        uebergabe: dossier.uebergabe.clone(),
+        abschluss_antrag: dossier.abschluss_antrag.as_ref().map(|a| {
+            let bemerkung = if a.bemerkung.is_empty() { String::new() } else { format!(": {}", a.bemerkung) };
+            format!(
+                "{}{bemerkung} (vorgelegt am {} von {})",
+                a.grund.label(),
+                format_swiss(a.beantragt_at),
+                a.beantragt_von
+            )
+        }),
+        may_approve: user.actor().may(Resource::Dossier, Action::Approve),
     })
 }
 
@@ -219,7 +253,7 @@ pub struct AssignForm {
 }
 
 /// After closing, reopening or reassigning: back to the dossier, or the dossier with the refusal.
-async fn after_action(
+pub(super) async fn after_action(
     state: &SharedState,
     user: &CurrentUser,
     id: i64,
@@ -248,7 +282,47 @@ pub async fn close(
         Ok((grund, bemerkung)) => state.store.close_dossier(user.actor(), id, grund, &bemerkung).await,
         Err(errors) => Err(StoreError::Invalid(errors)),
     };
-    after_action(&state, &user, id, result, "abgeschlossen").await
+    let submitted = matches!(&result, Ok(dossier) if dossier.abschluss_antrag.is_some());
+    after_action(&state, &user, id, result, if submitted { "abschluss_beantragt" } else { "abgeschlossen" }).await
+}
+
+/// The Leitung approves or refuses a closing that a case worker submitted.
+pub async fn decide_closing(
+    State(state): State<SharedState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<DecisionForm>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let result = state.store.decide_closing(user.actor(), id, form.approves(), form.begruendung()).await;
+    after_action(&state, &user, id, result, form.notice()).await
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct FamilyForm {
+    dossier: String,
+}
+
+pub async fn link_family(
+    State(state): State<SharedState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<FamilyForm>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let result = state.store.link_family(user.actor(), id, &form.dossier).await;
+    after_action(&state, &user, id, result, "familie").await
+}
+
+pub async fn unlink_family(
+    State(state): State<SharedState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let result = state.store.unlink_family(user.actor(), id).await;
+    after_action(&state, &user, id, result, "familie_geloest").await
 }
 
 pub async fn reopen(
@@ -352,14 +426,14 @@ pub struct DossierFormPage {
 }
 
 /// What differs between the dossier's forms.
-struct FormSpec {
-    title: &'static str,
-    lead: String,
-    path: &'static str,
-    submit: &'static str,
+pub(super) struct FormSpec {
+    pub(super) title: &'static str,
+    pub(super) lead: String,
+    pub(super) path: &'static str,
+    pub(super) submit: &'static str,
 }
 
-fn form_page(
+pub(super) fn form_page(
     user: &CurrentUser,
     dossier: &Dossier,
     spec: FormSpec,

@@ -11,7 +11,7 @@ pub struct FormField {
     pub hint: &'static str,
     pub error: Option<String>,
     pub required: bool,
-    /// `text`, `select`, `radios` or `checkboxes`.
+    /// `text`, `textarea`, `select`, `radios` or `checkboxes`.
     pub kind: &'static str,
     pub value: String,
     pub autocomplete: &'static str,
@@ -49,6 +49,11 @@ pub fn text_field(name: &str, label: &str, hint: &'static str, required: bool, v
         autocomplete: "off",
         options: Vec::new(),
     }
+}
+
+/// A text field for longer text (several lines).
+pub fn textarea_field(name: &str, label: &str, hint: &'static str, required: bool, value: &str) -> FormField {
+    FormField { kind: "textarea", ..text_field(name, label, hint, required, value) }
 }
 
 pub fn choice_field(

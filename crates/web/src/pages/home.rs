@@ -8,6 +8,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use iim_domain::{Action, Resource};
+use iim_store::PendenzenZahlen;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "home.html")]
@@ -18,14 +19,18 @@ pub struct HomePage {
     roles: String,
     may_read_persons: bool,
     may_read_audit: bool,
-    /// Overdue Standortbestimmungen within the user's dossiers, if the user keeps dossiers.
-    overdue_reviews: Option<u64>,
+    may_read_orders: bool,
+    /// What waits in the worklist, if the user keeps dossiers.
+    pendenzen: Option<PendenzenZahlen>,
 }
 
 pub async fn show(State(state): State<SharedState>, user: CurrentUser) -> Result<HomePage, PageError> {
     let actor = user.actor();
-    let overdue_reviews =
-        if actor.may(Resource::Dossier, Action::Read) { Some(state.store.overdue_reviews(actor).await?) } else { None };
+    let pendenzen = if actor.may(Resource::Dossier, Action::Read) {
+        Some(state.store.pendenzen_zahlen(actor).await?)
+    } else {
+        None
+    };
     Ok(HomePage {
         layout: Layout::for_user(&user, "Start", "start"),
         display_name: actor.display_name.clone(),
@@ -33,6 +38,7 @@ pub async fn show(State(state): State<SharedState>, user: CurrentUser) -> Result
         roles: role_labels(actor),
         may_read_persons: actor.may(Resource::Person, Action::Read),
         may_read_audit: actor.may(Resource::AuditLog, Action::Read),
-        overdue_reviews,
+        may_read_orders: actor.may(Resource::Auftrag, Action::Read),
+        pendenzen,
     })
 }

@@ -3,13 +3,16 @@
 //! (`?hinweis=gespeichert`), so a reload never submits twice.
 
 mod audit;
+mod auftraege;
 mod dossiers;
 mod export;
 mod form;
 mod home;
 mod login;
+mod pendenzen;
 mod persons;
 mod tokens;
+mod uebergaben;
 
 use crate::auth::{CurrentUser, csrf_guard};
 use crate::state::SharedState;
@@ -42,6 +45,21 @@ pub fn router(state: SharedState) -> Router {
         .route("/dossiers/{id}/abschliessen", axum::routing::post(dossiers::close))
         .route("/dossiers/{id}/wiedereroeffnen", axum::routing::post(dossiers::reopen))
         .route("/dossiers/{id}/zuweisen", axum::routing::post(dossiers::assign))
+        .route("/dossiers/{id}/abschluss/entscheid", axum::routing::post(dossiers::decide_closing))
+        .route("/dossiers/{id}/familie", axum::routing::post(dossiers::link_family))
+        .route("/dossiers/{id}/familie/loesen", axum::routing::post(dossiers::unlink_family))
+        .route("/dossiers/{id}/auftraege/neu", get(auftraege::order_form))
+        .route("/dossiers/{id}/auftraege", axum::routing::post(auftraege::order))
+        .route("/dossiers/{id}/auftraege/{auftrag}/entscheid", axum::routing::post(auftraege::decide))
+        .route("/dossiers/{id}/auftraege/{auftrag}/kenntnis", axum::routing::post(auftraege::acknowledge))
+        .route("/dossiers/{id}/uebergabe", get(uebergaben::request_form).post(uebergaben::request))
+        .route("/uebergaben", get(uebergaben::incoming))
+        .route("/uebergaben/{id}/annehmen", axum::routing::post(uebergaben::accept))
+        .route("/uebergaben/{id}/ablehnen", axum::routing::post(uebergaben::reject))
+        .route("/pendenzen", get(pendenzen::show))
+        .route("/auftraege", get(auftraege::provider_list))
+        .route("/auftraege/{id}", get(auftraege::provider_show))
+        .route("/auftraege/{id}/ergebnis", axum::routing::post(auftraege::report))
         .route("/protokoll", get(audit::list))
         .route("/konto/api-tokens", get(tokens::list).post(tokens::create))
         .route("/konto/api-tokens/{id}/widerrufen", axum::routing::post(tokens::revoke))
@@ -66,6 +84,7 @@ pub struct UserBar {
     pub roles: String,
     pub may_read_persons: bool,
     pub may_read_dossiers: bool,
+    pub may_read_orders: bool,
     pub may_read_audit: bool,
 }
 
@@ -81,6 +100,7 @@ impl Layout {
                 roles: role_labels(actor),
                 may_read_persons: actor.may(Resource::Person, Action::Read),
                 may_read_dossiers: actor.may(Resource::Dossier, Action::Read),
+                may_read_orders: actor.may(Resource::Auftrag, Action::Read),
                 may_read_audit: actor.may(Resource::AuditLog, Action::Read),
             }),
             csrf_token: user.session.csrf_token.clone(),
@@ -106,6 +126,21 @@ impl Layout {
             Some("abgeschlossen") => Some("Das Dossier ist abgeschlossen."),
             Some("wiedereroeffnet") => Some("Das Dossier ist wiedereröffnet."),
             Some("zugewiesen") => Some("Die Fallführung ist übertragen."),
+            Some("auftrag") => Some("Der Auftrag ist erfasst."),
+            Some("genehmigt") => Some("Genehmigt."),
+            Some("nicht_genehmigt") => Some("Nicht genehmigt; die Begründung steht im Verlauf."),
+            Some("kenntnis") => Some("Das Ergebnis ist als gelesen markiert."),
+            Some("ergebnis") => Some("Das Ergebnis ist gemeldet. Die fallführende Stelle sieht es in ihren Pendenzen."),
+            Some("familie") => Some("Die Dossiers sind als Familie verknüpft."),
+            Some("familie_geloest") => Some("Die Familienverknüpfung ist gelöst."),
+            Some("uebergabe_beantragt") => {
+                Some("Die Übergabe ist beantragt. Das Dossier bleibt bei Ihnen, bis die neue Stelle es annimmt.")
+            }
+            Some("uebergabe_angenommen") => Some("Sie haben das Dossier übernommen und sind jetzt fallführend."),
+            Some("uebergabe_abgelehnt") => {
+                Some("Die Übergabe ist abgelehnt. Die bisherige Stelle sieht die Begründung im Verlauf.")
+            }
+            Some("abschluss_beantragt") => Some("Der Abschluss liegt der Leitung zur Genehmigung vor."),
             Some("widerrufen") => Some("Das Token ist widerrufen und funktioniert nicht mehr."),
             _ => None,
         };

@@ -162,9 +162,7 @@ async fn an_assessment_older_than_a_year_puts_the_review_on_the_start_page_and_f
     let recent = open_dossier_for(&app, "fallfuehrung.olten").await;
     let old = open_dossier_for(&app, "fallfuehrung.olten").await;
     let browser = app.log_in_as("fallfuehrung.olten").await;
-    assert!(
-        visible_text(&browser.get("/").await.text().await.unwrap()).contains("Keine Standortbestimmung überfällig.")
-    );
+    assert!(visible_text(&browser.get("/").await.text().await.unwrap()).contains("Nichts wartet auf Sie."));
     browser.submit(&format!("{recent}/kurzassessment"), &assessment_form()).await;
     let mut last_year = assessment_form();
     last_year.retain(|(name, _)| *name != "datum");
@@ -173,6 +171,8 @@ async fn an_assessment_older_than_a_year_puts_the_review_on_the_start_page_and_f
 
     let start = visible_text(&browser.get("/").await.text().await.unwrap());
     assert!(start.contains("1 Standortbestimmung ist überfällig."), "{start}");
+    let worklist = visible_text(&browser.get("/pendenzen").await.text().await.unwrap());
+    assert!(worklist.contains("Standortbestimmung fällig seit 01.10.2026"), "{worklist}");
     let cases = browser.get("/dossiers").await.text().await.unwrap();
     let old_row = cases.find(&format!("href=\"{old}\"")).unwrap();
     let recent_row = cases.find(&format!("href=\"{recent}\"")).unwrap();

@@ -20,6 +20,7 @@ pub const USERS: &[(&str, &str, Role)] = &[
     ("fallfuehrung.thal", "sr-thal", Role::Fallfuehrung),
     ("ib.olten", "gde-2581", Role::Integrationsbeauftragte),
     ("anbieter.lernwerk", "anbieter-lernwerk", Role::Anbieter),
+    ("anbieter.potenzial", "anbieter-potenzial", Role::Anbieter),
     ("kanton.aso", "aso", Role::Kanton),
 ];
 
@@ -42,7 +43,7 @@ impl TestApp {
         let store = Store::connect(&database.url, clock).await.expect("connect");
         store.migrate().await.expect("migrate");
         store.sync_organisations(&RegionMapping::example().unwrap()).await.expect("organisations");
-        store.upsert_provider("anbieter-lernwerk", "Lernwerk Olten").await.expect("provider");
+        accredited_providers(&store).await;
         for (username, organisation, role) in USERS {
             store
                 .create_user(NewUser {
@@ -105,6 +106,26 @@ impl TestApp {
         let actor = self.store.login(username, PASSWORD, "10.0.0.1").await.unwrap();
         let data = person_input(nachname, bfs).parse(chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap()).unwrap();
         self.store.create_person(&actor, data).await.unwrap().id
+    }
+}
+
+/// Lernwerk takes Praxisassessments and coaching, the Potenzialerfassungsstelle vertiefte
+/// Potenzialerfassungen and coaching.
+async fn accredited_providers(store: &Store) {
+    use iim_domain::auftrag::{AnbieterTyp, AuftragArt};
+    let providers = [
+        ("anbieter-lernwerk", "Lernwerk Olten", AnbieterTyp::Arbeitsmarktintegration, AuftragArt::Praxisassessment),
+        (
+            "anbieter-potenzial",
+            "Potenzialerfassung Solothurn",
+            AnbieterTyp::Potenzialerfassungsstelle,
+            AuftragArt::VertieftePotenzialerfassung,
+        ),
+    ];
+    for (code, name, typ, first) in providers {
+        store.upsert_provider(code, name).await.expect("provider");
+        let orders = [first, AuftragArt::Integrationscoaching];
+        store.set_provider_profile(code, typ, &orders).await.expect("accreditation");
     }
 }
 

@@ -1,0 +1,169 @@
+//! "Meine Pendenzen": what waits for the actor within its dossier scope – overdue Standortbestimmungen,
+//! results that providers reported, transfers addressed to its Stelle, and (for the Leitung) coaching
+//! orders and closings to approve. The start page shows the counts (no personal data, not logged); the
+//! worklist shows names and is logged with the dossiers it shows.
+
+use crate::abschluss::{count_open_requests, open_requests_in};
+use crate::auftraege::{count_orders_in_status, orders_in_status};
+use crate::dossiers::{in_scope, person_names, status_code};
+use crate::entity::dossier;
+use crate::uebergaben::{EingehendeUebergabe, count_incoming};
+use crate::{Store, StoreError};
+use chrono::NaiveDate;
+use iim_domain::auftrag::AuftragStatus;
+use iim_domain::dossier::DossierStatus;
+use iim_domain::{Action, Actor, Outcome, Resource, Scope};
+use sea_orm::sea_query::SelectStatement;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
+use std::collections::HashMap;
+
+/// The most lines a worklist section shows; the count says how many there are in all.
+pub(crate) const WORKLIST_LIMIT: u64 = 100;
+
+/// One line of a worklist: which dossier, whose, what is waiting and since when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pendenz {
+    pub dossier_id: i64,
+    pub person_name: String,
+    pub was: String,
+    pub seit: NaiveDate,
+}
+
+/// The worklist, section by section.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pendenzen {
+    pub ueberfaellig: Vec<Pendenz>,
+    pub ergebnisse: Vec<Pendenz>,
+    pub uebergaben: Vec<EingehendeUebergabe>,
+    /// Coaching orders and closings waiting for the Leitung; empty for those who cannot approve.
+    pub genehmigungen: Vec<Pendenz>,
+}
+
+/// How many items wait in each section (start page).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PendenzenZahlen {
+    pub ueberfaellig: u64,
+    pub ergebnisse: u64,
+    pub uebergaben: u64,
+    pub genehmigungen: u64,
+}
+
+impl PendenzenZahlen {
+    pub fn total(&self) -> u64 {
+        self.ueberfaellig + self.ergebnisse + self.uebergaben + self.genehmigungen
+    }
+}
+
+impl Store {
+    /// The actor's worklist; logged with the dossiers it names.
+    pub async fn pendenzen(&self, actor: &Actor) -> Result<Pendenzen, StoreError> {
+        let scope = self.authorize_dossier(actor, Action::Read, None).await?;
+        let mut worklist = Pendenzen {
+            ueberfaellig: self.overdue_list(actor, scope).await?,
+            ergebnisse: orders_in_status(&self.db, open_ids(actor, scope), AuftragStatus::ErgebnisEingegangen).await?,
+            ..Pendenzen::default()
+        };
+        if actor.may(Resource::Uebergabe, Action::Read) {
+            worklist.uebergaben = self.incoming_transfers(actor).await?;
+        }
+        if let Ok(approve) = actor.scope_for(Resource::Dossier, Action::Approve) {
+            worklist.genehmigungen = self.approvals(actor, approve).await?;
+        }
+        let shown: Vec<String> = [&worklist.ueberfaellig, &worklist.ergebnisse, &worklist.genehmigungen]
+            .into_iter()
+            .flatten()
+            .map(|p| p.dossier_id.to_string())
+            .collect();
+        if !shown.is_empty() {
+            let entry = self.dossier_entry(actor, Action::Read, None, Outcome::Allowed);
+            self.log_read(entry.with_detail(format!("Pendenzen, angezeigt: {}", shown.join(",")))).await;
+        }
+        Ok(worklist)
+    }
+
+    /// The counts of the worklist sections, for the start page.
+    pub async fn pendenzen_zahlen(&self, actor: &Actor) -> Result<PendenzenZahlen, StoreError> {
+        let scope = actor.scope_for(Resource::Dossier, Action::Read)?;
+        let mut counts = PendenzenZahlen {
+            ueberfaellig: self.overdue_reviews(actor).await?,
+            ergebnisse: count_orders_in_status(&self.db, open_ids(actor, scope), AuftragStatus::ErgebnisEingegangen)
+                .await?,
+            ..PendenzenZahlen::default()
+        };
+        if actor.may(Resource::Uebergabe, Action::Read) {
+            counts.uebergaben = count_incoming(&self.db, actor.organisation_id).await?;
+        }
+        if let Ok(approve) = actor.scope_for(Resource::Dossier, Action::Approve) {
+            let coaching =
+                count_orders_in_status(&self.db, open_ids(actor, approve), AuftragStatus::GenehmigungAusstehend)
+                    .await?;
+            counts.genehmigungen = coaching + count_open_requests(&self.db, open_ids(actor, approve)).await?;
+        }
+        Ok(counts)
+    }
+
+    async fn overdue_list(&self, actor: &Actor, scope: Scope) -> Result<Vec<Pendenz>, StoreError> {
+        let rows = open_dossiers(actor, scope)
+            .filter(dossier::Column::NaechsteStandortbestimmung.lt(self.clock.today()))
+            .order_by_asc(dossier::Column::NaechsteStandortbestimmung)
+            .limit(WORKLIST_LIMIT)
+            .all(&self.db)
+            .await?;
+        let names = person_names(&self.db, rows.iter().map(|r| r.person_id)).await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| {
+                let due = row.naechste_standortbestimmung?;
+                Some(Pendenz {
+                    dossier_id: row.id,
+                    person_name: names.get(&row.person_id).cloned().unwrap_or_default(),
+                    was: format!("Standortbestimmung fällig seit {}", due.format("%d.%m.%Y")),
+                    seit: due,
+                })
+            })
+            .collect())
+    }
+
+    async fn approvals(&self, actor: &Actor, scope: Scope) -> Result<Vec<Pendenz>, StoreError> {
+        let mut items =
+            orders_in_status(&self.db, open_ids(actor, scope), AuftragStatus::GenehmigungAusstehend).await?;
+        let closings = open_requests_in(&self.db, open_ids(actor, scope), WORKLIST_LIMIT).await?;
+        let names = dossier_person_names(&self.db, closings.iter().map(|(id, _)| *id)).await?;
+        items.extend(closings.into_iter().map(|(dossier_id, since)| Pendenz {
+            dossier_id,
+            person_name: names.get(&dossier_id).cloned().unwrap_or_default(),
+            was: "Abschluss zur Genehmigung".to_owned(),
+            seit: since.date_naive(),
+        }));
+        items.sort_by_key(|p| p.seit);
+        Ok(items)
+    }
+}
+
+/// The open dossiers within a scope.
+fn open_dossiers(actor: &Actor, scope: Scope) -> sea_orm::Select<dossier::Entity> {
+    in_scope(dossier::Entity::find(), actor, scope)
+        .filter(dossier::Column::Status.ne(status_code(DossierStatus::Abgeschlossen)))
+}
+
+/// The ids of the open dossiers within a scope, as a subquery.
+fn open_ids(actor: &Actor, scope: Scope) -> SelectStatement {
+    open_dossiers(actor, scope).select_only().column(dossier::Column::Id).into_query()
+}
+
+/// «Nachname, Vornamen» of the persons of several dossiers, by dossier id, in two queries.
+pub(crate) async fn dossier_person_names(
+    db: &impl ConnectionTrait,
+    dossier_ids: impl Iterator<Item = i64>,
+) -> Result<HashMap<i64, String>, StoreError> {
+    let persons: Vec<(i64, i64)> = dossier::Entity::find()
+        .filter(dossier::Column::Id.is_in(dossier_ids.collect::<Vec<_>>()))
+        .select_only()
+        .column(dossier::Column::Id)
+        .column(dossier::Column::PersonId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let names = person_names(db, persons.iter().map(|(_, person)| *person)).await?;
+    Ok(persons.into_iter().filter_map(|(id, person)| Some((id, names.get(&person)?.clone()))).collect())
+}
