@@ -1,6 +1,6 @@
 use crate::support::{TestApp, person_form, visible_text};
 
-fn assessment_form() -> Vec<(&'static str, String)> {
+pub(crate) fn assessment_form() -> Vec<(&'static str, String)> {
     vec![
         ("datum", "20.11.2026".to_owned()),
         ("richtung", "arbeitsmarktlich".to_owned()),
@@ -15,7 +15,7 @@ fn assessment_form() -> Vec<(&'static str, String)> {
 }
 
 /// Registers a person through the form and opens its dossier; returns the dossier's path.
-async fn open_dossier_for(app: &TestApp, username: &str) -> String {
+pub(crate) async fn open_dossier_for(app: &TestApp, username: &str) -> String {
     let browser = app.log_in_as(username).await;
     let created = browser.submit("/personen", &person_form("Haile", 2581)).await;
     let person_path = created.headers()["location"].to_str().unwrap().split('?').next().unwrap().to_owned();

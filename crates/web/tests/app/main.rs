@@ -11,3 +11,4 @@ mod login;
 mod ops;
 mod persons;
 mod support;
+mod zusammenarbeit;
