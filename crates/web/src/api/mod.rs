@@ -6,6 +6,7 @@
 //! API types (DTOs) are separate from domain types on purpose: the API is a contract with other systems
 //! and must not change when the domain does.
 
+mod auftraege;
 mod dossiers;
 mod persons;
 
@@ -60,6 +61,10 @@ fn api_router() -> OpenApiRouter<SharedState> {
         .routes(routes!(dossiers::get_one))
         .routes(routes!(dossiers::open))
         .routes(routes!(dossiers::record_kurzassessment))
+        .routes(routes!(auftraege::list))
+        .routes(routes!(auftraege::get_one))
+        .routes(routes!(auftraege::report))
+        .routes(routes!(auftraege::order))
         .routes(routes!(me));
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", version_1)
 }

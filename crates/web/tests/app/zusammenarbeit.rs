@@ -129,3 +129,48 @@ async fn family_link_and_closing_with_approval_through_the_pages() {
     let page = visible_text(&olten.get(&first).await.text().await.unwrap());
     assert!(page.contains("Status abgeschlossen"), "{page}");
 }
+
+#[tokio::test]
+async fn providers_systems_read_orders_and_report_through_the_api() {
+    let app = TestApp::spawn().await;
+    let dossier = open_dossier_for(&app, "fallfuehrung.olten").await;
+    let dossier_id = dossier.rsplit('/').next().unwrap();
+    let case_worker = app.token_for("fallfuehrung.olten").await;
+    let pe: i64 = provider_id(&app, "anbieter-potenzial").await.parse().unwrap();
+    let body =
+        serde_json::json!({ "art": "vertiefte_potenzialerfassung", "anbieter_id": pe, "fragestellung": "Ressourcen?" });
+    let ordered = app
+        .api()
+        .post(app.url(&format!("/api/v1/dossiers/{dossier_id}/auftraege")))
+        .bearer_auth(&case_worker)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ordered.status(), 201);
+
+    let provider = app.token_for("anbieter.potenzial").await;
+    let list: serde_json::Value =
+        app.api().get(app.url("/api/v1/auftraege")).bearer_auth(&provider).send().await.unwrap().json().await.unwrap();
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["fragestellung"], "Ressourcen?");
+    let id = list["items"][0]["id"].as_i64().unwrap();
+    let report = |body: serde_json::Value| {
+        app.api().post(app.url(&format!("/api/v1/auftraege/{id}/ergebnis"))).bearer_auth(&provider).json(&body).send()
+    };
+    let missing = report(serde_json::json!({ "ergebnis": "Befund", "empfehlungen": "Modul 2" })).await.unwrap();
+    assert_eq!(missing.status(), 422);
+    let done = report(serde_json::json!({ "ergebnis": "Befund", "empfehlungen": "Modul 2", "komplex": "nein" }))
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 200);
+    let reported: serde_json::Value = done.json().await.unwrap();
+    assert_eq!(reported["status"], "ergebnis_eingegangen");
+    assert_eq!(reported["ergebnis"]["komplex"], "nein");
+
+    let other = app.token_for("anbieter.lernwerk").await;
+    let foreign = app.api().get(app.url(&format!("/api/v1/auftraege/{id}"))).bearer_auth(&other).send().await.unwrap();
+    assert_eq!(foreign.status(), 404);
+    let case_worker_view = app.api().get(app.url("/api/v1/auftraege")).bearer_auth(&case_worker).send().await.unwrap();
+    assert_eq!(case_worker_view.status(), 403);
+}
