@@ -328,9 +328,9 @@ mod tests {
     fn coaching_needs_a_vertiefte_potenzialerfassung_that_found_the_case_complex() {
         assert_eq!(check_coaching(&[]), Err(CoachingRefusal::KeineVertiefte));
         let outstanding = VertiefteEinstufung { datum: date(1), komplex: None };
-        assert_eq!(check_coaching(&[outstanding.clone()]), Err(CoachingRefusal::ErgebnisAusstehend));
+        assert_eq!(check_coaching(std::slice::from_ref(&outstanding)), Err(CoachingRefusal::ErgebnisAusstehend));
         let simple = VertiefteEinstufung { datum: date(2), komplex: Some(false) };
-        assert_eq!(check_coaching(&[simple.clone()]), Err(CoachingRefusal::NichtKomplex(date(2))));
+        assert_eq!(check_coaching(std::slice::from_ref(&simple)), Err(CoachingRefusal::NichtKomplex(date(2))));
         let complex = VertiefteEinstufung { datum: date(3), komplex: Some(true) };
         assert_eq!(check_coaching(&[simple.clone(), complex.clone()]), Ok(()));
         assert_eq!(check_coaching(&[complex, simple, outstanding]), Err(CoachingRefusal::NichtKomplex(date(2))));

@@ -103,12 +103,18 @@ async fn order_page(
             (p.id.to_string(), format!("{} (akkreditiert für {})", p.name, kinds.join(", ")))
         })
         .collect();
-    let mut art =
-        choice_field("art", "Art des Auftrags", "radios", true, choices::<AuftragArt>(), &[input.art.clone()]);
+    let mut art = choice_field(
+        "art",
+        "Art des Auftrags",
+        "radios",
+        true,
+        choices::<AuftragArt>(),
+        std::slice::from_ref(&input.art),
+    );
     art.hint = "Integrationscoaching setzt eine vertiefte Potenzialerfassung voraus, die den Fall als komplex einstuft, und braucht die Genehmigung der Leitung.";
     let fields = vec![
         art,
-        choice_field("anbieter", "Anbieter", "select", true, providers, &[input.anbieter.clone()]),
+        choice_field("anbieter", "Anbieter", "select", true, providers, std::slice::from_ref(&input.anbieter)),
         textarea_field(
             "fragestellung",
             "Fragestellung",
@@ -289,8 +295,14 @@ fn provider_page(
     if order.art == AuftragArt::VertieftePotenzialerfassung {
         let yes_no =
             vec![("ja".to_owned(), "ja, komplex".to_owned()), ("nein".to_owned(), "nein, nicht komplex".to_owned())];
-        let mut komplex =
-            choice_field("komplex", "Ist der Fall komplex?", "radios", true, yes_no, &[input.komplex.clone()]);
+        let mut komplex = choice_field(
+            "komplex",
+            "Ist der Fall komplex?",
+            "radios",
+            true,
+            yes_no,
+            std::slice::from_ref(&input.komplex),
+        );
         komplex.hint = "Nur bei komplexen Fällen ist ein Integrationscoaching möglich.";
         fields.push(komplex);
     }

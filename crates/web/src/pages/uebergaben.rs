@@ -36,7 +36,7 @@ async fn request_page(
     let gemeinden: Vec<(String, String)> =
         catalog::gemeinden().map(|g| (g.bfs.get().to_string(), g.name.clone())).collect();
     let fields = vec![
-        choice_field("gemeinde", "Neue Wohngemeinde", "select", true, gemeinden, &[form.gemeinde.clone()]),
+        choice_field("gemeinde", "Neue Wohngemeinde", "select", true, gemeinden, std::slice::from_ref(&form.gemeinde)),
         text_field(
             "bemerkung",
             "Bemerkung an die neue Stelle",

@@ -31,7 +31,7 @@ const PAGE: Duration = Duration::from_secs(15);
 
 /// A chromedriver process on a free local port with a fresh Chromium profile. Dropping it ends the
 /// browser sessions, stops chromedriver and removes the profile.
-struct ChromeDriver {
+pub(crate) struct ChromeDriver {
     child: Child,
     address: SocketAddr,
     profile: TempDir,
@@ -40,7 +40,7 @@ struct ChromeDriver {
 impl ChromeDriver {
     /// Starts chromedriver and waits until it accepts connections. Panics (the test fails) when
     /// Chromium or chromedriver is not installed.
-    async fn start() -> Self {
+    pub(crate) async fn start() -> Self {
         assert!(Path::new(CHROMEDRIVER).exists() && Path::new(CHROMIUM).exists(), "{MISSING}");
         let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).and_then(|l| l.local_addr()).expect("free port").port();
         let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
@@ -69,7 +69,7 @@ impl ChromeDriver {
     }
 
     /// Opens a headless Chromium session.
-    async fn connect(&self) -> Client {
+    pub(crate) async fn connect(&self) -> Client {
         let args = [
             "--headless".to_owned(),
             "--no-sandbox".to_owned(),
@@ -115,7 +115,7 @@ impl Drop for ChromeDriver {
 }
 
 /// Waits for an element of the page that the last action should have led to.
-async fn wait_for(client: &Client, css: &str) -> fantoccini::elements::Element {
+pub(crate) async fn wait_for(client: &Client, css: &str) -> fantoccini::elements::Element {
     match client.wait().at_most(PAGE).every(POLL).for_element(Locator::Css(css)).await {
         Ok(element) => element,
         Err(error) => {
@@ -125,21 +125,21 @@ async fn wait_for(client: &Client, css: &str) -> fantoccini::elements::Element {
     }
 }
 
-async fn path_of(client: &Client) -> String {
+pub(crate) async fn path_of(client: &Client) -> String {
     client.current_url().await.expect("current URL").path().to_owned()
 }
 
-async fn text_of(client: &Client, css: &str) -> String {
+pub(crate) async fn text_of(client: &Client, css: &str) -> String {
     client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).text().await.expect("text")
 }
 
-async fn fill(client: &Client, id: &str, value: &str) {
+pub(crate) async fn fill(client: &Client, id: &str, value: &str) {
     let input = client.find(Locator::Id(id)).await.unwrap_or_else(|e| panic!("field {id}: {e}"));
     input.clear().await.expect("clear");
     input.send_keys(value).await.expect("type");
 }
 
-async fn choose(client: &Client, id: &str, value: &str) {
+pub(crate) async fn choose(client: &Client, id: &str, value: &str) {
     client
         .find(Locator::Id(id))
         .await
@@ -149,7 +149,7 @@ async fn choose(client: &Client, id: &str, value: &str) {
         .expect("select");
 }
 
-async fn click(client: &Client, locator: Locator<'_>) {
+pub(crate) async fn click(client: &Client, locator: Locator<'_>) {
     client.find(locator).await.unwrap_or_else(|e| panic!("{locator:?}: {e}")).click().await.expect("click");
 }
 
@@ -161,11 +161,17 @@ async fn submit_login(client: &Client, username: &str) {
 }
 
 /// Logs in through the login page; afterwards the start page is shown.
-async fn log_in(client: &Client, app: &TestApp, username: &str) {
+pub(crate) async fn log_in(client: &Client, app: &TestApp, username: &str) {
     client.goto(&app.url("/login")).await.expect("login page");
     wait_for(client, "#username").await;
     submit_login(client, username).await;
     wait_for(client, "form.inline-form").await;
+}
+
+/// Logs out with the button in the header; afterwards the login page is shown.
+pub(crate) async fn log_out(client: &Client) {
+    click(client, Locator::Css("header form.inline-form button[type=submit]")).await;
+    wait_for(client, "#username").await;
 }
 
 #[tokio::test]

@@ -10,5 +10,6 @@ mod dossiers;
 mod login;
 mod ops;
 mod persons;
+mod story;
 mod support;
 mod zusammenarbeit;
