@@ -7,6 +7,7 @@
 
 mod accounts;
 mod audit;
+mod caseload_export;
 mod directory;
 mod dossiers;
 mod entity;
@@ -24,6 +25,7 @@ use std::time::Duration;
 
 pub use accounts::{ApiTokenInfo, LoginError, NewUser, Session, UserInfo};
 pub use audit::{AuditQuery, AuditRecord};
+pub use caseload_export::{CaseloadRow, ExportFormat};
 pub use directory::{Directory, OrganisationInfo, OrganisationKind, RegionMapping};
 pub use dossiers::{Dossier, DossierSeed, DossierSummary, HilfsplanZiel, TimelineEntry};
 pub use persons::{Person, PersonQuery, PersonSummary};
