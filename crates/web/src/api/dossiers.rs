@@ -30,25 +30,25 @@ pub struct DossierDto {
     pub zielgruppen: Vec<String>,
     pub naechste_standortbestimmung: Option<NaiveDate>,
     pub kurzassessment: Option<KurzassessmentDto>,
-    /// The goals of the Hilfsplan, in the order they were set.
+    /// Die Ziele des Hilfsplans, in der Reihenfolge ihrer Erfassung.
     pub hilfsplan: Vec<HilfsplanZielDto>,
     pub verlauf: Vec<TimelineDto>,
 }
 
-/// A goal of the Hilfsplan with its latest judgement.
+/// Ein Ziel des Hilfsplans mit seiner letzten Bewertung.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HilfsplanZielDto {
-    /// Needed to judge the goal in a Standortbestimmung.
+    /// Nummer des Ziels, für die Bewertung in der Standortbestimmung.
     pub id: i64,
-    /// `sprachfoerderung`, `arbeitsintegration`, `bildungsintegration` or `soziale_integration`.
+    /// `sprachfoerderung`, `arbeitsintegration`, `bildungsintegration` oder `soziale_integration`.
     pub handlungsfeld: String,
     pub ziel: String,
     pub kriterium: String,
     pub faellig_am: NaiveDate,
-    /// `erreicht`, `teilweise`, `nicht_erreicht` or `angepasst`; absent before the first judgement.
+    /// `erreicht`, `teilweise`, `nicht_erreicht` oder `angepasst`; fehlt vor der ersten Bewertung.
     pub letzte_bewertung: Option<String>,
     pub bewertet_am: Option<NaiveDate>,
-    /// Open until a Standortbestimmung finds it reached.
+    /// Offen, bis eine Standortbestimmung es als erreicht bewertet.
     pub offen: bool,
 }
 
@@ -287,67 +287,70 @@ pub async fn record_kurzassessment(
     Ok(Json(DossierDto::of(&dossier)))
 }
 
-/// A new goal of the Hilfsplan; the same rules as the form apply.
+/// Ein neues Ziel im Hilfsplan; es gelten dieselben Regeln wie im Formular.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ZielDto {
-    /// `sprachfoerderung`, `arbeitsintegration`, `bildungsintegration` or `soziale_integration`.
+    /// `sprachfoerderung`, `arbeitsintegration`, `bildungsintegration` oder `soziale_integration`.
     pub handlungsfeld: String,
-    /// What is to be reached, e.g. «Deutsch auf Niveau A2».
+    /// Was erreicht werden soll, z. B. «Deutsch auf Niveau A2».
     pub ziel: String,
-    /// How one sees that the goal is reached.
+    /// Woran man erkennt, dass das Ziel erreicht ist.
     pub kriterium: String,
-    /// Due date, `TT.MM.JJJJ` or `JJJJ-MM-TT`, not in the past.
+    /// Fällig bis, `TT.MM.JJJJ` oder `JJJJ-MM-TT`, nicht in der Vergangenheit.
     pub faellig_am: String,
 }
 
-/// A Standortbestimmung: one judgement for every open goal.
+/// Eine Standortbestimmung: eine Bewertung für jedes offene Ziel.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StandortbestimmungDto {
-    /// `TT.MM.JJJJ` or `JJJJ-MM-TT`, not in the future.
+    /// `TT.MM.JJJJ` oder `JJJJ-MM-TT`, nicht in der Zukunft.
     pub datum: String,
     pub bewertungen: Vec<ZielBewertungDto>,
     #[serde(default)]
     pub bemerkungen: String,
 }
 
+/// Die Bewertung eines Ziels.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ZielBewertungDto {
-    /// `id` of the goal in `hilfsplan`.
+    /// `id` des Ziels in `hilfsplan`.
     pub ziel_id: i64,
-    /// `erreicht`, `teilweise`, `nicht_erreicht` or `angepasst`.
+    /// `erreicht`, `teilweise`, `nicht_erreicht` oder `angepasst`.
     pub bewertung: String,
     #[serde(default)]
     pub kommentar: String,
 }
 
-/// Closing: a reason from the fixed list; `anderer` needs a remark.
+/// Abschluss: ein Grund aus der Liste; bei `anderer` ist die Bemerkung nötig.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AbschlussDto {
-    /// `nachhaltig_integriert`, `abloesung_sozialhilfe`, `wegzug_ausserkantonal`, `tod` or `anderer`.
+    /// `nachhaltig_integriert`, `abloesung_sozialhilfe`, `wegzug_ausserkantonal`, `tod` oder `anderer`.
     pub grund: String,
     #[serde(default)]
     pub bemerkung: String,
 }
 
+/// Wiedereröffnung eines abgeschlossenen Dossiers.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WiedereroeffnungDto {
-    /// Why the dossier is opened again.
+    /// Warum das Dossier wieder geöffnet wird.
     pub begruendung: String,
 }
 
+/// Übertragung der Fallführung.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ZuweisungDto {
-    /// User name of the new responsible case worker, of the same Stelle.
+    /// Benutzername der neuen Fallführung; sie gehört zur selben Stelle.
     pub fallfuehrung: String,
 }
 
-/// Adds a goal to the Hilfsplan; the first goal makes the plan active.
+/// Ziel im Hilfsplan erfassen. Das erste Ziel macht den Hilfsplan aktiv.
 #[utoipa::path(post, path = "/dossiers/{id}/ziele", tag = "Fallführung", params(("id" = i64, Path)), request_body = ZielDto, responses(
     (status = 200, body = DossierDto, description = "Das Dossier mit dem neuen Ziel im Hilfsplan"),
     (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
@@ -366,7 +369,8 @@ pub async fn add_ziel(
     Ok(Json(DossierDto::of(&state.store.add_ziel(&actor, id, ziel).await?)))
 }
 
-/// Records a Standortbestimmung; every open goal needs a judgement (errors name the field `bewertung_<ziel_id>`).
+/// Standortbestimmung erfassen. Jedes offene Ziel braucht eine Bewertung (Fehler nennen das Feld
+/// `bewertung_<ziel_id>`); die nächste ist spätestens zwölf Monate danach fällig.
 #[utoipa::path(post, path = "/dossiers/{id}/standortbestimmung", tag = "Fallführung", params(("id" = i64, Path)), request_body = StandortbestimmungDto, responses(
     (status = 200, body = DossierDto, description = "Das Dossier mit den Bewertungen und der nächsten Standortbestimmung"),
     (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
@@ -386,7 +390,7 @@ pub async fn record_standortbestimmung(
     Ok(Json(DossierDto::of(&state.store.record_standortbestimmung(&actor, parse_id(&id)?, &input).await?)))
 }
 
-/// Closes the dossier with a reason from the list; reviews are no longer due.
+/// Dossier abschliessen, mit einem Grund aus der Liste. Danach ist keine Standortbestimmung mehr fällig.
 #[utoipa::path(post, path = "/dossiers/{id}/abschluss", tag = "Fallführung", params(("id" = i64, Path)), request_body = AbschlussDto, responses(
     (status = 200, body = DossierDto, description = "Das abgeschlossene Dossier"),
     (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
@@ -403,7 +407,7 @@ pub async fn close(
     Ok(Json(DossierDto::of(&state.store.close_dossier(&actor, id, grund, &bemerkung).await?)))
 }
 
-/// Reopens a closed dossier with the same Stelle and case worker.
+/// Abgeschlossenes Dossier wiedereröffnen, mit derselben Stelle und Fallführung.
 #[utoipa::path(post, path = "/dossiers/{id}/wiedereroeffnung", tag = "Fallführung", params(("id" = i64, Path)), request_body = WiedereroeffnungDto, responses(
     (status = 200, body = DossierDto, description = "Das wiedereröffnete Dossier"),
     (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
@@ -418,7 +422,7 @@ pub async fn reopen(
     Ok(Json(DossierDto::of(&state.store.reopen_dossier(&actor, parse_id(&id)?, &body.begruendung).await?)))
 }
 
-/// The Leitung hands the dossier to another case worker of the same Stelle.
+/// Fallführung übertragen (nur Leitung), an eine Person der Fallführung derselben Stelle.
 #[utoipa::path(post, path = "/dossiers/{id}/zuweisung", tag = "Fallführung", params(("id" = i64, Path)), request_body = ZuweisungDto, responses(
     (status = 200, body = DossierDto, description = "Das Dossier mit der neuen Fallführung"),
     (status = 400, body = Problem), (status = 401, body = Problem),
