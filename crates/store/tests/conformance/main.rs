@@ -8,6 +8,7 @@
 
 mod accounts;
 mod audit;
+mod caseload_export;
 mod concurrency;
 mod dossiers;
 mod persons;
