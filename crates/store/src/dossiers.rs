@@ -88,7 +88,12 @@ pub struct DossierSummary {
 }
 
 impl Store {
-    pub(crate) async fn authorize_dossier(&self, actor: &Actor, action: Action, record: Option<i64>) -> Result<Scope, StoreError> {
+    pub(crate) async fn authorize_dossier(
+        &self,
+        actor: &Actor,
+        action: Action,
+        record: Option<i64>,
+    ) -> Result<Scope, StoreError> {
         match actor.scope_for(Resource::Dossier, action) {
             Ok(scope) => Ok(scope),
             Err(denied) => {
@@ -101,7 +106,13 @@ impl Store {
         }
     }
 
-    pub(crate) fn dossier_entry(&self, actor: &Actor, action: Action, record: Option<i64>, outcome: Outcome) -> AuditEntry {
+    pub(crate) fn dossier_entry(
+        &self,
+        actor: &Actor,
+        action: Action,
+        record: Option<i64>,
+        outcome: Outcome,
+    ) -> AuditEntry {
         AuditEntry::of(actor, action, Resource::Dossier, record.map(|id| id.to_string()), outcome, self.clock.now())
     }
 
@@ -553,7 +564,11 @@ impl Store {
         Err(StoreError::NotFound)
     }
 
-    pub(crate) async fn dossier_from_row(&self, db: &impl ConnectionTrait, row: dossier::Model) -> Result<Dossier, StoreError> {
+    pub(crate) async fn dossier_from_row(
+        &self,
+        db: &impl ConnectionTrait,
+        row: dossier::Model,
+    ) -> Result<Dossier, StoreError> {
         let today = self.clock.today();
         let person_row = person::Entity::find_by_id(row.person_id).one(db).await?.ok_or(StoreError::NotFound)?;
         let person = PersonSummary { id: person_row.id, data: person_data(&person_row, today)? };

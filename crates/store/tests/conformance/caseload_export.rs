@@ -34,7 +34,10 @@ async fn the_export_holds_the_scope_with_open_goals_and_is_logged_with_format_an
     let goals = test.store.add_ziel(&case_worker, planned.id, goal("Deutsch B1")).await.unwrap().ziele;
     let review = StandortbestimmungInput {
         datum: "21.11.2026".into(),
-        antworten: vec![(goals[0].id, "erreicht".into(), String::new()), (goals[1].id, "teilweise".into(), String::new())],
+        antworten: vec![
+            (goals[0].id, "erreicht".into(), String::new()),
+            (goals[1].id, "teilweise".into(), String::new()),
+        ],
         bemerkungen: String::new(),
     };
     test.store.record_standortbestimmung(&case_worker, planned.id, &review).await.unwrap();

@@ -363,8 +363,12 @@ pub async fn add_ziel(
     ApiJson(body): ApiJson<ZielDto>,
 ) -> Result<Json<DossierDto>, ApiError> {
     let id = parse_id(&id)?;
-    let input =
-        ZielInput { handlungsfeld: body.handlungsfeld, ziel: body.ziel, kriterium: body.kriterium, faellig_am: body.faellig_am };
+    let input = ZielInput {
+        handlungsfeld: body.handlungsfeld,
+        ziel: body.ziel,
+        kriterium: body.kriterium,
+        faellig_am: body.faellig_am,
+    };
     let ziel = input.parse(state.store.clock().today()).map_err(AppError::Invalid)?;
     Ok(Json(DossierDto::of(&state.store.add_ziel(&actor, id, ziel).await?)))
 }

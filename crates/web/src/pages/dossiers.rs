@@ -140,8 +140,12 @@ impl GoalRow {
 pub fn next_review(dossier: &Dossier) -> String {
     dossier.next_standortbestimmung.map_or_else(
         || {
-            if dossier.status == DossierStatus::Abgeschlossen { "keine (abgeschlossen)" } else { "nach dem Kurzassessment" }
-                .to_owned()
+            if dossier.status == DossierStatus::Abgeschlossen {
+                "keine (abgeschlossen)"
+            } else {
+                "nach dem Kurzassessment"
+            }
+            .to_owned()
         },
         swiss_date,
     )

@@ -36,7 +36,8 @@ async fn caseloads(app: &TestApp) -> (i64, i64) {
 }
 
 async fn export_logged(app: &TestApp, username: &str, detail: &str) -> bool {
-    let query = AuditQuery { username: Some(username.to_owned()), resource: Some("dossier".to_owned()), ..Default::default() };
+    let query =
+        AuditQuery { username: Some(username.to_owned()), resource: Some("dossier".to_owned()), ..Default::default() };
     app.audit_entries(query).await.iter().any(|e| e.outcome == "erlaubt" && e.detail.as_deref() == Some(detail))
 }
 
@@ -92,7 +93,10 @@ async fn case_worker_exports_own_caseload_as_csv_for_excel() {
     let lines: Vec<&str> = body.lines().collect();
     assert_eq!(lines.len(), 3, "{body}");
     assert!(lines[0].starts_with("\u{feff}Dossier-Nr.;Nachname;Vornamen;Geburtsdatum;Wohngemeinde;Status"), "{body}");
-    assert!(lines[1].starts_with(&format!("{formula};\"'=HYPERLINK(\"\"http://x\"\")\";Selam;03.1994;Olten")), "{body}");
+    assert!(
+        lines[1].starts_with(&format!("{formula};\"'=HYPERLINK(\"\"http://x\"\")\";Selam;03.1994;Olten")),
+        "{body}"
+    );
     assert!(
         lines[2].starts_with(&format!("{planned};Haile;Selam;03.1994;Olten;Hilfsplan aktiv;Test fallfuehrung.olten;21.11.2026;20.11.2026;20.11.2027;nein;")),
         "{body}"

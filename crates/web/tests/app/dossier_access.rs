@@ -36,7 +36,13 @@ struct Route {
     role_refused_by: Refuser,
 }
 
-const fn route(via: Via, method: &'static str, path: &'static str, body: &'static str, role_refused_by: Refuser) -> Route {
+const fn route(
+    via: Via,
+    method: &'static str,
+    path: &'static str,
+    body: &'static str,
+    role_refused_by: Refuser,
+) -> Route {
     Route { via, method, path, body, role_refused_by }
 }
 
@@ -103,7 +109,12 @@ struct Intruder {
 
 impl Intruder {
     async fn new(app: &TestApp, username: &'static str, has_dossier_role: bool) -> Self {
-        Self { username, browser: app.log_in_as(username).await, token: app.token_for(username).await, has_dossier_role }
+        Self {
+            username,
+            browser: app.log_in_as(username).await,
+            token: app.token_for(username).await,
+            has_dossier_role,
+        }
     }
 
     async fn send(&self, app: &TestApp, route: &Route, target: &Target) -> reqwest::Response {
@@ -118,7 +129,9 @@ impl Intruder {
                 .header("content-type", "application/x-www-form-urlencoded")
                 .body(format!("{body}&csrf_token={}", self.browser.csrf_token)),
             (Api, "GET") => app.api().get(url).bearer_auth(&self.token),
-            (Api, _) => app.api().post(url).bearer_auth(&self.token).header("content-type", "application/json").body(body),
+            (Api, _) => {
+                app.api().post(url).bearer_auth(&self.token).header("content-type", "application/json").body(body)
+            }
         };
         request.send().await.unwrap()
     }

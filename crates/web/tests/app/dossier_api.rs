@@ -61,7 +61,8 @@ async fn api_closes_with_a_listed_reason_and_reopens_with_a_reason() {
     let (status, problem) = post(&app, "fallfuehrung.olten", dossier, "abschluss", json!({ "grund": "anderer" })).await;
     assert_eq!(status, 422);
     assert!(problem["errors"]["bemerkung"].is_string(), "«anderer» needs a remark: {problem}");
-    let (status, problem) = post(&app, "fallfuehrung.olten", dossier, "abschluss", json!({ "grund": "keine_lust" })).await;
+    let (status, problem) =
+        post(&app, "fallfuehrung.olten", dossier, "abschluss", json!({ "grund": "keine_lust" })).await;
     assert_eq!(status, 422);
     assert!(problem["errors"]["grund"].is_string(), "{problem}");
 
