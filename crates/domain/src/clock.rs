@@ -10,8 +10,14 @@ pub trait Clock: Send + Sync + std::fmt::Debug {
 
     /// Today's date in Switzerland.
     fn today(&self) -> NaiveDate {
-        self.now().with_timezone(&Zurich).date_naive()
+        local_date(self.now())
     }
+}
+
+/// The date an instant falls on in Switzerland (a dossier opened at 23:30 UTC in winter was opened the next
+/// day here).
+pub fn local_date(instant: DateTime<Utc>) -> NaiveDate {
+    instant.with_timezone(&Zurich).date_naive()
 }
 
 /// Formats an instant as Swiss local time, e.g. `21.11.2026 20:15`.

@@ -600,16 +600,7 @@ impl Store {
             person,
             stelle,
             responsible: user_name(db, row.responsible_user_id).await?,
-            groups: TargetGroups {
-                asyl: match row.asyl.as_deref() {
-                    Some("va") => Some(AsylStatus::Va),
-                    Some("fl") => Some(AsylStatus::Fl),
-                    _ => None,
-                },
-                sozialhilfe: row.sozialhilfe,
-                jugendliche: row.jugendliche,
-                gesundheitliche_einschraenkung: row.gesundheitliche_einschraenkung,
-            },
+            groups: groups_of(&row),
             status: status_from_code(&row.status)?,
             opened_at: row.opened_at,
             kurzassessment,
@@ -626,6 +617,20 @@ pub(crate) fn in_scope(select: Select<dossier::Entity>, actor: &Actor, scope: Sc
         Scope::Own => select.filter(dossier::Column::ResponsibleUserId.eq(actor.user_id)),
         Scope::Organisation | Scope::Region => select.filter(dossier::Column::StelleId.eq(actor.organisation_id)),
         Scope::Canton => select,
+    }
+}
+
+/// The target groups as stored with the dossier.
+pub(crate) fn groups_of(row: &dossier::Model) -> TargetGroups {
+    TargetGroups {
+        asyl: match row.asyl.as_deref() {
+            Some("va") => Some(AsylStatus::Va),
+            Some("fl") => Some(AsylStatus::Fl),
+            _ => None,
+        },
+        sozialhilfe: row.sozialhilfe,
+        jugendliche: row.jugendliche,
+        gesundheitliche_einschraenkung: row.gesundheitliche_einschraenkung,
     }
 }
 

@@ -9,6 +9,7 @@
 mod accounts;
 mod audit;
 mod auftraege;
+mod caseload_export;
 mod concurrency;
 mod dossiers;
 mod persons;

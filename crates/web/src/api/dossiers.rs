@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
-use iim_domain::dossier::{Kurzassessment, KurzassessmentInput};
+use iim_domain::dossier::{Kurzassessment, KurzassessmentInput, StandortbestimmungInput, ZielInput, parse_abschluss};
 use iim_domain::person::Choice;
 use iim_store::{Dossier, DossierSummary};
 use serde::{Deserialize, Serialize};
@@ -30,7 +30,26 @@ pub struct DossierDto {
     pub zielgruppen: Vec<String>,
     pub naechste_standortbestimmung: Option<NaiveDate>,
     pub kurzassessment: Option<KurzassessmentDto>,
+    /// Die Ziele des Hilfsplans, in der Reihenfolge ihrer Erfassung.
+    pub hilfsplan: Vec<HilfsplanZielDto>,
     pub verlauf: Vec<TimelineDto>,
+}
+
+/// Ein Ziel des Hilfsplans mit seiner letzten Bewertung.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HilfsplanZielDto {
+    /// Nummer des Ziels, für die Bewertung in der Standortbestimmung.
+    pub id: i64,
+    /// `sprachfoerderung`, `arbeitsintegration`, `bildungsintegration` oder `soziale_integration`.
+    pub handlungsfeld: String,
+    pub ziel: String,
+    pub kriterium: String,
+    pub faellig_am: NaiveDate,
+    /// `erreicht`, `teilweise`, `nicht_erreicht` oder `angepasst`; fehlt vor der ersten Bewertung.
+    pub letzte_bewertung: Option<String>,
+    pub bewertet_am: Option<NaiveDate>,
+    /// Offen, bis eine Standortbestimmung es als erreicht bewertet.
+    pub offen: bool,
 }
 
 /// The standardised Kurzassessment (form version 1); answers are the codes the form uses.
@@ -159,6 +178,20 @@ impl DossierDto {
             zielgruppen: dossier.groups.labels().into_iter().map(str::to_owned).collect(),
             naechste_standortbestimmung: dossier.next_standortbestimmung,
             kurzassessment: dossier.kurzassessment.as_ref().map(KurzassessmentDto::of),
+            hilfsplan: dossier
+                .ziele
+                .iter()
+                .map(|goal| HilfsplanZielDto {
+                    id: goal.id,
+                    handlungsfeld: goal.ziel.handlungsfeld.code().to_owned(),
+                    ziel: goal.ziel.ziel.clone(),
+                    kriterium: goal.ziel.kriterium.clone(),
+                    faellig_am: goal.ziel.faellig_am,
+                    letzte_bewertung: goal.letzte_bewertung.map(|b| b.code().to_owned()),
+                    bewertet_am: goal.bewertet_am,
+                    offen: goal.offen(),
+                })
+                .collect(),
             verlauf: dossier
                 .timeline
                 .iter()
@@ -252,4 +285,159 @@ pub async fn record_kurzassessment(
     let assessment = body.input().parse(state.store.clock().today()).map_err(AppError::Invalid)?;
     let dossier = state.store.record_kurzassessment(&actor, parse_id(&id)?, assessment).await?;
     Ok(Json(DossierDto::of(&dossier)))
+}
+
+/// Ein neues Ziel im Hilfsplan; es gelten dieselben Regeln wie im Formular.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ZielDto {
+    /// `sprachfoerderung`, `arbeitsintegration`, `bildungsintegration` oder `soziale_integration`.
+    pub handlungsfeld: String,
+    /// Was erreicht werden soll, z. B. «Deutsch auf Niveau A2».
+    pub ziel: String,
+    /// Woran man erkennt, dass das Ziel erreicht ist.
+    pub kriterium: String,
+    /// Fällig bis, `TT.MM.JJJJ` oder `JJJJ-MM-TT`, nicht in der Vergangenheit.
+    pub faellig_am: String,
+}
+
+/// Eine Standortbestimmung: eine Bewertung für jedes offene Ziel.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StandortbestimmungDto {
+    /// `TT.MM.JJJJ` oder `JJJJ-MM-TT`, nicht in der Zukunft.
+    pub datum: String,
+    pub bewertungen: Vec<ZielBewertungDto>,
+    #[serde(default)]
+    pub bemerkungen: String,
+}
+
+/// Die Bewertung eines Ziels.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ZielBewertungDto {
+    /// `id` des Ziels in `hilfsplan`.
+    pub ziel_id: i64,
+    /// `erreicht`, `teilweise`, `nicht_erreicht` oder `angepasst`.
+    pub bewertung: String,
+    #[serde(default)]
+    pub kommentar: String,
+}
+
+/// Abschluss: ein Grund aus der Liste; bei `anderer` ist die Bemerkung nötig.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AbschlussDto {
+    /// `nachhaltig_integriert`, `abloesung_sozialhilfe`, `wegzug_ausserkantonal`, `tod` oder `anderer`.
+    pub grund: String,
+    #[serde(default)]
+    pub bemerkung: String,
+}
+
+/// Wiedereröffnung eines abgeschlossenen Dossiers.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WiedereroeffnungDto {
+    /// Warum das Dossier wieder geöffnet wird.
+    pub begruendung: String,
+}
+
+/// Übertragung der Fallführung.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ZuweisungDto {
+    /// Benutzername der neuen Fallführung; sie gehört zur selben Stelle.
+    pub fallfuehrung: String,
+}
+
+/// Ziel im Hilfsplan erfassen. Das erste Ziel macht den Hilfsplan aktiv.
+#[utoipa::path(post, path = "/dossiers/{id}/ziele", tag = "Fallführung", params(("id" = i64, Path)), request_body = ZielDto, responses(
+    (status = 200, body = DossierDto, description = "Das Dossier mit dem neuen Ziel im Hilfsplan"),
+    (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+    (status = 422, body = Problem, description = "Angaben unvollständig oder ungültig, oder das Dossier ist abgeschlossen")
+))]
+pub async fn add_ziel(
+    State(state): State<SharedState>,
+    ApiCaller(actor): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ZielDto>,
+) -> Result<Json<DossierDto>, ApiError> {
+    let id = parse_id(&id)?;
+    let input = ZielInput {
+        handlungsfeld: body.handlungsfeld,
+        ziel: body.ziel,
+        kriterium: body.kriterium,
+        faellig_am: body.faellig_am,
+    };
+    let ziel = input.parse(state.store.clock().today()).map_err(AppError::Invalid)?;
+    Ok(Json(DossierDto::of(&state.store.add_ziel(&actor, id, ziel).await?)))
+}
+
+/// Standortbestimmung erfassen. Jedes offene Ziel braucht eine Bewertung (Fehler nennen das Feld
+/// `bewertung_<ziel_id>`); die nächste ist spätestens zwölf Monate danach fällig.
+#[utoipa::path(post, path = "/dossiers/{id}/standortbestimmung", tag = "Fallführung", params(("id" = i64, Path)), request_body = StandortbestimmungDto, responses(
+    (status = 200, body = DossierDto, description = "Das Dossier mit den Bewertungen und der nächsten Standortbestimmung"),
+    (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+    (status = 422, body = Problem, description = "Datum ungültig, ein offenes Ziel nicht bewertet, oder das Dossier ist abgeschlossen")
+))]
+pub async fn record_standortbestimmung(
+    State(state): State<SharedState>,
+    ApiCaller(actor): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<StandortbestimmungDto>,
+) -> Result<Json<DossierDto>, ApiError> {
+    let input = StandortbestimmungInput {
+        datum: body.datum,
+        antworten: body.bewertungen.into_iter().map(|b| (b.ziel_id, b.bewertung, b.kommentar)).collect(),
+        bemerkungen: body.bemerkungen,
+    };
+    Ok(Json(DossierDto::of(&state.store.record_standortbestimmung(&actor, parse_id(&id)?, &input).await?)))
+}
+
+/// Dossier abschliessen, mit einem Grund aus der Liste. Danach ist keine Standortbestimmung mehr fällig.
+#[utoipa::path(post, path = "/dossiers/{id}/abschluss", tag = "Fallführung", params(("id" = i64, Path)), request_body = AbschlussDto, responses(
+    (status = 200, body = DossierDto, description = "Das abgeschlossene Dossier"),
+    (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+    (status = 422, body = Problem, description = "Grund fehlt oder unbekannt, Bemerkung fehlt bei «anderer», oder schon abgeschlossen")
+))]
+pub async fn close(
+    State(state): State<SharedState>,
+    ApiCaller(actor): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<AbschlussDto>,
+) -> Result<Json<DossierDto>, ApiError> {
+    let id = parse_id(&id)?;
+    let (grund, bemerkung) = parse_abschluss(&body.grund, &body.bemerkung).map_err(AppError::Invalid)?;
+    Ok(Json(DossierDto::of(&state.store.close_dossier(&actor, id, grund, &bemerkung).await?)))
+}
+
+/// Abgeschlossenes Dossier wiedereröffnen, mit derselben Stelle und Fallführung.
+#[utoipa::path(post, path = "/dossiers/{id}/wiedereroeffnung", tag = "Fallführung", params(("id" = i64, Path)), request_body = WiedereroeffnungDto, responses(
+    (status = 200, body = DossierDto, description = "Das wiedereröffnete Dossier"),
+    (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+    (status = 422, body = Problem, description = "Begründung fehlt, oder das Dossier ist nicht abgeschlossen")
+))]
+pub async fn reopen(
+    State(state): State<SharedState>,
+    ApiCaller(actor): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<WiedereroeffnungDto>,
+) -> Result<Json<DossierDto>, ApiError> {
+    Ok(Json(DossierDto::of(&state.store.reopen_dossier(&actor, parse_id(&id)?, &body.begruendung).await?)))
+}
+
+/// Fallführung übertragen (nur Leitung), an eine Person der Fallführung derselben Stelle.
+#[utoipa::path(post, path = "/dossiers/{id}/zuweisung", tag = "Fallführung", params(("id" = i64, Path)), request_body = ZuweisungDto, responses(
+    (status = 200, body = DossierDto, description = "Das Dossier mit der neuen Fallführung"),
+    (status = 400, body = Problem), (status = 401, body = Problem),
+    (status = 403, body = Problem, description = "Nur die Leitung weist Dossiers zu"), (status = 404, body = Problem),
+    (status = 422, body = Problem, description = "Keine Person der Fallführung dieser Stelle, oder das Dossier ist abgeschlossen")
+))]
+pub async fn reassign(
+    State(state): State<SharedState>,
+    ApiCaller(actor): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ZuweisungDto>,
+) -> Result<Json<DossierDto>, ApiError> {
+    Ok(Json(DossierDto::of(&state.store.reassign_dossier(&actor, parse_id(&id)?, &body.fallfuehrung).await?)))
 }

@@ -65,6 +65,11 @@ fn api_router() -> OpenApiRouter<SharedState> {
         .routes(routes!(auftraege::get_one))
         .routes(routes!(auftraege::report))
         .routes(routes!(auftraege::order))
+        .routes(routes!(dossiers::add_ziel))
+        .routes(routes!(dossiers::record_standortbestimmung))
+        .routes(routes!(dossiers::close))
+        .routes(routes!(dossiers::reopen))
+        .routes(routes!(dossiers::reassign))
         .routes(routes!(me));
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", version_1)
 }

@@ -1,5 +1,6 @@
 //! Dossier pages of the Durchgehende Fallführung: the caseload, one dossier with status, target groups,
-//! Kurzassessment and timeline, and the standardised Kurzassessment form.
+//! Kurzassessment and timeline, and the standardised Kurzassessment form. The printable Hilfsplan
+//! (`hilfsplan.rs`) shows goals, dates and answers the way this page does, with the helpers made `pub` here.
 
 use super::auftraege::{AuftragRow, DecisionForm, order_rows};
 use super::form::{FormField, choice_field, choices, summary, text_field, with_errors};
@@ -20,7 +21,7 @@ use iim_domain::dossier::{
 };
 use iim_domain::person::Choice;
 use iim_domain::{Action, FieldErrors, Resource, Scope};
-use iim_store::{Dossier, StoreError, Uebergabe};
+use iim_store::{Dossier, HilfsplanZiel, StoreError, Uebergabe};
 use std::collections::HashMap;
 
 pub struct CaseRow {
@@ -73,7 +74,7 @@ pub async fn list(
     })
 }
 
-fn swiss_date(date: chrono::NaiveDate) -> String {
+pub fn swiss_date(date: chrono::NaiveDate) -> String {
     date.format("%d.%m.%Y").to_string()
 }
 
@@ -124,12 +125,43 @@ pub struct FamilyRow {
     name: String,
 }
 
+/// A goal of the Hilfsplan as the dossier page and the printable Hilfsplan show it.
 pub struct GoalRow {
-    feld: &'static str,
-    ziel: String,
-    kriterium: String,
-    faellig: String,
-    bewertung: String,
+    pub feld: &'static str,
+    pub ziel: String,
+    pub kriterium: String,
+    pub faellig: String,
+    pub bewertung: String,
+}
+
+impl GoalRow {
+    pub fn of(goal: &HilfsplanZiel) -> Self {
+        Self {
+            feld: goal.ziel.handlungsfeld.label(),
+            ziel: goal.ziel.ziel.clone(),
+            kriterium: goal.ziel.kriterium.clone(),
+            faellig: swiss_date(goal.ziel.faellig_am),
+            bewertung: match (goal.letzte_bewertung, goal.bewertet_am) {
+                (Some(bewertung), Some(am)) => format!("{} ({})", bewertung.label(), swiss_date(am)),
+                _ => "noch nicht bewertet".to_owned(),
+            },
+        }
+    }
+}
+
+/// When the next Standortbestimmung is due, in words for a dossier without one.
+pub fn next_review(dossier: &Dossier) -> String {
+    dossier.next_standortbestimmung.map_or_else(
+        || {
+            if dossier.status == DossierStatus::Abgeschlossen {
+                "keine (abgeschlossen)"
+            } else {
+                "nach dem Kurzassessment"
+            }
+            .to_owned()
+        },
+        swiss_date,
+    )
 }
 
 pub async fn show(
@@ -166,34 +198,11 @@ async fn show_page(
         responsible: dossier.responsible.clone(),
         opened: format_swiss(dossier.opened_at),
         groups: dossier.groups.labels(),
-        next_review: dossier.next_standortbestimmung.map_or_else(
-            || {
-                if dossier.status == DossierStatus::Abgeschlossen {
-                    "keine (abgeschlossen)"
-                } else {
-                    "nach dem Kurzassessment"
-                }
-                .to_owned()
-            },
-            swiss_date,
-        ),
+        next_review: next_review(&dossier),
         overdue: dossier.next_standortbestimmung.is_some_and(|due| due < today),
         has_assessment: dossier.kurzassessment.is_some(),
         assessment: dossier.kurzassessment.as_ref().map(answers),
-        goals: dossier
-            .ziele
-            .iter()
-            .map(|goal| GoalRow {
-                feld: goal.ziel.handlungsfeld.label(),
-                ziel: goal.ziel.ziel.clone(),
-                kriterium: goal.ziel.kriterium.clone(),
-                faellig: swiss_date(goal.ziel.faellig_am),
-                bewertung: match (goal.letzte_bewertung, goal.bewertet_am) {
-                    (Some(bewertung), Some(am)) => format!("{} ({})", bewertung.label(), swiss_date(am)),
-                    _ => "noch nicht bewertet".to_owned(),
-                },
-            })
-            .collect(),
+        goals: dossier.ziele.iter().map(GoalRow::of).collect(),
         open_goals: dossier.ziele.iter().filter(|goal| goal.offen()).count(),
         timeline: dossier
             .timeline
@@ -347,7 +356,7 @@ pub async fn assign(
     after_action(&state, &user, id, result, "zugewiesen").await
 }
 
-fn person_name(dossier: &Dossier) -> String {
+pub fn person_name(dossier: &Dossier) -> String {
     format!("{}, {}", dossier.person.data.nachname.as_str(), dossier.person.data.vornamen.as_str())
 }
 
@@ -356,7 +365,7 @@ fn yes_no(value: bool) -> String {
 }
 
 /// The answers as questions and answers, for the dossier page.
-fn answers(assessment: &Kurzassessment) -> Vec<(&'static str, String)> {
+pub fn answers(assessment: &Kurzassessment) -> Vec<(&'static str, String)> {
     let schooling = if assessment.schulgewohnt() { "schulgewohnt" } else { "schulungsgewohnt" };
     vec![
         ("Datum", swiss_date(assessment.datum)),

@@ -4,9 +4,11 @@
 
 mod audit;
 mod auftraege;
+mod caseload_export;
 mod dossiers;
 mod export;
 mod form;
+mod hilfsplan;
 mod home;
 mod login;
 mod pendenzen;
@@ -37,7 +39,10 @@ pub fn router(state: SharedState) -> Router {
         .route("/personen/{id}/bearbeiten", get(persons::edit_form))
         .route("/personen/{id}/dossier", axum::routing::post(dossiers::open))
         .route("/dossiers", get(dossiers::list))
+        .route("/dossiers/export.xlsx", get(caseload_export::xlsx))
+        .route("/dossiers/export.csv", get(caseload_export::csv))
         .route("/dossiers/{id}", get(dossiers::show))
+        .route("/dossiers/{id}/hilfsplan", get(hilfsplan::show))
         .route("/dossiers/{id}/kurzassessment", get(dossiers::assessment_form).post(dossiers::record_assessment))
         .route("/dossiers/{id}/ziele/neu", get(dossiers::goal_form))
         .route("/dossiers/{id}/ziele", axum::routing::post(dossiers::add_goal))

@@ -6,7 +6,11 @@
 mod api;
 mod audit;
 mod browser;
+mod caseload_export;
+mod dossier_access;
+mod dossier_api;
 mod dossiers;
+mod hilfsplan;
 mod login;
 mod ops;
 mod persons;

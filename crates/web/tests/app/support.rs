@@ -218,3 +218,51 @@ pub fn visible_text(html: &str) -> String {
     let text: Vec<&str> = document.root_element().text().collect();
     text.join(" ").split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// Dossiers set up through the store, for tests about what comes after opening.
+impl TestApp {
+    /// The store's view of a user, as after logging in.
+    pub async fn actor(&self, username: &str) -> iim_domain::Actor {
+        self.store.login(username, PASSWORD, "10.0.0.1").await.unwrap()
+    }
+
+    /// Registers a person (Sozialhilfe) and opens its dossier as `username`; returns the dossier's id.
+    pub async fn dossier_opened_by(&self, username: &str, nachname: &str, bfs: u16) -> i64 {
+        let person = self.person_registered_by(username, nachname, bfs).await;
+        self.store.open_dossier(&self.actor(username).await, person, true, false).await.unwrap().id
+    }
+
+    /// Records a Kurzassessment and one goal (Sprachförderung, due 30.06.2027); returns the goal's id.
+    pub async fn hilfsplan_started(&self, username: &str, dossier: i64) -> i64 {
+        let actor = self.actor(username).await;
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+        let assessment = iim_domain::dossier::KurzassessmentInput {
+            datum: "20.11.2026".to_owned(),
+            richtung: "arbeitsmarktlich".to_owned(),
+            sprachfoerderbedarf: "ja".to_owned(),
+            schuljahre: "4".to_owned(),
+            literalitaet: "teilweise".to_owned(),
+            arbeitserfahrung: "ausland".to_owned(),
+            potenzial: "mittel".to_owned(),
+            dolmetschende: "ja".to_owned(),
+            bemerkungen: "Interne Notiz".to_owned(),
+        };
+        self.store.record_kurzassessment(&actor, dossier, assessment.parse(today).unwrap()).await.unwrap();
+        let goal = iim_domain::dossier::ZielInput {
+            handlungsfeld: "sprachfoerderung".to_owned(),
+            ziel: "Deutsch auf Niveau A2".to_owned(),
+            kriterium: "Zertifikat A2 liegt vor".to_owned(),
+            faellig_am: "30.06.2027".to_owned(),
+        };
+        let added = self.store.add_ziel(&actor, dossier, goal.parse(today).unwrap()).await.unwrap();
+        added.ziele.last().unwrap().id
+    }
+
+    /// Access-log entries, newest first, as the canton's auditor reads them (after writing out the queue).
+    pub async fn audit_entries(&self, query: iim_store::AuditQuery) -> Vec<iim_store::AuditRecord> {
+        self.store.flush_audit().await;
+        let auditor = self.actor("kanton.aso").await;
+        let query = iim_store::AuditQuery { page: 1, per_page: 500, ..query };
+        self.store.list_audit(&auditor, &query).await.unwrap().items
+    }
+}
