@@ -685,7 +685,7 @@ pub fn full_date(text: &str, today: NaiveDate) -> Result<NaiveDate, String> {
 }
 
 /// A full date in Swiss or ISO notation.
-fn exact_date(text: &str) -> Result<NaiveDate, String> {
+pub(crate) fn exact_date(text: &str) -> Result<NaiveDate, String> {
     let date = PartialDate::parse(text).map_err(|e| e.to_string())?;
     match (date.month(), date.day()) {
         (Some(month), Some(day)) => {
@@ -695,12 +695,12 @@ fn exact_date(text: &str) -> Result<NaiveDate, String> {
     }
 }
 
-fn required_text(text: &str, missing: &str) -> Result<String, String> {
+pub(crate) fn required_text(text: &str, missing: &str) -> Result<String, String> {
     let text = text.trim();
     if text.is_empty() { Err(missing.to_owned()) } else { Ok(text.to_owned()) }
 }
 
-fn pick<C: Choice>(code: &str, missing: &str) -> Result<C, String> {
+pub(crate) fn pick<C: Choice>(code: &str, missing: &str) -> Result<C, String> {
     C::from_code(code).ok_or_else(|| missing.to_owned())
 }
 
