@@ -270,8 +270,7 @@ impl MassnahmeInput {
             .check("handlungsfeld", pick::<Handlungsfeld>(&self.handlungsfeld, "Bitte das Handlungsfeld wählen."));
         let beschreibung =
             errors.check("beschreibung", required_text(&self.beschreibung, "Bitte die Massnahme kurz beschreiben."));
-        let anbieter =
-            errors.check("anbieter", required_text(&self.anbieter, "Bitte den üblichen Anbieter angeben."));
+        let anbieter = errors.check("anbieter", required_text(&self.anbieter, "Bitte den üblichen Anbieter angeben."));
         let mindestniveau = errors.check("mindestniveau", optional_niveau(&self.mindestniveau));
         let schulgewohnt = errors.check("schulgewohnt", yes_no(&self.schulgewohnt));
         let mindestalter = errors.check("mindestalter", optional_age(&self.mindestalter));
@@ -387,10 +386,8 @@ pub fn check_entry(massnahme: &Massnahme, person: &Voraussetzungen) -> Vec<Strin
     let mut reasons = Vec::new();
     if let Some(mindest) = kriterien.mindestniveau {
         match person.sprachstand {
-            None => reasons.push(format!(
-                "Verlangt mindestens Deutsch {}; es ist noch kein Sprachstand erfasst.",
-                mindest.code()
-            )),
+            None => reasons
+                .push(format!("Verlangt mindestens Deutsch {}; es ist noch kein Sprachstand erfasst.", mindest.code())),
             Some(stand) if stand.niveau < mindest => reasons.push(format!(
                 "Verlangt mindestens Deutsch {}; erfasst ist {}.",
                 mindest.code(),
@@ -752,12 +749,8 @@ mod tests {
         let phase2 = katalog.massnahme("BI-2").unwrap();
         let (a1, a2) = (level(Niveau::A1), level(Niveau::A2));
         let (four, eight) = (assessment(4), assessment(8));
-        let met = Voraussetzungen {
-            sprachstand: Some(&a2),
-            kurzassessment: Some(&eight),
-            alter: Some(19),
-            ausbildung: None,
-        };
+        let met =
+            Voraussetzungen { sprachstand: Some(&a2), kurzassessment: Some(&eight), alter: Some(19), ausbildung: None };
         assert_eq!(check_entry(phase2, &met), Vec::<String>::new());
         let unmet = Voraussetzungen { sprachstand: Some(&a1), kurzassessment: Some(&four), ..met };
         assert_eq!(
@@ -797,7 +790,8 @@ mod tests {
             ausbildung: Some(Ausbildungsgrundlage::Lehrvertrag),
         };
         assert!(check_entry(phase3, &with_contract).is_empty());
-        let adult = Voraussetzungen { ausbildung: Some(Ausbildungsgrundlage::BerufsabschlussErwachsene), ..with_contract };
+        let adult =
+            Voraussetzungen { ausbildung: Some(Ausbildungsgrundlage::BerufsabschlussErwachsene), ..with_contract };
         assert!(check_entry(phase3, &adult).is_empty());
         let without = Voraussetzungen { sprachstand: Some(&a2), ausbildung: None, ..with_contract };
         let reasons = check_entry(phase3, &without);

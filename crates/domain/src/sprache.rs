@@ -125,12 +125,7 @@ impl Sprachstand {
             Fertigkeit::Gesamt => String::new(),
             skill => format!(" {}", skill.label()),
         };
-        format!(
-            "{}{skill} ({}, {})",
-            self.niveau.code(),
-            self.nachweis.label(),
-            self.datum.format("%d.%m.%Y")
-        )
+        format!("{}{skill} ({}, {})", self.niveau.code(), self.nachweis.label(), self.datum.format("%d.%m.%Y"))
     }
 }
 
@@ -239,10 +234,7 @@ mod tests {
     #[test]
     fn a_level_describes_itself_with_proof_and_date() {
         assert_eq!(stand(Fertigkeit::Gesamt, Niveau::A1, date(3, 2, 2026)).beschrieb(), "A1 (fide, 03.02.2026)");
-        assert_eq!(
-            stand(Fertigkeit::Lesen, Niveau::B1, date(3, 2, 2026)).beschrieb(),
-            "B1 Lesen (fide, 03.02.2026)"
-        );
+        assert_eq!(stand(Fertigkeit::Lesen, Niveau::B1, date(3, 2, 2026)).beschrieb(), "B1 Lesen (fide, 03.02.2026)");
     }
 
     #[test]

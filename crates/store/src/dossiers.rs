@@ -7,6 +7,7 @@ use crate::entity::{
     dossier, dossier_event, hilfsplan_ziel, kurzassessment, organisation, person, standortbestimmung, user,
     ziel_bewertung,
 };
+use crate::massnahmen::{TeilnahmeEintrag, sprachstaende_of, teilnahmen_of};
 use crate::persons::{PersonSummary, person_data};
 use crate::{Page, Store, StoreError, begin_write, is_unique_violation};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -16,6 +17,7 @@ use iim_domain::dossier::{
     next_standortbestimmung,
 };
 use iim_domain::person::Choice;
+use iim_domain::sprache::Sprachstand;
 use iim_domain::{Action, Actor, AuditEntry, FieldErrors, Outcome, Resource, Role, Scope};
 use sea_orm::sea_query::{Expr, NullOrdering, Order};
 use sea_orm::{
@@ -37,6 +39,10 @@ pub struct Dossier {
     pub next_standortbestimmung: Option<NaiveDate>,
     /// The Hilfsplan, in the order the goals were set.
     pub ziele: Vec<HilfsplanZiel>,
+    /// German levels, oldest first (as `aktueller_sprachstand` takes them).
+    pub sprachstaende: Vec<Sprachstand>,
+    /// Participations in measures, the latest start first.
+    pub teilnahmen: Vec<TeilnahmeEintrag>,
     /// Newest first.
     pub timeline: Vec<TimelineEntry>,
 }
@@ -88,7 +94,12 @@ pub struct DossierSummary {
 }
 
 impl Store {
-    pub(crate) async fn authorize_dossier(&self, actor: &Actor, action: Action, record: Option<i64>) -> Result<Scope, StoreError> {
+    pub(crate) async fn authorize_dossier(
+        &self,
+        actor: &Actor,
+        action: Action,
+        record: Option<i64>,
+    ) -> Result<Scope, StoreError> {
         match actor.scope_for(Resource::Dossier, action) {
             Ok(scope) => Ok(scope),
             Err(denied) => {
@@ -101,7 +112,13 @@ impl Store {
         }
     }
 
-    pub(crate) fn dossier_entry(&self, actor: &Actor, action: Action, record: Option<i64>, outcome: Outcome) -> AuditEntry {
+    pub(crate) fn dossier_entry(
+        &self,
+        actor: &Actor,
+        action: Action,
+        record: Option<i64>,
+        outcome: Outcome,
+    ) -> AuditEntry {
         AuditEntry::of(actor, action, Resource::Dossier, record.map(|id| id.to_string()), outcome, self.clock.now())
     }
 
@@ -553,7 +570,11 @@ impl Store {
         Err(StoreError::NotFound)
     }
 
-    pub(crate) async fn dossier_from_row(&self, db: &impl ConnectionTrait, row: dossier::Model) -> Result<Dossier, StoreError> {
+    pub(crate) async fn dossier_from_row(
+        &self,
+        db: &impl ConnectionTrait,
+        row: dossier::Model,
+    ) -> Result<Dossier, StoreError> {
         let today = self.clock.today();
         let person_row = person::Entity::find_by_id(row.person_id).one(db).await?.ok_or(StoreError::NotFound)?;
         let person = PersonSummary { id: person_row.id, data: person_data(&person_row, today)? };
@@ -611,6 +632,8 @@ impl Store {
             kurzassessment,
             next_standortbestimmung: row.naechste_standortbestimmung,
             ziele,
+            sprachstaende: sprachstaende_of(db, row.id).await?,
+            teilnahmen: teilnahmen_of(db, row.id).await?,
             timeline,
         })
     }

@@ -10,6 +10,7 @@ mod audit;
 mod directory;
 mod dossiers;
 mod entity;
+mod massnahmen;
 mod migration;
 mod persons;
 mod schema;
@@ -26,6 +27,7 @@ pub use accounts::{ApiTokenInfo, LoginError, NewUser, Session, UserInfo};
 pub use audit::{AuditQuery, AuditRecord};
 pub use directory::{Directory, OrganisationInfo, OrganisationKind, RegionMapping};
 pub use dossiers::{Dossier, DossierSeed, DossierSummary, HilfsplanZiel, TimelineEntry};
+pub use massnahmen::{KatalogVersion, OhneAnschluss, TeilnahmeEintrag};
 pub use persons::{Person, PersonQuery, PersonSummary};
 
 /// Which database engine a [`Store`] runs on.
@@ -112,9 +114,11 @@ impl Store {
         Ok(Self { db, clock, audit, directory: Arc::new(RwLock::new(Arc::new(Directory::default()))) })
     }
 
-    /// Applies all pending migrations, then loads the organisation directory.
+    /// Applies all pending migrations, loads the shipped Massnahmen catalogue if none is stored yet, then
+    /// loads the organisation directory.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         migration::Migrator::up(&self.db, None).await?;
+        self.seed_katalog().await?;
         self.reload_directory().await
     }
 

@@ -10,6 +10,7 @@ mod accounts;
 mod audit;
 mod concurrency;
 mod dossiers;
+mod massnahmen;
 mod persons;
 mod schema;
 mod support;

@@ -7,7 +7,8 @@ use iim_domain::Role;
 const GOLDEN_SCHEMA: &str = include_str!("../schema.txt");
 
 /// Every migration, oldest first. A new migration is added here, never removed or renamed.
-const MIGRATIONS: [&str; 2] = ["m20261121_000001_foundation", "m20261121_000002_dossiers"];
+const MIGRATIONS: [&str; 3] =
+    ["m20261121_000001_foundation", "m20261121_000002_dossiers", "m20261121_000004_massnahmen"];
 
 #[tokio::test]
 async fn migrations_give_the_golden_schema() {
