@@ -102,6 +102,7 @@ pub struct ShowPage {
     assessment: Option<Vec<(&'static str, String)>>,
     goals: Vec<GoalRow>,
     open_goals: usize,
+    sprache: super::massnahmen::DossierSection,
     timeline: Vec<TimelineRow>,
     may_update: bool,
     closed: bool,
@@ -182,6 +183,7 @@ async fn show_page(
             })
             .collect(),
         open_goals: dossier.ziele.iter().filter(|goal| goal.offen()).count(),
+        sprache: super::massnahmen::DossierSection::of(&dossier),
         timeline: dossier
             .timeline
             .iter()

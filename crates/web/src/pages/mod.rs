@@ -8,6 +8,7 @@ mod export;
 mod form;
 mod home;
 mod login;
+mod massnahmen;
 mod persons;
 mod tokens;
 
@@ -42,6 +43,18 @@ pub fn router(state: SharedState) -> Router {
         .route("/dossiers/{id}/abschliessen", axum::routing::post(dossiers::close))
         .route("/dossiers/{id}/wiedereroeffnen", axum::routing::post(dossiers::reopen))
         .route("/dossiers/{id}/zuweisen", axum::routing::post(dossiers::assign))
+        .route("/dossiers/{id}/sprachstand", get(massnahmen::sprachstand_form).post(massnahmen::record_sprachstand))
+        .route("/dossiers/{id}/massnahmen/neu", get(massnahmen::buchung_form))
+        .route("/dossiers/{id}/massnahmen", axum::routing::post(massnahmen::book))
+        .route("/dossiers/{id}/teilnahmen/{tid}/beenden", get(massnahmen::ende_form).post(massnahmen::end))
+        .route(
+            "/dossiers/{id}/teilnahmen/{tid}/anschluss",
+            get(massnahmen::anschluss_form).post(massnahmen::record_anschluss),
+        )
+        .route("/massnahmen", get(massnahmen::katalog).post(massnahmen::create_massnahme))
+        .route("/massnahmen/neu", get(massnahmen::new_massnahme_form))
+        .route("/massnahmen/{code}/bearbeiten", get(massnahmen::edit_massnahme_form).post(massnahmen::update_massnahme))
+        .route("/massnahmen/{code}/deaktivieren", axum::routing::post(massnahmen::deactivate_massnahme))
         .route("/protokoll", get(audit::list))
         .route("/konto/api-tokens", get(tokens::list).post(tokens::create))
         .route("/konto/api-tokens/{id}/widerrufen", axum::routing::post(tokens::revoke))
@@ -106,6 +119,11 @@ impl Layout {
             Some("abgeschlossen") => Some("Das Dossier ist abgeschlossen."),
             Some("wiedereroeffnet") => Some("Das Dossier ist wiedereröffnet."),
             Some("zugewiesen") => Some("Die Fallführung ist übertragen."),
+            Some("sprachstand") => Some("Der Sprachstand ist gespeichert."),
+            Some("gebucht") => Some("Die Massnahme ist gebucht."),
+            Some("beendet") => Some("Die Teilnahme ist beendet. Bitte den Anschluss erfassen."),
+            Some("anschluss") => Some("Der Anschluss ist erfasst."),
+            Some("katalog") => Some("Der Massnahmenkatalog ist als neue Version gespeichert."),
             Some("widerrufen") => Some("Das Token ist widerrufen und funktioniert nicht mehr."),
             _ => None,
         };

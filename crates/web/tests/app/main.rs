@@ -8,6 +8,7 @@ mod audit;
 mod browser;
 mod dossiers;
 mod login;
+mod massnahmen;
 mod ops;
 mod persons;
 mod support;
