@@ -13,7 +13,9 @@ pub mod clock;
 pub mod date;
 pub mod dossier;
 pub mod field_errors;
+pub mod massnahmen;
 pub mod person;
+pub mod sprache;
 
 pub use access::{Action, Actor, Channel, Denied, Jurisdiction, Resource, Role, Scope};
 pub use ahv::Ahvn13;

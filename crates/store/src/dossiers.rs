@@ -7,6 +7,7 @@ use crate::entity::{
     dossier, dossier_event, hilfsplan_ziel, kurzassessment, organisation, person, standortbestimmung, user,
     ziel_bewertung,
 };
+use crate::massnahmen::{TeilnahmeEintrag, sprachstaende_of, teilnahmen_of};
 use crate::persons::{PersonSummary, person_data};
 use crate::{Page, Store, StoreError, begin_write, is_unique_violation};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -15,6 +16,7 @@ use iim_domain::dossier::{
     KurzassessmentInput, StandortbestimmungInput, TargetGroups, Ziel, check_eligibility, next_standortbestimmung,
 };
 use iim_domain::person::Choice;
+use iim_domain::sprache::Sprachstand;
 use iim_domain::{Action, Actor, AuditEntry, FieldErrors, Outcome, Resource, Role, Scope};
 use sea_orm::sea_query::{Expr, NullOrdering, Order};
 use sea_orm::{
@@ -44,6 +46,10 @@ pub struct Dossier {
     pub uebergabe: Option<crate::Uebergabe>,
     /// A closing waiting for the Leitung.
     pub abschluss_antrag: Option<crate::AbschlussAntrag>,
+    /// German levels, oldest first (as `aktueller_sprachstand` takes them).
+    pub sprachstaende: Vec<Sprachstand>,
+    /// Participations in measures, the latest start first.
+    pub teilnahmen: Vec<TeilnahmeEintrag>,
     /// Newest first.
     pub timeline: Vec<TimelineEntry>,
 }
@@ -606,6 +612,8 @@ impl Store {
             kurzassessment,
             next_standortbestimmung: row.naechste_standortbestimmung,
             ziele,
+            sprachstaende: sprachstaende_of(db, row.id).await?,
+            teilnahmen: teilnahmen_of(db, row.id).await?,
             timeline,
         })
     }

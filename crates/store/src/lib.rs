@@ -14,6 +14,7 @@ mod directory;
 mod dossiers;
 mod entity;
 mod familien;
+mod massnahmen;
 mod migration;
 mod pendenzen;
 mod persons;
@@ -37,6 +38,7 @@ pub use directory::{Directory, OrganisationInfo, OrganisationKind, RegionMapping
 pub use dossiers::{Dossier, DossierSeed, DossierSummary, HilfsplanZiel, TimelineEntry};
 pub use familien::FamilienMitglied;
 pub use pendenzen::{Pendenz, Pendenzen, PendenzenZahlen};
+pub use massnahmen::{KatalogVersion, OhneAnschluss, TeilnahmeEintrag};
 pub use persons::{Person, PersonQuery, PersonSummary};
 pub use uebergaben::{EingehendeUebergabe, Uebergabe};
 
@@ -124,9 +126,11 @@ impl Store {
         Ok(Self { db, clock, audit, directory: Arc::new(RwLock::new(Arc::new(Directory::default()))) })
     }
 
-    /// Applies all pending migrations, then loads the organisation directory.
+    /// Applies all pending migrations, loads the shipped Massnahmen catalogue if none is stored yet, then
+    /// loads the organisation directory.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         migration::Migrator::up(&self.db, None).await?;
+        self.seed_katalog().await?;
         self.reload_directory().await
     }
 

@@ -9,6 +9,7 @@ use sea_orm_migration::prelude::*;
 mod m20261121_000001_foundation;
 mod m20261121_000002_dossiers;
 mod m20261121_000003_auftraege;
+mod m20261121_000004_massnahmen;
 
 pub(crate) struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000001_foundation::Migration),
             Box::new(m20261121_000002_dossiers::Migration),
             Box::new(m20261121_000003_auftraege::Migration),
+            Box::new(m20261121_000004_massnahmen::Migration),
         ]
     }
 }

@@ -12,6 +12,7 @@ mod auftraege;
 mod caseload_export;
 mod concurrency;
 mod dossiers;
+mod massnahmen;
 mod persons;
 mod schema;
 mod support;

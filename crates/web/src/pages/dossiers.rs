@@ -104,6 +104,7 @@ pub struct ShowPage {
     assessment: Option<Vec<(&'static str, String)>>,
     goals: Vec<GoalRow>,
     open_goals: usize,
+    sprache: super::massnahmen::DossierSection,
     timeline: Vec<TimelineRow>,
     may_update: bool,
     closed: bool,
@@ -204,6 +205,7 @@ async fn show_page(
         assessment: dossier.kurzassessment.as_ref().map(answers),
         goals: dossier.ziele.iter().map(GoalRow::of).collect(),
         open_goals: dossier.ziele.iter().filter(|goal| goal.offen()).count(),
+        sprache: super::massnahmen::DossierSection::of(&dossier),
         timeline: dossier
             .timeline
             .iter()

@@ -12,6 +12,7 @@ mod hilfsplan;
 mod home;
 mod login;
 mod pendenzen;
+mod massnahmen;
 mod persons;
 mod tokens;
 mod uebergaben;
@@ -65,6 +66,18 @@ pub fn router(state: SharedState) -> Router {
         .route("/auftraege", get(auftraege::provider_list))
         .route("/auftraege/{id}", get(auftraege::provider_show))
         .route("/auftraege/{id}/ergebnis", axum::routing::post(auftraege::report))
+        .route("/dossiers/{id}/sprachstand", get(massnahmen::sprachstand_form).post(massnahmen::record_sprachstand))
+        .route("/dossiers/{id}/massnahmen/neu", get(massnahmen::buchung_form))
+        .route("/dossiers/{id}/massnahmen", axum::routing::post(massnahmen::book))
+        .route("/dossiers/{id}/teilnahmen/{tid}/beenden", get(massnahmen::ende_form).post(massnahmen::end))
+        .route(
+            "/dossiers/{id}/teilnahmen/{tid}/anschluss",
+            get(massnahmen::anschluss_form).post(massnahmen::record_anschluss),
+        )
+        .route("/massnahmen", get(massnahmen::katalog).post(massnahmen::create_massnahme))
+        .route("/massnahmen/neu", get(massnahmen::new_massnahme_form))
+        .route("/massnahmen/{code}/bearbeiten", get(massnahmen::edit_massnahme_form).post(massnahmen::update_massnahme))
+        .route("/massnahmen/{code}/deaktivieren", axum::routing::post(massnahmen::deactivate_massnahme))
         .route("/protokoll", get(audit::list))
         .route("/konto/api-tokens", get(tokens::list).post(tokens::create))
         .route("/konto/api-tokens/{id}/widerrufen", axum::routing::post(tokens::revoke))
@@ -146,6 +159,11 @@ impl Layout {
                 Some("Die Übergabe ist abgelehnt. Die bisherige Stelle sieht die Begründung im Verlauf.")
             }
             Some("abschluss_beantragt") => Some("Der Abschluss liegt der Leitung zur Genehmigung vor."),
+            Some("sprachstand") => Some("Der Sprachstand ist gespeichert."),
+            Some("gebucht") => Some("Die Massnahme ist gebucht."),
+            Some("beendet") => Some("Die Teilnahme ist beendet. Bitte den Anschluss erfassen."),
+            Some("anschluss") => Some("Der Anschluss ist erfasst."),
+            Some("katalog") => Some("Der Massnahmenkatalog ist als neue Version gespeichert."),
             Some("widerrufen") => Some("Das Token ist widerrufen und funktioniert nicht mehr."),
             _ => None,
         };

@@ -12,6 +12,7 @@ mod dossier_api;
 mod dossiers;
 mod hilfsplan;
 mod login;
+mod massnahmen;
 mod ops;
 mod persons;
 mod story;
