@@ -129,6 +129,12 @@ impl Store {
         AuditEntry::of(actor, action, Resource::Dossier, record.map(|id| id.to_string()), outcome, self.clock.now())
     }
 
+    /// Refuses, and logs the refusal of, an actor whose roles allow `action` on no dossier at all. For pages
+    /// that check before they show a form or a list; the record-level check follows in the store call.
+    pub async fn check_dossier_permission(&self, actor: &Actor, action: Action) -> Result<Scope, StoreError> {
+        self.authorize_dossier(actor, action, None).await
+    }
+
     /// Opens the dossier of a person the actor may see, kept by the actor's organisation with the actor as
     /// responsible case worker. Refuses persons outside the target group and a second dossier.
     pub async fn open_dossier(

@@ -37,8 +37,8 @@ pub use caseload_export::{CaseloadRow, ExportFormat};
 pub use directory::{Directory, OrganisationInfo, OrganisationKind, RegionMapping};
 pub use dossiers::{Dossier, DossierSeed, DossierSummary, HilfsplanZiel, TimelineEntry};
 pub use familien::FamilienMitglied;
+pub use massnahmen::{KatalogVersion, TeilnahmeEintrag};
 pub use pendenzen::{Pendenz, Pendenzen, PendenzenZahlen};
-pub use massnahmen::{KatalogVersion, OhneAnschluss, TeilnahmeEintrag};
 pub use persons::{Person, PersonQuery, PersonSummary};
 pub use uebergaben::{EingehendeUebergabe, Uebergabe};
 

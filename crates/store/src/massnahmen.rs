@@ -11,11 +11,12 @@
 //! version they were made under (ADR 0007).
 
 use crate::audit::insert_entry;
-use crate::dossiers::{Dossier, in_scope, person_names, reaches, status_code, user_names};
+use crate::dossiers::{Dossier, reaches, user_names};
 use crate::entity::{dossier, massnahmen_katalog, sprachstand, teilnahme};
+use crate::pendenzen::{Pendenz, dossier_person_names};
 use crate::{Store, StoreError, begin_write, is_unique_violation};
 use chrono::{DateTime, NaiveDate, Utc};
-use iim_domain::dossier::{DossierEvent, DossierStatus};
+use iim_domain::dossier::DossierEvent;
 use iim_domain::massnahmen::{
     Anschluss, AnschlussArt, AnschlussInput, Buchung, BuchungInput, Ergebnis, Katalog, Massnahme, Teilnahme,
     TeilnahmeEnde, TeilnahmeEndeInput, Voraussetzungen, check_entry,
@@ -23,9 +24,10 @@ use iim_domain::massnahmen::{
 use iim_domain::person::Choice;
 use iim_domain::sprache::{Fertigkeit, Nachweis, Niveau, Sprachstand, aktueller_sprachstand};
 use iim_domain::{Action, Actor, AuditEntry, FieldErrors, Outcome, Resource};
+use sea_orm::sea_query::SelectStatement;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    IntoActiveModel, NotSet, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    IntoActiveModel, NotSet, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 /// A participation with its record number (for the forms that end it and record its Anschluss).
@@ -35,16 +37,6 @@ pub struct TeilnahmeEintrag {
     pub teilnahme: Teilnahme,
     /// Who granted the exception from the entry criteria, if any.
     pub ausnahme_von: Option<String>,
-}
-
-/// One line of the worklist «Kein Abschluss ohne Anschluss».
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OhneAnschluss {
-    pub dossier_id: i64,
-    pub teilnahme_id: i64,
-    pub person_name: String,
-    pub massnahme_titel: String,
-    pub ende: NaiveDate,
 }
 
 /// One saved version of the catalogue, for its history.
@@ -323,54 +315,48 @@ impl Store {
         )
         .await
     }
+}
 
-    /// «Kein Abschluss ohne Anschluss»: completed participations without Anschluss in the open dossiers the
-    /// actor reaches, the longest-waiting first. The list shows names, so the read is logged.
-    pub async fn teilnahmen_ohne_anschluss(&self, actor: &Actor) -> Result<Vec<OhneAnschluss>, StoreError> {
-        let scope = self.authorize_dossier(actor, Action::Read, None).await?;
-        let open_dossiers = in_scope(dossier::Entity::find(), actor, scope)
-            .filter(dossier::Column::Status.ne(status_code(DossierStatus::Abgeschlossen)))
-            .select_only()
-            .column(dossier::Column::Id)
-            .into_query();
-        let rows = teilnahme::Entity::find()
-            .filter(teilnahme::Column::Ergebnis.eq(Ergebnis::Abgeschlossen.code()))
-            .filter(teilnahme::Column::Anschluss.is_null())
-            .filter(teilnahme::Column::DossierId.in_subquery(open_dossiers))
-            .order_by_asc(teilnahme::Column::Ende)
-            .order_by_asc(teilnahme::Column::Id)
-            .all(&self.db)
-            .await?;
-        let persons: std::collections::HashMap<i64, i64> = dossier::Entity::find()
-            .filter(dossier::Column::Id.is_in(rows.iter().map(|row| row.dossier_id)))
-            .select_only()
-            .column(dossier::Column::Id)
-            .column(dossier::Column::PersonId)
-            .into_tuple::<(i64, i64)>()
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .collect();
-        let names = person_names(&self.db, persons.values().copied()).await?;
-        let mut items = Vec::with_capacity(rows.len());
-        for row in rows {
-            let person_name = persons.get(&row.dossier_id).and_then(|person| names.get(person)).cloned();
-            items.push(OhneAnschluss {
+/// «Kein Abschluss ohne Anschluss»: completed participations without Anschluss in the dossiers `in_scope`
+/// (a subquery of open dossier ids), the longest-waiting first, as worklist lines.
+pub(crate) async fn without_anschluss(
+    db: &impl ConnectionTrait,
+    in_scope: SelectStatement,
+    limit: u64,
+) -> Result<Vec<Pendenz>, StoreError> {
+    let rows = completed_without_anschluss(in_scope)
+        .order_by_asc(teilnahme::Column::Ende)
+        .order_by_asc(teilnahme::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let names = dossier_person_names(db, rows.iter().map(|row| row.dossier_id)).await?;
+    rows.into_iter()
+        .map(|row| {
+            let ende = row.ende.ok_or_else(|| StoreError::Corrupt(format!("Teilnahme {} ohne Ende", row.id)))?;
+            Ok(Pendenz {
                 dossier_id: row.dossier_id,
-                teilnahme_id: row.id,
-                person_name: person_name.ok_or(StoreError::NotFound)?,
-                massnahme_titel: row.massnahme_titel,
-                ende: row.ende.ok_or_else(|| StoreError::Corrupt(format!("Teilnahme {} ohne Ende", row.id)))?,
-            });
-        }
-        let shown: Vec<String> = items.iter().map(|item| item.dossier_id.to_string()).collect();
-        self.log_read(
-            self.dossier_entry(actor, Action::Read, None, Outcome::Allowed)
-                .with_detail(format!("Teilnahmen ohne Anschluss, angezeigt: {}", shown.join(","))),
-        )
-        .await;
-        Ok(items)
-    }
+                person_name: names.get(&row.dossier_id).cloned().unwrap_or_default(),
+                was: format!("{}: abgeschlossen, ohne Anschluss", row.massnahme_titel),
+                seit: ende,
+            })
+        })
+        .collect()
+}
+
+/// How many completed participations in the dossiers `in_scope` lack an Anschluss (start page).
+pub(crate) async fn count_without_anschluss(
+    db: &impl ConnectionTrait,
+    in_scope: SelectStatement,
+) -> Result<u64, StoreError> {
+    Ok(completed_without_anschluss(in_scope).count(db).await?)
+}
+
+fn completed_without_anschluss(in_scope: SelectStatement) -> sea_orm::Select<teilnahme::Entity> {
+    teilnahme::Entity::find()
+        .filter(teilnahme::Column::Ergebnis.eq(Ergebnis::Abgeschlossen.code()))
+        .filter(teilnahme::Column::Anschluss.is_null())
+        .filter(teilnahme::Column::DossierId.in_subquery(in_scope))
 }
 
 /// Unmet criteria pass only with a reason from an actor who may approve on this dossier.

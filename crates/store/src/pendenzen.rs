@@ -1,12 +1,13 @@
 //! "Meine Pendenzen": what waits for the actor within its dossier scope – overdue Standortbestimmungen,
-//! results that providers reported, transfers addressed to its Stelle, and (for the Leitung) coaching
-//! orders and closings to approve. The start page shows the counts (no personal data, not logged); the
+//! results that providers reported, transfers addressed to its Stelle, completed measures without
+//! Anschluss, and (for the Leitung) coaching orders and closings to approve. The start page shows the counts (no personal data, not logged); the
 //! worklist shows names and is logged with the dossiers it shows.
 
 use crate::abschluss::{count_open_requests, open_requests_in};
 use crate::auftraege::{count_orders_in_status, orders_in_status};
 use crate::dossiers::{in_scope, person_names, status_code};
 use crate::entity::dossier;
+use crate::massnahmen::{count_without_anschluss, without_anschluss};
 use crate::uebergaben::{EingehendeUebergabe, count_incoming};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
@@ -37,6 +38,8 @@ pub struct Pendenzen {
     pub uebergaben: Vec<EingehendeUebergabe>,
     /// Coaching orders and closings waiting for the Leitung; empty for those who cannot approve.
     pub genehmigungen: Vec<Pendenz>,
+    /// Completed measures without a follow-up («Kein Abschluss ohne Anschluss»).
+    pub ohne_anschluss: Vec<Pendenz>,
 }
 
 /// How many items wait in each section (start page).
@@ -46,11 +49,12 @@ pub struct PendenzenZahlen {
     pub ergebnisse: u64,
     pub uebergaben: u64,
     pub genehmigungen: u64,
+    pub ohne_anschluss: u64,
 }
 
 impl PendenzenZahlen {
     pub fn total(&self) -> u64 {
-        self.ueberfaellig + self.ergebnisse + self.uebergaben + self.genehmigungen
+        self.ueberfaellig + self.ergebnisse + self.uebergaben + self.genehmigungen + self.ohne_anschluss
     }
 }
 
@@ -61,6 +65,7 @@ impl Store {
         let mut worklist = Pendenzen {
             ueberfaellig: self.overdue_list(actor, scope).await?,
             ergebnisse: orders_in_status(&self.db, open_ids(actor, scope), AuftragStatus::ErgebnisEingegangen).await?,
+            ohne_anschluss: without_anschluss(&self.db, open_ids(actor, scope), WORKLIST_LIMIT).await?,
             ..Pendenzen::default()
         };
         if actor.may(Resource::Uebergabe, Action::Read) {
@@ -69,11 +74,9 @@ impl Store {
         if let Ok(approve) = actor.scope_for(Resource::Dossier, Action::Approve) {
             worklist.genehmigungen = self.approvals(actor, approve).await?;
         }
-        let shown: Vec<String> = [&worklist.ueberfaellig, &worklist.ergebnisse, &worklist.genehmigungen]
-            .into_iter()
-            .flatten()
-            .map(|p| p.dossier_id.to_string())
-            .collect();
+        let sections =
+            [&worklist.ueberfaellig, &worklist.ergebnisse, &worklist.genehmigungen, &worklist.ohne_anschluss];
+        let shown: Vec<String> = sections.into_iter().flatten().map(|p| p.dossier_id.to_string()).collect();
         if !shown.is_empty() {
             let entry = self.dossier_entry(actor, Action::Read, None, Outcome::Allowed);
             self.log_read(entry.with_detail(format!("Pendenzen, angezeigt: {}", shown.join(",")))).await;
@@ -88,6 +91,7 @@ impl Store {
             ueberfaellig: self.overdue_reviews(actor).await?,
             ergebnisse: count_orders_in_status(&self.db, open_ids(actor, scope), AuftragStatus::ErgebnisEingegangen)
                 .await?,
+            ohne_anschluss: count_without_anschluss(&self.db, open_ids(actor, scope)).await?,
             ..PendenzenZahlen::default()
         };
         if actor.may(Resource::Uebergabe, Action::Read) {

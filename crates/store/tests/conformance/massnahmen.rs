@@ -153,15 +153,16 @@ async fn a_completed_measure_without_anschluss_is_on_the_worklist_until_one_is_r
         field_errors(test.store.end_teilnahme(&case_worker, id, teilnahme, &completed()).await).get("ende").is_some()
     );
 
-    let worklist = test.store.teilnahmen_ohne_anschluss(&case_worker).await.unwrap();
+    let worklist = test.store.pendenzen(&case_worker).await.unwrap().ohne_anschluss;
     assert_eq!(worklist.len(), 1);
     assert_eq!(
-        (worklist[0].dossier_id, worklist[0].person_name.as_str(), worklist[0].massnahme_titel.as_str()),
-        (id, "Tesfamariam, Selam", "Strukturierte Sprachförderung")
+        (worklist[0].dossier_id, worklist[0].person_name.as_str(), worklist[0].was.as_str()),
+        (id, "Tesfamariam, Selam", "Strukturierte Sprachförderung: abgeschlossen, ohne Anschluss")
     );
-    assert_eq!(worklist[0].ende, today());
-    assert_eq!(test.store.teilnahmen_ohne_anschluss(&leitung).await.unwrap().len(), 1);
-    assert!(test.store.teilnahmen_ohne_anschluss(&colleague).await.unwrap().is_empty());
+    assert_eq!(worklist[0].seit, today());
+    assert_eq!(test.store.pendenzen_zahlen(&case_worker).await.unwrap().ohne_anschluss, 1);
+    assert_eq!(test.store.pendenzen(&leitung).await.unwrap().ohne_anschluss.len(), 1);
+    assert!(test.store.pendenzen(&colleague).await.unwrap().ohne_anschluss.is_empty());
 
     let not_allowed = AnschlussInput { art: "weitere_massnahme".into(), massnahme: "AI-4".into(), text: String::new() };
     let errors = field_errors(test.store.record_anschluss(&case_worker, id, teilnahme, &not_allowed).await);
@@ -170,7 +171,7 @@ async fn a_completed_measure_without_anschluss_is_on_the_worklist_until_one_is_r
     let dossier = test.store.record_anschluss(&case_worker, id, teilnahme, &next).await.unwrap();
     assert_eq!(dossier.timeline[0].event, DossierEvent::AnschlussErfasst);
     assert!(dossier.timeline[0].detail.as_deref().unwrap().contains("Fachbezogene Sprachförderung"));
-    assert!(test.store.teilnahmen_ohne_anschluss(&case_worker).await.unwrap().is_empty());
+    assert!(test.store.pendenzen(&case_worker).await.unwrap().ohne_anschluss.is_empty());
 }
 
 #[tokio::test]

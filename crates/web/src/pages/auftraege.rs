@@ -14,11 +14,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
+use iim_domain::Action;
 use iim_domain::FieldErrors;
 use iim_domain::auftrag::{AuftragArt, AuftragInput, AuftragStatus, ErgebnisInput};
 use iim_domain::clock::format_swiss;
 use iim_domain::person::Choice;
-use iim_domain::{Action, Resource};
 use iim_store::{Auftrag, AuftragFuerAnbieter, StoreError};
 use std::collections::HashMap;
 
@@ -138,7 +138,7 @@ pub async fn order_form(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<DossierFormPage, PageError> {
-    user.actor().scope_for(Resource::Dossier, Action::Update)?;
+    state.store.check_dossier_permission(user.actor(), Action::Update).await?;
     order_page(&state, &user, parse_id(&id)?, &AuftragInput::default(), &FieldErrors::new()).await
 }
 

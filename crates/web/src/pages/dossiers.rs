@@ -49,7 +49,7 @@ pub async fn list(
     user: CurrentUser,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<ListPage, PageError> {
-    let scope = user.actor().scope_for(Resource::Dossier, Action::Read)?;
+    let scope = state.store.check_dossier_permission(user.actor(), Action::Read).await?;
     let found = state.store.caseload(user.actor(), page_number(params.get("seite")), 50).await?;
     let pagination = Pagination::new("/dossiers", &[], found.page, found.pages());
     let dossiers: Vec<CaseRow> = found
@@ -577,7 +577,7 @@ pub async fn assessment_form(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<DossierFormPage, PageError> {
-    user.actor().scope_for(Resource::Dossier, Action::Update)?;
+    state.store.check_dossier_permission(user.actor(), Action::Update).await?;
     let today = state.store.clock().today();
     let input = KurzassessmentInput { datum: swiss_date(today), ..KurzassessmentInput::default() };
     assessment_page(&state, &user, parse_id(&id)?, &input, &FieldErrors::new()).await
@@ -657,7 +657,7 @@ pub async fn goal_form(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<DossierFormPage, PageError> {
-    user.actor().scope_for(Resource::Dossier, Action::Update)?;
+    state.store.check_dossier_permission(user.actor(), Action::Update).await?;
     goal_page(&state, &user, parse_id(&id)?, &ZielInput::default(), &FieldErrors::new()).await
 }
 
@@ -724,7 +724,7 @@ pub async fn review_form(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<DossierFormPage, PageError> {
-    user.actor().scope_for(Resource::Dossier, Action::Update)?;
+    state.store.check_dossier_permission(user.actor(), Action::Update).await?;
     let input = StandortbestimmungInput {
         datum: swiss_date(state.store.clock().today()),
         ..StandortbestimmungInput::default()

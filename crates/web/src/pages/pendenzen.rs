@@ -52,6 +52,11 @@ pub async fn show(State(state): State<SharedState>, user: CurrentUser) -> Result
     let mut sections = vec![
         section("Überfällige Standortbestimmungen", "Keine Standortbestimmung ist überfällig.", &worklist.ueberfaellig),
         section("Eingegangene Ergebnisse", "Keine neuen Ergebnisse von Anbietern.", &worklist.ergebnisse),
+        section(
+            "Massnahmen ohne Anschluss",
+            "Jede abgeschlossene Massnahme hat einen Anschluss.",
+            &worklist.ohne_anschluss,
+        ),
     ];
     if user.actor().may(Resource::Dossier, Action::Approve) {
         sections.push(section("Zu genehmigen", "Nichts wartet auf Ihre Genehmigung.", &worklist.genehmigungen));

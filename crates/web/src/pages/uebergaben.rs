@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use iim_domain::clock::format_swiss;
-use iim_domain::{Action, FieldErrors, Resource, catalog};
+use iim_domain::{Action, FieldErrors, catalog};
 use iim_store::{EingehendeUebergabe, StoreError};
 use std::collections::HashMap;
 
@@ -59,7 +59,7 @@ pub async fn request_form(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<DossierFormPage, PageError> {
-    user.actor().scope_for(Resource::Dossier, Action::Update)?;
+    state.store.check_dossier_permission(user.actor(), Action::Update).await?;
     request_page(&state, &user, parse_id(&id)?, &RequestForm::default(), &FieldErrors::new()).await
 }
 

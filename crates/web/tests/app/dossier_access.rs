@@ -3,11 +3,11 @@
 //! was, and where the store refuses, the attempt is in the access log as `verweigert`.
 //!
 //! New routes are one line in [`ROUTES`]: `{id}` stands for the dossier, `{ziel}` for its goal, `{person}`
-//! for a person of the Stelle without dossier. Bodies are valid input, so a refusal is about access only.
+//! for a person of the Stelle without dossier, `{other}` for a second dossier, `{auftrag}` and
+//! `{teilnahme}` for an order and a participation of the dossier, `{lernwerk}` for an accredited provider. Bodies are valid input, so a refusal is about access only.
 
 use crate::caseload_export::read_xlsx;
 use crate::support::TestApp;
-use Refuser::{Handler, Store};
 use Via::{Api, Page};
 use iim_store::AuditQuery;
 
@@ -19,31 +19,16 @@ enum Via {
     Api,
 }
 
-/// Who turns away a role without any permission for the action: the store (which logs the attempt), or
-/// the handler before it asks the store (a page that needs the role to decide what to show).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Refuser {
-    Store,
-    Handler,
-}
-
 #[derive(Debug)]
 struct Route {
     via: Via,
     method: &'static str,
     path: &'static str,
     body: &'static str,
-    role_refused_by: Refuser,
 }
 
-const fn route(
-    via: Via,
-    method: &'static str,
-    path: &'static str,
-    body: &'static str,
-    role_refused_by: Refuser,
-) -> Route {
-    Route { via, method, path, body, role_refused_by }
+const fn route(via: Via, method: &'static str, path: &'static str, body: &'static str) -> Route {
+    Route { via, method, path, body }
 }
 
 const ASSESSMENT_FORM: &str = "datum=20.11.2026&richtung=sozial&sprachfoerderbedarf=nein&schuljahre=12&literalitaet=alphabetisiert&arbeitserfahrung=schweiz&potenzial=hoch&dolmetschende=nein";
@@ -51,30 +36,49 @@ const ASSESSMENT_JSON: &str = r#"{"datum":"2026-11-20","richtung":"sozial","spra
 
 #[rustfmt::skip]
 const ROUTES: &[Route] = &[
-    route(Page, "GET",  "/dossiers", "", Handler),
-    route(Page, "GET",  "/dossiers/export.xlsx", "", Store),
-    route(Page, "GET",  "/dossiers/export.csv", "", Store),
-    route(Page, "POST", "/personen/{person}/dossier", "sozialhilfe=ja", Store),
-    route(Page, "GET",  "/dossiers/{id}", "", Store),
-    route(Page, "GET",  "/dossiers/{id}/hilfsplan", "", Store),
-    route(Page, "GET",  "/dossiers/{id}/kurzassessment", "", Handler),
-    route(Page, "POST", "/dossiers/{id}/kurzassessment", ASSESSMENT_FORM, Store),
-    route(Page, "GET",  "/dossiers/{id}/ziele/neu", "", Handler),
-    route(Page, "POST", "/dossiers/{id}/ziele", "handlungsfeld=sprachfoerderung&ziel=B1&kriterium=Zertifikat&faellig_am=30.06.2027", Store),
-    route(Page, "GET",  "/dossiers/{id}/standortbestimmung", "", Handler),
-    route(Page, "POST", "/dossiers/{id}/standortbestimmung", "datum=21.11.2026&bewertung_{ziel}=erreicht", Store),
-    route(Page, "POST", "/dossiers/{id}/abschliessen", "grund=tod", Store),
-    route(Page, "POST", "/dossiers/{id}/wiedereroeffnen", "begruendung=Neuanfang", Store),
-    route(Page, "POST", "/dossiers/{id}/zuweisen", "fallfuehrung=kollegin.olten", Store),
-    route(Api,  "GET",  "/api/v1/dossiers", "", Store),
-    route(Api,  "POST", "/api/v1/persons/{person}/dossier", r#"{"sozialhilfe":true}"#, Store),
-    route(Api,  "GET",  "/api/v1/dossiers/{id}", "", Store),
-    route(Api,  "POST", "/api/v1/dossiers/{id}/kurzassessment", ASSESSMENT_JSON, Store),
-    route(Api,  "POST", "/api/v1/dossiers/{id}/ziele", r#"{"handlungsfeld":"sprachfoerderung","ziel":"B1","kriterium":"Zertifikat","faellig_am":"2027-06-30"}"#, Store),
-    route(Api,  "POST", "/api/v1/dossiers/{id}/standortbestimmung", r#"{"datum":"2026-11-21","bewertungen":[{"ziel_id":{ziel},"bewertung":"erreicht"}]}"#, Store),
-    route(Api,  "POST", "/api/v1/dossiers/{id}/abschluss", r#"{"grund":"tod"}"#, Store),
-    route(Api,  "POST", "/api/v1/dossiers/{id}/wiedereroeffnung", r#"{"begruendung":"Neuanfang"}"#, Store),
-    route(Api,  "POST", "/api/v1/dossiers/{id}/zuweisung", r#"{"fallfuehrung":"kollegin.olten"}"#, Store),
+    route(Page, "GET",  "/dossiers", ""),
+    route(Page, "GET",  "/dossiers/export.xlsx", ""),
+    route(Page, "GET",  "/dossiers/export.csv", ""),
+    route(Page, "POST", "/personen/{person}/dossier", "sozialhilfe=ja"),
+    route(Page, "GET",  "/dossiers/{id}", ""),
+    route(Page, "GET",  "/dossiers/{id}/hilfsplan", ""),
+    route(Page, "GET",  "/dossiers/{id}/kurzassessment", ""),
+    route(Page, "POST", "/dossiers/{id}/kurzassessment", ASSESSMENT_FORM),
+    route(Page, "GET",  "/dossiers/{id}/ziele/neu", ""),
+    route(Page, "POST", "/dossiers/{id}/ziele", "handlungsfeld=sprachfoerderung&ziel=B1&kriterium=Zertifikat&faellig_am=30.06.2027"),
+    route(Page, "GET",  "/dossiers/{id}/standortbestimmung", ""),
+    route(Page, "POST", "/dossiers/{id}/standortbestimmung", "datum=21.11.2026&bewertung_{ziel}=erreicht"),
+    route(Page, "POST", "/dossiers/{id}/abschliessen", "grund=tod"),
+    route(Page, "POST", "/dossiers/{id}/wiedereroeffnen", "begruendung=Neuanfang"),
+    route(Page, "POST", "/dossiers/{id}/zuweisen", "fallfuehrung=kollegin.olten"),
+    route(Page, "POST", "/dossiers/{id}/abschluss/entscheid", "entscheid=genehmigen"),
+    route(Page, "POST", "/dossiers/{id}/familie", "dossier={other}"),
+    route(Page, "POST", "/dossiers/{id}/familie/loesen", ""),
+    route(Page, "GET",  "/dossiers/{id}/auftraege/neu", ""),
+    route(Page, "POST", "/dossiers/{id}/auftraege", "art=praxisassessment&anbieter={lernwerk}&fragestellung=Belastbarkeit"),
+    route(Page, "POST", "/dossiers/{id}/auftraege/{auftrag}/entscheid", "entscheid=genehmigen"),
+    route(Page, "POST", "/dossiers/{id}/auftraege/{auftrag}/kenntnis", ""),
+    route(Page, "GET",  "/dossiers/{id}/uebergabe", ""),
+    route(Page, "POST", "/dossiers/{id}/uebergabe", "gemeinde=2422"),
+    route(Page, "GET",  "/dossiers/{id}/sprachstand", ""),
+    route(Page, "POST", "/dossiers/{id}/sprachstand", "datum=20.11.2026&fertigkeit=gesamt&niveau=B1&nachweis=fide"),
+    route(Page, "GET",  "/dossiers/{id}/massnahmen/neu", ""),
+    route(Page, "POST", "/dossiers/{id}/massnahmen", "massnahme=SI-V&anbieter=Quartierverein&beginn=01.12.2026"),
+    route(Page, "GET",  "/dossiers/{id}/teilnahmen/{teilnahme}/beenden", ""),
+    route(Page, "POST", "/dossiers/{id}/teilnahmen/{teilnahme}/beenden", "ende=20.11.2026&anwesenheit=90&ergebnis=abgeschlossen"),
+    route(Page, "GET",  "/dossiers/{id}/teilnahmen/{teilnahme}/anschluss", ""),
+    route(Page, "POST", "/dossiers/{id}/teilnahmen/{teilnahme}/anschluss", "art=arbeitsstelle&text=Lager"),
+    route(Page, "GET",  "/pendenzen", ""),
+    route(Api,  "GET",  "/api/v1/dossiers", ""),
+    route(Api,  "POST", "/api/v1/persons/{person}/dossier", r#"{"sozialhilfe":true}"#),
+    route(Api,  "GET",  "/api/v1/dossiers/{id}", ""),
+    route(Api,  "POST", "/api/v1/dossiers/{id}/kurzassessment", ASSESSMENT_JSON),
+    route(Api,  "POST", "/api/v1/dossiers/{id}/ziele", r#"{"handlungsfeld":"sprachfoerderung","ziel":"B1","kriterium":"Zertifikat","faellig_am":"2027-06-30"}"#),
+    route(Api,  "POST", "/api/v1/dossiers/{id}/standortbestimmung", r#"{"datum":"2026-11-21","bewertungen":[{"ziel_id":{ziel},"bewertung":"erreicht"}]}"#),
+    route(Api,  "POST", "/api/v1/dossiers/{id}/abschluss", r#"{"grund":"tod"}"#),
+    route(Api,  "POST", "/api/v1/dossiers/{id}/wiedereroeffnung", r#"{"begruendung":"Neuanfang"}"#),
+    route(Api,  "POST", "/api/v1/dossiers/{id}/zuweisung", r#"{"fallfuehrung":"kollegin.olten"}"#),
+    route(Api,  "POST", "/api/v1/dossiers/{id}/auftraege", r#"{"art":"praxisassessment","anbieter_id":{lernwerk},"fragestellung":"Belastbarkeit"}"#),
 ];
 
 /// The records the placeholders stand for.
@@ -82,6 +86,11 @@ struct Target {
     dossier: i64,
     ziel: i64,
     person: i64,
+    /// Another dossier of the Stelle (for the family link).
+    other: i64,
+    auftrag: i64,
+    teilnahme: i64,
+    lernwerk: i64,
 }
 
 impl Target {
@@ -89,6 +98,10 @@ impl Target {
         text.replace("{id}", &self.dossier.to_string())
             .replace("{ziel}", &self.ziel.to_string())
             .replace("{person}", &self.person.to_string())
+            .replace("{other}", &self.other.to_string())
+            .replace("{auftrag}", &self.auftrag.to_string())
+            .replace("{teilnahme}", &self.teilnahme.to_string())
+            .replace("{lernwerk}", &self.lernwerk.to_string())
     }
 }
 
@@ -136,9 +149,10 @@ impl Intruder {
         request.send().await.unwrap()
     }
 
-    /// Whether the store is the one to refuse this caller on this route (and so logs the attempt).
-    fn store_refuses(&self, route: &Route) -> bool {
-        if self.has_dossier_role { !route.is_collection() } else { route.role_refused_by == Store }
+    /// Whether this caller is refused on this route (and the attempt logged): a provider everywhere, a
+    /// case worker of another region wherever a record of the other Stelle is named.
+    fn refused(&self, route: &Route) -> bool {
+        !self.has_dossier_role || !route.is_collection()
     }
 }
 
@@ -182,13 +196,36 @@ async fn assert_not_disclosed(route: &Route, who: &str, response: reqwest::Respo
     assert!(!text.contains("Zugang"), "{who} {route:?} discloses the dossier: {text}");
 }
 
+/// A Praxisassessment ordered from Lernwerk and a booked measure of the dossier: (order, participation,
+/// Lernwerk's organisation number).
+async fn order_and_participation(app: &TestApp, dossier: i64) -> (i64, i64, i64) {
+    let owner = app.actor("fallfuehrung.olten").await;
+    let lernwerk = app.store.providers().await.unwrap().into_iter().find(|p| p.code == "anbieter-lernwerk").unwrap().id;
+    let order = iim_domain::auftrag::AuftragInput {
+        art: "praxisassessment".into(),
+        anbieter: lernwerk.to_string(),
+        fragestellung: "Belastbarkeit".into(),
+    };
+    let auftrag = app.store.order(&owner, dossier, &order).await.unwrap().auftraege[0].id;
+    let booking = iim_domain::massnahmen::BuchungInput {
+        massnahme: "SI-V".into(),
+        anbieter: "Quartierverein".into(),
+        beginn: "01.12.2026".into(),
+        ..Default::default()
+    };
+    let teilnahme = app.store.book_massnahme(&owner, dossier, &booking).await.unwrap().teilnahmen[0].id;
+    (auftrag, teilnahme, lernwerk)
+}
+
 #[tokio::test]
 async fn provider_and_case_worker_of_another_region_are_refused_on_every_dossier_route() {
     let app = TestApp::spawn().await;
     let dossier = app.dossier_opened_by("fallfuehrung.olten", "Zugang", 2581).await;
     let ziel = app.hilfsplan_started("fallfuehrung.olten", dossier).await;
     let person = app.person_registered_by("fallfuehrung.olten", "Ohnedossier", 2581).await;
-    let target = Target { dossier, ziel, person };
+    let other = app.dossier_opened_by("fallfuehrung.olten", "Familie", 2581).await;
+    let (auftrag, teilnahme, lernwerk) = order_and_participation(&app, dossier).await;
+    let target = Target { dossier, ziel, person, other, auftrag, teilnahme, lernwerk };
     let before = state_of(&app, &target).await;
     let intruders =
         [Intruder::new(&app, "anbieter.lernwerk", false).await, Intruder::new(&app, "fallfuehrung.thal", true).await];
@@ -196,13 +233,13 @@ async fn provider_and_case_worker_of_another_region_are_refused_on_every_dossier
         for route in ROUTES {
             let logged_before = refusals_of(&app, intruder.username).await;
             let response = intruder.send(&app, route, &target).await;
-            if intruder.has_dossier_role && route.is_collection() {
-                assert_not_disclosed(route, intruder.username, response).await;
-            } else {
+            if intruder.refused(route) {
                 assert_refused(route, intruder.username, response).await;
+            } else {
+                assert_not_disclosed(route, intruder.username, response).await;
             }
             assert!(state_of(&app, &target).await == before, "{} {route:?} changed the dossier", intruder.username);
-            if intruder.store_refuses(route) {
+            if intruder.refused(route) {
                 let logged = refusals_of(&app, intruder.username).await;
                 assert!(logged > logged_before, "{} {route:?}: refusal not logged", intruder.username);
             }

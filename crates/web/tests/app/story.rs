@@ -1,5 +1,6 @@
 //! The whole Durchgehende Fallführung in a real Chromium, as issue 3 tells it: a case worker of Olten opens
-//! the dossier, records the Kurzassessment and a Hilfsplan goal, orders a Praxisassessment, the provider
+//! the dossier, records the Kurzassessment, a Hilfsplan goal and the German level, books a measure (after a
+//! refusal by its entry criteria), orders a Praxisassessment, the provider
 //! reports, the result arrives in the worklist, the Standortbestimmung is recorded; the person moves to
 //! Balsthal, Sozialregion Thal accepts the dossier (Olten loses access), and the dossier is closed as
 //! «nachhaltig integriert» with the Leitung's approval.
@@ -68,6 +69,25 @@ async fn the_whole_story_from_opening_to_sustainable_integration() {
     fill(&client, "faellig_am", "30.06.2027").await;
     submit(&client, "form.form button[type=submit]").await;
     assert_eq!(notice(&client).await, "Das Ziel ist im Hilfsplan.");
+
+    click(&client, Locator::LinkText("Sprachstand erfassen")).await;
+    wait_for(&client, "#fertigkeit").await;
+    choose(&client, "fertigkeit", "gesamt").await;
+    click(&client, Locator::Id("niveau-A2")).await;
+    choose(&client, "nachweis", "fide").await;
+    submit(&client, "form.form button[type=submit]").await;
+    assert_eq!(notice(&client).await, "Der Sprachstand ist gespeichert.");
+
+    click(&client, Locator::LinkText("Massnahme buchen")).await;
+    wait_for(&client, "#massnahme").await;
+    choose(&client, "massnahme", "BI-3").await;
+    fill(&client, "beginn", "01.12.2026").await;
+    submit(&client, "form.form button[type=submit]").await;
+    let refusal = wait_for(&client, ".error-summary").await.text().await.unwrap();
+    assert!(refusal.contains("Verlangt mindestens Deutsch B1"), "the entry criteria explain the refusal: {refusal}");
+    choose(&client, "massnahme", "AI-1").await;
+    submit(&client, "form.form button[type=submit]").await;
+    assert_eq!(notice(&client).await, "Die Massnahme ist gebucht.");
 
     click(&client, Locator::LinkText("Auftrag erteilen")).await;
     wait_for(&client, "#fragestellung").await;
