@@ -63,6 +63,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let leitung = store.login("leitung.olten", PASSWORD, "127.0.0.1").await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let own_dossiers: Vec<i64> = store.caseload(&actor, 1, 200).await?.items.iter().map(|d| d.id).collect();
     let region_dossiers = dossier_ids(&store, &leitung).await?;
+    let orders = order_for(&store, &actor, &own_dossiers).await?;
     let (_, token) = store.create_api_token("bench.olten", "bench", None).await?;
 
     let app =
@@ -90,6 +91,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         own_dossiers.len(),
         region_dossiers.len()
     );
+    println!("orders of the case worker: {orders} Praxisassessments, half of them with a reported result");
     println!(
         "concurrency: {}, duration per scenario: {} s, cores: {}",
         args.concurrency,
@@ -137,9 +139,17 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             .await?;
     stelle_list.print("worklist «Fälle der Stelle», Leitung, page 3");
     let (client, url) = (browser.clone(), base.clone());
+    let pendenzen =
+        scenario(&own_dossiers, args.concurrency, duration, move |_| client.get(format!("{url}/pendenzen"))).await?;
+    pendenzen.print("«Meine Pendenzen», case worker");
+    let (client, url) = (leitung_browser.clone(), base.clone());
+    let stelle_pendenzen =
+        scenario(&own_dossiers, args.concurrency, duration, move |_| client.get(format!("{url}/pendenzen"))).await?;
+    stelle_pendenzen.print("«Meine Pendenzen», Leitung (whole Stelle)");
+    let (client, url) = (browser.clone(), base.clone());
     let start_page =
         scenario(&own_dossiers, args.concurrency, duration, move |_| client.get(format!("{url}/"))).await?;
-    start_page.print("start page with overdue count, case worker");
+    start_page.print("start page with worklist counts, case worker");
 
     let _ = stop.send(());
     server.await.context("server task")??;
@@ -221,6 +231,47 @@ async fn load_dossiers(store: &Store, bench_user: i64) -> anyhow::Result<usize> 
     }
     store.load_dossiers(&seeds).await?;
     Ok(seeds.len())
+}
+
+/// A provider accredited for Praxisassessments gets an order for the first 30 of the case worker's dossiers
+/// and reports on half of them, so that the dossier pages and the worklist carry orders and results.
+/// Returns the number of orders.
+async fn order_for(store: &Store, case_worker: &iim_domain::Actor, dossiers: &[i64]) -> anyhow::Result<usize> {
+    use iim_domain::auftrag::{AnbieterTyp, AuftragArt, AuftragInput, ErgebnisInput};
+    let provider = store.upsert_provider("anbieter-bench", "Bench Arbeitsintegration").await?;
+    store
+        .set_provider_profile("anbieter-bench", AnbieterTyp::Arbeitsmarktintegration, &[AuftragArt::Praxisassessment])
+        .await?;
+    store
+        .create_user(NewUser {
+            username: "anbieter.bench".to_owned(),
+            display_name: "Bench Anbieter".to_owned(),
+            organisation_code: "anbieter-bench".to_owned(),
+            roles: vec![Role::Anbieter],
+            password: Some(PASSWORD.to_owned()),
+        })
+        .await?;
+    let reporter = store.login("anbieter.bench", PASSWORD, "127.0.0.1").await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let input = AuftragInput {
+        art: "praxisassessment".to_owned(),
+        anbieter: provider.to_string(),
+        fragestellung: "Belastbarkeit und Pünktlichkeit im Arbeitsalltag?".to_owned(),
+    };
+    let report = ErgebnisInput {
+        ergebnis: "Zuverlässig und pünktlich.".to_owned(),
+        empfehlungen: "Arbeitsintegration Modul 3.".to_owned(),
+        komplex: String::new(),
+    };
+    let chosen = &dossiers[..dossiers.len().min(30)];
+    for (n, dossier) in chosen.iter().enumerate() {
+        let ordered = store.order(case_worker, *dossier, &input).await?;
+        if n % 2 == 0
+            && let Some(order) = ordered.auftraege.last()
+        {
+            store.report_result(&reporter, order.id, &report).await?;
+        }
+    }
+    Ok(chosen.len())
 }
 
 /// Up to 2 000 dossier ids of the Leitung's Stelle.

@@ -7,7 +7,7 @@ use crate::config::Config;
 use crate::{open_store, serve, synthetic};
 use clap::Args;
 use iim_domain::Role;
-use iim_domain::auftrag::{AnbieterTyp, AuftragArt};
+use iim_domain::auftrag::{AnbieterTyp, AuftragArt, AuftragInput, ErgebnisInput};
 use iim_store::{NewUser, PersonQuery, Store, StoreError};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -112,7 +112,7 @@ async fn open_demo_dossiers(store: &Store, seed: u64) -> anyhow::Result<()> {
     let persons = store.list_persons(&case_worker, &PersonQuery { text: String::new(), page: 1, per_page: 40 }).await?;
     let today = store.clock().today();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut opened = 0;
+    let mut opened = Vec::new();
     for person in persons.items {
         let dossier =
             match store.open_dossier(&case_worker, person.id, rng.random_bool(0.6), rng.random_bool(0.1)).await {
@@ -120,7 +120,7 @@ async fn open_demo_dossiers(store: &Store, seed: u64) -> anyhow::Result<()> {
                 Err(StoreError::Invalid(_)) => continue,
                 Err(other) => return Err(other.into()),
             };
-        opened += 1;
+        opened.push(dossier.id);
         if rng.random_bool(0.75) {
             let datum = today - chrono::Duration::days(rng.random_range(30..460));
             let assessment = synthetic::kurzassessment(&mut rng, datum)
@@ -129,7 +129,46 @@ async fn open_demo_dossiers(store: &Store, seed: u64) -> anyhow::Result<()> {
             store.record_kurzassessment(&case_worker, dossier.id, assessment).await?;
         }
     }
-    println!("{opened} Dossiers für fallfuehrung.olten eröffnet.");
+    println!("{} Dossiers für fallfuehrung.olten eröffnet.", opened.len());
+    demo_orders(store, &case_worker, &opened).await
+}
+
+/// Orders for the first demo dossiers: three Praxisassessments at Lernwerk, two of them reported (so the
+/// worklist shows results), and one vertiefte Potenzialerfassung still with the provider.
+async fn demo_orders(store: &Store, case_worker: &iim_domain::Actor, dossiers: &[i64]) -> anyhow::Result<()> {
+    let providers = store.providers_for_orders().await?;
+    let id_of = |code_name: &str| providers.iter().find(|p| p.name.starts_with(code_name)).map(|p| p.id.to_string());
+    let (Some(lernwerk), Some(potenzial)) = (id_of("Lernwerk"), id_of("Potenzialerfassung")) else {
+        anyhow::bail!("Demo-Anbieter fehlen");
+    };
+    let reporter = store.login("anbieter.lernwerk", DEMO_PASSWORD, "127.0.0.1").await?;
+    let report = ErgebnisInput {
+        ergebnis: "Pünktlich und zuverlässig; körperlich belastbar. Deutsch reicht für einfache Anweisungen."
+            .to_owned(),
+        empfehlungen: "Arbeitsintegration Modul 2 mit Einsätzen im Lager; begleitend Deutschkurs A2.".to_owned(),
+        komplex: String::new(),
+    };
+    for (n, dossier) in dossiers.iter().take(3).enumerate() {
+        let input = AuftragInput {
+            art: "praxisassessment".to_owned(),
+            anbieter: lernwerk.clone(),
+            fragestellung: "Wie belastbar ist die Person im Arbeitsalltag, und welches Modul passt?".to_owned(),
+        };
+        let ordered = store.order(case_worker, *dossier, &input).await?;
+        if n < 2
+            && let Some(order) = ordered.auftraege.last()
+        {
+            store.report_result(&reporter, order.id, &report).await?;
+        }
+    }
+    if let Some(dossier) = dossiers.get(3) {
+        let input = AuftragInput {
+            art: "vertiefte_potenzialerfassung".to_owned(),
+            anbieter: potenzial,
+            fragestellung: "Traumafolgen und Arbeitsfähigkeit abklären; ist Integrationscoaching angezeigt?".to_owned(),
+        };
+        store.order(case_worker, *dossier, &input).await?;
+    }
     Ok(())
 }
 
