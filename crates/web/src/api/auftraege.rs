@@ -1,9 +1,9 @@
 //! `/api/v1/auftraege`: orders for the systems of providers (list, read, report the result), and ordering
 //! from a dossier for the systems of the Sozialregionen. Same rules and access log as the pages.
 
-use super::{ApiJson, parse_id};
+use super::{ApiJson, PageParams, parse_id};
 use crate::auth::ApiCaller;
-use crate::error::{ApiError, AppError, Problem};
+use crate::error::{ApiError, Problem};
 use crate::state::SharedState;
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -14,7 +14,7 @@ use iim_domain::auftrag::{AuftragInput, ErgebnisInput};
 use iim_domain::person::Choice;
 use iim_store::AuftragFuerAnbieter;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
 /// An order as the provider sees it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -65,13 +65,6 @@ pub struct NeuerAuftragDto {
     pub fragestellung: String,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListParams {
-    page: Option<u64>,
-    per_page: Option<u64>,
-}
-
 impl AuftragDto {
     fn of(order: &AuftragFuerAnbieter) -> Self {
         let data = &order.person.data;
@@ -96,17 +89,16 @@ impl AuftragDto {
 }
 
 /// The orders addressed to the caller's organisation (providers only); open ones first.
-#[utoipa::path(get, path = "/auftraege", tag = "Anbieter", params(ListParams), responses(
+#[utoipa::path(get, path = "/auftraege", tag = "Anbieter", params(PageParams), responses(
     (status = 200, body = AuftragListDto), (status = 401, body = Problem), (status = 403, body = Problem)
 ))]
 pub async fn list(
     State(state): State<SharedState>,
     ApiCaller(actor): ApiCaller,
-    params: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+    query: Result<Query<PageParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<AuftragListDto>, ApiError> {
-    let Query(params) =
-        params.map_err(|e| ApiError(AppError::BadRequest(format!("Ungültige Abfrage: {}", e.body_text()))))?;
-    let page = state.store.provider_orders(&actor, params.page.unwrap_or(1), params.per_page.unwrap_or(50)).await?;
+    let (page, per_page) = PageParams::read(query)?;
+    let page = state.store.provider_orders(&actor, page, per_page).await?;
     Ok(Json(AuftragListDto {
         items: page.items.iter().map(AuftragDto::of).collect(),
         page: page.page,

@@ -1,6 +1,6 @@
 //! `/api/v1/dossiers`: the Durchgehende Fallführung for systems, with the same rules as the pages.
 
-use super::{ApiJson, parse_id};
+use super::{ApiJson, PageParams, parse_id};
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, AppError, Problem};
 use crate::state::SharedState;
@@ -13,7 +13,7 @@ use iim_domain::dossier::{Kurzassessment, KurzassessmentInput, Standortbestimmun
 use iim_domain::person::Choice;
 use iim_store::{Dossier, DossierSummary};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
 /// A dossier with its Kurzassessment and timeline (newest first).
 #[derive(Debug, Serialize, ToSchema)]
@@ -112,13 +112,6 @@ pub struct OpenDossierDto {
     pub gesundheitliche_einschraenkung: bool,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListParams {
-    page: Option<u64>,
-    per_page: Option<u64>,
-}
-
 fn status_code(status: iim_domain::dossier::DossierStatus) -> String {
     use iim_domain::dossier::DossierStatus::*;
     match status {
@@ -207,17 +200,16 @@ impl DossierDto {
 }
 
 /// The caller's caseload: own dossiers for a case worker, the Stelle's for the Leitung.
-#[utoipa::path(get, path = "/dossiers", tag = "Fallführung", params(ListParams), responses(
+#[utoipa::path(get, path = "/dossiers", tag = "Fallführung", params(PageParams), responses(
     (status = 200, body = DossierListDto), (status = 401, body = Problem), (status = 403, body = Problem)
 ))]
 pub async fn list(
     State(state): State<SharedState>,
     ApiCaller(actor): ApiCaller,
-    params: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+    query: Result<Query<PageParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<DossierListDto>, ApiError> {
-    let Query(params) =
-        params.map_err(|e| ApiError(AppError::BadRequest(format!("Ungültige Abfrage: {}", e.body_text()))))?;
-    let page = state.store.caseload(&actor, params.page.unwrap_or(1), params.per_page.unwrap_or(50)).await?;
+    let (page, per_page) = PageParams::read(query)?;
+    let page = state.store.caseload(&actor, page, per_page).await?;
     Ok(Json(DossierListDto {
         items: page
             .items

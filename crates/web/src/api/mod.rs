@@ -95,6 +95,28 @@ fn parse_id(text: &str) -> Result<i64, ApiError> {
     text.parse().map_err(|_| ApiError(AppError::NotFound))
 }
 
+/// Page and page size of a list (`?page=2&per_page=50`); both optional. Not-a-number values are refused
+/// with a German problem document.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Page, from 1.
+    page: Option<u64>,
+    /// Items per page, 1 to 200 (default 50).
+    per_page: Option<u64>,
+}
+
+impl PageParams {
+    /// (page, per page) from the query, or a 400 problem.
+    pub fn read(
+        query: Result<axum::extract::Query<PageParams>, axum::extract::rejection::QueryRejection>,
+    ) -> Result<(u64, u64), ApiError> {
+        let axum::extract::Query(params) =
+            query.map_err(|e| ApiError(AppError::BadRequest(format!("Ungültige Abfrage: {}", e.body_text()))))?;
+        Ok((params.page.unwrap_or(1), params.per_page.unwrap_or(50)))
+    }
+}
+
 /// JSON body extractor whose refusals are problem documents with a German explanation.
 pub struct ApiJson<T>(pub T);
 

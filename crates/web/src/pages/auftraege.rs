@@ -2,7 +2,7 @@
 //! Potenzialerfassung, Integrationscoaching), the Leitung approves coaching, the case worker takes note of
 //! results. The provider has its own pages: the orders addressed to it and a form for the result.
 
-use super::dossiers::{DossierFormPage, FormSpec, after_action, form_page};
+use super::dossiers::{DossierFormPage, FormSpec, after_action, form_page, to_dossier, unprocessable};
 use super::form::{choice_field, choices, summary, textarea_field, with_errors};
 use super::{Layout, Pagination, page_number, parse_id};
 use crate::auth::CurrentUser;
@@ -151,11 +151,8 @@ pub async fn order(
     let id = parse_id(&id)?;
     let input = AuftragInput { art: form.art, anbieter: form.anbieter, fragestellung: form.fragestellung };
     match state.store.order(user.actor(), id, &input).await {
-        Ok(_) => Ok(Redirect::to(&format!("/dossiers/{id}?hinweis=auftrag")).into_response()),
-        Err(StoreError::Invalid(errors)) => {
-            let page = order_page(&state, &user, id, &input, &errors).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
+        Ok(_) => Ok(to_dossier(id, "auftrag")),
+        Err(StoreError::Invalid(errors)) => unprocessable(order_page(&state, &user, id, &input, &errors).await?),
         Err(other) => Err(other.into()),
     }
 }

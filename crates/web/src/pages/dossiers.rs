@@ -74,6 +74,16 @@ pub async fn list(
     })
 }
 
+/// Back to the dossier with a notice (Post/Redirect/Get).
+pub(super) fn to_dossier(id: i64, notice: &str) -> Response {
+    Redirect::to(&format!("/dossiers/{id}?hinweis={notice}")).into_response()
+}
+
+/// A form shown again with its messages and the input kept.
+pub(super) fn unprocessable(page: impl IntoResponse) -> Result<Response, PageError> {
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
 pub fn swiss_date(date: chrono::NaiveDate) -> String {
     date.format("%d.%m.%Y").to_string()
 }
@@ -272,7 +282,7 @@ pub(super) async fn after_action(
     notice: &str,
 ) -> Result<Response, PageError> {
     match result {
-        Ok(_) => Ok(Redirect::to(&format!("/dossiers/{id}?hinweis={notice}")).into_response()),
+        Ok(_) => Ok(to_dossier(id, notice)),
         Err(StoreError::Invalid(errors)) => {
             let message = errors.iter().map(|(_, m)| m.to_owned()).collect::<Vec<_>>().join(" ");
             let page = show_page(state, user, id, None, Some(message)).await?;
@@ -596,11 +606,8 @@ pub async fn record_assessment(
         Err(errors) => Err(StoreError::Invalid(errors)),
     };
     match recorded {
-        Ok(_) => Ok(Redirect::to(&format!("/dossiers/{id}?hinweis=kurzassessment")).into_response()),
-        Err(StoreError::Invalid(errors)) => {
-            let page = assessment_page(&state, &user, id, &input, &errors).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
+        Ok(_) => Ok(to_dossier(id, "kurzassessment")),
+        Err(StoreError::Invalid(errors)) => unprocessable(assessment_page(&state, &user, id, &input, &errors).await?),
         Err(other) => Err(other.into()),
     }
 }
@@ -679,11 +686,8 @@ pub async fn add_goal(
         Err(errors) => Err(StoreError::Invalid(errors)),
     };
     match added {
-        Ok(_) => Ok(Redirect::to(&format!("/dossiers/{id}?hinweis=ziel")).into_response()),
-        Err(StoreError::Invalid(errors)) => {
-            let page = goal_page(&state, &user, id, &input, &errors).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
+        Ok(_) => Ok(to_dossier(id, "ziel")),
+        Err(StoreError::Invalid(errors)) => unprocessable(goal_page(&state, &user, id, &input, &errors).await?),
         Err(other) => Err(other.into()),
     }
 }
@@ -754,11 +758,8 @@ pub async fn record_review(
     let id = parse_id(&id)?;
     let input = review_input(&fields);
     match state.store.record_standortbestimmung(user.actor(), id, &input).await {
-        Ok(_) => Ok(Redirect::to(&format!("/dossiers/{id}?hinweis=standortbestimmung")).into_response()),
-        Err(StoreError::Invalid(errors)) => {
-            let page = review_page(&state, &user, id, &input, &errors).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
+        Ok(_) => Ok(to_dossier(id, "standortbestimmung")),
+        Err(StoreError::Invalid(errors)) => unprocessable(review_page(&state, &user, id, &input, &errors).await?),
         Err(other) => Err(other.into()),
     }
 }

@@ -3,6 +3,7 @@
 //! everyone reads and the Kanton edits. All decisions (criteria, who may override, who may edit) are the
 //! store's; these pages only show its answers.
 
+use super::dossiers::{to_dossier, unprocessable};
 use super::form::{FormField, choice_field, choices, summary, text_field, with_errors};
 use super::{Layout, parse_id};
 use crate::auth::CurrentUser;
@@ -167,14 +168,6 @@ fn dossier_form(
         fields: with_errors(fields, errors),
         errors: others,
     }
-}
-
-fn to_dossier(id: i64, notice: &str) -> Response {
-    Redirect::to(&format!("/dossiers/{id}?hinweis={notice}")).into_response()
-}
-
-fn unprocessable(page: FormPage) -> Result<Response, PageError> {
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 fn one(value: &str) -> Vec<String> {

@@ -1,7 +1,7 @@
 //! Transfer on Wohnortwechsel: the case worker asks the Stelle of the new Gemeinde to take the dossier over
 //! (form on the dossier); the receiving Stelle sees the requests addressed to it and accepts or refuses.
 
-use super::dossiers::{DossierFormPage, FormSpec, form_page};
+use super::dossiers::{DossierFormPage, FormSpec, form_page, to_dossier, unprocessable};
 use super::form::{choice_field, text_field};
 use super::{Layout, parse_id};
 use crate::auth::CurrentUser;
@@ -10,7 +10,6 @@ use crate::state::SharedState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use iim_domain::clock::format_swiss;
@@ -71,11 +70,8 @@ pub async fn request(
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
     match state.store.request_transfer(user.actor(), id, &form.gemeinde, &form.bemerkung).await {
-        Ok(_) => Ok(Redirect::to(&format!("/dossiers/{id}?hinweis=uebergabe_beantragt")).into_response()),
-        Err(StoreError::Invalid(errors)) => {
-            let page = request_page(&state, &user, id, &form, &errors).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
+        Ok(_) => Ok(to_dossier(id, "uebergabe_beantragt")),
+        Err(StoreError::Invalid(errors)) => unprocessable(request_page(&state, &user, id, &form, &errors).await?),
         Err(other) => Err(other.into()),
     }
 }
@@ -140,7 +136,7 @@ pub async fn accept(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     match state.store.accept_transfer(user.actor(), parse_id(&id)?).await {
-        Ok(dossier) => Ok(Redirect::to(&format!("/dossiers/{dossier}?hinweis=uebergabe_angenommen")).into_response()),
+        Ok(dossier) => Ok(to_dossier(dossier, "uebergabe_angenommen")),
         Err(StoreError::Invalid(errors)) => refused(&state, &user, &errors).await,
         Err(other) => Err(other.into()),
     }
@@ -168,5 +164,5 @@ pub async fn reject(
 async fn refused(state: &SharedState, user: &CurrentUser, errors: &FieldErrors) -> Result<Response, PageError> {
     let message = errors.iter().map(|(_, m)| m.to_owned()).collect::<Vec<_>>().join(" ");
     let page = incoming_page(state, user, None, Some(message)).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    unprocessable(page)
 }
