@@ -372,3 +372,37 @@ pub async fn report(
         Err(other) => Err(other.into()),
     }
 }
+
+/// A provider and what it is accredited for.
+pub struct ProviderLine {
+    name: String,
+    typ: &'static str,
+    orders: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "auftraege/anbieter.html")]
+pub struct ProvidersPage {
+    layout: Layout,
+    providers: Vec<ProviderLine>,
+}
+
+/// The providers and their accreditations (no personal data; every logged-in user may look).
+pub async fn providers(State(state): State<SharedState>, user: CurrentUser) -> Result<ProvidersPage, PageError> {
+    let providers = state
+        .store
+        .providers()
+        .await?
+        .into_iter()
+        .map(|p| ProviderLine {
+            name: p.name,
+            typ: p.typ.map_or("Typ nicht erfasst", |t| t.label()),
+            orders: if p.akkreditiert_fuer.is_empty() {
+                "keine Aufträge".to_owned()
+            } else {
+                p.akkreditiert_fuer.iter().map(|a| a.label()).collect::<Vec<_>>().join(", ")
+            },
+        })
+        .collect();
+    Ok(ProvidersPage { layout: Layout::for_user(&user, "Anbieter", "anbieter"), providers })
+}

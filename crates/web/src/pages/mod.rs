@@ -63,6 +63,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/uebergaben/{id}/annehmen", axum::routing::post(uebergaben::accept))
         .route("/uebergaben/{id}/ablehnen", axum::routing::post(uebergaben::reject))
         .route("/pendenzen", get(pendenzen::show))
+        .route("/anbieter", get(auftraege::providers))
         .route("/auftraege", get(auftraege::provider_list))
         .route("/auftraege/{id}", get(auftraege::provider_show))
         .route("/auftraege/{id}/ergebnis", axum::routing::post(auftraege::report))

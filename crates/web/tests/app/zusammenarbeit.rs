@@ -30,6 +30,13 @@ async fn an_order_travels_to_the_provider_and_its_result_back_to_the_worklist() 
     let page = visible_text(&refused.text().await.unwrap());
     assert!(page.contains("Integrationscoaching ist nur möglich"), "{page}");
 
+    let providers = visible_text(&case_worker.get("/anbieter").await.text().await.unwrap());
+    assert!(
+        providers.contains(
+            "Lernwerk Olten akkreditierter Arbeitsmarktintegrationsanbieter Praxisassessment, Integrationscoaching"
+        ),
+        "{providers}"
+    );
     let ordered =
         case_worker.submit(&format!("{dossier}/auftraege"), &order_form("vertiefte_potenzialerfassung", &pe)).await;
     assert_eq!(ordered.status(), 303);
