@@ -5,13 +5,13 @@
 
 use crate::auftraege::invalid;
 use crate::dossiers::user_name;
+use crate::pendenzen::OpenInScope;
 use crate::entity::{abschluss_antrag, organisation};
 use crate::{Dossier, Store, StoreError};
 use chrono::{DateTime, Utc};
 use iim_domain::dossier::{AbschlussGrund, DossierEvent};
 use iim_domain::person::Choice;
 use iim_domain::{Action, Actor, Resource};
-use sea_orm::sea_query::SelectStatement;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -139,15 +139,15 @@ pub(crate) async fn pending_closing(
     }))
 }
 
-/// Open closing requests of the dossiers `in_scope` (a subquery of dossier ids): (dossier, since).
+/// Open closing requests of the open dossiers `in_scope`: (dossier, since).
 pub(crate) async fn open_requests_in(
     db: &impl ConnectionTrait,
-    in_scope: SelectStatement,
+    in_scope: &OpenInScope,
     limit: u64,
 ) -> Result<Vec<(i64, DateTime<Utc>)>, StoreError> {
     Ok(abschluss_antrag::Entity::find()
         .filter(abschluss_antrag::Column::Status.eq(OFFEN))
-        .filter(abschluss_antrag::Column::DossierId.in_subquery(in_scope))
+        .filter(in_scope.reaches(abschluss_antrag::Entity, abschluss_antrag::Column::DossierId))
         .order_by_asc(abschluss_antrag::Column::Id)
         .limit(limit)
         .select_only()
@@ -160,11 +160,11 @@ pub(crate) async fn open_requests_in(
 
 pub(crate) async fn count_open_requests(
     db: &impl ConnectionTrait,
-    in_scope: SelectStatement,
+    in_scope: &OpenInScope,
 ) -> Result<u64, StoreError> {
     Ok(abschluss_antrag::Entity::find()
         .filter(abschluss_antrag::Column::Status.eq(OFFEN))
-        .filter(abschluss_antrag::Column::DossierId.in_subquery(in_scope))
+        .filter(in_scope.reaches(abschluss_antrag::Entity, abschluss_antrag::Column::DossierId))
         .count(db)
         .await?)
 }

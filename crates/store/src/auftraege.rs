@@ -6,7 +6,7 @@
 use crate::audit::insert_entry;
 use crate::dossiers::{add_event, user_name};
 use crate::entity::{akkreditierung, auftrag, dossier, organisation, person};
-use crate::pendenzen::{Pendenz, WORKLIST_LIMIT, dossier_person_names};
+use crate::pendenzen::{OpenInScope, Pendenz, WORKLIST_LIMIT, dossier_person_names};
 use crate::persons::{PersonSummary, person_data};
 use crate::{Dossier, Page, Store, StoreError, begin_write};
 use chrono::{DateTime, Utc};
@@ -16,7 +16,6 @@ use iim_domain::auftrag::{
 use iim_domain::dossier::DossierEvent;
 use iim_domain::person::Choice;
 use iim_domain::{Action, Actor, AuditEntry, FieldErrors, Outcome, Resource};
-use sea_orm::sea_query::SelectStatement;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -403,16 +402,16 @@ pub(crate) async fn orders_of(db: &impl ConnectionTrait, dossier_id: i64) -> Res
     Ok(orders)
 }
 
-/// Orders of the dossiers `in_scope` (a subquery of dossier ids) in a status, as worklist lines: results
+/// Orders of the open dossiers `in_scope` in a status, as worklist lines: results
 /// arrived, coaching to approve.
 pub(crate) async fn orders_in_status(
     db: &impl ConnectionTrait,
-    in_scope: SelectStatement,
+    in_scope: &OpenInScope,
     status: AuftragStatus,
 ) -> Result<Vec<Pendenz>, StoreError> {
     let rows = auftrag::Entity::find()
         .filter(auftrag::Column::Status.eq(status.code()))
-        .filter(auftrag::Column::DossierId.in_subquery(in_scope))
+        .filter(in_scope.reaches(auftrag::Entity, auftrag::Column::DossierId))
         .order_by_asc(auftrag::Column::Id)
         .limit(WORKLIST_LIMIT)
         .all(db)
@@ -434,12 +433,12 @@ pub(crate) async fn orders_in_status(
 /// How many orders of the dossiers `in_scope` are in a status (start page; no personal data).
 pub(crate) async fn count_orders_in_status(
     db: &impl ConnectionTrait,
-    in_scope: SelectStatement,
+    in_scope: &OpenInScope,
     status: AuftragStatus,
 ) -> Result<u64, StoreError> {
     Ok(auftrag::Entity::find()
         .filter(auftrag::Column::Status.eq(status.code()))
-        .filter(auftrag::Column::DossierId.in_subquery(in_scope))
+        .filter(in_scope.reaches(auftrag::Entity, auftrag::Column::DossierId))
         .count(db)
         .await?)
 }

@@ -13,7 +13,7 @@
 use crate::audit::insert_entry;
 use crate::dossiers::{Dossier, reaches, user_names};
 use crate::entity::{dossier, massnahmen_katalog, sprachstand, teilnahme};
-use crate::pendenzen::{Pendenz, dossier_person_names};
+use crate::pendenzen::{OpenInScope, Pendenz, dossier_person_names};
 use crate::{Store, StoreError, begin_write, is_unique_violation};
 use chrono::{DateTime, NaiveDate, Utc};
 use iim_domain::dossier::DossierEvent;
@@ -24,7 +24,6 @@ use iim_domain::massnahmen::{
 use iim_domain::person::Choice;
 use iim_domain::sprache::{Fertigkeit, Nachweis, Niveau, Sprachstand, aktueller_sprachstand};
 use iim_domain::{Action, Actor, AuditEntry, FieldErrors, Outcome, Resource};
-use sea_orm::sea_query::SelectStatement;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
     IntoActiveModel, NotSet, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -317,11 +316,11 @@ impl Store {
     }
 }
 
-/// «Kein Abschluss ohne Anschluss»: completed participations without Anschluss in the dossiers `in_scope`
-/// (a subquery of open dossier ids), the longest-waiting first, as worklist lines.
+/// «Kein Abschluss ohne Anschluss»: completed participations without Anschluss in the open dossiers
+/// `in_scope`, the longest-waiting first, as worklist lines.
 pub(crate) async fn without_anschluss(
     db: &impl ConnectionTrait,
-    in_scope: SelectStatement,
+    in_scope: &OpenInScope,
     limit: u64,
 ) -> Result<Vec<Pendenz>, StoreError> {
     let rows = completed_without_anschluss(in_scope)
@@ -347,16 +346,16 @@ pub(crate) async fn without_anschluss(
 /// How many completed participations in the dossiers `in_scope` lack an Anschluss (start page).
 pub(crate) async fn count_without_anschluss(
     db: &impl ConnectionTrait,
-    in_scope: SelectStatement,
+    in_scope: &OpenInScope,
 ) -> Result<u64, StoreError> {
     Ok(completed_without_anschluss(in_scope).count(db).await?)
 }
 
-fn completed_without_anschluss(in_scope: SelectStatement) -> sea_orm::Select<teilnahme::Entity> {
+fn completed_without_anschluss(in_scope: &OpenInScope) -> sea_orm::Select<teilnahme::Entity> {
     teilnahme::Entity::find()
         .filter(teilnahme::Column::Ergebnis.eq(Ergebnis::Abgeschlossen.code()))
         .filter(teilnahme::Column::Anschluss.is_null())
-        .filter(teilnahme::Column::DossierId.in_subquery(in_scope))
+        .filter(in_scope.reaches(teilnahme::Entity, teilnahme::Column::DossierId))
 }
 
 /// Unmet criteria pass only with a reason from an actor who may approve on this dossier.

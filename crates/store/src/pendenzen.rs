@@ -14,8 +14,8 @@ use chrono::NaiveDate;
 use iim_domain::auftrag::AuftragStatus;
 use iim_domain::dossier::DossierStatus;
 use iim_domain::{Action, Actor, Outcome, Resource, Scope};
-use sea_orm::sea_query::SelectStatement;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, IntoIden, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 
 /// The most lines a worklist section shows; the count says how many there are in all.
@@ -64,8 +64,8 @@ impl Store {
         let scope = self.authorize_dossier(actor, Action::Read, None).await?;
         let mut worklist = Pendenzen {
             ueberfaellig: self.overdue_list(actor, scope).await?,
-            ergebnisse: orders_in_status(&self.db, open_ids(actor, scope), AuftragStatus::ErgebnisEingegangen).await?,
-            ohne_anschluss: without_anschluss(&self.db, open_ids(actor, scope), WORKLIST_LIMIT).await?,
+            ergebnisse: orders_in_status(&self.db, &OpenInScope::new(actor, scope), AuftragStatus::ErgebnisEingegangen).await?,
+            ohne_anschluss: without_anschluss(&self.db, &OpenInScope::new(actor, scope), WORKLIST_LIMIT).await?,
             ..Pendenzen::default()
         };
         if actor.may(Resource::Uebergabe, Action::Read) {
@@ -89,9 +89,9 @@ impl Store {
         let scope = actor.scope_for(Resource::Dossier, Action::Read)?;
         let mut counts = PendenzenZahlen {
             ueberfaellig: self.overdue_reviews(actor).await?,
-            ergebnisse: count_orders_in_status(&self.db, open_ids(actor, scope), AuftragStatus::ErgebnisEingegangen)
+            ergebnisse: count_orders_in_status(&self.db, &OpenInScope::new(actor, scope), AuftragStatus::ErgebnisEingegangen)
                 .await?,
-            ohne_anschluss: count_without_anschluss(&self.db, open_ids(actor, scope)).await?,
+            ohne_anschluss: count_without_anschluss(&self.db, &OpenInScope::new(actor, scope)).await?,
             ..PendenzenZahlen::default()
         };
         if actor.may(Resource::Uebergabe, Action::Read) {
@@ -99,9 +99,9 @@ impl Store {
         }
         if let Ok(approve) = actor.scope_for(Resource::Dossier, Action::Approve) {
             let coaching =
-                count_orders_in_status(&self.db, open_ids(actor, approve), AuftragStatus::GenehmigungAusstehend)
+                count_orders_in_status(&self.db, &OpenInScope::new(actor, approve), AuftragStatus::GenehmigungAusstehend)
                     .await?;
-            counts.genehmigungen = coaching + count_open_requests(&self.db, open_ids(actor, approve)).await?;
+            counts.genehmigungen = coaching + count_open_requests(&self.db, &OpenInScope::new(actor, approve)).await?;
         }
         Ok(counts)
     }
@@ -130,8 +130,8 @@ impl Store {
 
     async fn approvals(&self, actor: &Actor, scope: Scope) -> Result<Vec<Pendenz>, StoreError> {
         let mut items =
-            orders_in_status(&self.db, open_ids(actor, scope), AuftragStatus::GenehmigungAusstehend).await?;
-        let closings = open_requests_in(&self.db, open_ids(actor, scope), WORKLIST_LIMIT).await?;
+            orders_in_status(&self.db, &OpenInScope::new(actor, scope), AuftragStatus::GenehmigungAusstehend).await?;
+        let closings = open_requests_in(&self.db, &OpenInScope::new(actor, scope), WORKLIST_LIMIT).await?;
         let names = dossier_person_names(&self.db, closings.iter().map(|(id, _)| *id)).await?;
         items.extend(closings.into_iter().map(|(dossier_id, since)| Pendenz {
             dossier_id,
@@ -150,9 +150,42 @@ fn open_dossiers(actor: &Actor, scope: Scope) -> sea_orm::Select<dossier::Entity
         .filter(dossier::Column::Status.ne(status_code(DossierStatus::Abgeschlossen)))
 }
 
-/// The ids of the open dossiers within a scope, as a subquery.
-fn open_ids(actor: &Actor, scope: Scope) -> SelectStatement {
-    open_dossiers(actor, scope).select_only().column(dossier::Column::Id).into_query()
+/// The open dossiers an actor reaches, as a filter for the rows that point to a dossier (orders, closing
+/// requests, participations). It is a correlated `EXISTS`, so the database starts from the few rows that wait
+/// (found by an index on their status) and checks each one's dossier by primary key; a list of all dossier ids
+/// of a Stelle would be read for every section instead (measured: 14 req/s for a Leitung of 14 000 dossiers).
+pub(crate) struct OpenInScope {
+    user_id: i64,
+    organisation_id: i64,
+    scope: Scope,
+}
+
+impl OpenInScope {
+    fn new(actor: &Actor, scope: Scope) -> Self {
+        Self { user_id: actor.user_id, organisation_id: actor.organisation_id, scope }
+    }
+
+    /// `EXISTS (SELECT 1 FROM dossiers WHERE dossiers.id = <table>.<column> AND open AND in scope)`.
+    pub(crate) fn reaches(&self, table: impl IntoIden, column: impl IntoIden) -> Expr {
+        let mut query = Query::select();
+        query
+            .expr(Expr::val(1))
+            .from(dossier::Entity)
+            .and_where(Expr::col((dossier::Entity, dossier::Column::Id)).equals((table, column)))
+            .and_where(
+                Expr::col((dossier::Entity, dossier::Column::Status)).ne(status_code(DossierStatus::Abgeschlossen)),
+            );
+        match self.scope {
+            Scope::Own => {
+                query.and_where(Expr::col((dossier::Entity, dossier::Column::ResponsibleUserId)).eq(self.user_id));
+            }
+            Scope::Organisation | Scope::Region => {
+                query.and_where(Expr::col((dossier::Entity, dossier::Column::StelleId)).eq(self.organisation_id));
+            }
+            Scope::Canton => {}
+        }
+        Expr::exists(query.to_owned())
+    }
 }
 
 /// «Nachname, Vornamen» of the persons of several dossiers, by dossier id, in two queries.

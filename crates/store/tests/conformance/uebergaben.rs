@@ -143,6 +143,9 @@ async fn where_configured_the_leitung_approves_a_closing() {
     assert!(twice.get("grund").unwrap().contains("bereits"));
     assert!(matches!(test.store.decide_closing(&olten, dossier.id, true, "").await, Err(StoreError::Denied(_))));
     assert_eq!(test.store.pendenzen(&leitung).await.unwrap().genehmigungen.len(), 1);
+    let other_leitung = test.leitung_of("sr-thal").await;
+    assert!(test.store.pendenzen(&other_leitung).await.unwrap().genehmigungen.is_empty());
+    assert_eq!(test.store.pendenzen_zahlen(&other_leitung).await.unwrap().genehmigungen, 0);
 
     let refused = test.store.decide_closing(&leitung, dossier.id, false, "Ziel Arbeit offen").await.unwrap();
     assert_ne!(refused.status, DossierStatus::Abgeschlossen);

@@ -16,7 +16,7 @@ use iim_store::AuftragFuerAnbieter;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// An order as the provider sees it.
+/// Ein Auftrag, wie der Anbieter ihn sieht.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuftragDto {
     pub id: i64,
@@ -36,8 +36,8 @@ pub struct AuftragDto {
     pub ergebnis: Option<ErgebnisDto>,
 }
 
-/// The provider's report. `komplex` (`ja`/`nein`) is required for a vertiefte Potenzialerfassung only;
-/// `empfehlungen` for the assessments, not for coaching.
+/// Die Rückmeldung des Anbieters. `komplex` (`ja`/`nein`) nur bei der vertieften Potenzialerfassung nötig,
+/// `empfehlungen` bei den Abklärungen, nicht beim Coaching.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ErgebnisDto {
@@ -56,7 +56,7 @@ pub struct AuftragListDto {
     pub total: u64,
 }
 
-/// A new order from a dossier: the provider by its organisation number (see the order form).
+/// Ein neuer Auftrag aus einem Dossier; der Anbieter mit seiner Organisationsnummer (siehe /anbieter).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NeuerAuftragDto {
@@ -88,7 +88,7 @@ impl AuftragDto {
     }
 }
 
-/// The orders addressed to the caller's organisation (providers only); open ones first.
+/// Die Aufträge an die eigene Organisation (nur Anbieter), offene zuerst.
 #[utoipa::path(get, path = "/auftraege", tag = "Anbieter", params(PageParams), responses(
     (status = 200, body = AuftragListDto), (status = 401, body = Problem), (status = 403, body = Problem)
 ))]
@@ -107,7 +107,7 @@ pub async fn list(
     }))
 }
 
-/// One order of the caller's organisation.
+/// Ein Auftrag an die eigene Organisation.
 #[utoipa::path(get, path = "/auftraege/{id}", tag = "Anbieter", params(("id" = i64, Path)), responses(
     (status = 200, body = AuftragDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)
 ))]
@@ -119,7 +119,7 @@ pub async fn get_one(
     Ok(Json(AuftragDto::of(&state.store.provider_order(&actor, parse_id(&id)?).await?)))
 }
 
-/// Reports the result of an order (once).
+/// Meldet das Ergebnis eines Auftrags (einmal).
 #[utoipa::path(post, path = "/auftraege/{id}/ergebnis", tag = "Anbieter", params(("id" = i64, Path)), request_body = ErgebnisDto, responses(
     (status = 200, body = AuftragDto),
     (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
@@ -139,8 +139,8 @@ pub async fn report(
     Ok(Json(AuftragDto::of(&state.store.report_result(&actor, parse_id(&id)?, &input).await?)))
 }
 
-/// Orders a provider from a dossier (case workers and Leitung). Coaching needs a vertiefte
-/// Potenzialerfassung that classified the case complex, and waits for the Leitung's approval.
+/// Erteilt einem Anbieter einen Auftrag aus einem Dossier (Fallführung und Leitung). Integrationscoaching
+/// setzt eine vertiefte Potenzialerfassung voraus, die den Fall als komplex einstuft, und wartet auf die Leitung.
 #[utoipa::path(post, path = "/dossiers/{id}/auftraege", tag = "Fallführung", params(("id" = i64, Path)), request_body = NeuerAuftragDto, responses(
     (status = 201, description = "Auftrag erteilt; Location zeigt auf das Dossier", headers(("Location" = String))),
     (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),

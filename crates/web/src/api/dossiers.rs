@@ -15,7 +15,7 @@ use iim_store::{Dossier, DossierSummary};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// A dossier with its Kurzassessment and timeline (newest first).
+/// Ein Dossier mit Kurzassessment, Hilfsplan und Verlauf (neueste Einträge zuerst).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DossierDto {
     pub id: i64,
@@ -52,7 +52,7 @@ pub struct HilfsplanZielDto {
     pub offen: bool,
 }
 
-/// The standardised Kurzassessment (form version 1); answers are the codes the form uses.
+/// Das standardisierte Kurzassessment (Formularversion 1); die Antworten sind die Codes des Formulars.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KurzassessmentDto {
@@ -102,7 +102,7 @@ pub struct DossierListDto {
     pub total: u64,
 }
 
-/// Opening a dossier: the facts only the case worker knows.
+/// Eröffnung eines Dossiers: was nur die Fallführung weiss.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpenDossierDto {
@@ -199,7 +199,7 @@ impl DossierDto {
     }
 }
 
-/// The caller's caseload: own dossiers for a case worker, the Stelle's for the Leitung.
+/// Die Fallliste: für die Fallführung die eigenen Dossiers, für die Leitung jene der Stelle.
 #[utoipa::path(get, path = "/dossiers", tag = "Fallführung", params(PageParams), responses(
     (status = 200, body = DossierListDto), (status = 401, body = Problem), (status = 403, body = Problem)
 ))]
@@ -229,7 +229,7 @@ pub async fn list(
     }))
 }
 
-/// One dossier with Kurzassessment and timeline.
+/// Ein Dossier mit Kurzassessment, Hilfsplan und Verlauf.
 #[utoipa::path(get, path = "/dossiers/{id}", tag = "Fallführung", params(("id" = i64, Path)), responses(
     (status = 200, body = DossierDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)
 ))]
@@ -242,7 +242,7 @@ pub async fn get_one(
     Ok(Json(DossierDto::of(&dossier)))
 }
 
-/// Opens the dossier of a person; the caller's organisation keeps it and the caller is responsible.
+/// Eröffnet das Dossier einer Person; die eigene Stelle führt es, die aufrufende Person ist zuständig.
 #[utoipa::path(post, path = "/persons/{id}/dossier", tag = "Fallführung", params(("id" = i64, Path)), request_body = OpenDossierDto, responses(
     (status = 201, body = DossierDto, headers(("Location" = String))),
     (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
@@ -262,7 +262,7 @@ pub async fn open(
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(DossierDto::of(&dossier))).into_response())
 }
 
-/// Records the Kurzassessment (form version 1).
+/// Erfasst das Kurzassessment (Formularversion 1).
 #[utoipa::path(post, path = "/dossiers/{id}/kurzassessment", tag = "Fallführung", params(("id" = i64, Path)), request_body = KurzassessmentDto, responses(
     (status = 200, body = DossierDto),
     (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),

@@ -138,7 +138,7 @@ where
     }
 }
 
-/// The caller as the API sees itself.
+/// Wer aufruft, wie die Schnittstelle es sieht.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MeDto {
     pub benutzername: String,
@@ -148,7 +148,7 @@ pub struct MeDto {
     pub rollen: Vec<String>,
 }
 
-/// Who am I: the user behind the token.
+/// Wer bin ich: die Person hinter dem Token.
 #[utoipa::path(get, path = "/me", tag = "Konto", responses(
     (status = 200, body = MeDto),
     (status = 401, body = Problem, description = "Kein oder ungültiges Token")

@@ -15,7 +15,7 @@ use iim_store::{Person, PersonQuery, PersonSummary};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-/// A person as the API returns it. Dates are ISO and may be partial: `1985`, `1985-03` or `1985-03-21`.
+/// Eine Person, wie die Schnittstelle sie liefert. Daten im ISO-Format, auch teilweise: `1985`, `1985-03` oder `1985-03-21`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PersonDto {
     pub id: i64,
@@ -76,7 +76,7 @@ impl PersonDto {
     }
 }
 
-/// Data for creating or changing a person; the same rules as the form apply.
+/// Angaben zum Erfassen oder Ändern einer Person; es gelten dieselben Regeln wie im Formular.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonWriteDto {
@@ -134,7 +134,7 @@ pub struct ListParams {
     per_page: Option<u64>,
 }
 
-/// Persons within the caller's scope, sorted by name.
+/// Personen im Zuständigkeitsgebiet, nach Namen sortiert.
 #[utoipa::path(get, path = "/persons", tag = "Personenregister", params(ListParams), responses(
     (status = 200, body = PersonListDto),
     (status = 401, body = Problem), (status = 403, body = Problem)
@@ -160,7 +160,7 @@ pub async fn list(
     }))
 }
 
-/// Registers a person living in a Gemeinde of the caller's scope.
+/// Erfasst eine Person mit Wohnsitz in einer Gemeinde des Zuständigkeitsgebiets.
 #[utoipa::path(post, path = "/persons", tag = "Personenregister", request_body = PersonWriteDto, responses(
     (status = 201, body = PersonDto, headers(("Location" = String))),
     (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
@@ -177,7 +177,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(PersonDto::from_person(&person))).into_response())
 }
 
-/// One person. Outside the caller's scope it does not exist (404); the attempt is logged.
+/// Eine Person. Ausserhalb des Zuständigkeitsgebiets gibt es sie nicht (404); der Versuch wird protokolliert.
 #[utoipa::path(get, path = "/persons/{id}", tag = "Personenregister", params(("id" = i64, Path)), responses(
     (status = 200, body = PersonDto),
     (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)
@@ -192,7 +192,7 @@ pub async fn get_one(
     Ok(Json(PersonDto::from_person(&person)))
 }
 
-/// Replaces a person's data. `version` must be the version last read; otherwise 409 and nothing changes.
+/// Ersetzt die Angaben einer Person. `version` muss die zuletzt gelesene sein, sonst 409 und nichts ändert sich.
 #[utoipa::path(put, path = "/persons/{id}", tag = "Personenregister", params(("id" = i64, Path)), request_body = PersonWriteDto, responses(
     (status = 200, body = PersonDto),
     (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
