@@ -5,8 +5,8 @@
 
 use crate::auftraege::invalid;
 use crate::dossiers::user_name;
-use crate::pendenzen::OpenInScope;
 use crate::entity::{abschluss_antrag, organisation};
+use crate::pendenzen::OpenInScope;
 use crate::{Dossier, Store, StoreError};
 use chrono::{DateTime, Utc};
 use iim_domain::dossier::{AbschlussGrund, DossierEvent};
@@ -158,10 +158,7 @@ pub(crate) async fn open_requests_in(
         .await?)
 }
 
-pub(crate) async fn count_open_requests(
-    db: &impl ConnectionTrait,
-    in_scope: &OpenInScope,
-) -> Result<u64, StoreError> {
+pub(crate) async fn count_open_requests(db: &impl ConnectionTrait, in_scope: &OpenInScope) -> Result<u64, StoreError> {
     Ok(abschluss_antrag::Entity::find()
         .filter(abschluss_antrag::Column::Status.eq(OFFEN))
         .filter(in_scope.reaches(abschluss_antrag::Entity, abschluss_antrag::Column::DossierId))

@@ -64,7 +64,8 @@ impl Store {
         let scope = self.authorize_dossier(actor, Action::Read, None).await?;
         let mut worklist = Pendenzen {
             ueberfaellig: self.overdue_list(actor, scope).await?,
-            ergebnisse: orders_in_status(&self.db, &OpenInScope::new(actor, scope), AuftragStatus::ErgebnisEingegangen).await?,
+            ergebnisse: orders_in_status(&self.db, &OpenInScope::new(actor, scope), AuftragStatus::ErgebnisEingegangen)
+                .await?,
             ohne_anschluss: without_anschluss(&self.db, &OpenInScope::new(actor, scope), WORKLIST_LIMIT).await?,
             ..Pendenzen::default()
         };
@@ -89,8 +90,12 @@ impl Store {
         let scope = actor.scope_for(Resource::Dossier, Action::Read)?;
         let mut counts = PendenzenZahlen {
             ueberfaellig: self.overdue_reviews(actor).await?,
-            ergebnisse: count_orders_in_status(&self.db, &OpenInScope::new(actor, scope), AuftragStatus::ErgebnisEingegangen)
-                .await?,
+            ergebnisse: count_orders_in_status(
+                &self.db,
+                &OpenInScope::new(actor, scope),
+                AuftragStatus::ErgebnisEingegangen,
+            )
+            .await?,
             ohne_anschluss: count_without_anschluss(&self.db, &OpenInScope::new(actor, scope)).await?,
             ..PendenzenZahlen::default()
         };
@@ -98,9 +103,12 @@ impl Store {
             counts.uebergaben = count_incoming(&self.db, actor.organisation_id).await?;
         }
         if let Ok(approve) = actor.scope_for(Resource::Dossier, Action::Approve) {
-            let coaching =
-                count_orders_in_status(&self.db, &OpenInScope::new(actor, approve), AuftragStatus::GenehmigungAusstehend)
-                    .await?;
+            let coaching = count_orders_in_status(
+                &self.db,
+                &OpenInScope::new(actor, approve),
+                AuftragStatus::GenehmigungAusstehend,
+            )
+            .await?;
             counts.genehmigungen = coaching + count_open_requests(&self.db, &OpenInScope::new(actor, approve)).await?;
         }
         Ok(counts)
