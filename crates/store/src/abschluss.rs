@@ -3,7 +3,6 @@
 //! worker's closing becomes a request that the Leitung approves or refuses with a reason; the Leitung
 //! itself closes directly. Reopening needs no approval.
 
-use crate::auftraege::invalid;
 use crate::dossiers::user_name;
 use crate::entity::{abschluss_antrag, organisation};
 use crate::pendenzen::OpenInScope;
@@ -51,7 +50,7 @@ impl Store {
                 .await;
         }
         if pending.is_some() {
-            return Err(invalid("grund", "Der Abschluss liegt bereits der Leitung zur Genehmigung vor."));
+            return Err(StoreError::invalid("grund", "Der Abschluss liegt bereits der Leitung zur Genehmigung vor."));
         }
         if !requires_approval(&txn, row.stelle_id).await? {
             let active = row.into_active_model();
@@ -89,11 +88,17 @@ impl Store {
     ) -> Result<Dossier, StoreError> {
         let begruendung = begruendung.trim();
         if !approve && begruendung.is_empty() {
-            return Err(invalid("begruendung", "Bitte begründen, warum der Abschluss nicht genehmigt wird."));
+            return Err(StoreError::invalid(
+                "begruendung",
+                "Bitte begründen, warum der Abschluss nicht genehmigt wird.",
+            ));
         }
         let (txn, row, now) = self.begin_change(actor, id, Action::Approve, false).await?;
         let Some(request) = open_request(&txn, row.id).await? else {
-            return Err(invalid("begruendung", "Für dieses Dossier liegt kein Abschluss zur Genehmigung vor."));
+            return Err(StoreError::invalid(
+                "begruendung",
+                "Für dieses Dossier liegt kein Abschluss zur Genehmigung vor.",
+            ));
         };
         let grund = AbschlussGrund::from_code(&request.grund)
             .ok_or_else(|| StoreError::Corrupt(format!("Abschlussgrund {} unbekannt", request.grund)))?;

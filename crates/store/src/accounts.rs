@@ -398,9 +398,10 @@ impl Store {
     ) -> Result<(ApiTokenInfo, String), StoreError> {
         actor.scope_for(Resource::ApiToken, Action::Create)?;
         if name.trim().is_empty() {
-            let mut errors = FieldErrors::new();
-            errors.add("name", "Bitte angeben, wofür das Token dient (z. B. «Fachsystem Sozialdienst»).");
-            return Err(StoreError::Invalid(errors));
+            return Err(StoreError::invalid(
+                "name",
+                "Bitte angeben, wofür das Token dient (z. B. «Fachsystem Sozialdienst»).",
+            ));
         }
         let now = self.clock.now();
         self.insert_api_token(actor.user_id, &actor.username, name, valid_for, |token_id| {

@@ -15,7 +15,7 @@ use iim_domain::auftrag::{
 };
 use iim_domain::dossier::DossierEvent;
 use iim_domain::person::Choice;
-use iim_domain::{Action, Actor, AuditEntry, FieldErrors, Outcome, Resource};
+use iim_domain::{Action, Actor, AuditEntry, Outcome, Resource};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -182,12 +182,15 @@ impl Store {
     ) -> Result<Dossier, StoreError> {
         let begruendung = begruendung.trim();
         if !approve && begruendung.is_empty() {
-            return Err(invalid("begruendung", "Bitte begründen, warum das Coaching nicht genehmigt wird."));
+            return Err(StoreError::invalid(
+                "begruendung",
+                "Bitte begründen, warum das Coaching nicht genehmigt wird.",
+            ));
         }
         let (txn, row, now) = self.begin_change(actor, dossier_id, Action::Approve, false).await?;
         let order = order_of_dossier(&txn, row.id, auftrag_id).await?;
         if order.status != AuftragStatus::GenehmigungAusstehend.code() {
-            return Err(invalid("auftrag", "Dieser Auftrag wartet nicht auf eine Genehmigung."));
+            return Err(StoreError::invalid("auftrag", "Dieser Auftrag wartet nicht auf eine Genehmigung."));
         }
         let (status, event) = if approve {
             (AuftragStatus::Erteilt, DossierEvent::AuftragGenehmigt)
@@ -215,7 +218,7 @@ impl Store {
         let (txn, row, _now) = self.begin_change(actor, dossier_id, Action::Update, false).await?;
         let order = order_of_dossier(&txn, row.id, auftrag_id).await?;
         if order.status != AuftragStatus::ErgebnisEingegangen.code() {
-            return Err(invalid("auftrag", "Zu diesem Auftrag ist kein neues Ergebnis eingegangen."));
+            return Err(StoreError::invalid("auftrag", "Zu diesem Auftrag ist kein neues Ergebnis eingegangen."));
         }
         let mut active = order.into_active_model();
         active.status = Set(AuftragStatus::Erledigt.code().to_owned());
@@ -284,7 +287,7 @@ impl Store {
         let txn = begin_write(&self.db).await?;
         let row = self.provider_order_row(&txn, actor, Action::Update, auftrag_id).await?;
         if row.status != AuftragStatus::Erteilt.code() {
-            return Err(invalid("ergebnis", "Zu diesem Auftrag wurde das Ergebnis bereits gemeldet."));
+            return Err(StoreError::invalid("ergebnis", "Zu diesem Auftrag wurde das Ergebnis bereits gemeldet."));
         }
         let art = art_of(&row)?;
         let report = input.parse(art).map_err(StoreError::Invalid)?;
@@ -488,10 +491,4 @@ fn ergebnis_of(row: &auftrag::Model) -> Option<Ergebnis> {
         empfehlungen: row.empfehlungen.clone().unwrap_or_default(),
         komplex: row.komplex,
     })
-}
-
-pub(crate) fn invalid(field: &'static str, message: &str) -> StoreError {
-    let mut errors = FieldErrors::new();
-    errors.add(field, message);
-    StoreError::Invalid(errors)
 }

@@ -178,9 +178,7 @@ impl Store {
         let row = match row {
             Ok(row) => row,
             Err(error) if is_unique_violation(&error) => {
-                let mut errors = FieldErrors::new();
-                errors.add("person", "Für diese Person besteht bereits ein Dossier.");
-                return Err(StoreError::Invalid(errors));
+                return Err(StoreError::invalid("person", "Für diese Person besteht bereits ein Dossier."));
             }
             Err(error) => return Err(error.into()),
         };
@@ -402,9 +400,7 @@ impl Store {
     /// Reopens a closed dossier; it continues where it stood, with the same Stelle and case worker.
     pub async fn reopen_dossier(&self, actor: &Actor, id: i64, begruendung: &str) -> Result<Dossier, StoreError> {
         if begruendung.trim().is_empty() {
-            let mut errors = FieldErrors::new();
-            errors.add("begruendung", "Bitte begründen, warum das Dossier wieder geöffnet wird.");
-            return Err(StoreError::Invalid(errors));
+            return Err(StoreError::invalid("begruendung", "Bitte begründen, warum das Dossier wieder geöffnet wird."));
         }
         let (txn, row, now) = self.begin_change(actor, id, Action::Update, true).await?;
         let summary = Some(begruendung.trim().to_owned());
@@ -426,9 +422,7 @@ impl Store {
         let candidate =
             self.case_workers_of(&txn, row.stelle_id).await?.into_iter().find(|u| u.username == username.trim());
         let Some(case_worker) = candidate else {
-            let mut errors = FieldErrors::new();
-            errors.add("fallfuehrung", "Bitte eine Person der Fallführung dieser Stelle wählen.");
-            return Err(StoreError::Invalid(errors));
+            return Err(StoreError::invalid("fallfuehrung", "Bitte eine Person der Fallführung dieser Stelle wählen."));
         };
         let summary = Some(format!("an {}", case_worker.display_name));
         let mut active = row.into_active_model();

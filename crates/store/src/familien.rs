@@ -4,7 +4,6 @@
 //! transfer) show only where they are kept.
 
 use crate::audit::insert_entry;
-use crate::auftraege::invalid;
 use crate::dossiers::{add_event, person_names};
 use crate::entity::{dossier, familie, familien_mitglied};
 use crate::{Directory, Dossier, Store, StoreError};
@@ -27,16 +26,19 @@ impl Store {
     /// Links two dossiers the actor may change into one family (joining their families if both have one).
     pub async fn link_family(&self, actor: &Actor, dossier_id: i64, other: &str) -> Result<Dossier, StoreError> {
         let Ok(other_id) = other.trim().trim_start_matches("Nr.").trim().parse::<i64>() else {
-            return Err(invalid("dossier", "Bitte die Nummer des anderen Dossiers angeben."));
+            return Err(StoreError::invalid("dossier", "Bitte die Nummer des anderen Dossiers angeben."));
         };
         if other_id == dossier_id {
-            return Err(invalid("dossier", "Ein Dossier kann nicht mit sich selbst verknüpft werden."));
+            return Err(StoreError::invalid("dossier", "Ein Dossier kann nicht mit sich selbst verknüpft werden."));
         }
         let (txn, row, now) = self.begin_change(actor, dossier_id, Action::Update, false).await?;
         let scope = actor.scope_for(iim_domain::Resource::Dossier, Action::Update)?;
         let other_row = match self.dossier_in_scope(&txn, actor, scope, Action::Update, other_id).await {
             Err(StoreError::NotFound) => {
-                return Err(invalid("dossier", "Ein Dossier mit dieser Nummer gibt es in Ihren Fällen nicht."));
+                return Err(StoreError::invalid(
+                    "dossier",
+                    "Ein Dossier mit dieser Nummer gibt es in Ihren Fällen nicht.",
+                ));
             }
             found => found?,
         };
@@ -44,7 +46,7 @@ impl Store {
         let theirs = family_id(&txn, other_row.id).await?;
         let family = match (mine, theirs) {
             (Some(a), Some(b)) if a == b => {
-                return Err(invalid("dossier", "Die beiden Dossiers sind bereits als Familie verknüpft."));
+                return Err(StoreError::invalid("dossier", "Die beiden Dossiers sind bereits als Familie verknüpft."));
             }
             (Some(a), Some(b)) => {
                 familien_mitglied::Entity::update_many()
@@ -85,7 +87,7 @@ impl Store {
     pub async fn unlink_family(&self, actor: &Actor, dossier_id: i64) -> Result<Dossier, StoreError> {
         let (txn, row, now) = self.begin_change(actor, dossier_id, Action::Update, false).await?;
         let Some(family) = family_id(&txn, row.id).await? else {
-            return Err(invalid("dossier", "Dieses Dossier ist mit keiner Familie verknüpft."));
+            return Err(StoreError::invalid("dossier", "Dieses Dossier ist mit keiner Familie verknüpft."));
         };
         familien_mitglied::Entity::delete_many()
             .filter(familien_mitglied::Column::DossierId.eq(row.id))

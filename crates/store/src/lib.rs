@@ -84,6 +84,15 @@ pub enum StoreError {
     Database(#[from] DbErr),
 }
 
+impl StoreError {
+    /// Invalid input with one German message for one field.
+    pub(crate) fn invalid(field: &'static str, message: &str) -> Self {
+        let mut errors = FieldErrors::new();
+        errors.add(field, message);
+        StoreError::Invalid(errors)
+    }
+}
+
 /// The storage handle. Cheap to clone; all clones share one pool, one access-log writer, one directory.
 #[derive(Clone)]
 pub struct Store {

@@ -102,9 +102,7 @@ impl Store {
         }
         let kommentar = kommentar.trim();
         if kommentar.is_empty() {
-            let mut errors = FieldErrors::new();
-            errors.add("kommentar", "Bitte kurz festhalten, was geändert wird und warum.");
-            return Err(StoreError::Invalid(errors));
+            return Err(StoreError::invalid("kommentar", "Bitte kurz festhalten, was geändert wird und warum."));
         }
         let txn = begin_write(&self.db).await?;
         let neuer = current_katalog(&txn)
@@ -238,9 +236,7 @@ impl Store {
         let (txn, row, now) = self.begin_change(actor, id, Action::Update, false).await?;
         let stored = teilnahme_of_dossier(&txn, row.id, teilnahme_id).await?;
         if stored.ende.is_some() {
-            let mut errors = FieldErrors::new();
-            errors.add("ende", "Diese Teilnahme ist bereits beendet.");
-            return Err(StoreError::Invalid(errors));
+            return Err(StoreError::invalid("ende", "Diese Teilnahme ist bereits beendet."));
         }
         let ende = input.parse(stored.beginn, self.clock.today()).map_err(StoreError::Invalid)?;
         let mut summary = format!(
@@ -283,9 +279,7 @@ impl Store {
         let (txn, row, now) = self.begin_change(actor, id, Action::Update, false).await?;
         let stored = teilnahme_of_dossier(&txn, row.id, teilnahme_id).await?;
         if stored.ende.is_none() {
-            let mut errors = FieldErrors::new();
-            errors.add("art", "Die Teilnahme läuft noch. Bitte sie zuerst beenden.");
-            return Err(StoreError::Invalid(errors));
+            return Err(StoreError::invalid("art", "Die Teilnahme läuft noch. Bitte sie zuerst beenden."));
         }
         let katalog = current_katalog(&txn).await?;
         let folgen = katalog.folgemassnahmen(&stored.massnahme_code);

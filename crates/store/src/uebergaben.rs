@@ -5,7 +5,6 @@
 //! Before accepting, the receiving Stelle sees only what it needs to decide (name, birth date, from where).
 
 use crate::audit::insert_entry;
-use crate::auftraege::invalid;
 use crate::dossiers::{add_event, user_names};
 use crate::entity::{dossier, person, uebergabe};
 use crate::{Dossier, Store, StoreError, begin_write};
@@ -58,21 +57,21 @@ impl Store {
         bemerkung: &str,
     ) -> Result<Dossier, StoreError> {
         let Ok(bfs) = BfsNr::parse(gemeinde) else {
-            return Err(invalid("gemeinde", "Bitte die neue Wohngemeinde wählen."));
+            return Err(StoreError::invalid("gemeinde", "Bitte die neue Wohngemeinde wählen."));
         };
         let (txn, row, now) = self.begin_change(actor, dossier_id, Action::Update, false).await?;
         let directory = self.directory();
         let Some(target) = directory.region_of_gemeinde(bfs) else {
-            return Err(invalid("gemeinde", "Für diese Gemeinde ist keine Sozialregion hinterlegt."));
+            return Err(StoreError::invalid("gemeinde", "Für diese Gemeinde ist keine Sozialregion hinterlegt."));
         };
         if target.id == row.stelle_id {
-            return Err(invalid(
+            return Err(StoreError::invalid(
                 "gemeinde",
                 "Diese Gemeinde gehört zur eigenen Sozialregion: keine Übergabe nötig. Bitte die Wohngemeinde im Personenregister ändern.",
             ));
         }
         if open_transfer(&txn, row.id).await?.is_some() {
-            return Err(invalid("gemeinde", "Für dieses Dossier ist bereits eine Übergabe beantragt."));
+            return Err(StoreError::invalid("gemeinde", "Für dieses Dossier ist bereits eine Übergabe beantragt."));
         }
         uebergabe::ActiveModel {
             id: NotSet,
@@ -188,7 +187,7 @@ impl Store {
     pub async fn reject_transfer(&self, actor: &Actor, uebergabe_id: i64, begruendung: &str) -> Result<(), StoreError> {
         let begruendung = begruendung.trim();
         if begruendung.is_empty() {
-            return Err(invalid("begruendung", "Bitte begründen, warum die Übergabe abgelehnt wird."));
+            return Err(StoreError::invalid("begruendung", "Bitte begründen, warum die Übergabe abgelehnt wird."));
         }
         self.authorize_transfer(actor, Action::Update, Some(uebergabe_id)).await?;
         let txn = begin_write(&self.db).await?;
@@ -228,7 +227,7 @@ impl Store {
         match row {
             Some(row) if row.an_stelle_id == actor.organisation_id && row.status == BEANTRAGT => Ok(row),
             Some(row) if row.an_stelle_id == actor.organisation_id => {
-                Err(invalid("uebergabe", "Über diese Übergabe wurde bereits entschieden."))
+                Err(StoreError::invalid("uebergabe", "Über diese Übergabe wurde bereits entschieden."))
             }
             _ => {
                 let entry = self.transfer_entry(actor, Action::Update, Some(uebergabe_id), Outcome::Denied);
