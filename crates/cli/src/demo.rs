@@ -8,6 +8,8 @@ use crate::{open_store, serve, synthetic};
 use clap::Args;
 use iim_domain::Role;
 use iim_domain::auftrag::{AnbieterTyp, AuftragArt, AuftragInput, ErgebnisInput};
+use iim_domain::massnahmen::{BuchungInput, TeilnahmeEndeInput};
+use iim_domain::sprache::SprachstandInput;
 use iim_store::{NewUser, PersonQuery, Store, StoreError};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -130,7 +132,39 @@ async fn open_demo_dossiers(store: &Store, seed: u64) -> anyhow::Result<()> {
         }
     }
     println!("{} Dossiers für fallfuehrung.olten eröffnet.", opened.len());
-    demo_orders(store, &case_worker, &opened).await
+    demo_orders(store, &case_worker, &opened).await?;
+    demo_measures(store, &case_worker, &opened).await
+}
+
+/// German levels for two demo dossiers, and a completed German course without Anschluss, so that the
+/// worklist shows «Kein Abschluss ohne Anschluss».
+async fn demo_measures(store: &Store, case_worker: &iim_domain::Actor, dossiers: &[i64]) -> anyhow::Result<()> {
+    let today = store.clock().today();
+    for (dossier, niveau) in dossiers.iter().skip(4).zip(["A1", "A2"]) {
+        let stand = SprachstandInput {
+            datum: "15.09.2026".to_owned(),
+            fertigkeit: "gesamt".to_owned(),
+            niveau: niveau.to_owned(),
+            nachweis: "fide".to_owned(),
+            bemerkung: String::new(),
+        };
+        let stand = stand.parse(today).map_err(|e| anyhow::anyhow!("Demo-Sprachstand: {e}"))?;
+        store.record_sprachstand(case_worker, *dossier, stand).await?;
+    }
+    let Some(dossier) = dossiers.get(4) else { return Ok(()) };
+    let booking =
+        BuchungInput { massnahme: "SF-S".to_owned(), beginn: "02.03.2026".to_owned(), ..BuchungInput::default() };
+    let booked = store.book_massnahme(case_worker, *dossier, &booking).await?;
+    if let Some(teilnahme) = booked.teilnahmen.first() {
+        let ende = TeilnahmeEndeInput {
+            ende: "30.10.2026".to_owned(),
+            anwesenheit: "85".to_owned(),
+            ergebnis: "abgeschlossen".to_owned(),
+            abbruchgrund: String::new(),
+        };
+        store.end_teilnahme(case_worker, *dossier, teilnahme.id, &ende).await?;
+    }
+    Ok(())
 }
 
 /// Orders for the first demo dossiers: three Praxisassessments at Lernwerk, two of them reported (so the
