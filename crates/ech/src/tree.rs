@@ -1,0 +1,102 @@
+//! A small element tree of one event, built from the streaming reader. Element names are local names: within
+//! an eCH-0020 event they are unambiguous, and register software uses all kinds of prefixes for the same
+//! namespaces.
+
+use quick_xml::NsReader;
+use quick_xml::events::Event;
+use std::io::BufRead;
+
+/// One element with its text and children.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Element {
+    pub(crate) name: String,
+    pub(crate) text: String,
+    pub(crate) children: Vec<Element>,
+}
+
+impl Element {
+    pub(crate) fn child(&self, name: &str) -> Option<&Element> {
+        self.children.iter().find(|child| child.name == name)
+    }
+
+    /// The element at a path of local names below this one.
+    pub(crate) fn at(&self, path: &[&str]) -> Option<&Element> {
+        path.iter().try_fold(self, |element, name| element.child(name))
+    }
+
+    /// The trimmed text at a path, if present and not empty.
+    pub(crate) fn text_at(&self, path: &[&str]) -> Option<&str> {
+        self.at(path).map(|element| element.text.trim()).filter(|text| !text.is_empty())
+    }
+}
+
+/// The local name of an element as text.
+pub(crate) fn local_name(name: quick_xml::name::LocalName<'_>) -> String {
+    name.into_inner().to_owned()
+}
+
+/// Reads the rest of the element `name` whose start tag was just read, with all its children.
+pub(crate) fn read_element<R: BufRead>(
+    reader: &mut NsReader<R>,
+    name: String,
+    buffer: &mut Vec<u8>,
+) -> Result<Element, quick_xml::Error> {
+    let mut stack = vec![Element { name, ..Element::default() }];
+    loop {
+        buffer.clear();
+        match reader.read_event_into(buffer)? {
+            Event::Start(start) => {
+                stack.push(Element { name: local_name(start.local_name()), ..Element::default() });
+            }
+            Event::Empty(empty) => {
+                let element = Element { name: local_name(empty.local_name()), ..Element::default() };
+                if let Some(parent) = stack.last_mut() {
+                    parent.children.push(element);
+                }
+            }
+            Event::Text(text) => {
+                if let Some(current) = stack.last_mut() {
+                    current.text.push_str(&text.xml10_content());
+                }
+            }
+            Event::GeneralRef(reference) => {
+                if let Some(current) = stack.last_mut() {
+                    current.text.push_str(&resolve_reference(&reference)?);
+                }
+            }
+            Event::CData(data) => {
+                if let Some(current) = stack.last_mut() {
+                    current.text.push_str(&data.xml10_content());
+                }
+            }
+            Event::End(_) => {
+                let Some(done) = stack.pop() else { continue };
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(done),
+                    None => return Ok(done),
+                }
+            }
+            Event::Eof => {
+                return Err(quick_xml::Error::Syntax(quick_xml::errors::SyntaxError::UnclosedTag));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The character an entity or character reference stands for (`&amp;`, `&#233;`).
+fn resolve_reference(reference: &quick_xml::events::BytesRef<'_>) -> Result<String, quick_xml::Error> {
+    if let Some(character) = reference.resolve_char_ref()? {
+        return Ok(character.to_string());
+    }
+    let name = reference.xml10_content();
+    let text = match name.as_ref() {
+        "amp" => "&",
+        "lt" => "<",
+        "gt" => ">",
+        "quot" => "\"",
+        "apos" => "'",
+        _ => "",
+    };
+    Ok(text.to_owned())
+}
