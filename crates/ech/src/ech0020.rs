@@ -33,7 +33,8 @@ pub struct RegisterPerson {
     pub date_of_birth: PartialDate,
     /// ISO 3166 alpha-2 codes of the nationalities the register knows (empty: not delivered or stateless).
     pub nationalities: Vec<String>,
-    /// eCH-0006 residence permit code (e.g. `0301` for B), if delivered.
+    /// eCH-0006 residence permit code (category `02` B, `03` C, `05` F, `07` L, `08` N, `09` S, or a
+    /// four-digit sub-category such as `0301`), if delivered.
     pub residence_permit: Option<String>,
 }
 
