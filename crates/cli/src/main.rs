@@ -3,6 +3,7 @@
 
 mod accounts;
 mod bench;
+mod bench_ech;
 mod config;
 mod demo;
 mod synthetic;
@@ -51,6 +52,8 @@ enum Command {
     Org(accounts::OrgCommand),
     /// Measure throughput and latency of person, dossier and worklist pages through the real HTTP stack.
     Bench(bench::BenchArgs),
+    /// Measure the raw speed of the eCH-0020 reader (no database).
+    BenchEch(bench_ech::BenchEchArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -96,6 +99,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Token(command) => accounts::token(command, &open_store(&config).await?).await,
         Command::Org(command) => accounts::org(command, &open_store(&config).await?).await,
         Command::Bench(args) => bench::run(args).await,
+        Command::BenchEch(args) => bench_ech::run(args),
     }
 }
 
