@@ -6,6 +6,7 @@ mod bench;
 mod bench_ech;
 mod config;
 mod demo;
+mod import;
 mod synthetic;
 
 use anyhow::Context;
@@ -50,6 +51,9 @@ enum Command {
     /// Show and add organisations.
     #[command(subcommand)]
     Org(accounts::OrgCommand),
+    /// Import deliveries from the population register.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// Measure throughput and latency of person, dossier and worklist pages through the real HTTP stack.
     Bench(bench::BenchArgs),
     /// Measure the raw speed of the eCH-0020 reader (no database).
@@ -98,6 +102,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::User(command) => accounts::user(command, &open_store(&config).await?).await,
         Command::Token(command) => accounts::token(command, &open_store(&config).await?).await,
         Command::Org(command) => accounts::org(command, &open_store(&config).await?).await,
+        Command::Import(command) => import::run(command, &open_store(&config).await?).await,
         Command::Bench(args) => bench::run(args).await,
         Command::BenchEch(args) => bench_ech::run(args),
     }

@@ -96,3 +96,30 @@ fn unknown_database_scheme_is_explained() {
     assert!(!output.status.success());
     assert!(text(&output.stderr).contains("sqlite:// oder postgres://"), "{}", text(&output.stderr));
 }
+
+#[tokio::test]
+async fn a_folder_of_register_deliveries_is_imported_once_and_refusals_fail_the_run() {
+    let database = ScratchDatabase::from_env().await.unwrap();
+    let args = ["user", "add", "--username", "ib.olten", "--name", "IB Olten", "--org", "gde-2581", "--roles"];
+    let added = iim(&database, &[&args[..], &["integrationsbeauftragte", "--no-password"]].concat(), "");
+    assert!(added.status.success(), "{}", text(&added.stderr));
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../ech/tests/fixtures");
+
+    let first = iim(&database, &["import", "ech0020", "--user", "ib.olten", fixtures], "");
+    let output = text(&first.stdout);
+    assert!(!first.status.success(), "the broken person of the base delivery fails the run: {output}");
+    assert!(output.contains("3 Dateien, davon 0 schon früher importiert"), "{output}");
+    assert!(
+        output.contains("Ereignis 2 (baseDelivery), Feld baseDeliveryPerson/officialName: Der Name fehlt."),
+        "{output}"
+    );
+    assert!(output.contains("1 gespeichert"), "{output}");
+
+    let second = iim(&database, &["import", "ech0020", "--user", "ib.olten", fixtures], "");
+    assert!(second.status.success(), "nothing new, nothing refused: {}", text(&second.stderr));
+    assert!(text(&second.stdout).contains("3 Dateien, davon 3 schon früher importiert"), "{}", text(&second.stdout));
+
+    let missing = iim(&database, &["import", "ech0020", "--user", "ib.olten", "/nicht/vorhanden.xml"], "");
+    assert!(!missing.status.success());
+    assert!(text(&missing.stdout).contains("abgelehnt: nicht lesbar"), "{}", text(&missing.stdout));
+}

@@ -9,8 +9,10 @@
 //! the next one; only a file that is not an eCH-0020 v3 delivery at all is refused as a whole.
 
 mod ech0020;
+mod person;
 mod tree;
 
 pub use ech0020::{
     DeliveryError, DeliveryReader, EventError, Header, NAMESPACE, Place, RegisterEvent, RegisterPerson, read_delivery,
 };
+pub use person::{nationality, residence_status};

@@ -18,6 +18,7 @@ mod massnahmen;
 mod migration;
 mod pendenzen;
 mod persons;
+mod register_import;
 mod schema;
 pub mod scratch;
 mod uebergaben;
@@ -40,6 +41,7 @@ pub use familien::FamilienMitglied;
 pub use massnahmen::{KatalogVersion, TeilnahmeEintrag};
 pub use pendenzen::{Pendenz, Pendenzen, PendenzenZahlen};
 pub use persons::{Person, PersonQuery, PersonSummary};
+pub use register_import::ImportReport;
 pub use uebergaben::{EingehendeUebergabe, Uebergabe};
 
 /// Which database engine a [`Store`] runs on.

@@ -370,7 +370,7 @@ fn ahv_conflict(error: sea_orm::DbErr) -> StoreError {
     if is_unique_violation(&error) { ahv_taken() } else { error.into() }
 }
 
-fn active_row(data: &PersonData) -> person::ActiveModel {
+pub(crate) fn active_row(data: &PersonData) -> person::ActiveModel {
     let birth = data.geburtsdatum;
     let entry = data.einreisedatum;
     let part = |value: Option<u32>| value.map(|v| v as i32);

@@ -10,6 +10,7 @@ mod m20261121_000001_foundation;
 mod m20261121_000002_dossiers;
 mod m20261121_000003_auftraege;
 mod m20261121_000004_massnahmen;
+mod m20261121_000005_register;
 
 pub(crate) struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000002_dossiers::Migration),
             Box::new(m20261121_000003_auftraege::Migration),
             Box::new(m20261121_000004_massnahmen::Migration),
+            Box::new(m20261121_000005_register::Migration),
         ]
     }
 }

@@ -14,6 +14,7 @@ mod concurrency;
 mod dossiers;
 mod massnahmen;
 mod persons;
+mod register_import;
 mod schema;
 mod support;
 mod uebergaben;

@@ -1,0 +1,393 @@
+//! Import of eCH-0020 deliveries from the population register (start.integration): arrivals from abroad of
+//! foreign nationals become persons of the Personenregister and newcomers to invite; births of children with a
+//! foreign nationality become persons (frühe Sprachförderung); events of persons the Cockpit already knows are
+//! matched to them. Everything else is counted and skipped, never stored (data minimisation).
+//!
+//! Idempotent: a delivery is imported once per message id; a person is matched by the register's person number,
+//! then the AHV number; a newcomer is recorded once per person and arrival date. A person with the same name and
+//! date of birth as an existing one is created and marked as a possible duplicate for a human decision, never
+//! merged. One delivery is one transaction: refused events are listed, valid ones stored, nothing half-written.
+
+use crate::audit::insert_entry;
+use crate::entity::{
+    moegliches_duplikat, person, register_ablehnung, register_lieferung, register_person, user, zuzug,
+};
+use crate::persons::active_row;
+use crate::{Store, StoreError, begin_write};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use iim_domain::{Action, AuditEntry, BfsNr, Channel, Outcome, PartialDate, Resource};
+use iim_ech::{DeliveryReader, EventError, Place, RegisterEvent, RegisterPerson};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, NotSet,
+    QueryFilter,
+};
+use std::io::BufRead;
+
+/// What an import did, for the operator and the Integrationsbeauftragte.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub message_id: String,
+    /// The delivery had been imported before; nothing was changed.
+    pub bereits_importiert: bool,
+    pub gelesen: usize,
+    /// Arrivals from abroad and births stored.
+    pub gespeichert: usize,
+    /// Events of persons the Cockpit already knows.
+    pub zugeordnet: usize,
+    /// Events the Cockpit does not need (Swiss nationals, moves within Switzerland of unknown persons, other
+    /// event kinds): counted, not stored.
+    pub uebersprungen: usize,
+    pub abgelehnt: Vec<EventError>,
+    pub neue_personen: usize,
+    pub moegliche_duplikate: usize,
+}
+
+/// How many newly created person numbers the access-log entry of an import lists by number.
+const LOGGED_IDS: usize = 200;
+
+/// The state of one import while its events are read.
+struct Import<'a> {
+    txn: &'a DatabaseTransaction,
+    importer: i64,
+    now: DateTime<Utc>,
+    lieferung_id: i64,
+    report: ImportReport,
+    new_persons: Vec<i64>,
+}
+
+impl Store {
+    /// Imports one delivery in the name of `importer` (a user name). `datei` names the file in the report.
+    pub async fn import_register_delivery<R: BufRead>(
+        &self,
+        importer: &str,
+        datei: &str,
+        delivery: DeliveryReader<R>,
+    ) -> Result<ImportReport, StoreError> {
+        let header = delivery.header().clone();
+        let txn = begin_write(&self.db).await?;
+        let Some(account) = user::Entity::find().filter(user::Column::Username.eq(importer)).one(&txn).await? else {
+            return Err(StoreError::invalid("benutzer", "Diesen Benutzer gibt es nicht."));
+        };
+        let known = register_lieferung::Entity::find()
+            .filter(register_lieferung::Column::MessageId.eq(&header.message_id))
+            .one(&txn)
+            .await?;
+        if known.is_some() {
+            return Ok(ImportReport {
+                message_id: header.message_id,
+                bereits_importiert: true,
+                ..ImportReport::default()
+            });
+        }
+        let now = self.clock.now();
+        let lieferung = register_lieferung::ActiveModel {
+            id: NotSet,
+            message_id: Set(header.message_id.clone()),
+            sender_id: Set(header.sender_id.clone()),
+            datei: Set(datei.to_owned()),
+            importiert_at: Set(now),
+            importiert_von: Set(account.username.clone()),
+            gelesen: Set(0),
+            gespeichert: Set(0),
+            zugeordnet: Set(0),
+            uebersprungen: Set(0),
+            abgelehnt: Set(0),
+        }
+        .insert(&txn)
+        .await?;
+        let mut import = Import {
+            txn: &txn,
+            importer: account.id,
+            now,
+            lieferung_id: lieferung.id,
+            report: ImportReport { message_id: header.message_id.clone(), ..ImportReport::default() },
+            new_persons: Vec::new(),
+        };
+        for (index, event) in delivery.enumerate() {
+            import.report.gelesen += 1;
+            match event {
+                Ok(event) => import.apply(index + 1, event).await?,
+                Err(refusal) => import.report.abgelehnt.push(refusal),
+            }
+        }
+        import.finish(lieferung, datei, &account.username).await?;
+        let report = import.report;
+        txn.commit().await?;
+        Ok(report)
+    }
+}
+
+impl Import<'_> {
+    async fn apply(&mut self, position: usize, event: RegisterEvent) -> Result<(), StoreError> {
+        match event {
+            RegisterEvent::MoveIn { person, municipality, arrival, comes_from } => {
+                let Some(gemeinde) = self.canton_gemeinde(position, "moveIn", municipality) else { return Ok(()) };
+                let from_abroad = matches!(comes_from, Place::Abroad { .. });
+                if from_abroad && !person.is_swiss() {
+                    let country = match comes_from {
+                        Place::Abroad { country, .. } => country,
+                        _ => None,
+                    };
+                    self.newcomer(position, &person, gemeinde, arrival, country).await
+                } else {
+                    self.count_known(&person).await
+                }
+            }
+            RegisterEvent::Birth { person, municipality } => {
+                let foreign = !person.nationalities.is_empty() && !person.is_swiss();
+                match municipality {
+                    Some(bfs) if foreign => {
+                        let Some(gemeinde) = self.canton_gemeinde(position, "birth", bfs) else { return Ok(()) };
+                        if self.person_for(position, "birth", &person, gemeinde, None).await?.is_some() {
+                            self.report.gespeichert += 1;
+                        }
+                        Ok(())
+                    }
+                    _ => self.count_known(&person).await,
+                }
+            }
+            RegisterEvent::MoveOut { person, .. } => {
+                if let Some(person_id) = linked_person(self.txn, &person).await? {
+                    moved_away(self.txn, person_id).await?;
+                    self.report.zugeordnet += 1;
+                } else {
+                    self.report.uebersprungen += 1;
+                }
+                Ok(())
+            }
+            RegisterEvent::Move { person, .. }
+            | RegisterEvent::Death { person, .. }
+            | RegisterEvent::Resident { person, .. } => self.count_known(&person).await,
+            RegisterEvent::NotUsed { .. } => {
+                self.report.uebersprungen += 1;
+                Ok(())
+            }
+        }
+    }
+
+    /// An event of a person we may know: matched and counted, or skipped.
+    async fn count_known(&mut self, person: &RegisterPerson) -> Result<(), StoreError> {
+        if linked_person(self.txn, person).await?.is_some() {
+            self.report.zugeordnet += 1;
+        } else {
+            self.report.uebersprungen += 1;
+        }
+        Ok(())
+    }
+
+    /// The Gemeinde of the canton with this BFS number, or a refusal naming it.
+    fn canton_gemeinde(&mut self, position: usize, kind: &str, bfs: u16) -> Option<BfsNr> {
+        let gemeinde = BfsNr::known(bfs);
+        if gemeinde.is_none() {
+            self.refuse(
+                position,
+                kind,
+                "reportingMunicipality/municipalityId",
+                format!("Die Gemeinde mit BFS-Nummer {bfs} gehört nicht zum Kanton Solothurn."),
+            );
+        }
+        gemeinde
+    }
+
+    fn refuse(&mut self, position: usize, kind: &str, field: &str, message: String) {
+        self.report.abgelehnt.push(EventError { position, kind: kind.to_owned(), field: field.to_owned(), message });
+    }
+
+    /// An arrival from abroad: the person (matched or new) and the newcomer entry, once per arrival date.
+    async fn newcomer(
+        &mut self,
+        position: usize,
+        person: &RegisterPerson,
+        gemeinde: BfsNr,
+        arrival: NaiveDate,
+        country: Option<String>,
+    ) -> Result<(), StoreError> {
+        let entry = PartialDate::from_parts(arrival.year(), Some(arrival.month()), Some(arrival.day())).ok();
+        let Some(person_id) = self.person_for(position, "moveIn", person, gemeinde, entry).await? else {
+            return Ok(());
+        };
+        let recorded = zuzug::Entity::find()
+            .filter(zuzug::Column::PersonId.eq(person_id))
+            .filter(zuzug::Column::ZuzugAm.eq(arrival))
+            .one(self.txn)
+            .await?;
+        if recorded.is_none() {
+            zuzug::ActiveModel {
+                id: NotSet,
+                person_id: Set(person_id),
+                gemeinde_bfs: Set(i32::from(gemeinde.get())),
+                zuzug_am: Set(arrival),
+                herkunft: Set(country),
+                status: Set("einzuladen".to_owned()),
+                lieferung_id: Set(self.lieferung_id),
+                created_at: Set(self.now),
+            }
+            .insert(self.txn)
+            .await?;
+        }
+        self.report.gespeichert += 1;
+        Ok(())
+    }
+
+    /// The Cockpit's person for a register person: by the register's number, by AHV number, or new (marked
+    /// as a possible duplicate when name and date of birth match someone). `None` when the register's data
+    /// cannot make a person (the refusal is recorded).
+    async fn person_for(
+        &mut self,
+        position: usize,
+        kind: &str,
+        person: &RegisterPerson,
+        gemeinde: BfsNr,
+        einreise: Option<PartialDate>,
+    ) -> Result<Option<i64>, StoreError> {
+        if let Some(id) = linked_person(self.txn, person).await? {
+            return Ok(Some(id));
+        }
+        if let Some(ahv) = &person.ahv {
+            let same =
+                person::Entity::find().filter(person::Column::AhvNummer.eq(ahv.to_string())).one(self.txn).await?;
+            if let Some(existing) = same {
+                link(self.txn, existing.id, person).await?;
+                return Ok(Some(existing.id));
+            }
+        }
+        let data = match person.to_person_data(gemeinde, einreise) {
+            Ok(data) => data,
+            Err((field, message)) => {
+                self.refuse(position, kind, field, message);
+                return Ok(None);
+            }
+        };
+        let mut row = active_row(&data);
+        row.version = Set(1);
+        row.created_at = Set(self.now);
+        row.created_by = Set(self.importer);
+        row.updated_at = Set(self.now);
+        row.updated_by = Set(self.importer);
+        let created = row.insert(self.txn).await?;
+        link(self.txn, created.id, person).await?;
+        self.new_persons.push(created.id);
+        self.report.neue_personen += 1;
+        self.mark_possible_duplicates(&created).await?;
+        Ok(Some(created.id))
+    }
+
+    async fn mark_possible_duplicates(&mut self, created: &person::Model) -> Result<(), StoreError> {
+        let twins = person::Entity::find()
+            .filter(person::Column::Nachname.eq(&created.nachname))
+            .filter(person::Column::Vornamen.eq(&created.vornamen))
+            .filter(person::Column::Geburtsjahr.eq(created.geburtsjahr))
+            .filter(person::Column::Id.ne(created.id))
+            .all(self.txn)
+            .await?;
+        let same_birth = |twin: &person::Model| {
+            twin.geburtsmonat.zip(created.geburtsmonat).is_none_or(|(a, b)| a == b)
+                && twin.geburtstag.zip(created.geburtstag).is_none_or(|(a, b)| a == b)
+        };
+        for twin in twins.iter().filter(|twin| same_birth(twin)) {
+            moegliches_duplikat::ActiveModel {
+                id: NotSet,
+                person_id: Set(created.id),
+                kandidat_id: Set(twin.id),
+                status: Set("offen".to_owned()),
+                created_at: Set(self.now),
+            }
+            .insert(self.txn)
+            .await?;
+            self.report.moegliche_duplikate += 1;
+        }
+        Ok(())
+    }
+
+    /// Stores the counts and refusals with the delivery and writes the access-log entry.
+    async fn finish(
+        &mut self,
+        lieferung: register_lieferung::Model,
+        datei: &str,
+        importer: &str,
+    ) -> Result<(), StoreError> {
+        for refusal in &self.report.abgelehnt {
+            register_ablehnung::ActiveModel {
+                id: NotSet,
+                lieferung_id: Set(lieferung.id),
+                position: Set(count(refusal.position)),
+                ereignis: Set(refusal.kind.clone()),
+                feld: Set(refusal.field.clone()),
+                meldung: Set(refusal.message.clone()),
+            }
+            .insert(self.txn)
+            .await?;
+        }
+        let report = &self.report;
+        let mut active: register_lieferung::ActiveModel = lieferung.into();
+        active.gelesen = Set(count(report.gelesen));
+        active.gespeichert = Set(count(report.gespeichert));
+        active.zugeordnet = Set(count(report.zugeordnet));
+        active.uebersprungen = Set(count(report.uebersprungen));
+        active.abgelehnt = Set(count(report.abgelehnt.len()));
+        active.update(self.txn).await?;
+        let shown: Vec<String> = self.new_persons.iter().take(LOGGED_IDS).map(ToString::to_string).collect();
+        let more = self.new_persons.len().saturating_sub(LOGGED_IDS);
+        let more = if more > 0 { format!(" und {more} weitere") } else { String::new() };
+        let entry = AuditEntry {
+            occurred_at: self.now,
+            actor_user_id: Some(self.importer),
+            actor_username: importer.to_owned(),
+            actor_organisation_id: None,
+            channel: Channel::Cli,
+            action: Action::Create.code().to_owned(),
+            resource: Resource::Person.code().to_owned(),
+            record_id: None,
+            outcome: Outcome::Allowed,
+            detail: Some(format!(
+                "eCH-0020-Import {} ({datei}): {} gespeichert, {} zugeordnet, {} übersprungen, {} abgelehnt; neue Personen: {}{more}",
+                report.message_id,
+                report.gespeichert,
+                report.zugeordnet,
+                report.uebersprungen,
+                report.abgelehnt.len(),
+                shown.join(",")
+            )),
+        };
+        insert_entry(self.txn, &entry).await
+    }
+}
+
+/// The person linked to the register's person number, if any.
+async fn linked_person(db: &impl ConnectionTrait, person: &RegisterPerson) -> Result<Option<i64>, StoreError> {
+    let (kategorie, local_id) = &person.local_id;
+    Ok(register_person::Entity::find()
+        .filter(register_person::Column::Kategorie.eq(kategorie))
+        .filter(register_person::Column::LocalId.eq(local_id))
+        .one(db)
+        .await?
+        .map(|link| link.person_id))
+}
+
+async fn link(db: &impl ConnectionTrait, person_id: i64, person: &RegisterPerson) -> Result<(), StoreError> {
+    let (kategorie, local_id) = &person.local_id;
+    register_person::ActiveModel {
+        id: NotSet,
+        person_id: Set(person_id),
+        kategorie: Set(kategorie.clone()),
+        local_id: Set(local_id.clone()),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// A newcomer who moves away before the invitation is no longer to be invited.
+async fn moved_away(db: &impl ConnectionTrait, person_id: i64) -> Result<(), StoreError> {
+    zuzug::Entity::update_many()
+        .col_expr(zuzug::Column::Status, sea_orm::sea_query::Expr::value("weggezogen"))
+        .filter(zuzug::Column::PersonId.eq(person_id))
+        .filter(zuzug::Column::Status.eq("einzuladen"))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+fn count(value: usize) -> i32 {
+    i32::try_from(value).unwrap_or(i32::MAX)
+}
