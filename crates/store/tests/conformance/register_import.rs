@@ -105,3 +105,21 @@ async fn the_import_is_in_the_access_log() {
     let entry = log.iter().find(|e| e.actor_username == importer).expect("an entry of the import");
     assert!(entry.detail.as_deref().unwrap().starts_with("eCH-0020-Import olten-2026-11-20-0001"), "{entry:?}");
 }
+
+/// A birth in Olten of a child with the given nationality.
+fn birth(message: &str, nationality: &str) -> String {
+    format!(
+        r#"<delivery xmlns="http://www.ech.ch/xmlns/eCH-0020/3"><deliveryHeader><messageId>{message}</messageId></deliveryHeader><birth><birthPerson><personIdentification><localPersonId><personIdCategory>CH.ZAR</personIdCategory><personId>{message}</personId></localPersonId><officialName>Berhe</officialName><firstName>Lina</firstName><sex>2</sex><dateOfBirth><yearMonthDay>2026-11-01</yearMonthDay></dateOfBirth></personIdentification><nationalityData><nationalityStatus>2</nationalityStatus><countryInfo><country><countryIdISO2>{nationality}</countryIdISO2><countryNameShort>x</countryNameShort></country></countryInfo></nationalityData></birthPerson><hasMainResidence><reportingMunicipality><municipalityId>2581</municipalityId><municipalityName>Olten</municipalityName></reportingMunicipality></hasMainResidence></birth></delivery>"#
+    )
+}
+
+#[tokio::test]
+async fn a_birth_is_kept_only_for_a_child_of_foreign_nationality() {
+    let test = TestStore::new().await;
+    let importer = test.add_user("gde-2581", &[Role::Integrationsbeauftragte]).await;
+    let foreign = import(&test, &importer, &birth("geburt-1", "ER")).await;
+    assert_eq!((foreign.gespeichert, foreign.neue_personen), (1, 1), "{foreign:?}");
+    let swiss = import(&test, &importer, &birth("geburt-2", "CH")).await;
+    assert_eq!((swiss.gespeichert, swiss.uebersprungen, swiss.neue_personen), (0, 1, 0), "{swiss:?}");
+    assert_eq!(persons_named(&test, "Berhe").await, 1);
+}
