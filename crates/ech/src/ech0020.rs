@@ -86,9 +86,12 @@ pub enum RegisterEvent {
         person: RegisterPerson,
         municipality: u16,
     },
+    /// A birth; `parents` are the register's person numbers of the parents it names (the register does not
+    /// state their nationality: the import looks them up).
     Birth {
         person: RegisterPerson,
         municipality: Option<u16>,
+        parents: Vec<(String, String)>,
     },
     Death {
         person: RegisterPerson,
@@ -348,12 +351,31 @@ fn moved(element: &Element) -> Result<RegisterEvent, FieldProblem> {
 }
 
 fn birth(element: &Element) -> Result<RegisterEvent, FieldProblem> {
-    let person = person(required(element, "birthPerson")?, "birthPerson")?;
+    let child = required(element, "birthPerson")?;
+    let person = person(child, "birthPerson")?;
     let municipality = match element.at(&["hasMainResidence", "reportingMunicipality"]) {
         Some(place) => Some(bfs(place, "hasMainResidence/reportingMunicipality")?),
         None => None,
     };
-    Ok(RegisterEvent::Birth { person, municipality })
+    Ok(RegisterEvent::Birth { person, municipality, parents: parents(child) })
+}
+
+/// The register's person numbers of the parents named in `parentalRelationship` (full or light
+/// identification; a parent without a number is left out).
+fn parents(child: &Element) -> Vec<(String, String)> {
+    child
+        .children
+        .iter()
+        .filter(|relationship| relationship.name == "parentalRelationship")
+        .filter_map(|relationship| {
+            let partner = relationship.child("partner")?;
+            let identification =
+                partner.child("personIdentification").or_else(|| partner.child("personIdentificationPartner"))?;
+            let id = identification.text_at(&["localPersonId", "personId"])?;
+            let category = identification.text_at(&["localPersonId", "personIdCategory"]).unwrap_or_default();
+            Some((category.to_owned(), id.to_owned()))
+        })
+        .collect()
 }
 
 fn death(element: &Element) -> Result<RegisterEvent, FieldProblem> {

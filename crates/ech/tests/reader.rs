@@ -86,11 +86,13 @@ const PERSON: &str = "<localPersonId><personIdCategory>CH.ZAR</personIdCategory>
 
 #[test]
 fn birth_death_and_move_within_the_gemeinde() {
+    let mother = "<parentalRelationship><partner><personIdentificationPartner><localPersonId><personIdCategory>CH.ZAR</personIdCategory><personId>2581-004711</personId></localPersonId><officialName>Tesfamariam-Čelik</officialName><firstName>Selam</firstName></personIdentificationPartner></partner><typeOfRelationship>4</typeOfRelationship></parentalRelationship>";
     let birth = delivery(&format!(
-        "<birth><birthPerson><personIdentification>{PERSON}</personIdentification></birthPerson><hasMainResidence><reportingMunicipality><municipalityId>2581</municipalityId><municipalityName>Olten</municipalityName></reportingMunicipality></hasMainResidence></birth>"
+        "<birth><birthPerson><personIdentification>{PERSON}</personIdentification>{mother}</birthPerson><hasMainResidence><reportingMunicipality><municipalityId>2581</municipalityId><municipalityName>Olten</municipalityName></reportingMunicipality></hasMainResidence></birth>"
     ));
     let events = events_of(birth.as_bytes());
-    assert!(matches!(&events[0], Ok(RegisterEvent::Birth { municipality: Some(2581), .. })), "{events:?}");
+    let Ok(RegisterEvent::Birth { municipality: Some(2581), parents, .. }) = &events[0] else { panic!("{events:?}") };
+    assert_eq!(parents, &vec![("CH.ZAR".to_owned(), "2581-004711".to_owned())]);
 
     let death = delivery(&format!(
         "<death><deathPerson>{PERSON}</deathPerson><deathData><deathPeriod><dateFrom>2026-11-15</dateFrom></deathPeriod></deathData></death>"

@@ -1,6 +1,7 @@
 //! Import of eCH-0020 deliveries from the population register (start.integration): arrivals from abroad of
 //! foreign nationals become persons of the Personenregister and newcomers to invite; births of children with a
-//! foreign nationality become persons (frühe Sprachförderung); events of persons the Cockpit already knows are
+//! foreign nationality or a parent the Cockpit knows as a foreign national become persons (frühe
+//! Sprachförderung); events of persons the Cockpit already knows are
 //! matched to them. Everything else is counted and skipped, never stored (data minimisation).
 //!
 //! Idempotent: a delivery is imported once per message id; a person is matched by the register's person number,
@@ -133,8 +134,9 @@ impl Import<'_> {
                     self.count_known(&person).await
                 }
             }
-            RegisterEvent::Birth { person, municipality } => {
-                let foreign = !person.nationalities.is_empty() && !person.is_swiss();
+            RegisterEvent::Birth { person, municipality, parents } => {
+                let foreign = (!person.nationalities.is_empty() && !person.is_swiss())
+                    || has_foreign_parent(self.txn, &parents).await?;
                 match municipality {
                     Some(bfs) if foreign => {
                         let Some(gemeinde) = self.canton_gemeinde(position, "birth", bfs) else { return Ok(()) };
@@ -375,6 +377,24 @@ async fn link(db: &impl ConnectionTrait, person_id: i64, person: &RegisterPerson
     .insert(db)
     .await?;
     Ok(())
+}
+
+/// Whether a parent named by the register is a person of the Cockpit with a foreign (or unknown)
+/// nationality: the register does not state the parents' nationality with the birth.
+async fn has_foreign_parent(db: &impl ConnectionTrait, parents: &[(String, String)]) -> Result<bool, StoreError> {
+    for (kategorie, local_id) in parents {
+        let link = register_person::Entity::find()
+            .filter(register_person::Column::Kategorie.eq(kategorie))
+            .filter(register_person::Column::LocalId.eq(local_id))
+            .one(db)
+            .await?;
+        let Some(link) = link else { continue };
+        let parent = person::Entity::find_by_id(link.person_id).one(db).await?;
+        if parent.is_some_and(|p| p.nationalitaet != "CH") {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// A newcomer who moves away before the invitation is no longer to be invited.

@@ -106,20 +106,25 @@ async fn the_import_is_in_the_access_log() {
     assert!(entry.detail.as_deref().unwrap().starts_with("eCH-0020-Import olten-2026-11-20-0001"), "{entry:?}");
 }
 
-/// A birth in Olten of a child with the given nationality.
-fn birth(message: &str, nationality: &str) -> String {
+/// A birth in Olten of a child with the given nationality and mother (register number).
+fn birth(message: &str, nationality: &str, mother: &str) -> String {
     format!(
-        r#"<delivery xmlns="http://www.ech.ch/xmlns/eCH-0020/3"><deliveryHeader><messageId>{message}</messageId></deliveryHeader><birth><birthPerson><personIdentification><localPersonId><personIdCategory>CH.ZAR</personIdCategory><personId>{message}</personId></localPersonId><officialName>Berhe</officialName><firstName>Lina</firstName><sex>2</sex><dateOfBirth><yearMonthDay>2026-11-01</yearMonthDay></dateOfBirth></personIdentification><nationalityData><nationalityStatus>2</nationalityStatus><countryInfo><country><countryIdISO2>{nationality}</countryIdISO2><countryNameShort>x</countryNameShort></country></countryInfo></nationalityData></birthPerson><hasMainResidence><reportingMunicipality><municipalityId>2581</municipalityId><municipalityName>Olten</municipalityName></reportingMunicipality></hasMainResidence></birth></delivery>"#
+        r#"<delivery xmlns="http://www.ech.ch/xmlns/eCH-0020/3"><deliveryHeader><messageId>{message}</messageId></deliveryHeader><birth><birthPerson><personIdentification><localPersonId><personIdCategory>CH.ZAR</personIdCategory><personId>{message}</personId></localPersonId><officialName>Berhe</officialName><firstName>Lina</firstName><sex>2</sex><dateOfBirth><yearMonthDay>2026-11-01</yearMonthDay></dateOfBirth></personIdentification><nationalityData><nationalityStatus>2</nationalityStatus><countryInfo><country><countryIdISO2>{nationality}</countryIdISO2><countryNameShort>x</countryNameShort></country></countryInfo></nationalityData><parentalRelationship><partner><personIdentificationPartner><localPersonId><personIdCategory>CH.ZAR</personIdCategory><personId>{mother}</personId></localPersonId><officialName>Mutter</officialName><firstName>M</firstName></personIdentificationPartner></partner><typeOfRelationship>4</typeOfRelationship></parentalRelationship></birthPerson><hasMainResidence><reportingMunicipality><municipalityId>2581</municipalityId><municipalityName>Olten</municipalityName></reportingMunicipality></hasMainResidence></birth></delivery>"#
     )
 }
 
 #[tokio::test]
-async fn a_birth_is_kept_only_for_a_child_of_foreign_nationality() {
+async fn a_birth_is_kept_for_a_foreign_child_or_a_known_foreign_parent() {
     let test = TestStore::new().await;
     let importer = test.add_user("gde-2581", &[Role::Integrationsbeauftragte]).await;
-    let foreign = import(&test, &importer, &birth("geburt-1", "ER")).await;
+    let foreign = import(&test, &importer, &birth("geburt-1", "ER", "unbekannt")).await;
     assert_eq!((foreign.gespeichert, foreign.neue_personen), (1, 1), "{foreign:?}");
-    let swiss = import(&test, &importer, &birth("geburt-2", "CH")).await;
+    let swiss = import(&test, &importer, &birth("geburt-2", "CH", "unbekannt")).await;
     assert_eq!((swiss.gespeichert, swiss.uebersprungen, swiss.neue_personen), (0, 1, 0), "{swiss:?}");
     assert_eq!(persons_named(&test, "Berhe").await, 1);
+
+    import(&test, &importer, &fixture("move-in-from-abroad.xml")).await;
+    let swiss_child_of_a_newcomer = import(&test, &importer, &birth("geburt-3", "CH", "2581-004711")).await;
+    assert_eq!(swiss_child_of_a_newcomer.gespeichert, 1, "the mother is a known foreign national");
+    assert_eq!(persons_named(&test, "Berhe").await, 2);
 }
