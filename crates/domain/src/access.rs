@@ -78,6 +78,20 @@ pub enum Resource {
     Uebergabe,
     /// The Massnahmen catalogue kept by the Kanton (no personal data; everyone reads it).
     Massnahmenkatalog,
+    /// A newcomer from abroad (start.integration) with invitation status and Erstinformationsgespräch.
+    Zuzug,
+    /// A delivery of the population register (eCH-0020) and its import report.
+    RegisterImport,
+    /// A Fordern case: the Gemeinde's hand-over to the Migrationsamt and its decision.
+    Fordern,
+    /// A child in the frühe Sprachförderung track (personal data of the child).
+    Fruehfoerderung,
+    /// Figures per Gemeinde without personal data (frühe Sprachförderung goal, counts).
+    Kennzahlen,
+    /// How a Gemeinde runs start.integration: model, Leitgemeinde contract, strategic lead.
+    Gemeindeorganisation,
+    /// The yearly Selbstdeklaration of a Gemeinde to the Kanton, and the questionnaire.
+    Selbstdeklaration,
 }
 
 impl Resource {
@@ -91,6 +105,13 @@ impl Resource {
             Resource::Auftrag => "auftrag",
             Resource::Uebergabe => "uebergabe",
             Resource::Massnahmenkatalog => "massnahmenkatalog",
+            Resource::Zuzug => "zuzug",
+            Resource::RegisterImport => "register_import",
+            Resource::Fordern => "fordern",
+            Resource::Fruehfoerderung => "fruehfoerderung",
+            Resource::Kennzahlen => "kennzahlen",
+            Resource::Gemeindeorganisation => "gemeindeorganisation",
+            Resource::Selbstdeklaration => "selbstdeklaration",
         }
     }
 }
@@ -152,6 +173,19 @@ const MATRIX: &[(Role, Resource, &[Action], Scope)] = {
         (Leitung, Uebergabe, &[Read, Update], Scope::Organisation),
         (Anbieter, Auftrag, &[Read, Update], Scope::Organisation),
         (Kanton, Massnahmenkatalog, &[Update], Scope::Canton),
+        (Integrationsbeauftragte, Zuzug, &[Read, Update], Scope::Organisation),
+        (Integrationsbeauftragte, RegisterImport, &[Read, Create], Scope::Organisation),
+        (Admin, RegisterImport, &[Read, Create], Scope::Canton),
+        (Integrationsbeauftragte, Fordern, &[Read, Create], Scope::Organisation),
+        (Migrationsamt, Fordern, &[Read, Update], Scope::Canton),
+        (Integrationsbeauftragte, Fruehfoerderung, &[Read, Create, Update], Scope::Organisation),
+        (Integrationsbeauftragte, Kennzahlen, &[Read], Scope::Organisation),
+        (Kanton, Kennzahlen, &[Read], Scope::Canton),
+        (Integrationsbeauftragte, Gemeindeorganisation, &[Read, Update], Scope::Organisation),
+        (Kanton, Gemeindeorganisation, &[Read, Update], Scope::Canton),
+        (Admin, Gemeindeorganisation, &[Read, Update], Scope::Canton),
+        (Integrationsbeauftragte, Selbstdeklaration, &[Read, Update], Scope::Organisation),
+        (Kanton, Selbstdeklaration, &[Read, Create, Update], Scope::Canton),
         (Leitung, AuditLog, &[Read], Scope::Organisation),
         (Kanton, AuditLog, &[Read], Scope::Canton),
         (Fallfuehrung, ApiToken, &[Read, Create, Delete], Scope::Own),
@@ -281,6 +315,15 @@ mod tests {
         assert_eq!(granted_scope(&[Role::Anbieter], Resource::Auftrag, Action::Update), Some(Scope::Organisation));
         assert_eq!(granted_scope(&[Role::Anbieter], Resource::Dossier, Action::Read), None);
         assert_eq!(granted_scope(&[Role::Fallfuehrung], Resource::Auftrag, Action::Read), None);
+    }
+
+    #[test]
+    fn the_migrationsamt_reaches_only_fordern_cases() {
+        assert_eq!(granted_scope(&[Role::Migrationsamt], Resource::Fordern, Action::Update), Some(Scope::Canton));
+        for resource in [Resource::Person, Resource::Zuzug, Resource::Dossier, Resource::Fruehfoerderung] {
+            assert_eq!(granted_scope(&[Role::Migrationsamt], resource, Action::Read), None, "{resource:?}");
+        }
+        assert_eq!(granted_scope(&[Role::Integrationsbeauftragte], Resource::Fordern, Action::Update), None);
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod catalog;
 pub mod clock;
 pub mod date;
 pub mod dossier;
+pub mod erstinformation;
 pub mod field_errors;
 pub mod massnahmen;
 pub mod person;

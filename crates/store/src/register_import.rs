@@ -16,7 +16,8 @@ use crate::entity::{
 use crate::persons::active_row;
 use crate::{Store, StoreError, begin_write};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use iim_domain::{Action, AuditEntry, BfsNr, Channel, Outcome, PartialDate, Resource};
+use iim_domain::erstinformation::ZuzugStatus;
+use iim_domain::{Action, AuditEntry, BfsNr, Channel, Choice, Outcome, PartialDate, Resource};
 use iim_ech::{DeliveryReader, EventError, Place, RegisterEvent, RegisterPerson};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, NotSet,
@@ -220,7 +221,7 @@ impl Import<'_> {
                 gemeinde_bfs: Set(i32::from(gemeinde.get())),
                 zuzug_am: Set(arrival),
                 herkunft: Set(country),
-                status: Set("einzuladen".to_owned()),
+                status: Set(ZuzugStatus::Einzuladen.code().to_owned()),
                 lieferung_id: Set(self.lieferung_id),
                 created_at: Set(self.now),
             }
@@ -397,12 +398,14 @@ async fn has_foreign_parent(db: &impl ConnectionTrait, parents: &[(String, Strin
     Ok(false)
 }
 
-/// A newcomer who moves away before the invitation is no longer to be invited.
+/// A newcomer who moves away before the conversation is no longer to be invited; a held or declined
+/// conversation keeps its status.
 async fn moved_away(db: &impl ConnectionTrait, person_id: i64) -> Result<(), StoreError> {
+    let waiting = [ZuzugStatus::Einzuladen, ZuzugStatus::Eingeladen, ZuzugStatus::NichtErreicht].map(|s| s.code());
     zuzug::Entity::update_many()
-        .col_expr(zuzug::Column::Status, sea_orm::sea_query::Expr::value("weggezogen"))
+        .col_expr(zuzug::Column::Status, sea_orm::sea_query::Expr::value(ZuzugStatus::Weggezogen.code()))
         .filter(zuzug::Column::PersonId.eq(person_id))
-        .filter(zuzug::Column::Status.eq("einzuladen"))
+        .filter(zuzug::Column::Status.is_in(waiting))
         .exec(db)
         .await?;
     Ok(())

@@ -105,6 +105,13 @@ pub struct UserBar {
     pub may_read_dossiers: bool,
     pub may_read_orders: bool,
     pub may_read_audit: bool,
+    pub may_read_newcomers: bool,
+    pub may_import: bool,
+    pub may_read_fordern: bool,
+    pub may_read_fruehfoerderung: bool,
+    pub may_read_kennzahlen: bool,
+    pub may_read_gemeindeorganisation: bool,
+    pub may_read_selbstdeklaration: bool,
 }
 
 impl Layout {
@@ -121,6 +128,13 @@ impl Layout {
                 may_read_dossiers: actor.may(Resource::Dossier, Action::Read),
                 may_read_orders: actor.may(Resource::Auftrag, Action::Read),
                 may_read_audit: actor.may(Resource::AuditLog, Action::Read),
+                may_read_newcomers: actor.may(Resource::Zuzug, Action::Read),
+                may_import: actor.may(Resource::RegisterImport, Action::Create),
+                may_read_fordern: actor.may(Resource::Fordern, Action::Read),
+                may_read_fruehfoerderung: actor.may(Resource::Fruehfoerderung, Action::Read),
+                may_read_kennzahlen: actor.may(Resource::Kennzahlen, Action::Read),
+                may_read_gemeindeorganisation: actor.may(Resource::Gemeindeorganisation, Action::Read),
+                may_read_selbstdeklaration: actor.may(Resource::Selbstdeklaration, Action::Read),
             }),
             csrf_token: user.session.csrf_token.clone(),
             notice: None,
