@@ -270,7 +270,7 @@ impl GespraechInput {
         let dolmetscher = errors
             .check("dolmetscher", yes_no(&self.dolmetscher, "Bitte angeben, ob eine dolmetschende Person dabei war."));
         let themen = errors.check("themen", topics(&self.themen));
-        let empfehlungen = errors.check("empfehlungen", recommendations(&self.empfehlungen));
+        let empfehlungen = recommendations(&self.empfehlungen, &mut errors);
         let nachfassen_am = match self.nachfassen_am.trim() {
             "" => None,
             text => errors.check("nachfassen_am", exact_date(text)),
@@ -280,20 +280,16 @@ impl GespraechInput {
         {
             errors.add("nachfassen_am", "Das Nachfassen liegt nach dem Gespräch.");
         }
-        match (gefuehrt_am, sprache, dolmetscher, themen, empfehlungen) {
-            (Some(gefuehrt_am), Some(sprache), Some(dolmetscher), Some(themen), Some(empfehlungen))
-                if errors.is_empty() =>
-            {
-                Ok(Gespraech {
-                    gefuehrt_am,
-                    sprache,
-                    dolmetscher,
-                    themen,
-                    bemerkungen: self.bemerkungen.trim().to_owned(),
-                    empfehlungen,
-                    nachfassen_am,
-                })
-            }
+        match (gefuehrt_am, sprache, dolmetscher, themen) {
+            (Some(gefuehrt_am), Some(sprache), Some(dolmetscher), Some(themen)) if errors.is_empty() => Ok(Gespraech {
+                gefuehrt_am,
+                sprache,
+                dolmetscher,
+                themen,
+                bemerkungen: self.bemerkungen.trim().to_owned(),
+                empfehlungen,
+                nachfassen_am,
+            }),
             _ => Err(errors),
         }
     }
@@ -320,7 +316,9 @@ fn topics(codes: &[String]) -> Result<Vec<Thema>, String> {
     if themen.is_empty() { Err("Bitte mindestens ein besprochenes Thema wählen.".to_owned()) } else { Ok(themen) }
 }
 
-fn recommendations(rows: &[EmpfehlungInput]) -> Result<Vec<Empfehlung>, String> {
+/// The filled-in rows; a row's problem is recorded on its own fields (`empfehlung_art_N`, `empfehlung_text_N`,
+/// counted from 1) so that the form can show it where it belongs.
+fn recommendations(rows: &[EmpfehlungInput], errors: &mut FieldErrors) -> Vec<Empfehlung> {
     let mut empfehlungen = Vec::new();
     for (index, row) in rows.iter().enumerate() {
         let text = row.text.trim();
@@ -328,14 +326,21 @@ fn recommendations(rows: &[EmpfehlungInput]) -> Result<Vec<Empfehlung>, String> 
             continue;
         }
         let number = index + 1;
-        let art = EmpfehlungArt::from_code(row.art.trim())
-            .ok_or_else(|| format!("Empfehlung {number}: Bitte die Art wählen."))?;
-        if text.is_empty() {
-            return Err(format!("Empfehlung {number}: Bitte beschreiben, was empfohlen wird."));
+        let art = EmpfehlungArt::from_code(row.art.trim());
+        if art.is_none() {
+            errors.add_owned(format!("empfehlung_art_{number}"), format!("Empfehlung {number}: Bitte die Art wählen."));
         }
-        empfehlungen.push(Empfehlung { art, text: text.to_owned() });
+        if text.is_empty() {
+            errors.add_owned(
+                format!("empfehlung_text_{number}"),
+                format!("Empfehlung {number}: Bitte beschreiben, was empfohlen wird."),
+            );
+        }
+        if let Some(art) = art.filter(|_| !text.is_empty()) {
+            empfehlungen.push(Empfehlung { art, text: text.to_owned() });
+        }
     }
-    Ok(empfehlungen)
+    empfehlungen
 }
 
 /// What the Gemeinde recommends to the Migrationsamt (seed 000, «Fordern»).
@@ -496,7 +501,8 @@ mod tests {
         let errors = input.check(day(2026, 10, 1), day(2026, 11, 21)).unwrap_err();
         assert_eq!(errors.get("sprache"), Some("Bitte die Sprache des Gesprächs wählen."));
         assert_eq!(errors.get("themen"), Some("Bitte mindestens ein besprochenes Thema wählen."));
-        assert_eq!(errors.get("empfehlungen"), Some("Empfehlung 1: Bitte beschreiben, was empfohlen wird."));
+        assert_eq!(errors.get("empfehlung_text_1"), Some("Empfehlung 1: Bitte beschreiben, was empfohlen wird."));
+        assert_eq!(errors.get("empfehlung_art_1"), None);
         assert_eq!(errors.get("nachfassen_am"), Some("Das Nachfassen liegt nach dem Gespräch."));
         assert!(errors.get("dolmetscher").is_some());
     }

@@ -12,8 +12,11 @@ mod auftraege;
 mod caseload_export;
 mod directory;
 mod dossiers;
+mod duplikate;
 mod entity;
+mod erstinformation;
 mod familien;
+mod fordern;
 mod massnahmen;
 mod migration;
 mod pendenzen;
@@ -37,7 +40,12 @@ pub use auftraege::{Anbieter, Auftrag, AuftragFuerAnbieter};
 pub use caseload_export::{CaseloadRow, ExportFormat};
 pub use directory::{Directory, OrganisationInfo, OrganisationKind, RegionMapping};
 pub use dossiers::{Dossier, DossierSeed, DossierSummary, HilfsplanZiel, TimelineEntry};
+pub use duplikate::{DuplikatEntscheid, DuplikatPerson, MoeglichesDuplikat};
+pub use erstinformation::{
+    Erstgespraech, FordernStand, Neuzuzueger, NeuzuzuegerDetail, NeuzuzuegerFilter, NeuzuzuegerQuery,
+};
 pub use familien::FamilienMitglied;
+pub use fordern::FordernFall;
 pub use massnahmen::{KatalogVersion, TeilnahmeEintrag};
 pub use pendenzen::{Pendenz, Pendenzen, PendenzenZahlen};
 pub use persons::{Person, PersonQuery, PersonSummary};

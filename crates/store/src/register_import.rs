@@ -224,6 +224,9 @@ impl Import<'_> {
                 status: Set(ZuzugStatus::Einzuladen.code().to_owned()),
                 lieferung_id: Set(self.lieferung_id),
                 created_at: Set(self.now),
+                eingeladen_am: Set(None),
+                geaendert_at: Set(None),
+                geaendert_von: Set(None),
             }
             .insert(self.txn)
             .await?;
@@ -294,6 +297,8 @@ impl Import<'_> {
                 kandidat_id: Set(twin.id),
                 status: Set("offen".to_owned()),
                 created_at: Set(self.now),
+                entschieden_at: Set(None),
+                entschieden_von: Set(None),
             }
             .insert(self.txn)
             .await?;

@@ -9,9 +9,12 @@ pub struct Model {
     pub person_id: i64,
     /// The existing person with the same name and date of birth.
     pub kandidat_id: i64,
-    /// `offen` until a human decides.
+    /// `offen` until a human decides: `verschieden` (two persons). A merge removes
+    /// the pair with the new record.
     pub status: String,
     pub created_at: DateTimeUtc,
+    pub entschieden_at: Option<DateTimeUtc>,
+    pub entschieden_von: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

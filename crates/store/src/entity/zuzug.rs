@@ -10,10 +10,14 @@ pub struct Model {
     pub zuzug_am: Date,
     /// ISO alpha-2 code of the country of origin, if delivered.
     pub herkunft: Option<String>,
-    /// `einzuladen`, later the states of the Erstinformation; `weggezogen` after a moveOut.
+    /// A `ZuzugStatus` code.
     pub status: String,
     pub lieferung_id: i64,
     pub created_at: DateTimeUtc,
+    /// The date of the invitation to the Erstinformationsgespräch.
+    pub eingeladen_am: Option<Date>,
+    pub geaendert_at: Option<DateTimeUtc>,
+    pub geaendert_von: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

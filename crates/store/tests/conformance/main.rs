@@ -12,6 +12,7 @@ mod auftraege;
 mod caseload_export;
 mod concurrency;
 mod dossiers;
+mod erstinformation;
 mod massnahmen;
 mod persons;
 mod register_import;

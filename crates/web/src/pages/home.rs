@@ -22,12 +22,26 @@ pub struct HomePage {
     may_read_orders: bool,
     /// What waits in the worklist, if the user keeps dossiers.
     pendenzen: Option<PendenzenZahlen>,
+    /// Newcomers to invite and possible duplicates, for the Integrationsbeauftragte.
+    start_integration: Option<(u64, u64)>,
+    /// Hand-overs waiting for the Migrationsamt's decision.
+    fordern_offen: Option<u64>,
 }
 
 pub async fn show(State(state): State<SharedState>, user: CurrentUser) -> Result<HomePage, PageError> {
     let actor = user.actor();
     let pendenzen = if actor.may(Resource::Dossier, Action::Read) {
         Some(state.store.pendenzen_zahlen(actor).await?)
+    } else {
+        None
+    };
+    let start_integration = if actor.may(Resource::Zuzug, Action::Read) {
+        Some((state.store.count_newcomers_to_invite(actor).await?, state.store.count_possible_duplicates(actor).await?))
+    } else {
+        None
+    };
+    let fordern_offen = if actor.may(Resource::Fordern, Action::Update) {
+        Some(state.store.count_open_fordern(actor).await?)
     } else {
         None
     };
@@ -40,5 +54,7 @@ pub async fn show(State(state): State<SharedState>, user: CurrentUser) -> Result
         may_read_audit: actor.may(Resource::AuditLog, Action::Read),
         may_read_orders: actor.may(Resource::Auftrag, Action::Read),
         pendenzen,
+        start_integration,
+        fordern_offen,
     })
 }

@@ -123,20 +123,21 @@ fn teilnahme_row(eintrag: &TeilnahmeEintrag) -> TeilnahmeRow {
     }
 }
 
-/// The forms of this module share one page; `reasons` lists unmet entry criteria of a refused booking.
+/// The forms of this module (and of start.integration) share one page; `reasons` lists unmet entry criteria
+/// of a refused booking.
 #[derive(Template, WebTemplate)]
 #[template(path = "massnahmen/form.html")]
 pub struct FormPage {
-    layout: Layout,
-    back: String,
-    back_label: &'static str,
-    heading: String,
-    lead: String,
-    action: String,
-    submit: &'static str,
-    reasons: Vec<(String, String)>,
-    fields: Vec<FormField>,
-    errors: Vec<(String, String)>,
+    pub(super) layout: Layout,
+    pub(super) back: String,
+    pub(super) back_label: &'static str,
+    pub(super) heading: String,
+    pub(super) lead: String,
+    pub(super) action: String,
+    pub(super) submit: &'static str,
+    pub(super) reasons: Vec<(String, String)>,
+    pub(super) fields: Vec<FormField>,
+    pub(super) errors: Vec<(String, String)>,
 }
 
 struct Spec {

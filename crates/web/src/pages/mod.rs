@@ -6,12 +6,15 @@ mod audit;
 mod auftraege;
 mod caseload_export;
 mod dossiers;
+mod duplikate;
 mod export;
+mod fordern;
 mod form;
 mod hilfsplan;
 mod home;
 mod login;
 mod massnahmen;
+mod neuzuzueger;
 mod pendenzen;
 mod persons;
 mod tokens;
@@ -36,6 +39,8 @@ pub fn router(state: SharedState) -> Router {
         .route("/personen", get(persons::list).post(persons::create))
         .route("/personen/neu", get(persons::new_form))
         .route("/personen/export.csv", get(export::persons_csv))
+        .route("/personen/duplikate", get(duplikate::list))
+        .route("/personen/duplikate/{id}", axum::routing::post(duplikate::decide))
         .route("/personen/{id}", get(persons::show).post(persons::update))
         .route("/personen/{id}/bearbeiten", get(persons::edit_form))
         .route("/personen/{id}/dossier", axum::routing::post(dossiers::open))
@@ -79,6 +84,17 @@ pub fn router(state: SharedState) -> Router {
         .route("/massnahmen/neu", get(massnahmen::new_massnahme_form))
         .route("/massnahmen/{code}/bearbeiten", get(massnahmen::edit_massnahme_form).post(massnahmen::update_massnahme))
         .route("/massnahmen/{code}/deaktivieren", axum::routing::post(massnahmen::deactivate_massnahme))
+        .route("/neuzuzueger", get(neuzuzueger::list))
+        .route("/neuzuzueger/{id}", get(neuzuzueger::show))
+        .route("/neuzuzueger/{id}/status", axum::routing::post(neuzuzueger::change_status))
+        .route(
+            "/neuzuzueger/{id}/gespraech",
+            get(neuzuzueger::conversation_form).post(neuzuzueger::record_conversation),
+        )
+        .route("/neuzuzueger/{id}/fordern", get(neuzuzueger::hand_over_form).post(neuzuzueger::hand_over))
+        .route("/fordern", get(fordern::list))
+        .route("/fordern/{id}", get(fordern::show))
+        .route("/fordern/{id}/entscheid", axum::routing::post(fordern::decide))
         .route("/protokoll", get(audit::list))
         .route("/konto/api-tokens", get(tokens::list).post(tokens::create))
         .route("/konto/api-tokens/{id}/widerrufen", axum::routing::post(tokens::revoke))
@@ -152,6 +168,10 @@ impl Layout {
             Some("gespeichert") => Some("Die Änderungen sind gespeichert."),
             Some("unveraendert") => Some("Es gab nichts zu ändern."),
             Some("abgemeldet") => Some("Sie sind abgemeldet."),
+            Some("gespraech") => Some("Das Erstinformationsgespräch ist gespeichert."),
+            Some("fordern") => Some("Der Fall ist dem Migrationsamt übergeben. Sein Entscheid erscheint hier."),
+            Some("entscheid") => Some("Der Entscheid ist gespeichert. Die Gemeinde sieht ihn bei ihrer Übergabe."),
+            Some("duplikat") => Some("Der Entscheid zum möglichen Duplikat ist gespeichert."),
             Some("eroeffnet") => Some("Das Dossier ist eröffnet."),
             Some("kurzassessment") => Some("Das Kurzassessment ist gespeichert."),
             Some("ziel") => Some("Das Ziel ist im Hilfsplan."),

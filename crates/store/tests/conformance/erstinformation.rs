@@ -1,0 +1,217 @@
+//! start.integration, Informieren and Fordern: newcomers from the register in the Integrationsbeauftragte's
+//! list, invitation, conversation with Empfehlungen, hand-over to the Migrationsamt and its decision flowing
+//! back, possible duplicates decided by a human; each reachable only by those who need it.
+
+use crate::support::{TestStore, field_errors, person_named};
+use iim_domain::erstinformation::{
+    EmpfehlungInput, EntscheidInput, FordernEntscheid, GespraechInput, StatusInput, UebergabeInput, ZuzugStatus,
+};
+use iim_domain::{Actor, Role};
+use iim_ech::read_delivery;
+use iim_store::{DuplikatEntscheid, NeuzuzuegerFilter, NeuzuzuegerQuery, PersonQuery, StoreError};
+
+fn arrival_in(bfs: u16, message: &str) -> String {
+    let path = format!("{}/../ech/tests/fixtures/move-in-from-abroad.xml", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(path)
+        .unwrap()
+        .replace(
+            "<e07:municipalityId>2581</e07:municipalityId>",
+            &format!("<e07:municipalityId>{bfs}</e07:municipalityId>"),
+        )
+        .replace("olten-2026-11-20-0001", message)
+}
+
+/// Imports the fixture's arrival into `bfs` and returns the newcomer's id as the officer sees it.
+async fn newcomer_in(test: &TestStore, bfs: u16, officer: &Actor) -> i64 {
+    let importer = test.add_user("aso", &[Role::Admin]).await;
+    let xml = arrival_in(bfs, &format!("msg-{bfs}"));
+    test.store.import_register_delivery(&importer, "zuzug.xml", read_delivery(xml.as_bytes()).unwrap()).await.unwrap();
+    let page = test.store.list_newcomers(officer, &query(NeuzuzuegerFilter::Offen)).await.unwrap();
+    assert_eq!(page.total, 1, "the newcomer is in the officer's list");
+    page.items[0].id
+}
+
+fn query(filter: NeuzuzuegerFilter) -> NeuzuzuegerQuery {
+    NeuzuzuegerQuery { filter, page: 1, per_page: 50, ..NeuzuzuegerQuery::default() }
+}
+
+fn conversation() -> GespraechInput {
+    GespraechInput {
+        gefuehrt_am: "20.11.2026".to_owned(),
+        sprache: "ti".to_owned(),
+        dolmetscher: "ja".to_owned(),
+        themen: vec!["sprache".to_owned(), "arbeit".to_owned()],
+        bemerkungen: "Sehr motiviert.".to_owned(),
+        empfehlungen: vec![
+            EmpfehlungInput {
+                art: "deutschkurs".to_owned(),
+                text: "Deutsch A1 abends, Volkshochschule Olten".to_owned(),
+            },
+            EmpfehlungInput { art: "beratung".to_owned(), text: "Berufsberatung BIZ".to_owned() },
+        ],
+        nachfassen_am: "20.02.2027".to_owned(),
+    }
+}
+
+#[tokio::test]
+async fn a_newcomer_is_invited_and_the_conversation_with_recommendations_is_recorded() {
+    let test = TestStore::new().await;
+    let officer = test.integration_officer_of(2581).await;
+    let id = newcomer_in(&test, 2581, &officer).await;
+    let listed = test.store.list_newcomers(&officer, &query(NeuzuzuegerFilter::Offen)).await.unwrap();
+    assert_eq!(listed.items[0].name, "Tesfamariam-Čelik, Selam Ñaomi");
+    assert_eq!(listed.items[0].status, ZuzugStatus::Einzuladen);
+
+    let invite = StatusInput { status: "eingeladen".to_owned(), datum: "16.11.2026".to_owned() };
+    test.store.change_newcomer_status(&officer, id, &invite).await.unwrap();
+    test.store.record_conversation(&officer, id, &conversation()).await.unwrap();
+
+    let detail = test.store.get_newcomer(&officer, id).await.unwrap();
+    assert_eq!(detail.zuzug.status, ZuzugStatus::Gefuehrt);
+    assert_eq!(detail.zuzug.eingeladen_am.unwrap().to_string(), "2026-11-16");
+    let gespraech = detail.gespraech.unwrap();
+    assert_eq!(gespraech.sprache, "Tigrinya");
+    assert_eq!(gespraech.themen, vec!["Deutsch lernen", "Arbeit und Erwerb"]);
+    assert_eq!(gespraech.empfehlungen.len(), 2);
+    assert_eq!(gespraech.empfehlungen[1].1, "Berufsberatung BIZ");
+    assert_eq!(detail.zuzug.nachfassen_am.unwrap().to_string(), "2027-02-20");
+
+    let open = test.store.list_newcomers(&officer, &query(NeuzuzuegerFilter::Offen)).await.unwrap();
+    assert_eq!(open.total, 0, "a held conversation leaves the open list");
+    let held = test.store.list_newcomers(&officer, &query(NeuzuzuegerFilter::Status(ZuzugStatus::Gefuehrt))).await;
+    assert_eq!(held.unwrap().total, 1);
+
+    let again = test.store.record_conversation(&officer, id, &conversation()).await;
+    assert!(field_errors(again).get("gefuehrt_am").unwrap().contains("kein Gespräch mehr"));
+}
+
+#[tokio::test]
+async fn an_invalid_conversation_or_status_change_stores_nothing() {
+    let test = TestStore::new().await;
+    let officer = test.integration_officer_of(2581).await;
+    let id = newcomer_in(&test, 2581, &officer).await;
+    let before_arrival = GespraechInput { gefuehrt_am: "01.10.2026".to_owned(), ..conversation() };
+    let errors = field_errors(test.store.record_conversation(&officer, id, &before_arrival).await);
+    assert_eq!(errors.get("gefuehrt_am"), Some("Das Gespräch kann nicht vor dem Zuzug liegen."));
+    let without_date = StatusInput { status: "eingeladen".to_owned(), datum: String::new() };
+    let errors = field_errors(test.store.change_newcomer_status(&officer, id, &without_date).await);
+    assert_eq!(errors.get("datum"), Some("Bitte das Datum der Einladung angeben."));
+    let detail = test.store.get_newcomer(&officer, id).await.unwrap();
+    assert_eq!(detail.zuzug.status, ZuzugStatus::Einzuladen);
+    assert!(detail.gespraech.is_none());
+}
+
+#[tokio::test]
+async fn an_officer_reaches_the_own_gemeinde_and_the_leitgemeinde_its_members_only() {
+    let test = TestStore::new().await;
+    let leitgemeinde = test.integration_officer_of(2430).await;
+    let id = newcomer_in(&test, 2424, &leitgemeinde).await;
+    let olten = test.integration_officer_of(2581).await;
+    assert_eq!(test.store.list_newcomers(&olten, &query(NeuzuzuegerFilter::Alle)).await.unwrap().total, 0);
+    assert!(matches!(test.store.get_newcomer(&olten, id).await, Err(StoreError::NotFound)));
+    let invite = StatusInput { status: "abgelehnt".to_owned(), datum: String::new() };
+    assert!(matches!(test.store.change_newcomer_status(&olten, id, &invite).await, Err(StoreError::NotFound)));
+    assert!(matches!(test.store.record_conversation(&olten, id, &conversation()).await, Err(StoreError::NotFound)));
+
+    let case_worker = test.case_worker_of("sr-olten").await;
+    assert!(matches!(test.store.get_newcomer(&case_worker, id).await, Err(StoreError::Denied(_))));
+    let migrationsamt = test.logged_in("migrationsamt", &[Role::Migrationsamt]).await;
+    assert!(matches!(test.store.get_newcomer(&migrationsamt, id).await, Err(StoreError::Denied(_))));
+
+    let log = test.whole_log(&test.kanton_auditor().await).await;
+    let refused: Vec<_> = log.iter().filter(|e| e.resource == "zuzug" && e.outcome == "verweigert").collect();
+    assert_eq!(refused.len(), 5, "each refusal is logged: {refused:?}");
+    assert_eq!(test.store.get_newcomer(&leitgemeinde, id).await.unwrap().zuzug.status, ZuzugStatus::Einzuladen);
+}
+
+#[tokio::test]
+async fn the_migrationsamt_sees_only_hand_overs_and_its_decision_flows_back() {
+    let test = TestStore::new().await;
+    let officer = test.integration_officer_of(2581).await;
+    let id = newcomer_in(&test, 2581, &officer).await;
+    let migrationsamt = test.logged_in("migrationsamt", &[Role::Migrationsamt]).await;
+    assert_eq!(test.store.list_fordern(&migrationsamt, true, 1).await.unwrap().total, 0);
+
+    let empty = field_errors(test.store.hand_over_to_migrationsamt(&officer, id, &UebergabeInput::default()).await);
+    assert!(empty.get("empfehlung").is_some() && empty.get("begruendung").is_some());
+    let input = UebergabeInput {
+        empfehlung: "integrationsvereinbarung".to_owned(),
+        begruendung: "Hat zwei Einladungen zum Deutschkurs nicht wahrgenommen.".to_owned(),
+    };
+    let fall = test.store.hand_over_to_migrationsamt(&officer, id, &input).await.unwrap();
+    let second = test.store.hand_over_to_migrationsamt(&officer, id, &input).await;
+    assert!(field_errors(second).get("empfehlung").unwrap().contains("bereits beim Migrationsamt"));
+
+    let waiting = test.store.list_fordern(&migrationsamt, true, 1).await.unwrap();
+    assert_eq!(waiting.total, 1);
+    assert_eq!(waiting.items[0].name, "Tesfamariam-Čelik, Selam Ñaomi");
+    assert_eq!(waiting.items[0].begruendung, input.begruendung);
+    assert!(matches!(
+        test.store.list_persons(&migrationsamt, &PersonQuery { page: 1, per_page: 10, ..PersonQuery::default() }).await,
+        Err(StoreError::Denied(_))
+    ));
+
+    let other_officer = test.integration_officer_of(2601).await;
+    assert_eq!(test.store.list_fordern(&other_officer, true, 1).await.unwrap().total, 0);
+    assert!(matches!(test.store.get_fordern(&other_officer, fall).await, Err(StoreError::NotFound)));
+    let decision = EntscheidInput { entscheid: "integrationsvereinbarung".to_owned(), begruendung: String::new() };
+    assert!(matches!(test.store.decide_fordern(&officer, fall, &decision).await, Err(StoreError::Denied(_))));
+
+    test.store.decide_fordern(&migrationsamt, fall, &decision).await.unwrap();
+    let again = test.store.decide_fordern(&migrationsamt, fall, &decision).await;
+    assert!(field_errors(again).get("entscheid").is_some(), "a decision is final");
+    let back = test.store.get_newcomer(&officer, id).await.unwrap();
+    assert_eq!(back.fordern[0].entscheid, Some(FordernEntscheid::Integrationsvereinbarung));
+    assert_eq!(test.store.list_fordern(&migrationsamt, true, 1).await.unwrap().total, 0);
+    assert_eq!(test.store.list_fordern(&officer, false, 1).await.unwrap().total, 1);
+}
+
+#[tokio::test]
+async fn a_possible_duplicate_is_decided_by_a_human_and_merging_keeps_the_existing_person() {
+    let test = TestStore::new().await;
+    let officer = test.integration_officer_of(2581).await;
+    let existing = test.register(&officer, person_named(2581, "Tesfamariam-Čelik", "Selam Ñaomi")).await;
+    let importer = test.add_user("aso", &[Role::Admin]).await;
+    let xml = arrival_in(2581, "dup-1").replace("<e44:vn>7561234567897</e44:vn>", "");
+    test.store.import_register_delivery(&importer, "a.xml", read_delivery(xml.as_bytes()).unwrap()).await.unwrap();
+    let pairs = test.store.possible_duplicates(&officer).await.unwrap();
+    assert_eq!(pairs.len(), 1);
+    assert_eq!(pairs[0].bestehend.id, existing.id);
+    assert_eq!(test.store.count_possible_duplicates(&officer).await.unwrap(), 1);
+    let other = test.integration_officer_of(2601).await;
+    assert!(test.store.possible_duplicates(&other).await.unwrap().is_empty());
+    assert!(matches!(
+        test.store.decide_duplicate(&other, pairs[0].id, DuplikatEntscheid::DieselbePerson).await,
+        Err(StoreError::NotFound)
+    ));
+
+    test.store.decide_duplicate(&officer, pairs[0].id, DuplikatEntscheid::DieselbePerson).await.unwrap();
+    assert!(test.store.possible_duplicates(&officer).await.unwrap().is_empty());
+    assert_eq!(test.search(&officer, "Tesfamariam").await.len(), 1, "the import's record is merged away");
+    let newcomers = test.store.list_newcomers(&officer, &query(NeuzuzuegerFilter::Alle)).await.unwrap();
+    assert_eq!(newcomers.items[0].person_id, existing.id, "the arrival now belongs to the existing person");
+
+    let resent = arrival_in(2581, "dup-2").replace("<e44:vn>7561234567897</e44:vn>", "");
+    let report = test
+        .store
+        .import_register_delivery(&importer, "b.xml", read_delivery(resent.as_bytes()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!((report.neue_personen, report.moegliche_duplikate), (0, 0), "the register number now points to it");
+}
+
+#[tokio::test]
+async fn different_persons_stay_apart() {
+    let test = TestStore::new().await;
+    let officer = test.integration_officer_of(2581).await;
+    test.register(&officer, person_named(2581, "Tesfamariam-Čelik", "Selam Ñaomi")).await;
+    let importer = test.add_user("aso", &[Role::Admin]).await;
+    let xml = arrival_in(2581, "dup-3").replace("<e44:vn>7561234567897</e44:vn>", "");
+    test.store.import_register_delivery(&importer, "a.xml", read_delivery(xml.as_bytes()).unwrap()).await.unwrap();
+    let pair = test.store.possible_duplicates(&officer).await.unwrap().remove(0);
+    test.store.decide_duplicate(&officer, pair.id, DuplikatEntscheid::Verschieden).await.unwrap();
+    assert!(test.store.possible_duplicates(&officer).await.unwrap().is_empty());
+    assert_eq!(test.search(&officer, "Tesfamariam").await.len(), 2);
+    let twice = test.store.decide_duplicate(&officer, pair.id, DuplikatEntscheid::DieselbePerson).await;
+    assert!(field_errors(twice).get("entscheid").is_some());
+}
