@@ -22,6 +22,8 @@ pub const USERS: &[(&str, &str, Role)] = &[
     ("anbieter.lernwerk", "anbieter-lernwerk", Role::Anbieter),
     ("anbieter.potenzial", "anbieter-potenzial", Role::Anbieter),
     ("kanton.aso", "aso", Role::Kanton),
+    ("migrationsamt", "migrationsamt", Role::Migrationsamt),
+    ("ib.schoenenwerd", "gde-2583", Role::Integrationsbeauftragte),
 ];
 
 pub struct TestApp {
