@@ -8,9 +8,10 @@ use crate::{open_store, serve, synthetic};
 use clap::Args;
 use iim_domain::Role;
 use iim_domain::auftrag::{AnbieterTyp, AuftragArt, AuftragInput, ErgebnisInput};
+use iim_domain::erstinformation::{EmpfehlungInput, GespraechInput, StatusInput};
 use iim_domain::massnahmen::{BuchungInput, TeilnahmeEndeInput};
 use iim_domain::sprache::SprachstandInput;
-use iim_store::{NewUser, PersonQuery, Store, StoreError};
+use iim_store::{NeuzuzuegerFilter, NeuzuzuegerQuery, NewUser, PersonQuery, Store, StoreError};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -57,6 +58,7 @@ pub async fn run(args: DemoArgs, config: &Config) -> anyhow::Result<()> {
         println!("Register enthält bereits {existing} Personen; keine neuen erzeugt.");
     }
     open_demo_dossiers(&store, args.seed).await?;
+    demo_newcomers(&store).await?;
     print_logins(config);
     if args.no_serve {
         store.close().await;
@@ -214,4 +216,51 @@ fn print_logins(config: &Config) {
         println!("  {:<20} {:<18} {:<28} {}", username, name, role.label(), organisation);
     }
     println!("Zum Beenden: Ctrl-C\n");
+}
+
+/// Arrivals from abroad in Olten, delivered like the population register would (`data/demo/register`).
+const DEMO_DELIVERIES: [(&str, &str); 4] = [
+    ("zuzug-0001.xml", include_str!("../../../data/demo/register/zuzug-0001.xml")),
+    ("zuzug-0002.xml", include_str!("../../../data/demo/register/zuzug-0002.xml")),
+    ("zuzug-0003.xml", include_str!("../../../data/demo/register/zuzug-0003.xml")),
+    ("zuzug-0004.xml", include_str!("../../../data/demo/register/zuzug-0004.xml")),
+];
+
+/// Newcomers for the Integrationsbeauftragte of Olten: imported from the demo deliveries (a second run
+/// changes nothing), one invited and one with a held Erstinformationsgespräch and its Empfehlungen.
+async fn demo_newcomers(store: &Store) -> anyhow::Result<()> {
+    let mut new = 0;
+    for (name, xml) in DEMO_DELIVERIES {
+        let report = store.import_register_delivery("ib.olten", name, iim_ech::read_delivery(xml.as_bytes())?).await?;
+        new += report.neue_personen;
+    }
+    if new == 0 {
+        return Ok(());
+    }
+    let officer = store.login("ib.olten", DEMO_PASSWORD, "127.0.0.1").await?;
+    let query =
+        NeuzuzuegerQuery { filter: NeuzuzuegerFilter::Offen, page: 1, per_page: 10, ..NeuzuzuegerQuery::default() };
+    let newcomers = store.list_newcomers(&officer, &query).await?.items;
+    let today = store.clock().today().format("%d.%m.%Y").to_string();
+    if let Some(first) = newcomers.first() {
+        let invited = StatusInput { status: "eingeladen".to_owned(), datum: today.clone() };
+        store.change_newcomer_status(&officer, first.id, &invited).await?;
+    }
+    if let Some(second) = newcomers.get(1) {
+        let gespraech = GespraechInput {
+            gefuehrt_am: today,
+            sprache: "fa".to_owned(),
+            dolmetscher: "ja".to_owned(),
+            themen: vec!["sprache".to_owned(), "arbeit".to_owned(), "schule_kinder".to_owned()],
+            bemerkungen: String::new(),
+            empfehlungen: vec![EmpfehlungInput {
+                art: "deutschkurs".to_owned(),
+                text: "Deutsch A1 Intensivkurs, Volkshochschule Olten".to_owned(),
+            }],
+            nachfassen_am: String::new(),
+        };
+        store.record_conversation(&officer, second.id, &gespraech).await?;
+    }
+    println!("{new} Neuzuzüger aus den Demo-Lieferungen importiert (ib.olten).");
+    Ok(())
 }
