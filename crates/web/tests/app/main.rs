@@ -16,6 +16,7 @@ mod massnahmen;
 mod ops;
 mod persons;
 mod start_integration;
+mod start_story;
 mod story;
 mod support;
 mod zusammenarbeit;
