@@ -21,6 +21,7 @@ use sea_orm::{
 use std::collections::HashMap;
 
 const MAX_PER_PAGE: u64 = 100;
+const MAX_EXPORT_ROWS: u64 = 5000;
 
 /// Which newcomers a list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -115,6 +116,26 @@ impl Store {
         self.log_read(entry(actor, Resource::Zuzug, Action::Read, None, Outcome::Allowed, self).with_detail(detail))
             .await;
         Ok(Page { items, page, per_page, total })
+    }
+
+    /// All newcomers matching the query (up to 5000), for the CSV export; logged as one read with the count.
+    pub async fn export_newcomers(
+        &self,
+        actor: &Actor,
+        query: &NeuzuzuegerQuery,
+    ) -> Result<Vec<Neuzuzueger>, StoreError> {
+        let scope = self.authorize_resource(actor, Resource::Zuzug, Action::Read, None).await?;
+        let rows = filtered(zuzug_in_scope(zuzug::Entity::find(), actor, scope), query)
+            .order_by_asc(zuzug::Column::ZuzugAm)
+            .order_by_asc(zuzug::Column::Id)
+            .limit(MAX_EXPORT_ROWS)
+            .all(&self.db)
+            .await?;
+        let items = self.newcomer_rows(&self.db, rows).await?;
+        let detail = format!("Export Neuzuzüger, {} Zeilen", items.len());
+        self.log_read(entry(actor, Resource::Zuzug, Action::Read, None, Outcome::Allowed, self).with_detail(detail))
+            .await;
+        Ok(items)
     }
 
     /// One newcomer with the conversation and the hand-overs; the read is logged.

@@ -85,6 +85,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/massnahmen/{code}/bearbeiten", get(massnahmen::edit_massnahme_form).post(massnahmen::update_massnahme))
         .route("/massnahmen/{code}/deaktivieren", axum::routing::post(massnahmen::deactivate_massnahme))
         .route("/neuzuzueger", get(neuzuzueger::list))
+        .route("/neuzuzueger/export.csv", get(neuzuzueger::export_csv))
         .route("/neuzuzueger/{id}", get(neuzuzueger::show))
         .route("/neuzuzueger/{id}/status", axum::routing::post(neuzuzueger::change_status))
         .route(

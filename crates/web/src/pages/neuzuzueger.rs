@@ -3,6 +3,7 @@
 //! Migrationsamt (Fordern). What may be seen and changed is the store's decision.
 
 use super::dossiers::{swiss_date, unprocessable};
+use super::export::csv_download;
 use super::form::{FormField, choice_field, choices, summary, text_field, textarea_field, with_errors};
 use super::massnahmen::FormPage;
 use super::{Layout, Pagination, page_number, parse_id};
@@ -66,6 +67,7 @@ pub struct ListPage {
     gemeinden: Vec<(String, String)>,
     text: String,
     pagination: Pagination,
+    export_href: String,
 }
 
 fn filter_from(code: &str) -> NeuzuzuegerFilter {
@@ -80,11 +82,8 @@ fn own_gemeinden(user: &CurrentUser) -> Vec<(String, String)> {
     user.actor().jurisdiction.organisation.iter().map(|bfs| (bfs.get().to_string(), bfs.name())).collect()
 }
 
-pub async fn list(
-    State(state): State<SharedState>,
-    user: CurrentUser,
-    Query(params): Query<HashMap<String, String>>,
-) -> Result<ListPage, PageError> {
+/// The list's filter from the URL: status, Gemeinde and name.
+fn list_query(params: &HashMap<String, String>) -> (NeuzuzuegerQuery, [String; 3]) {
     let get = |key: &str| params.get(key).map(|v| v.trim().to_owned()).unwrap_or_default();
     let (filter, gemeinde, text) = (get("filter"), get("gemeinde"), get("q"));
     let query = NeuzuzuegerQuery {
@@ -94,12 +93,65 @@ pub async fn list(
         page: page_number(params.get("seite")),
         per_page: 50,
     };
+    (query, [filter, gemeinde, text])
+}
+
+const CSV_HEADER: [&str; 10] = [
+    "Name",
+    "Geburtsdatum",
+    "Staatsangehörigkeit",
+    "Herkunft",
+    "Gemeinde",
+    "Zuzug",
+    "Status",
+    "Eingeladen am",
+    "Nachfassen am",
+    "Nr.",
+];
+
+/// The list as CSV for Excel (for example to plan invitations); one access-log entry.
+pub async fn export_csv(
+    State(state): State<SharedState>,
+    user: CurrentUser,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let (query, _) = list_query(&params);
+    let rows = state.store.export_newcomers(user.actor(), &query).await?;
+    let records = rows.into_iter().map(|n| {
+        vec![
+            n.name,
+            n.geburtsdatum,
+            n.nationalitaet,
+            n.herkunft,
+            n.gemeinde,
+            swiss_date(n.zuzug_am),
+            n.status.label().to_owned(),
+            n.eingeladen_am.map(swiss_date).unwrap_or_default(),
+            n.nachfassen_am.map(swiss_date).unwrap_or_default(),
+            n.id.to_string(),
+        ]
+    });
+    csv_download(&CSV_HEADER, records, "neuzuzueger.csv")
+}
+
+pub async fn list(
+    State(state): State<SharedState>,
+    user: CurrentUser,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<ListPage, PageError> {
+    let (query, [filter, gemeinde, text]) = list_query(&params);
     let found = state.store.list_newcomers(user.actor(), &query).await?;
     let pagination = Pagination::new(
         "/neuzuzueger",
         &[("filter", &filter), ("gemeinde", &gemeinde), ("q", &text)],
         found.page,
         found.pages(),
+    );
+    let export_href = format!(
+        "/neuzuzueger/export.csv?filter={}&gemeinde={}&q={}",
+        urlencoding::encode(&filter),
+        urlencoding::encode(&gemeinde),
+        urlencoding::encode(&text)
     );
     let mut filters = vec![(String::new(), "Offen (einzuladen, eingeladen, nicht erreicht)".to_owned())];
     filters.extend(choices::<ZuzugStatus>());
@@ -114,6 +166,7 @@ pub async fn list(
         gemeinden: own_gemeinden(&user),
         text,
         pagination,
+        export_href,
     })
 }
 

@@ -78,6 +78,8 @@ async fn a_newcomer_is_followed_through_invitation_conversation_and_recommendati
     }
     let open = visible_text(&officer.get("/neuzuzueger").await.text().await.unwrap());
     assert!(open.contains("Zurzeit warten keine Neuzuzüger"), "{open}");
+    let csv = officer.get("/neuzuzueger/export.csv?filter=gefuehrt").await.text().await.unwrap();
+    assert!(csv.contains("Tesfamariam-Čelik, Selam Ñaomi;03.1994;Eritrea;Eritrea;Olten;02.11.2026;Gespräch geführt;16.11.2026;20.02.2027"), "{csv}");
 }
 
 #[tokio::test]
