@@ -29,7 +29,8 @@ pub enum FrageTyp {
 }
 
 impl Choice for FrageTyp {
-    const ALL: &'static [Self] = &[FrageTyp::JaNein, FrageTyp::Zahl, FrageTyp::Text, FrageTyp::Auswahl, FrageTyp::Datum];
+    const ALL: &'static [Self] =
+        &[FrageTyp::JaNein, FrageTyp::Zahl, FrageTyp::Text, FrageTyp::Auswahl, FrageTyp::Datum];
 
     fn code(self) -> &'static str {
         match self {

@@ -16,5 +16,6 @@ mod massnahmen;
 mod persons;
 mod register_import;
 mod schema;
+mod selbstdeklaration;
 mod support;
 mod uebergaben;
