@@ -14,6 +14,7 @@ mod login;
 mod massnahmen;
 mod pendenzen;
 mod persons;
+mod selbstdeklaration;
 mod tokens;
 mod uebergaben;
 
@@ -79,6 +80,19 @@ pub fn router(state: SharedState) -> Router {
         .route("/massnahmen/neu", get(massnahmen::new_massnahme_form))
         .route("/massnahmen/{code}/bearbeiten", get(massnahmen::edit_massnahme_form).post(massnahmen::update_massnahme))
         .route("/massnahmen/{code}/deaktivieren", axum::routing::post(massnahmen::deactivate_massnahme))
+        .route("/selbstdeklaration", get(selbstdeklaration::show))
+        .route("/selbstdeklaration/{jahr}/anlegen", axum::routing::post(selbstdeklaration::create_fragebogen))
+        .route("/selbstdeklaration/{jahr}/fragebogen", get(selbstdeklaration::fragebogen))
+        .route("/selbstdeklaration/{jahr}/fragen", axum::routing::post(selbstdeklaration::add_frage))
+        .route(
+            "/selbstdeklaration/{jahr}/fragen/{key}",
+            get(selbstdeklaration::frage_form).post(selbstdeklaration::update_frage),
+        )
+        .route("/selbstdeklaration/{jahr}/fragen/{key}/entfernen", axum::routing::post(selbstdeklaration::remove_frage))
+        .route("/selbstdeklaration/{jahr}/antworten", get(selbstdeklaration::antworten))
+        .route("/selbstdeklaration/{jahr}/export.xlsx", get(selbstdeklaration::export))
+        .route("/selbstdeklaration/{jahr}/{bfs}", get(selbstdeklaration::deklaration).post(selbstdeklaration::save))
+        .route("/selbstdeklaration/{jahr}/{bfs}/zurueckgeben", axum::routing::post(selbstdeklaration::return_to_draft))
         .route("/protokoll", get(audit::list))
         .route("/konto/api-tokens", get(tokens::list).post(tokens::create))
         .route("/konto/api-tokens/{id}/widerrufen", axum::routing::post(tokens::revoke))

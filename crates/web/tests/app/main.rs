@@ -15,6 +15,7 @@ mod login;
 mod massnahmen;
 mod ops;
 mod persons;
+mod selbstdeklaration;
 mod story;
 mod support;
 mod zusammenarbeit;
