@@ -59,6 +59,7 @@ pub async fn run(args: DemoArgs, config: &Config) -> anyhow::Result<()> {
     }
     open_demo_dossiers(&store, args.seed).await?;
     demo_newcomers(&store).await?;
+    demo_selbstdeklarationen(&store).await?;
     print_logins(config);
     if args.no_serve {
         store.close().await;
@@ -136,6 +137,51 @@ async fn open_demo_dossiers(store: &Store, seed: u64) -> anyhow::Result<()> {
     println!("{} Dossiers für fallfuehrung.olten eröffnet.", opened.len());
     demo_orders(store, &case_worker, &opened).await?;
     demo_measures(store, &case_worker, &opened).await
+}
+
+/// Selbstdeklarationen of the current year: Grenchen and Balsthal submitted, Solothurn a draft, Olten
+/// untouched so that `ib.olten` can try the form. Their Integrationsbeauftragte get demo accounts. Skipped
+/// when any Gemeinde has begun.
+async fn demo_selbstdeklarationen(store: &Store) -> anyhow::Result<()> {
+    let jahr = chrono::Datelike::year(&store.clock().today());
+    let kanton = store.login("kanton.aso", DEMO_PASSWORD, "127.0.0.1").await?;
+    let alle = store.selbstdeklarationen(&kanton, jahr, &iim_store::DeklarationFilter::default()).await?;
+    if alle.iter().any(|d| d.status != iim_domain::selbstdeklaration::DeklarationStatus::NichtBegonnen) {
+        return Ok(());
+    }
+    let gemeinden: [(&str, &str, u16, bool, &str); 3] = [
+        ("ib.grenchen", "Petra Lüthi", 2546, true, "58"),
+        ("ib.balsthal", "Adrian Kunz", 2422, true, "14"),
+        ("ib.solothurn", "Miriam Hofer", 2601, false, "71"),
+    ];
+    let existing = store.list_users().await?;
+    for (username, name, bfs, einreichen, gespraeche) in gemeinden {
+        if !existing.iter().any(|u| u.username == username) {
+            store
+                .create_user(NewUser {
+                    username: username.to_owned(),
+                    display_name: name.to_owned(),
+                    organisation_code: format!("gde-{bfs}"),
+                    roles: vec![Role::Integrationsbeauftragte],
+                    password: Some(DEMO_PASSWORD.to_owned()),
+                })
+                .await?;
+        }
+        let ib = store.login(username, DEMO_PASSWORD, "127.0.0.1").await?;
+        let mut antworten = std::collections::BTreeMap::from([
+            ("frage_strategische_leitung".to_owned(), "ja".to_owned()),
+            ("frage_organisationsmodell".to_owned(), "gemeindeinternes Modell".to_owned()),
+            ("frage_erstinfo_gespraeche".to_owned(), gespraeche.to_owned()),
+            ("frage_angebote_foerdern".to_owned(), "Deutschtreff, Begrüssungsanlass für Neuzugezogene".to_owned()),
+        ]);
+        if einreichen {
+            antworten.insert("frage_schwerpunkte_definiert".to_owned(), "ja".to_owned());
+            antworten.insert("frage_regionaler_austausch".to_owned(), "ja".to_owned());
+        }
+        store.save_selbstdeklaration(&ib, jahr, bfs, &antworten, einreichen).await?;
+    }
+    println!("Selbstdeklarationen {jahr}: Grenchen und Balsthal eingereicht, Solothurn im Entwurf.");
+    Ok(())
 }
 
 /// German levels for two demo dossiers, and a completed German course without Anschluss, so that the

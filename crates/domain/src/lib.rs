@@ -16,6 +16,7 @@ pub mod erstinformation;
 pub mod field_errors;
 pub mod massnahmen;
 pub mod person;
+pub mod selbstdeklaration;
 pub mod sprache;
 
 pub use access::{Action, Actor, Channel, Denied, Jurisdiction, Resource, Role, Scope};

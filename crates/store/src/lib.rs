@@ -24,6 +24,7 @@ mod persons;
 mod register_import;
 mod schema;
 pub mod scratch;
+mod selbstdeklaration;
 mod uebergaben;
 
 use iim_domain::{Clock, Denied, FieldErrors};
@@ -50,6 +51,7 @@ pub use massnahmen::{KatalogVersion, TeilnahmeEintrag};
 pub use pendenzen::{Pendenz, Pendenzen, PendenzenZahlen};
 pub use persons::{Person, PersonQuery, PersonSummary};
 pub use register_import::ImportReport;
+pub use selbstdeklaration::{DeklarationFilter, FragebogenStand, Rueckgabe, Selbstdeklaration};
 pub use uebergaben::{EingehendeUebergabe, Uebergabe};
 
 /// Which database engine a [`Store`] runs on.
@@ -145,11 +147,12 @@ impl Store {
         Ok(Self { db, clock, audit, directory: Arc::new(RwLock::new(Arc::new(Directory::default()))) })
     }
 
-    /// Applies all pending migrations, loads the shipped Massnahmen catalogue if none is stored yet, then
-    /// loads the organisation directory.
+    /// Applies all pending migrations, loads the shipped Massnahmen catalogue and Selbstdeklaration
+    /// questionnaire if none is stored yet, then loads the organisation directory.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         migration::Migrator::up(&self.db, None).await?;
         self.seed_katalog().await?;
+        self.seed_fragebogen().await?;
         self.reload_directory().await
     }
 

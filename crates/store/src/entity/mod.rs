@@ -22,6 +22,8 @@ pub(crate) mod person;
 pub(crate) mod register_ablehnung;
 pub(crate) mod register_lieferung;
 pub(crate) mod register_person;
+pub(crate) mod selbstdeklaration;
+pub(crate) mod selbstdeklaration_fragebogen;
 pub(crate) mod session;
 pub(crate) mod sprachstand;
 pub(crate) mod standortbestimmung;

@@ -17,5 +17,6 @@ mod massnahmen;
 mod persons;
 mod register_import;
 mod schema;
+mod selbstdeklaration;
 mod support;
 mod uebergaben;

@@ -17,6 +17,7 @@ mod massnahmen;
 mod neuzuzueger;
 mod pendenzen;
 mod persons;
+mod selbstdeklaration;
 mod tokens;
 mod uebergaben;
 
@@ -96,6 +97,19 @@ pub fn router(state: SharedState) -> Router {
         .route("/fordern", get(fordern::list))
         .route("/fordern/{id}", get(fordern::show))
         .route("/fordern/{id}/entscheid", axum::routing::post(fordern::decide))
+        .route("/selbstdeklaration", get(selbstdeklaration::show))
+        .route("/selbstdeklaration/{jahr}/anlegen", axum::routing::post(selbstdeklaration::create_fragebogen))
+        .route("/selbstdeklaration/{jahr}/fragebogen", get(selbstdeklaration::fragebogen))
+        .route("/selbstdeklaration/{jahr}/fragen", axum::routing::post(selbstdeklaration::add_frage))
+        .route(
+            "/selbstdeklaration/{jahr}/fragen/{key}",
+            get(selbstdeklaration::frage_form).post(selbstdeklaration::update_frage),
+        )
+        .route("/selbstdeklaration/{jahr}/fragen/{key}/entfernen", axum::routing::post(selbstdeklaration::remove_frage))
+        .route("/selbstdeklaration/{jahr}/antworten", get(selbstdeklaration::antworten))
+        .route("/selbstdeklaration/{jahr}/export.xlsx", get(selbstdeklaration::export))
+        .route("/selbstdeklaration/{jahr}/{bfs}", get(selbstdeklaration::deklaration).post(selbstdeklaration::save))
+        .route("/selbstdeklaration/{jahr}/{bfs}/zurueckgeben", axum::routing::post(selbstdeklaration::return_to_draft))
         .route("/protokoll", get(audit::list))
         .route("/konto/api-tokens", get(tokens::list).post(tokens::create))
         .route("/konto/api-tokens/{id}/widerrufen", axum::routing::post(tokens::revoke))

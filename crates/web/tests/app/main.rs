@@ -15,6 +15,7 @@ mod login;
 mod massnahmen;
 mod ops;
 mod persons;
+mod selbstdeklaration;
 mod start_integration;
 mod start_story;
 mod story;
