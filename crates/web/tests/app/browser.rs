@@ -125,6 +125,26 @@ pub(crate) async fn wait_for(client: &Client, css: &str) -> fantoccini::elements
     }
 }
 
+/// Waits until the page shows a notice starting with `expected`. Polling the text (rather than reading the
+/// first `.notice` found) rides over the moment in which the previous page, with its own notice, is replaced.
+pub(crate) async fn wait_for_notice(client: &Client, expected: &str) {
+    let deadline = Instant::now() + PAGE;
+    let mut seen = String::new();
+    while Instant::now() < deadline {
+        if let Ok(element) = client.find(Locator::Css(".notice")).await
+            && let Ok(text) = element.text().await
+        {
+            if text.starts_with(expected) {
+                return;
+            }
+            seen = text;
+        }
+        tokio::time::sleep(POLL).await;
+    }
+    let url = client.current_url().await.map(|u| u.to_string()).unwrap_or_default();
+    panic!("no notice «{expected}» on {url}; last notice seen: «{seen}»");
+}
+
 pub(crate) async fn path_of(client: &Client) -> String {
     client.current_url().await.expect("current URL").path().to_owned()
 }

@@ -5,14 +5,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use crate::browser::{ChromeDriver, choose, click, fill, log_in, log_out, path_of, wait_for};
+use crate::browser::{ChromeDriver, choose, click, fill, log_in, log_out, path_of, wait_for, wait_for_notice};
 use crate::support::TestApp;
 use fantoccini::{Client, Locator};
 use iim_ech::read_delivery;
-
-async fn notice(client: &Client) -> String {
-    wait_for(client, ".notice").await.text().await.unwrap()
-}
 
 async fn main_text(client: &Client) -> String {
     wait_for(client, "main").await.text().await.unwrap()
@@ -36,7 +32,7 @@ async fn a_newcomer_is_invited_informed_and_handed_to_the_migrationsamt() {
     choose(&client, "status", "eingeladen").await;
     fill(&client, "datum", "16.11.2026").await;
     click(&client, Locator::Css("form[action$='/status'] button[type=submit]")).await;
-    assert_eq!(notice(&client).await, "Die Änderungen sind gespeichert.");
+    wait_for_notice(&client, "Die Änderungen sind gespeichert.").await;
 
     click(&client, Locator::LinkText("Gespräch erfassen")).await;
     wait_for(&client, "#gefuehrt_am").await;
@@ -49,7 +45,7 @@ async fn a_newcomer_is_invited_informed_and_handed_to_the_migrationsamt() {
     fill(&client, "empfehlung_text_1", "Deutsch A1 am Abend, Volkshochschule Olten").await;
     fill(&client, "nachfassen_am", "20.02.2027").await;
     click(&client, Locator::Css("main form button[type=submit]")).await;
-    assert_eq!(notice(&client).await, "Das Erstinformationsgespräch ist gespeichert.");
+    wait_for_notice(&client, "Das Erstinformationsgespräch ist gespeichert.").await;
     let page = main_text(&client).await;
     assert!(page.contains("Deutschkurs: Deutsch A1 am Abend, Volkshochschule Olten"), "{page}");
     assert!(page.contains("Gespräch geführt"), "{page}");
@@ -59,7 +55,7 @@ async fn a_newcomer_is_invited_informed_and_handed_to_the_migrationsamt() {
     click(&client, Locator::Id("empfehlung-integrationsvereinbarung")).await;
     fill(&client, "begruendung", "Nimmt die empfohlenen Kurse trotz Erinnerung nicht wahr.").await;
     click(&client, Locator::Css("main form button[type=submit]")).await;
-    assert!(notice(&client).await.starts_with("Der Fall ist dem Migrationsamt übergeben."));
+    wait_for_notice(&client, "Der Fall ist dem Migrationsamt übergeben.").await;
     log_out(&client).await;
 
     log_in(&client, &app, "migrationsamt").await;
@@ -70,7 +66,7 @@ async fn a_newcomer_is_invited_informed_and_handed_to_the_migrationsamt() {
     assert!(case.contains("Nimmt die empfohlenen Kurse") && !case.contains("Volkshochschule"), "{case}");
     click(&client, Locator::Id("entscheid-integrationsvereinbarung")).await;
     click(&client, Locator::Css("main form button[type=submit]")).await;
-    assert!(notice(&client).await.starts_with("Der Entscheid ist gespeichert."));
+    wait_for_notice(&client, "Der Entscheid ist gespeichert.").await;
     client.goto(&app.url(&newcomer)).await.unwrap();
     assert!(main_text(&client).await.contains("Ihre Rolle erlaubt"), "the Migrationsamt never sees the newcomer");
     client.goto(&app.url("/")).await.unwrap();

@@ -7,7 +7,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use crate::browser::{ChromeDriver, choose, click, fill, log_in, log_out, path_of, text_of, wait_for};
+use crate::browser::{ChromeDriver, choose, click, fill, log_in, log_out, path_of, text_of, wait_for, wait_for_notice};
 use crate::support::{PASSWORD, TestApp};
 use fantoccini::{Client, Locator};
 use iim_domain::Role;
@@ -16,10 +16,6 @@ use iim_store::NewUser;
 /// Submits the form that holds the element `css` (its own submit button).
 async fn submit(client: &Client, css: &str) {
     click(client, Locator::Css(css)).await;
-}
-
-async fn notice(client: &Client) -> String {
-    wait_for(client, ".notice").await.text().await.unwrap()
 }
 
 #[tokio::test]
@@ -46,7 +42,7 @@ async fn the_whole_story_from_opening_to_sustainable_integration() {
     client.goto(&app.url(&format!("/personen/{person}"))).await.unwrap();
     click(&client, Locator::Id("sozialhilfe")).await;
     submit(&client, "form[action$='/dossier'] button[type=submit]").await;
-    assert_eq!(notice(&client).await, "Das Dossier ist eröffnet.");
+    wait_for_notice(&client, "Das Dossier ist eröffnet.").await;
     let dossier = path_of(&client).await;
 
     click(&client, Locator::LinkText("Kurzassessment erfassen")).await;
@@ -59,7 +55,7 @@ async fn the_whole_story_from_opening_to_sustainable_integration() {
     click(&client, Locator::Id("potenzial-mittel")).await;
     click(&client, Locator::Id("dolmetschende-ja")).await;
     submit(&client, "form.form button[type=submit]").await;
-    assert_eq!(notice(&client).await, "Das Kurzassessment ist gespeichert.");
+    wait_for_notice(&client, "Das Kurzassessment ist gespeichert.").await;
 
     click(&client, Locator::LinkText("Ziel hinzufügen")).await;
     wait_for(&client, "#handlungsfeld").await;
@@ -68,7 +64,7 @@ async fn the_whole_story_from_opening_to_sustainable_integration() {
     fill(&client, "kriterium", "Arbeitsvertrag unterschrieben").await;
     fill(&client, "faellig_am", "30.06.2027").await;
     submit(&client, "form.form button[type=submit]").await;
-    assert_eq!(notice(&client).await, "Das Ziel ist im Hilfsplan.");
+    wait_for_notice(&client, "Das Ziel ist im Hilfsplan.").await;
 
     click(&client, Locator::LinkText("Sprachstand erfassen")).await;
     wait_for(&client, "#fertigkeit").await;
@@ -76,7 +72,7 @@ async fn the_whole_story_from_opening_to_sustainable_integration() {
     click(&client, Locator::Id("niveau-A2")).await;
     choose(&client, "nachweis", "fide").await;
     submit(&client, "form.form button[type=submit]").await;
-    assert_eq!(notice(&client).await, "Der Sprachstand ist gespeichert.");
+    wait_for_notice(&client, "Der Sprachstand ist gespeichert.").await;
 
     click(&client, Locator::LinkText("Massnahme buchen")).await;
     wait_for(&client, "#massnahme").await;
@@ -87,7 +83,7 @@ async fn the_whole_story_from_opening_to_sustainable_integration() {
     assert!(refusal.contains("Verlangt mindestens Deutsch B1"), "the entry criteria explain the refusal: {refusal}");
     choose(&client, "massnahme", "AI-1").await;
     submit(&client, "form.form button[type=submit]").await;
-    assert_eq!(notice(&client).await, "Die Massnahme ist gebucht.");
+    wait_for_notice(&client, "Die Massnahme ist gebucht.").await;
 
     click(&client, Locator::LinkText("Auftrag erteilen")).await;
     wait_for(&client, "#fragestellung").await;
@@ -96,7 +92,7 @@ async fn the_whole_story_from_opening_to_sustainable_integration() {
     choose(&client, "anbieter", &lernwerk.id.to_string()).await;
     fill(&client, "fragestellung", "Wie belastbar ist Herr Tesfay im Lager?").await;
     submit(&client, "form.form button[type=submit]").await;
-    assert_eq!(notice(&client).await, "Der Auftrag ist erfasst.");
+    wait_for_notice(&client, "Der Auftrag ist erfasst.").await;
     log_out(&client).await;
 
     // The provider reports in its own view.
@@ -108,7 +104,7 @@ async fn the_whole_story_from_opening_to_sustainable_integration() {
     fill(&client, "ergebnis", "Zuverlässig, pünktlich, körperlich belastbar.").await;
     fill(&client, "empfehlungen", "Arbeitsintegration Modul 3 mit Einsatz im Lager.").await;
     submit(&client, "form.form button[type=submit]").await;
-    assert!(notice(&client).await.starts_with("Das Ergebnis ist gemeldet."));
+    wait_for_notice(&client, "Das Ergebnis ist gemeldet.").await;
     log_out(&client).await;
 
     // Olten: the result arrives; the Standortbestimmung; the move to Balsthal.
@@ -119,20 +115,20 @@ async fn the_whole_story_from_opening_to_sustainable_integration() {
     wait_for(&client, ".result").await;
     assert!(text_of(&client, ".result").await.contains("Zuverlässig, pünktlich"));
     submit(&client, "form[action*='/kenntnis'] button").await;
-    assert_eq!(notice(&client).await, "Das Ergebnis ist als gelesen markiert.");
+    wait_for_notice(&client, "Das Ergebnis ist als gelesen markiert.").await;
 
     click(&client, Locator::LinkText("Standortbestimmung erfassen")).await;
     wait_for(&client, "#datum").await;
     click(&client, Locator::Css("input[value='teilweise']")).await;
     submit(&client, "form.form button[type=submit]").await;
-    assert_eq!(notice(&client).await, "Die Standortbestimmung ist gespeichert.");
+    wait_for_notice(&client, "Die Standortbestimmung ist gespeichert.").await;
 
     click(&client, Locator::LinkText("Übergabe an andere Stelle beantragen")).await;
     wait_for(&client, "#gemeinde").await;
     choose(&client, "gemeinde", "2422").await;
     fill(&client, "bemerkung", "Umzug nach Balsthal per 1.12.2026").await;
     submit(&client, "form.form button[type=submit]").await;
-    assert!(notice(&client).await.starts_with("Die Übergabe ist beantragt."));
+    wait_for_notice(&client, "Die Übergabe ist beantragt.").await;
     log_out(&client).await;
 
     // Thal accepts; Olten no longer sees the dossier.
@@ -141,7 +137,7 @@ async fn the_whole_story_from_opening_to_sustainable_integration() {
     click(&client, Locator::Css("a[href='/uebergaben']")).await;
     assert!(text_of(&client, "main").await.contains("Umzug nach Balsthal"));
     submit(&client, "form[action$='/annehmen'] button").await;
-    assert_eq!(notice(&client).await, "Sie haben das Dossier übernommen und sind jetzt fallführend.");
+    wait_for_notice(&client, "Sie haben das Dossier übernommen und sind jetzt fallführend.").await;
     assert_eq!(path_of(&client).await, dossier);
     let facts = text_of(&client, "dl.facts").await;
     assert!(facts.contains("Sozialregion Thal") && facts.contains("Test fallfuehrung.thal"), "{facts}");
@@ -149,7 +145,7 @@ async fn the_whole_story_from_opening_to_sustainable_integration() {
     // Thal closes; its Leitung approves.
     choose(&client, "grund", "nachhaltig_integriert").await;
     submit(&client, "form[action$='/abschliessen'] button").await;
-    assert_eq!(notice(&client).await, "Der Abschluss liegt der Leitung zur Genehmigung vor.");
+    wait_for_notice(&client, "Der Abschluss liegt der Leitung zur Genehmigung vor.").await;
     log_out(&client).await;
 
     log_in(&client, &app, "leitung.thal").await;
@@ -157,7 +153,7 @@ async fn the_whole_story_from_opening_to_sustainable_integration() {
     click(&client, Locator::Css("nav.main-nav a[href='/pendenzen']")).await;
     click(&client, Locator::Css(&format!("table.table a[href='{dossier}']"))).await;
     submit(&client, "form[action$='/abschluss/entscheid'] button[value=genehmigen]").await;
-    assert_eq!(notice(&client).await, "Genehmigt.");
+    wait_for_notice(&client, "Genehmigt.").await;
     assert!(text_of(&client, "dl.facts").await.contains("abgeschlossen"));
     let timeline = text_of(&client, "ol.timeline").await;
     for step in
