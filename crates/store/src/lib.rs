@@ -14,6 +14,8 @@ mod directory;
 mod dossiers;
 mod entity;
 mod familien;
+mod fruehfoerderung;
+mod gemeinden;
 mod massnahmen;
 mod migration;
 mod pendenzen;
@@ -38,6 +40,10 @@ pub use caseload_export::{CaseloadRow, ExportFormat};
 pub use directory::{Directory, OrganisationInfo, OrganisationKind, RegionMapping};
 pub use dossiers::{Dossier, DossierSeed, DossierSummary, HilfsplanZiel, TimelineEntry};
 pub use familien::FamilienMitglied;
+pub use fruehfoerderung::{
+    Fruehfoerderung, KennzahlZeile, KindZeile, KinderFilter, KinderQuery, KontaktEintrag, Quelle,
+};
+pub use gemeinden::{GemeindeEintrag, GemeindeQuery};
 pub use massnahmen::{KatalogVersion, TeilnahmeEintrag};
 pub use pendenzen::{Pendenz, Pendenzen, PendenzenZahlen};
 pub use persons::{Person, PersonQuery, PersonSummary};
@@ -102,6 +108,8 @@ pub struct Store {
     clock: Arc<dyn Clock>,
     audit: audit::AuditWriter,
     directory: Arc<RwLock<Arc<Directory>>>,
+    /// The Kindergarten entry rule of the frühe Sprachförderung (configuration).
+    kindergarten: iim_domain::fruehfoerderung::KindergartenRegel,
 }
 
 impl std::fmt::Debug for Store {
@@ -134,7 +142,13 @@ impl Store {
         }
         let db = Database::connect(options).await?;
         let audit = audit::AuditWriter::start(db.clone());
-        Ok(Self { db, clock, audit, directory: Arc::new(RwLock::new(Arc::new(Directory::default()))) })
+        Ok(Self {
+            db,
+            clock,
+            audit,
+            directory: Arc::new(RwLock::new(Arc::new(Directory::default()))),
+            kindergarten: iim_domain::fruehfoerderung::KindergartenRegel::default(),
+        })
     }
 
     /// Applies all pending migrations, loads the shipped Massnahmen catalogue if none is stored yet, then

@@ -12,6 +12,8 @@ mod auftraege;
 mod caseload_export;
 mod concurrency;
 mod dossiers;
+mod fruehfoerderung;
+mod gemeinden;
 mod massnahmen;
 mod persons;
 mod register_import;
