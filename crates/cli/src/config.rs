@@ -5,6 +5,7 @@
 use anyhow::Context;
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
+use iim_domain::fruehfoerderung::{KindergartenRegel, MonatTag};
 use iim_store::RegionMapping;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -25,6 +26,12 @@ pub struct Config {
     pub region_mapping: Option<PathBuf>,
     /// `text` (readable) or `json` (one JSON object per line, for log collectors).
     pub log_format: String,
+    /// Frühe Sprachförderung: a child enters the Kindergarten in the year it turns 4 on or before this day
+    /// (`TT.MM.`, Solothurn: 31.07.).
+    pub kindergarten_stichtag: String,
+    /// First day of the Kindergarten year (`TT.MM.`, Solothurn: 01.08.); the German assessment is planned 18
+    /// months before it.
+    pub kindergarten_beginn: String,
 }
 
 impl Default for Config {
@@ -36,6 +43,8 @@ impl Default for Config {
             secure_cookies: None,
             region_mapping: None,
             log_format: "text".to_owned(),
+            kindergarten_stichtag: "31.07.".to_owned(),
+            kindergarten_beginn: "01.08.".to_owned(),
         }
     }
 }
@@ -79,6 +88,17 @@ impl Config {
     }
 }
 
+impl Config {
+    /// The Kindergarten entry rule of the frühe Sprachförderung.
+    pub fn kindergarten_regel(&self) -> anyhow::Result<KindergartenRegel> {
+        let stichtag = MonatTag::parse(&self.kindergarten_stichtag)
+            .with_context(|| format!("kindergarten_stichtag «{}»", self.kindergarten_stichtag))?;
+        let beginn = MonatTag::parse(&self.kindergarten_beginn)
+            .with_context(|| format!("kindergarten_beginn «{}»", self.kindergarten_beginn))?;
+        Ok(KindergartenRegel::new(stichtag, beginn))
+    }
+}
+
 fn redact(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(mut parsed) if parsed.password().is_some() => {
@@ -113,6 +133,30 @@ mod tests {
             assert_eq!(config.secure_cookies, None);
             Ok(())
         });
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail fixes the error type
+    fn the_kindergarten_rule_defaults_to_solothurn_and_is_configurable() {
+        let regel = Config::default().kindergarten_regel().unwrap();
+        assert_eq!(
+            (regel.stichtag().to_string(), regel.eintritt().to_string()),
+            ("31.07.".to_owned(), "01.08.".to_owned())
+        );
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("iim.toml", "kindergarten_stichtag = \"30.04.\"")?;
+            jail.set_env("IIM_KINDERGARTEN_BEGINN", "15.08.");
+            let regel =
+                Config::load(None).map_err(|e| e.to_string())?.kindergarten_regel().map_err(|e| e.to_string())?;
+            assert_eq!(
+                (regel.stichtag().to_string(), regel.eintritt().to_string()),
+                ("30.04.".to_owned(), "15.08.".to_owned())
+            );
+            Ok(())
+        });
+        let wrong = Config { kindergarten_stichtag: "29.02.".to_owned(), ..Config::default() };
+        let error = format!("{:#}", wrong.kindergarten_regel().unwrap_err());
+        assert!(error.contains("kindergarten_stichtag «29.02.»") && error.contains("29. Februar"), "{error}");
     }
 
     #[test]

@@ -5,13 +5,19 @@
 
 use crate::config::Config;
 use crate::{open_store, serve, synthetic};
+use chrono::Datelike;
 use clap::Args;
 use iim_domain::Role;
 use iim_domain::auftrag::{AnbieterTyp, AuftragArt, AuftragInput, ErgebnisInput};
 use iim_domain::erstinformation::{EmpfehlungInput, GespraechInput, StatusInput};
+use iim_domain::fruehfoerderung::Eingabe;
+use iim_domain::gemeindeorganisation::GemeindeorganisationInput;
 use iim_domain::massnahmen::{BuchungInput, TeilnahmeEndeInput};
 use iim_domain::sprache::SprachstandInput;
-use iim_store::{NeuzuzuegerFilter, NeuzuzuegerQuery, NewUser, PersonQuery, Store, StoreError};
+use iim_domain::{BfsNr, PartialDate, PersonInput};
+use iim_store::{
+    KinderFilter, KinderQuery, NeuzuzuegerFilter, NeuzuzuegerQuery, NewUser, PersonQuery, Store, StoreError,
+};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -60,6 +66,8 @@ pub async fn run(args: DemoArgs, config: &Config) -> anyhow::Result<()> {
     open_demo_dossiers(&store, args.seed).await?;
     demo_newcomers(&store).await?;
     demo_selbstdeklarationen(&store).await?;
+    demo_gemeinden(&store).await?;
+    demo_fruehfoerderung(&store).await?;
     print_logins(config);
     if args.no_serve {
         store.close().await;
@@ -251,6 +259,110 @@ async fn demo_orders(store: &Store, case_worker: &iim_domain::Actor, dossiers: &
         };
         store.order(case_worker, *dossier, &input).await?;
     }
+    Ok(())
+}
+
+/// The strategic lead of Olten and the contract of Herbetswil with its Leitgemeinde Welschenrohr-Gänsbrunnen
+/// (example mapping). Saving the same values again changes nothing.
+async fn demo_gemeinden(store: &Store) -> anyhow::Result<()> {
+    let ib = store.login("ib.olten", DEMO_PASSWORD, "127.0.0.1").await?;
+    let kanton = store.login("kanton.aso", DEMO_PASSWORD, "127.0.0.1").await?;
+    let gemeinde = |number: u16| BfsNr::known(number).ok_or_else(|| anyhow::anyhow!("Gemeinde {number} fehlt"));
+    let olten = GemeindeorganisationInput {
+        leitung_name: "Demo Stadträtin Olten".to_owned(),
+        leitung_ressort: "Bildung und Sport".to_owned(),
+        ib_kontakt: "Sara Weber, Fachstelle Integration, integration@olten.example".to_owned(),
+        ..GemeindeorganisationInput::default()
+    };
+    store.save_gemeindeorganisation(&ib, gemeinde(2581)?, &olten).await?;
+    let herbetswil = GemeindeorganisationInput {
+        vertrag_beginn: "01.01.2025".to_owned(),
+        vertrag_ende: "31.12.2028".to_owned(),
+        leitung_name: "Demo Gemeinderat Herbetswil".to_owned(),
+        leitung_ressort: "Soziales".to_owned(),
+        ib_kontakt: String::new(),
+    };
+    store.save_gemeindeorganisation(&kanton, gemeinde(2424)?, &herbetswil).await?;
+    Ok(())
+}
+
+/// Children of Olten in the frühe Sprachförderung for `ib.olten`: a newborn whose family language is still
+/// to confirm, the child whose assessment comes next, one whose assessment is overdue, and five who entered
+/// the Kindergarten last August with their level recorded (four of five can communicate: the 80 % goal is
+/// reached). Skipped when Olten already has children in the track.
+async fn demo_fruehfoerderung(store: &Store) -> anyhow::Result<()> {
+    let ib = store.login("ib.olten", DEMO_PASSWORD, "127.0.0.1").await?;
+    let query = KinderQuery { filter: KinderFilter::Alle, page: 1, per_page: 1, ..KinderQuery::default() };
+    if store.list_kinder(&ib, &query).await?.total > 0 {
+        return Ok(());
+    }
+    let today = store.clock().today();
+    let regel = store.kindergarten_regel();
+    let birth = |year: i32| PartialDate::from_parts(year, Some(3), Some(15)).map_err(|e| anyhow::anyhow!("{e}"));
+    // The child whose planned assessment is the next one from today, and the one planned a year earlier.
+    let mut next_due = today.year() - 1;
+    for year in (today.year() - 4..today.year()).rev() {
+        if regel.termine(birth(year)?).abklaerung >= today {
+            next_due = year;
+        }
+    }
+    // The latest Kindergarten year that has begun.
+    let mut entered = today.year() - 1;
+    if regel.eintritt_im_jahr(today.year()) <= today {
+        entered = today.year();
+    }
+    let newborn = (today - chrono::Duration::days(60)).format("%d.%m.%Y").to_string();
+    let children: [(&str, &str, &str, &str, String); 8] = [
+        ("Berhe", "Yonas", "ER", "ti", newborn),
+        ("Okafor", "Amara", "NG", "yo", format!("15.03.{next_due}")),
+        ("Yilmaz", "Elif", "TR", "tr", format!("15.03.{}", next_due - 1)),
+        ("Krasniqi", "Arben", "XK", "sq", format!("15.03.{}", entered - 4)),
+        ("Nguyen", "Minh", "VN", "vi", format!("20.04.{}", entered - 4)),
+        ("Ahmadi", "Sara", "AF", "fa", format!("02.05.{}", entered - 4)),
+        ("Silva", "Tiago", "PT", "pt", format!("11.09.{}", entered - 5)),
+        ("Sivakumar", "Anu", "LK", "ta", format!("30.06.{}", entered - 4)),
+    ];
+    let mut ids = Vec::new();
+    for (nachname, vornamen, land, sprache, geburt) in children {
+        let input = PersonInput {
+            nachname: nachname.to_owned(),
+            vornamen: vornamen.to_owned(),
+            geschlecht: "unbestimmt".to_owned(),
+            geburtsdatum: geburt,
+            nationalitaet: land.to_owned(),
+            aufenthaltsstatus: "B".to_owned(),
+            ahv_nummer: String::new(),
+            einreisedatum: String::new(),
+            sprachen: vec![sprache.to_owned()],
+            wohngemeinde_bfs: "2581".to_owned(),
+        };
+        let data = input.parse(today).map_err(|e| anyhow::anyhow!("Demo-Kind {nachname}: {e}"))?;
+        let kind = store.neues_kind_aufnehmen(&ib, data).await?;
+        ids.push((kind.id, sprache));
+    }
+    let record = |id: i64, eingabe: Eingabe| {
+        let ib = ib.clone();
+        async move { store.fruehfoerderung_aendern(&ib, id, &eingabe).await.map(|_| ()) }
+    };
+    let contact_day = (today - chrono::Duration::days(50)).format("%d.%m.%Y").to_string();
+    record(
+        ids[0].0,
+        Eingabe::Geburtskontakt {
+            datum: contact_day,
+            art: "hausbesuch".to_owned(),
+            notiz: "Begrüssungspaket abgegeben".to_owned(),
+        },
+    )
+    .await?;
+    for (n, (id, sprache)) in ids.iter().enumerate().skip(1) {
+        record(*id, Eingabe::Familiensprache { sprachen: vec![(*sprache).to_owned()] }).await?;
+        if n >= 3 {
+            let stand = if n == 5 { "teilweise" } else { "ja" };
+            let jahr = entered.to_string();
+            record(*id, Eingabe::Eintritt { stand: stand.to_owned(), jahr }).await?;
+        }
+    }
+    println!("{} Kinder in der frühen Sprachförderung für ib.olten erfasst.", ids.len());
     Ok(())
 }
 

@@ -23,6 +23,7 @@ use std::sync::Arc;
 /// Configuration comes from a TOML file (--config, or ./iim.toml) and from environment variables:
 /// IIM_DATABASE_URL (sqlite://… or postgres://…; default: a SQLite file in IIM_DATA_DIR, default ./var),
 /// IIM_LISTEN (default 127.0.0.1:8080), IIM_SECURE_COOKIES, IIM_REGION_MAPPING, IIM_LOG_FORMAT (text|json),
+/// IIM_KINDERGARTEN_STICHTAG (default 31.07.), IIM_KINDERGARTEN_BEGINN (default 01.08.),
 /// IIM_LOG (log filter, e.g. "info" or "debug").
 #[derive(Debug, Parser)]
 #[command(name = "iim", version, about, long_about)]
@@ -111,9 +112,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
 /// Connects, migrates and brings the organisations in line with the configured mapping.
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
     let url = config.database_url();
+    let kindergarten = config.kindergarten_regel().context("Konfiguration ungültig")?;
     let store = Store::connect(&url, Arc::new(SystemClock))
         .await
-        .with_context(|| format!("Datenbank {} nicht erreichbar", config.database_url_redacted()))?;
+        .with_context(|| format!("Datenbank {} nicht erreichbar", config.database_url_redacted()))?
+        .with_kindergarten_regel(kindergarten);
     store.migrate().await.context("Migration fehlgeschlagen")?;
     store.sync_organisations(&config.region_mapping()?).await.context("Organisationen nicht geladen")?;
     tracing::info!(database = %config.database_url_redacted(), "database ready");

@@ -14,6 +14,8 @@ pub mod date;
 pub mod dossier;
 pub mod erstinformation;
 pub mod field_errors;
+pub mod fruehfoerderung;
+pub mod gemeindeorganisation;
 pub mod massnahmen;
 pub mod person;
 pub mod selbstdeklaration;

@@ -134,10 +134,19 @@ impl RegionMapping {
         if !missing.is_empty() {
             problems.push(format!("es fehlen die Gemeinden {}", missing.join(", ")));
         }
+        let members: BTreeSet<BfsNr> =
+            self.rows.iter().filter(|row| row.leitgemeinde.is_some()).map(|row| row.bfs).collect();
         for row in &self.rows {
-            if let Some(leit) = row.leitgemeinde
-                && region_of.get(&leit) != Some(&row.sozialregion.as_str())
-            {
+            let Some(leit) = row.leitgemeinde else { continue };
+            if leit == row.bfs {
+                problems.push(format!("Gemeinde {} kann nicht ihre eigene Leitgemeinde sein", row.bfs));
+            } else if members.contains(&leit) {
+                problems.push(format!(
+                    "Leitgemeinde {leit} von {} ist selbst Mitglied einer Leitgemeinde; eine Leitgemeinde kann nicht Mitglied sein",
+                    row.bfs
+                ));
+            }
+            if region_of.get(&leit) != Some(&row.sozialregion.as_str()) {
                 problems.push(format!("Leitgemeinde {leit} von {} liegt nicht in derselben Sozialregion", row.bfs));
             }
         }
@@ -370,6 +379,22 @@ mod tests {
             EXAMPLE_MAPPING_CSV.lines().filter(|l| !l.starts_with("2581,")).collect::<Vec<_>>().join("\n");
         let error = RegionMapping::parse(&text).unwrap_err().to_string();
         assert!(error.contains("2581"), "{error}");
+    }
+
+    #[test]
+    fn a_leitgemeinde_cannot_itself_be_a_member_nor_lead_itself() {
+        // Welschenrohr-Gänsbrunnen (2430) leads Herbetswil (2424); making 2430 a member of Balsthal (2422) too
+        // would chain the Leitgemeinden.
+        let chained = EXAMPLE_MAPPING_CSV.replace(
+            "2430,Welschenrohr-Gänsbrunnen,Sozialregion Thal,",
+            "2430,Welschenrohr-Gänsbrunnen,Sozialregion Thal,2422",
+        );
+        let error = RegionMapping::parse(&chained).unwrap_err().to_string();
+        assert!(error.contains("Leitgemeinde 2430 von 2424 ist selbst Mitglied einer Leitgemeinde"), "{error}");
+        let own =
+            EXAMPLE_MAPPING_CSV.replace("2422,Balsthal,Sozialregion Thal,", "2422,Balsthal,Sozialregion Thal,2422");
+        let error = RegionMapping::parse(&own).unwrap_err().to_string();
+        assert!(error.contains("Gemeinde 2422 kann nicht ihre eigene Leitgemeinde sein"), "{error}");
     }
 
     #[test]

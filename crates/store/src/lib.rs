@@ -17,6 +17,8 @@ mod entity;
 mod erstinformation;
 mod familien;
 mod fordern;
+mod fruehfoerderung;
+mod gemeinden;
 mod massnahmen;
 mod migration;
 mod pendenzen;
@@ -47,6 +49,10 @@ pub use erstinformation::{
 };
 pub use familien::FamilienMitglied;
 pub use fordern::FordernFall;
+pub use fruehfoerderung::{
+    Fruehfoerderung, KennzahlZeile, KindZeile, KinderFilter, KinderQuery, KontaktEintrag, Quelle,
+};
+pub use gemeinden::{GemeindeEintrag, GemeindeQuery};
 pub use massnahmen::{KatalogVersion, TeilnahmeEintrag};
 pub use pendenzen::{Pendenz, Pendenzen, PendenzenZahlen};
 pub use persons::{Person, PersonQuery, PersonSummary};
@@ -112,6 +118,8 @@ pub struct Store {
     clock: Arc<dyn Clock>,
     audit: audit::AuditWriter,
     directory: Arc<RwLock<Arc<Directory>>>,
+    /// The Kindergarten entry rule of the frühe Sprachförderung (configuration).
+    kindergarten: iim_domain::fruehfoerderung::KindergartenRegel,
 }
 
 impl std::fmt::Debug for Store {
@@ -144,7 +152,13 @@ impl Store {
         }
         let db = Database::connect(options).await?;
         let audit = audit::AuditWriter::start(db.clone());
-        Ok(Self { db, clock, audit, directory: Arc::new(RwLock::new(Arc::new(Directory::default()))) })
+        Ok(Self {
+            db,
+            clock,
+            audit,
+            directory: Arc::new(RwLock::new(Arc::new(Directory::default()))),
+            kindergarten: iim_domain::fruehfoerderung::KindergartenRegel::default(),
+        })
     }
 
     /// Applies all pending migrations, loads the shipped Massnahmen catalogue and Selbstdeklaration

@@ -141,7 +141,9 @@ impl Import<'_> {
                 match municipality {
                     Some(bfs) if foreign => {
                         let Some(gemeinde) = self.canton_gemeinde(position, "birth", bfs) else { return Ok(()) };
-                        if self.person_for(position, "birth", &person, gemeinde, None).await?.is_some() {
+                        if let Some(child) = self.person_for(position, "birth", &person, gemeinde, None).await? {
+                            crate::fruehfoerderung::start_from_register(self.txn, child, self.importer, self.now)
+                                .await?;
                             self.report.gespeichert += 1;
                         }
                         Ok(())

@@ -12,6 +12,7 @@ mod m20261121_000003_auftraege;
 mod m20261121_000004_massnahmen;
 mod m20261121_000005_register;
 mod m20261122_000006_erstinformation;
+mod m20261122_000007_gemeinden;
 mod m20261122_000008_selbstdeklaration;
 
 pub(crate) struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000004_massnahmen::Migration),
             Box::new(m20261121_000005_register::Migration),
             Box::new(m20261122_000006_erstinformation::Migration),
+            Box::new(m20261122_000007_gemeinden::Migration),
             Box::new(m20261122_000008_selbstdeklaration::Migration),
         ]
     }

@@ -13,6 +13,8 @@ mod caseload_export;
 mod concurrency;
 mod dossiers;
 mod erstinformation;
+mod fruehfoerderung;
+mod gemeinden;
 mod massnahmen;
 mod persons;
 mod register_import;

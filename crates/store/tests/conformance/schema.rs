@@ -7,13 +7,14 @@ use iim_domain::Role;
 const GOLDEN_SCHEMA: &str = include_str!("../schema.txt");
 
 /// Every migration, oldest first. A new migration is added here, never removed or renamed.
-const MIGRATIONS: [&str; 7] = [
+const MIGRATIONS: [&str; 8] = [
     "m20261121_000001_foundation",
     "m20261121_000002_dossiers",
     "m20261121_000003_auftraege",
     "m20261121_000004_massnahmen",
     "m20261121_000005_register",
     "m20261122_000006_erstinformation",
+    "m20261122_000007_gemeinden",
     "m20261122_000008_selbstdeklaration",
 ];
 

@@ -10,14 +10,18 @@ mod duplikate;
 mod export;
 mod fordern;
 mod form;
+mod fruehfoerderung;
+mod gemeinden;
 mod hilfsplan;
 mod home;
+mod kennzahlen;
 mod login;
 mod massnahmen;
 mod neuzuzueger;
 mod pendenzen;
 mod persons;
 mod selbstdeklaration;
+mod tabelle;
 mod tokens;
 mod uebergaben;
 
@@ -110,6 +114,18 @@ pub fn router(state: SharedState) -> Router {
         .route("/selbstdeklaration/{jahr}/export.xlsx", get(selbstdeklaration::export))
         .route("/selbstdeklaration/{jahr}/{bfs}", get(selbstdeklaration::deklaration).post(selbstdeklaration::save))
         .route("/selbstdeklaration/{jahr}/{bfs}/zurueckgeben", axum::routing::post(selbstdeklaration::return_to_draft))
+        .route("/gemeinden", get(gemeinden::list))
+        .route("/gemeinden/export.csv", get(gemeinden::export_csv))
+        .route("/gemeinden/export.xlsx", get(gemeinden::export_xlsx))
+        .route("/gemeinden/{bfs}", get(gemeinden::show).post(gemeinden::save))
+        .route("/fruehfoerderung", get(fruehfoerderung::list).post(fruehfoerderung::create))
+        .route("/fruehfoerderung/neu", get(fruehfoerderung::new_form))
+        .route("/fruehfoerderung/aufnehmen", axum::routing::post(fruehfoerderung::aufnehmen))
+        .route("/fruehfoerderung/{id}", get(fruehfoerderung::show))
+        .route("/fruehfoerderung/{id}/{teil}", get(fruehfoerderung::section_form).post(fruehfoerderung::save_section))
+        .route("/kennzahlen", get(kennzahlen::show))
+        .route("/kennzahlen/export.csv", get(kennzahlen::export_csv))
+        .route("/kennzahlen/export.xlsx", get(kennzahlen::export_xlsx))
         .route("/protokoll", get(audit::list))
         .route("/konto/api-tokens", get(tokens::list).post(tokens::create))
         .route("/konto/api-tokens/{id}/widerrufen", axum::routing::post(tokens::revoke))
@@ -215,6 +231,7 @@ impl Layout {
             Some("anschluss") => Some("Der Anschluss ist erfasst."),
             Some("katalog") => Some("Der Massnahmenkatalog ist als neue Version gespeichert."),
             Some("widerrufen") => Some("Das Token ist widerrufen und funktioniert nicht mehr."),
+            Some("kind_aufgenommen") => Some("Das Kind ist in die frühe Sprachförderung aufgenommen."),
             _ => None,
         };
         self

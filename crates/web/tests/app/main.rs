@@ -10,6 +10,8 @@ mod caseload_export;
 mod dossier_access;
 mod dossier_api;
 mod dossiers;
+mod fruehfoerderung;
+mod gemeinden;
 mod hilfsplan;
 mod login;
 mod massnahmen;
