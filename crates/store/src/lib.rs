@@ -14,14 +14,17 @@ mod directory;
 mod dossiers;
 mod entity;
 mod familien;
+mod lieferungen;
 mod massnahmen;
 mod migration;
 mod pendenzen;
 mod persons;
+mod register_files;
 mod register_import;
 mod schema;
 pub mod scratch;
 mod uebergaben;
+mod umzuege;
 
 use iim_domain::{Clock, Denied, FieldErrors};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
@@ -38,11 +41,14 @@ pub use caseload_export::{CaseloadRow, ExportFormat};
 pub use directory::{Directory, OrganisationInfo, OrganisationKind, RegionMapping};
 pub use dossiers::{Dossier, DossierSeed, DossierSummary, HilfsplanZiel, TimelineEntry};
 pub use familien::FamilienMitglied;
+pub use lieferungen::{Lieferung, LieferungAblehnung};
 pub use massnahmen::{KatalogVersion, TeilnahmeEintrag};
 pub use pendenzen::{Pendenz, Pendenzen, PendenzenZahlen};
 pub use persons::{Person, PersonQuery, PersonSummary};
+pub use register_files::{DeliveryFile, FileOutcome, FileResult, delivery_files};
 pub use register_import::ImportReport;
 pub use uebergaben::{EingehendeUebergabe, Uebergabe};
+pub use umzuege::Umzugsvorschlag;
 
 /// Which database engine a [`Store`] runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,6 +11,7 @@ mod m20261121_000002_dossiers;
 mod m20261121_000003_auftraege;
 mod m20261121_000004_massnahmen;
 mod m20261121_000005_register;
+mod m20261122_000009_umzuege;
 
 pub(crate) struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000003_auftraege::Migration),
             Box::new(m20261121_000004_massnahmen::Migration),
             Box::new(m20261121_000005_register::Migration),
+            Box::new(m20261122_000009_umzuege::Migration),
         ]
     }
 }

@@ -13,7 +13,8 @@ fn fixture(name: &str) -> String {
 
 async fn import(test: &TestStore, importer: &str, xml: &str) -> ImportReport {
     let delivery = read_delivery(xml.as_bytes()).unwrap();
-    test.store.import_register_delivery(importer, "test.xml", delivery).await.unwrap()
+    let actor = test.store.operator_actor(importer).await.unwrap();
+    test.store.import_register_delivery(&actor, "test.xml", delivery).await.unwrap()
 }
 
 async fn persons_named(test: &TestStore, text: &str) -> u64 {

@@ -7,12 +7,13 @@ use iim_domain::Role;
 const GOLDEN_SCHEMA: &str = include_str!("../schema.txt");
 
 /// Every migration, oldest first. A new migration is added here, never removed or renamed.
-const MIGRATIONS: [&str; 5] = [
+const MIGRATIONS: [&str; 6] = [
     "m20261121_000001_foundation",
     "m20261121_000002_dossiers",
     "m20261121_000003_auftraege",
     "m20261121_000004_massnahmen",
     "m20261121_000005_register",
+    "m20261122_000009_umzuege",
 ];
 
 #[tokio::test]
