@@ -18,3 +18,4 @@ mod register_import;
 mod schema;
 mod support;
 mod uebergaben;
+mod umzuege;

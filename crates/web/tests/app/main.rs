@@ -15,6 +15,7 @@ mod login;
 mod massnahmen;
 mod ops;
 mod persons;
+mod register_import;
 mod story;
 mod support;
 mod zusammenarbeit;
