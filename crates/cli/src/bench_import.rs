@@ -101,7 +101,7 @@ fn single_event(n: usize, gemeinden: &[u16]) -> String {
         ),
         Kind::Birth => format!(
             "<birth><birthPerson>{}</birthPerson><hasMainResidence>{}</hasMainResidence></birth>",
-            person(n, if n % 3 == 0 { "TR" } else { "CH" }),
+            person(n, if n.is_multiple_of(3) { "TR" } else { "CH" }),
             municipality(here)
         ),
         Kind::Death => format!(
@@ -129,7 +129,7 @@ fn generate(dir: &Path, events: usize) -> anyhow::Result<(PathBuf, PathBuf)> {
         "<delivery {NAMESPACES}><deliveryHeader><h:senderId>sedex://bench</h:senderId><h:messageId>basis</h:messageId></deliveryHeader><baseDelivery>"
     )?;
     for n in 0..events {
-        let country = if n % 4 == 0 { "ER" } else { "CH" };
+        let country = if n.is_multiple_of(4) { "ER" } else { "CH" };
         let mut message = String::new();
         let _ = write!(
             message,

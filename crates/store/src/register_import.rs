@@ -53,6 +53,9 @@ pub struct ImportReport {
     pub umzugsvorschlaege: usize,
 }
 
+/// Refused events stored per INSERT statement (6 values each, well below PostgreSQL's 65 535 parameters).
+const REFUSALS_PER_INSERT: usize = 1000;
+
 /// How many newly created person numbers the access-log entry of an import lists by number.
 const LOGGED_IDS: usize = 200;
 
@@ -372,17 +375,16 @@ impl Import<'_> {
         datei: &str,
         actor: &Actor,
     ) -> Result<(), StoreError> {
-        for refusal in &self.report.abgelehnt {
-            register_ablehnung::ActiveModel {
+        for batch in self.report.abgelehnt.chunks(REFUSALS_PER_INSERT) {
+            let rows = batch.iter().map(|refusal| register_ablehnung::ActiveModel {
                 id: NotSet,
                 lieferung_id: Set(lieferung.id),
                 position: Set(count(refusal.position)),
                 ereignis: Set(refusal.kind.clone()),
                 feld: Set(refusal.field.clone()),
                 meldung: Set(refusal.message.clone()),
-            }
-            .insert(self.txn)
-            .await?;
+            });
+            register_ablehnung::Entity::insert_many(rows).exec(self.txn).await?;
         }
         let report = &self.report;
         let mut active: register_lieferung::ActiveModel = lieferung.into();
