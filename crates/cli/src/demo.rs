@@ -68,6 +68,7 @@ pub async fn run(args: DemoArgs, config: &Config) -> anyhow::Result<()> {
     demo_selbstdeklarationen(&store).await?;
     demo_gemeinden(&store).await?;
     demo_fruehfoerderung(&store).await?;
+    demo_register_import(&store).await?;
     print_logins(config);
     if args.no_serve {
         store.close().await;
@@ -387,9 +388,10 @@ const DEMO_DELIVERIES: [(&str, &str); 4] = [
 /// Newcomers for the Integrationsbeauftragte of Olten: imported from the demo deliveries (a second run
 /// changes nothing), one invited and one with a held Erstinformationsgespräch and its Empfehlungen.
 async fn demo_newcomers(store: &Store) -> anyhow::Result<()> {
+    let importer = store.operator_actor("ib.olten").await?;
     let mut new = 0;
     for (name, xml) in DEMO_DELIVERIES {
-        let report = store.import_register_delivery("ib.olten", name, iim_ech::read_delivery(xml.as_bytes())?).await?;
+        let report = store.import_register_delivery(&importer, name, iim_ech::read_delivery(xml.as_bytes())?).await?;
         new += report.neue_personen;
     }
     if new == 0 {
@@ -420,5 +422,47 @@ async fn demo_newcomers(store: &Store) -> anyhow::Result<()> {
         store.record_conversation(&officer, second.id, &gespraech).await?;
     }
     println!("{new} Neuzuzüger aus den Demo-Lieferungen importiert (ib.olten).");
+    Ok(())
+}
+
+/// A delivery of the population register for the demo: `event` inside the eCH-0020 envelope.
+fn demo_delivery(message_id: &str, event: &str) -> String {
+    format!(
+        r#"<delivery xmlns="http://www.ech.ch/xmlns/eCH-0020/3" xmlns:p="http://www.ech.ch/xmlns/eCH-0044/4" xmlns:m="http://www.ech.ch/xmlns/eCH-0007/5" xmlns:h="http://www.ech.ch/xmlns/eCH-0058/5" xmlns:d="http://www.ech.ch/xmlns/eCH-0011/8" xmlns:c="http://www.ech.ch/xmlns/eCH-0008/3"><deliveryHeader><h:senderId>sedex://T2-2581-1</h:senderId><h:messageId>{message_id}</h:messageId></deliveryHeader>{event}</delivery>"#
+    )
+}
+
+/// A moveIn of the demo newcomer into `bfs`, coming from `comes_from`.
+fn demo_move_in(bfs: u16, name: &str, date: &str, comes_from: &str) -> String {
+    format!(
+        "<moveIn><moveInPerson><personIdentification><p:localPersonId><p:personIdCategory>CH.ZAR</p:personIdCategory><p:personId>demo-2581-0001</p:personId></p:localPersonId><p:officialName>Haile</p:officialName><p:firstName>Yonas</p:firstName><p:sex>1</p:sex><p:dateOfBirth><p:yearMonthDay>1991-05-14</p:yearMonthDay></p:dateOfBirth></personIdentification><nationalityData><d:nationalityStatus>2</d:nationalityStatus><d:countryInfo><d:country><c:countryIdISO2>ER</c:countryIdISO2><c:countryNameShort>Eritrea</c:countryNameShort></d:country></d:countryInfo></nationalityData><residencePermitData><d:residencePermit>05</d:residencePermit></residencePermitData></moveInPerson><hasMainResidence><reportingMunicipality><m:municipalityId>{bfs}</m:municipalityId><m:municipalityName>{name}</m:municipalityName></reportingMunicipality><arrivalDate>{date}</arrivalDate><comesFrom>{comes_from}</comesFrom></hasMainResidence></moveIn>"
+    )
+}
+
+/// The register import for the demo: an arrival from abroad in Olten imported by the Integrationsbeauftragte,
+/// a dossier for him in Olten, then his move to Balsthal (Sozialregion Thal), which proposes the transfer to
+/// fallfuehrung.olten. Deliveries are imported once by message id, so a second `iim demo` changes nothing.
+async fn demo_register_import(store: &Store) -> anyhow::Result<()> {
+    let ib = store.operator_actor("ib.olten").await?;
+    let abroad = "<d:foreignCountry><d:country><c:countryIdISO2>ER</c:countryIdISO2><c:countryNameShort>Eritrea</c:countryNameShort></d:country></d:foreignCountry>";
+    let arrival = demo_delivery("demo-zuzug-1", &demo_move_in(2581, "Olten", "2026-10-01", abroad));
+    store.import_register_delivery(&ib, "demo-zuzug.xml", iim_ech::read_delivery(arrival.as_bytes())?).await?;
+    let case_worker = store.login("fallfuehrung.olten", DEMO_PASSWORD, "127.0.0.1").await?;
+    let found =
+        store.list_persons(&case_worker, &PersonQuery { text: "Haile Yonas".to_owned(), page: 1, per_page: 1 }).await?;
+    if let Some(person) = found.items.first() {
+        match store.open_dossier(&case_worker, person.id, true, false).await {
+            Ok(_) | Err(StoreError::Invalid(_)) => {}
+            Err(other) => return Err(other.into()),
+        }
+    }
+    let admin = store.operator_actor("admin").await?;
+    let olten = "<d:swissTown><m:municipalityId>2581</m:municipalityId><m:municipalityName>Olten</m:municipalityName></d:swissTown>";
+    let moved = demo_delivery("demo-umzug-1", &demo_move_in(2422, "Balsthal", "2026-11-15", olten));
+    let report =
+        store.import_register_delivery(&admin, "demo-umzug.xml", iim_ech::read_delivery(moved.as_bytes())?).await?;
+    if report.umzugsvorschlaege > 0 {
+        println!("Register-Import: Umzug nach Balsthal gemeldet, Übergabe für fallfuehrung.olten vorgeschlagen.");
+    }
     Ok(())
 }

@@ -1,11 +1,10 @@
-//! `iim import ech0020 FILE_OR_DIR...`: imports eCH-0020 deliveries (files, or every `.xml` file of a folder,
-//! in name order) with a progress bar, prints what each file did and what was refused, and exits non-zero
-//! when anything was refused, so that a scheduled job notices.
+//! `iim import ech0020 FILE_OR_DIR...`: imports eCH-0020 deliveries (files, every `.xml` and `.zip` file of a
+//! folder, every `.xml` entry of a zip, in name order; see `iim_store::delivery_files`) with a progress bar,
+//! prints what each file did and what was refused, and exits non-zero when anything was refused, so that a
+//! scheduled job notices.
 
 use clap::Subcommand;
-use iim_ech::read_delivery;
-use iim_store::{ImportReport, Store};
-use std::io::BufReader;
+use iim_store::{FileOutcome, FileResult, ImportReport, Store, delivery_files};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Subcommand)]
@@ -16,7 +15,7 @@ pub enum ImportCommand {
         /// The account in whose name the import runs (e.g. the Integrationsbeauftragte or an admin).
         #[arg(long)]
         user: String,
-        /// Delivery files or folders of delivery files.
+        /// Delivery files, zip archives of delivery files, or folders of either.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
@@ -28,30 +27,29 @@ struct Totals {
     files: usize,
     repeated: usize,
     refused_files: usize,
+    skipped_files: usize,
     read: usize,
     stored: usize,
     matched: usize,
     skipped: usize,
     refused: usize,
+    proposals: usize,
 }
 
 pub async fn run(command: ImportCommand, store: &Store) -> anyhow::Result<()> {
     let ImportCommand::Ech0020 { user, paths } = command;
-    let files = delivery_files(&paths)?;
+    let actor = store.operator_actor(&user).await?;
+    let inputs: Vec<(PathBuf, String)> = paths.iter().map(|p| (p.clone(), file_name(p))).collect();
+    let files = delivery_files(&inputs);
+    anyhow::ensure!(!files.is_empty(), "Keine Lieferungen gefunden (erwartet: .xml- oder .zip-Dateien).");
     let progress = indicatif::ProgressBar::new(files.len() as u64);
     let mut totals = Totals::default();
-    for file in &files {
-        progress.set_message(file.display().to_string());
-        match import_file(store, &user, file).await {
-            Ok(report) => totals.add(&report, |line| progress.suspend(|| println!("{line}"))),
-            Err(message) => {
-                totals.refused_files += 1;
-                progress.suspend(|| println!("{}: abgelehnt: {message}", file.display()));
-            }
-        }
-        totals.files += 1;
-        progress.inc(1);
-    }
+    store
+        .import_register_files(&actor, &files, |result| {
+            progress.suspend(|| totals.add(result));
+            progress.inc(1);
+        })
+        .await?;
     progress.finish_and_clear();
     totals.print();
     store.clone().close().await;
@@ -64,35 +62,28 @@ pub async fn run(command: ImportCommand, store: &Store) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The files to import: given files as they are, folders' `.xml` files in name order.
-fn delivery_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(path)?
-                .filter_map(|entry| entry.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("xml")))
-                .collect();
-            found.sort();
-            files.extend(found);
-        } else {
-            files.push(path.clone());
-        }
-    }
-    anyhow::ensure!(!files.is_empty(), "Keine Lieferungen gefunden (erwartet: .xml-Dateien).");
-    Ok(files)
-}
-
-/// One file; a file that is not a delivery at all is refused with the reason.
-async fn import_file(store: &Store, user: &str, file: &Path) -> Result<ImportReport, String> {
-    let opened = std::fs::File::open(file).map_err(|e| format!("nicht lesbar: {e}"))?;
-    let delivery = read_delivery(BufReader::new(opened)).map_err(|e| e.to_string())?;
-    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    store.import_register_delivery(user, &name, delivery).await.map_err(|e| e.to_string())
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |name| name.to_string_lossy().into_owned())
 }
 
 impl Totals {
-    fn add(&mut self, report: &ImportReport, mut say: impl FnMut(String)) {
+    /// Counts one file and prints what was refused.
+    fn add(&mut self, result: &FileResult) {
+        self.files += 1;
+        match &result.outcome {
+            FileOutcome::Imported(report) => self.add_report(report),
+            FileOutcome::Refused(reason) => {
+                self.refused_files += 1;
+                println!("{}: abgelehnt: {reason}", result.name);
+            }
+            FileOutcome::Skipped(reason) => {
+                self.skipped_files += 1;
+                println!("{}: übersprungen: {reason}", result.name);
+            }
+        }
+    }
+
+    fn add_report(&mut self, report: &ImportReport) {
         if report.bereits_importiert {
             self.repeated += 1;
             return;
@@ -102,19 +93,23 @@ impl Totals {
         self.matched += report.zugeordnet;
         self.skipped += report.uebersprungen;
         self.refused += report.abgelehnt.len();
+        self.proposals += report.umzugsvorschlaege;
         for refusal in &report.abgelehnt {
-            say(format!("Lieferung {}: {refusal}", report.message_id));
+            println!("Lieferung {}: {refusal}", report.message_id);
         }
     }
 
     fn print(&self) {
         println!(
-            "{} Dateien, davon {} schon früher importiert und {} abgelehnt.",
-            self.files, self.repeated, self.refused_files
+            "{} Dateien, davon {} schon früher importiert, {} abgelehnt und {} übersprungen.",
+            self.files, self.repeated, self.refused_files, self.skipped_files
         );
         println!(
             "{} Ereignisse gelesen: {} gespeichert (Zuzüge aus dem Ausland, Geburten), {} bekannten Personen zugeordnet, {} übersprungen (nicht benötigt, nicht gespeichert), {} abgelehnt.",
             self.read, self.stored, self.matched, self.skipped, self.refused
         );
+        if self.proposals > 0 {
+            println!("{} Umzüge in eine andere Sozialregion: Übergabe vorgeschlagen.", self.proposals);
+        }
     }
 }

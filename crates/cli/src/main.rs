@@ -4,6 +4,7 @@
 mod accounts;
 mod bench;
 mod bench_ech;
+mod bench_import;
 mod config;
 mod demo;
 mod import;
@@ -59,6 +60,8 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Measure the raw speed of the eCH-0020 reader (no database).
     BenchEch(bench_ech::BenchEchArgs),
+    /// Speed of the eCH-0020 import end to end into a fresh database (SQLite, and PostgreSQL if given).
+    BenchImport(bench_import::BenchImportArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -106,6 +109,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Import(command) => import::run(command, &open_store(&config).await?).await,
         Command::Bench(args) => bench::run(args).await,
         Command::BenchEch(args) => bench_ech::run(args),
+        Command::BenchImport(args) => bench_import::run(args).await,
     }
 }
 

@@ -123,3 +123,34 @@ async fn a_folder_of_register_deliveries_is_imported_once_and_refusals_fail_the_
     assert!(!missing.status.success());
     assert!(text(&missing.stdout).contains("abgelehnt: nicht lesbar"), "{}", text(&missing.stdout));
 }
+
+#[tokio::test]
+async fn a_zip_of_deliveries_is_imported_entry_by_entry_and_a_refusal_fails_the_run() {
+    let database = ScratchDatabase::from_env().await.unwrap();
+    let args = ["user", "add", "--username", "admin", "--name", "Admin", "--org", "aso", "--roles", "admin"];
+    let added = iim(&database, &[&args[..], &["--no-password"]].concat(), "");
+    assert!(added.status.success(), "{}", text(&added.stderr));
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../ech/tests/fixtures");
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("woche-47.zip");
+    let mut archive = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    for name in ["move-out-death.xml", "base-delivery.xml", "move-in-from-abroad.xml"] {
+        archive.start_file(format!("kw47/{name}"), zip::write::SimpleFileOptions::default()).unwrap();
+        archive.write_all(&std::fs::read(format!("{fixtures}/{name}")).unwrap()).unwrap();
+    }
+    archive.start_file("kw47/liesmich.txt", zip::write::SimpleFileOptions::default()).unwrap();
+    archive.finish().unwrap();
+    let zip = path.to_str().unwrap();
+
+    let first = iim(&database, &["import", "ech0020", "--user", "admin", zip], "");
+    let output = text(&first.stdout);
+    assert!(!first.status.success(), "the broken person of the base delivery fails the run: {output}");
+    assert!(output.contains("4 Dateien, davon 0 schon früher importiert, 0 abgelehnt und 1 übersprungen"), "{output}");
+    assert!(output.contains("woche-47.zip/kw47/liesmich.txt: übersprungen"), "{output}");
+    assert!(output.contains("Ereignis 2 (baseDelivery), Feld baseDeliveryPerson/officialName"), "{output}");
+    assert!(output.contains("1 gespeichert"), "{output}");
+
+    let second = iim(&database, &["import", "ech0020", "--user", "admin", zip], "");
+    assert!(second.status.success(), "nothing new, nothing refused: {}", text(&second.stdout));
+    assert!(text(&second.stdout).contains("davon 3 schon früher importiert"), "{}", text(&second.stdout));
+}

@@ -338,6 +338,17 @@ impl Store {
         Ok(())
     }
 
+    /// The actor of an active account for an operator command that acts in its name (e.g. `iim import`), with
+    /// the account's own roles and Gemeinden; the channel is the command line.
+    pub async fn operator_actor(&self, username: &str) -> Result<Actor, StoreError> {
+        let username = normalise_username(username);
+        let account = user::Entity::find().filter(user::Column::Username.eq(&username)).one(&self.db).await?;
+        match account.filter(|a| !a.disabled) {
+            Some(account) => self.actor_for(&account, Channel::Cli),
+            None => Err(StoreError::invalid("benutzer", "Diesen Benutzer gibt es nicht, oder er ist gesperrt.")),
+        }
+    }
+
     pub async fn list_users(&self) -> Result<Vec<UserInfo>, StoreError> {
         let rows = user::Entity::find().order_by_asc(user::Column::Username).all(&self.db).await?;
         Ok(rows.iter().map(|row| self.user_info(row)).collect())

@@ -19,15 +19,18 @@ mod familien;
 mod fordern;
 mod fruehfoerderung;
 mod gemeinden;
+mod lieferungen;
 mod massnahmen;
 mod migration;
 mod pendenzen;
 mod persons;
+mod register_files;
 mod register_import;
 mod schema;
 pub mod scratch;
 mod selbstdeklaration;
 mod uebergaben;
+mod umzuege;
 
 use iim_domain::{Clock, Denied, FieldErrors};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
@@ -53,12 +56,15 @@ pub use fruehfoerderung::{
     Fruehfoerderung, KennzahlZeile, KindZeile, KinderFilter, KinderQuery, KontaktEintrag, Quelle,
 };
 pub use gemeinden::{GemeindeEintrag, GemeindeQuery};
+pub use lieferungen::{Lieferung, LieferungAblehnung};
 pub use massnahmen::{KatalogVersion, TeilnahmeEintrag};
 pub use pendenzen::{Pendenz, Pendenzen, PendenzenZahlen};
 pub use persons::{Person, PersonQuery, PersonSummary};
+pub use register_files::{DeliveryFile, FileOutcome, FileResult, delivery_files};
 pub use register_import::ImportReport;
 pub use selbstdeklaration::{DeklarationFilter, FragebogenStand, Rueckgabe, Selbstdeklaration};
 pub use uebergaben::{EingehendeUebergabe, Uebergabe};
+pub use umzuege::Umzugsvorschlag;
 
 /// Which database engine a [`Store`] runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

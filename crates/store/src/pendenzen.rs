@@ -1,6 +1,7 @@
 //! "Meine Pendenzen": what waits for the actor within its dossier scope – overdue Standortbestimmungen,
 //! results that providers reported, transfers addressed to its Stelle, completed measures without
-//! Anschluss, and (for the Leitung) coaching orders and closings to approve. The start page shows the counts (no personal data, not logged); the
+//! Anschluss, moves to another Sozialregion that the register reported (transfer proposals, `umzuege.rs`),
+//! and (for the Leitung) coaching orders and closings to approve. The start page shows the counts (no personal data, not logged); the
 //! worklist shows names and is logged with the dossiers it shows.
 
 use crate::abschluss::{count_open_requests, open_requests_in};
@@ -9,6 +10,7 @@ use crate::dossiers::{in_scope, person_names, status_code};
 use crate::entity::dossier;
 use crate::massnahmen::{count_without_anschluss, without_anschluss};
 use crate::uebergaben::{EingehendeUebergabe, count_incoming};
+use crate::umzuege::{count_open_proposals, open_proposals};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use iim_domain::auftrag::AuftragStatus;
@@ -40,6 +42,8 @@ pub struct Pendenzen {
     pub genehmigungen: Vec<Pendenz>,
     /// Completed measures without a follow-up («Kein Abschluss ohne Anschluss»).
     pub ohne_anschluss: Vec<Pendenz>,
+    /// Moves to a Gemeinde of another Sozialregion reported by the register: the transfer to propose.
+    pub umzuege: Vec<Pendenz>,
 }
 
 /// How many items wait in each section (start page).
@@ -50,11 +54,12 @@ pub struct PendenzenZahlen {
     pub uebergaben: u64,
     pub genehmigungen: u64,
     pub ohne_anschluss: u64,
+    pub umzuege: u64,
 }
 
 impl PendenzenZahlen {
     pub fn total(&self) -> u64 {
-        self.ueberfaellig + self.ergebnisse + self.uebergaben + self.genehmigungen + self.ohne_anschluss
+        self.ueberfaellig + self.ergebnisse + self.uebergaben + self.genehmigungen + self.ohne_anschluss + self.umzuege
     }
 }
 
@@ -67,6 +72,7 @@ impl Store {
             ergebnisse: orders_in_status(&self.db, &OpenInScope::new(actor, scope), AuftragStatus::ErgebnisEingegangen)
                 .await?,
             ohne_anschluss: without_anschluss(&self.db, &OpenInScope::new(actor, scope), WORKLIST_LIMIT).await?,
+            umzuege: open_proposals(&self.db, &OpenInScope::new(actor, scope)).await?,
             ..Pendenzen::default()
         };
         if actor.may(Resource::Uebergabe, Action::Read) {
@@ -75,8 +81,13 @@ impl Store {
         if let Ok(approve) = actor.scope_for(Resource::Dossier, Action::Approve) {
             worklist.genehmigungen = self.approvals(actor, approve).await?;
         }
-        let sections =
-            [&worklist.ueberfaellig, &worklist.ergebnisse, &worklist.genehmigungen, &worklist.ohne_anschluss];
+        let sections = [
+            &worklist.ueberfaellig,
+            &worklist.ergebnisse,
+            &worklist.genehmigungen,
+            &worklist.ohne_anschluss,
+            &worklist.umzuege,
+        ];
         let shown: Vec<String> = sections.into_iter().flatten().map(|p| p.dossier_id.to_string()).collect();
         if !shown.is_empty() {
             let entry = self.dossier_entry(actor, Action::Read, None, Outcome::Allowed);
@@ -97,6 +108,7 @@ impl Store {
             )
             .await?,
             ohne_anschluss: count_without_anschluss(&self.db, &OpenInScope::new(actor, scope)).await?,
+            umzuege: count_open_proposals(&self.db, &OpenInScope::new(actor, scope)).await?,
             ..PendenzenZahlen::default()
         };
         if actor.may(Resource::Uebergabe, Action::Read) {

@@ -8,22 +8,29 @@
 //! then the AHV number; a newcomer is recorded once per person and arrival date. A person with the same name and
 //! date of birth as an existing one is created and marked as a possible duplicate for a human decision, never
 //! merged. One delivery is one transaction: refused events are listed, valid ones stored, nothing half-written.
+//!
+//! The importer is an [`Actor`]: an Integrationsbeauftragte imports only events of the Gemeinden her
+//! organisation answers for (others are refused and listed), an admin or the operator's account the whole
+//! canton. A move into a Gemeinde of the canton of a person with a dossier kept elsewhere proposes the dossier's
+//! transfer (`umzuege.rs`).
 
 use crate::audit::insert_entry;
-use crate::entity::{
-    moegliches_duplikat, person, register_ablehnung, register_lieferung, register_person, user, zuzug,
-};
+use crate::directory::Directory;
+use crate::entity::{moegliches_duplikat, person, register_ablehnung, register_lieferung, register_person, zuzug};
 use crate::persons::active_row;
+use crate::umzuege::{Umzug, propose_transfer};
 use crate::{Store, StoreError, begin_write};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use iim_domain::erstinformation::ZuzugStatus;
-use iim_domain::{Action, AuditEntry, BfsNr, Channel, Choice, Outcome, PartialDate, Resource};
+use iim_domain::{Action, Actor, AuditEntry, BfsNr, Choice, Outcome, PartialDate, Resource};
 use iim_ech::{DeliveryReader, EventError, Place, RegisterEvent, RegisterPerson};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, NotSet,
     QueryFilter,
 };
+use std::collections::BTreeSet;
 use std::io::BufRead;
+use std::sync::Arc;
 
 /// What an import did, for the operator and the Integrationsbeauftragte.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -42,7 +49,12 @@ pub struct ImportReport {
     pub abgelehnt: Vec<EventError>,
     pub neue_personen: usize,
     pub moegliche_duplikate: usize,
+    /// Proposals to transfer a dossier after a move between Sozialregionen of the canton.
+    pub umzugsvorschlaege: usize,
 }
+
+/// Refused events stored per INSERT statement (6 values each, well below PostgreSQL's 65 535 parameters).
+const REFUSALS_PER_INSERT: usize = 1000;
 
 /// How many newly created person numbers the access-log entry of an import lists by number.
 const LOGGED_IDS: usize = 200;
@@ -53,23 +65,24 @@ struct Import<'a> {
     importer: i64,
     now: DateTime<Utc>,
     lieferung_id: i64,
+    /// The Gemeinden whose events the importer may import; `None`: the whole canton.
+    gemeinden: Option<BTreeSet<BfsNr>>,
+    directory: Arc<Directory>,
     report: ImportReport,
     new_persons: Vec<i64>,
 }
 
 impl Store {
-    /// Imports one delivery in the name of `importer` (a user name). `datei` names the file in the report.
+    /// Imports one delivery in the name of `actor`. `datei` names the file in the report.
     pub async fn import_register_delivery<R: BufRead>(
         &self,
-        importer: &str,
+        actor: &Actor,
         datei: &str,
         delivery: DeliveryReader<R>,
     ) -> Result<ImportReport, StoreError> {
+        let scope = self.authorize_import(actor, Action::Create, None).await?;
         let header = delivery.header().clone();
         let txn = begin_write(&self.db).await?;
-        let Some(account) = user::Entity::find().filter(user::Column::Username.eq(importer)).one(&txn).await? else {
-            return Err(StoreError::invalid("benutzer", "Diesen Benutzer gibt es nicht."));
-        };
         let known = register_lieferung::Entity::find()
             .filter(register_lieferung::Column::MessageId.eq(&header.message_id))
             .one(&txn)
@@ -88,7 +101,7 @@ impl Store {
             sender_id: Set(header.sender_id.clone()),
             datei: Set(datei.to_owned()),
             importiert_at: Set(now),
-            importiert_von: Set(account.username.clone()),
+            importiert_von: Set(actor.username.clone()),
             gelesen: Set(0),
             gespeichert: Set(0),
             zugeordnet: Set(0),
@@ -99,9 +112,11 @@ impl Store {
         .await?;
         let mut import = Import {
             txn: &txn,
-            importer: account.id,
+            importer: actor.user_id,
             now,
             lieferung_id: lieferung.id,
+            gemeinden: actor.gemeinden_in(scope).cloned(),
+            directory: self.directory(),
             report: ImportReport { message_id: header.message_id.clone(), ..ImportReport::default() },
             new_persons: Vec::new(),
         };
@@ -112,7 +127,7 @@ impl Store {
                 Err(refusal) => import.report.abgelehnt.push(refusal),
             }
         }
-        import.finish(lieferung, datei, &account.username).await?;
+        import.finish(lieferung, datei, actor).await?;
         let report = import.report;
         txn.commit().await?;
         Ok(report)
@@ -121,6 +136,9 @@ impl Store {
 
 impl Import<'_> {
     async fn apply(&mut self, position: usize, event: RegisterEvent) -> Result<(), StoreError> {
+        if !self.in_scope(position, &event) {
+            return Ok(());
+        }
         match event {
             RegisterEvent::MoveIn { person, municipality, arrival, comes_from } => {
                 let Some(gemeinde) = self.canton_gemeinde(position, "moveIn", municipality) else { return Ok(()) };
@@ -132,7 +150,11 @@ impl Import<'_> {
                     };
                     self.newcomer(position, &person, gemeinde, arrival, country).await
                 } else {
-                    self.count_known(&person).await
+                    let von = match comes_from {
+                        Place::Swiss { bfs, .. } => bfs,
+                        _ => None,
+                    };
+                    self.moved_in(&person, Umzug { von, nach: gemeinde, am: arrival }).await
                 }
             }
             RegisterEvent::Birth { person, municipality, parents } => {
@@ -168,6 +190,50 @@ impl Import<'_> {
                 Ok(())
             }
         }
+    }
+
+    /// Whether the importer answers for the Gemeinde of the event; refuses the event when not. Events without
+    /// a Gemeinde and Gemeinden outside the canton are left to the event's own checks.
+    fn in_scope(&mut self, position: usize, event: &RegisterEvent) -> bool {
+        let (kind, bfs) = match event {
+            RegisterEvent::MoveIn { municipality, .. } => ("moveIn", Some(*municipality)),
+            RegisterEvent::MoveOut { municipality, .. } => ("moveOut", Some(*municipality)),
+            RegisterEvent::Move { municipality, .. } => ("move", Some(*municipality)),
+            RegisterEvent::Birth { municipality, .. } => ("birth", *municipality),
+            RegisterEvent::Resident { municipality, .. } => ("baseDelivery", *municipality),
+            RegisterEvent::Death { .. } | RegisterEvent::NotUsed { .. } => return true,
+        };
+        let Some((gemeinden, gemeinde)) = self.gemeinden.as_ref().zip(bfs.and_then(BfsNr::known)) else {
+            return true;
+        };
+        if gemeinden.contains(&gemeinde) {
+            return true;
+        }
+        self.refuse(
+            position,
+            kind,
+            "reportingMunicipality/municipalityId",
+            format!(
+                "Die Gemeinde {} (BFS-Nummer {}) gehört nicht zu Ihren Gemeinden: nur deren Ereignisse dürfen Sie importieren.",
+                gemeinde.name(),
+                gemeinde.get()
+            ),
+        );
+        false
+    }
+
+    /// A move into a Gemeinde of the canton from elsewhere in Switzerland: matched or skipped like any event;
+    /// for a known person with an open dossier kept by another Sozialregion, a transfer is proposed.
+    async fn moved_in(&mut self, person: &RegisterPerson, umzug: Umzug) -> Result<(), StoreError> {
+        let Some(person_id) = linked_person(self.txn, person).await? else {
+            self.report.uebersprungen += 1;
+            return Ok(());
+        };
+        self.report.zugeordnet += 1;
+        let proposed =
+            propose_transfer(self.txn, &self.directory, person_id, &umzug, self.lieferung_id, self.now).await?;
+        self.report.umzugsvorschlaege += proposed;
+        Ok(())
     }
 
     /// An event of a person we may know: matched and counted, or skipped.
@@ -314,19 +380,18 @@ impl Import<'_> {
         &mut self,
         lieferung: register_lieferung::Model,
         datei: &str,
-        importer: &str,
+        actor: &Actor,
     ) -> Result<(), StoreError> {
-        for refusal in &self.report.abgelehnt {
-            register_ablehnung::ActiveModel {
+        for batch in self.report.abgelehnt.chunks(REFUSALS_PER_INSERT) {
+            let rows = batch.iter().map(|refusal| register_ablehnung::ActiveModel {
                 id: NotSet,
                 lieferung_id: Set(lieferung.id),
                 position: Set(count(refusal.position)),
                 ereignis: Set(refusal.kind.clone()),
                 feld: Set(refusal.field.clone()),
                 meldung: Set(refusal.message.clone()),
-            }
-            .insert(self.txn)
-            .await?;
+            });
+            register_ablehnung::Entity::insert_many(rows).exec(self.txn).await?;
         }
         let report = &self.report;
         let mut active: register_lieferung::ActiveModel = lieferung.into();
@@ -339,26 +404,17 @@ impl Import<'_> {
         let shown: Vec<String> = self.new_persons.iter().take(LOGGED_IDS).map(ToString::to_string).collect();
         let more = self.new_persons.len().saturating_sub(LOGGED_IDS);
         let more = if more > 0 { format!(" und {more} weitere") } else { String::new() };
-        let entry = AuditEntry {
-            occurred_at: self.now,
-            actor_user_id: Some(self.importer),
-            actor_username: importer.to_owned(),
-            actor_organisation_id: None,
-            channel: Channel::Cli,
-            action: Action::Create.code().to_owned(),
-            resource: Resource::Person.code().to_owned(),
-            record_id: None,
-            outcome: Outcome::Allowed,
-            detail: Some(format!(
-                "eCH-0020-Import {} ({datei}): {} gespeichert, {} zugeordnet, {} übersprungen, {} abgelehnt; neue Personen: {}{more}",
+        let entry = AuditEntry::of(actor, Action::Create, Resource::Person, None, Outcome::Allowed, self.now)
+            .with_detail(format!(
+                "eCH-0020-Import {} ({datei}): {} gespeichert, {} zugeordnet, {} übersprungen, {} abgelehnt, {} Umzugsvorschläge; neue Personen: {}{more}",
                 report.message_id,
                 report.gespeichert,
                 report.zugeordnet,
                 report.uebersprungen,
                 report.abgelehnt.len(),
+                report.umzugsvorschlaege,
                 shown.join(",")
-            )),
-        };
+            ));
         insert_entry(self.txn, &entry).await
     }
 }

@@ -7,6 +7,7 @@
 use crate::audit::insert_entry;
 use crate::dossiers::{add_event, user_names};
 use crate::entity::{dossier, person, uebergabe};
+use crate::umzuege::settle_proposals;
 use crate::{Dossier, Store, StoreError, begin_write};
 use chrono::{DateTime, Utc};
 use iim_domain::dossier::DossierEvent;
@@ -89,6 +90,7 @@ impl Store {
         }
         .insert(&txn)
         .await?;
+        settle_proposals(&txn, row.id, actor.user_id, now).await?;
         let summary = format!("an {} (neue Wohngemeinde {})", target.name, bfs.name());
         self.finish_change(
             txn,

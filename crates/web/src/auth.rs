@@ -120,6 +120,9 @@ pub async fn csrf_guard(State(state): State<SharedState>, request: Request, next
     if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(request).await;
     }
+    if is_multipart(&request) {
+        return pass_multipart(&state, request, next).await;
+    }
     let (mut parts, body) = request.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
         return PageError(AppError::BadRequest("Das Formular ist zu gross.".to_owned())).into_response();
@@ -151,4 +154,34 @@ pub async fn csrf_guard(State(state): State<SharedState>, request: Request, next
         );
     }
     next.run(Request::from_parts(parts, Body::from(bytes))).await
+}
+
+/// The pages that take multipart uploads; they check the CSRF token themselves ([`multipart_csrf_ok`]),
+/// because the guard must not buffer a large upload to find it.
+const MULTIPART_PATHS: &[&str] = &["/register-import"];
+
+fn is_multipart(request: &Request) -> bool {
+    request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("multipart/form-data"))
+}
+
+/// A multipart form: only on the upload pages, and only for a logged-in user; the body streams on unread.
+async fn pass_multipart(state: &SharedState, request: Request, next: Next) -> Response {
+    if !MULTIPART_PATHS.contains(&request.uri().path()) {
+        return PageError(AppError::BadRequest("Dieses Formular nimmt keine Dateien an.".to_owned())).into_response();
+    }
+    let (mut parts, body) = request.into_parts();
+    match CurrentUser::from_request_parts(&mut parts, state).await {
+        Ok(user) => parts.extensions.insert(user),
+        Err(redirect_to_login) => return redirect_to_login,
+    };
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// Whether the CSRF token sent as the first field of a multipart form is the session's.
+pub fn multipart_csrf_ok(user: &CurrentUser, submitted: &str) -> bool {
+    !submitted.is_empty() && bool::from(submitted.as_bytes().ct_eq(user.session.csrf_token.as_bytes()))
 }

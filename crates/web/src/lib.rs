@@ -80,13 +80,23 @@ async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
     if uri.path().starts_with("/api/") { api::not_found().await.into_response() } else { pages::not_found().await }
 }
 
+/// How long an upload of register deliveries (sending and importing) may take; other requests: 30 s.
+const UPLOAD_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+
 fn router(state: AppState) -> Router {
     let state = Arc::new(state);
-    Router::new()
+    let limited = Router::new()
         .merge(pages::router(state.clone()))
         .merge(api::router(state.clone()))
-        .merge(ops::router(state))
+        .merge(ops::router(state.clone()))
         .fallback(not_found)
+        .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)));
+    let uploads = pages::upload_router(state)
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, UPLOAD_TIMEOUT));
+    Router::new()
+        .merge(uploads)
+        .merge(limited)
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
@@ -97,8 +107,6 @@ fn router(state: AppState) -> Router {
                 "default-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
             ),
         ))
-        .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {

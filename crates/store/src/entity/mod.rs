@@ -32,6 +32,7 @@ pub(crate) mod sprachstand;
 pub(crate) mod standortbestimmung;
 pub(crate) mod teilnahme;
 pub(crate) mod uebergabe;
+pub(crate) mod umzugsvorschlag;
 pub(crate) mod user;
 pub(crate) mod ziel_bewertung;
 pub(crate) mod zuzug;

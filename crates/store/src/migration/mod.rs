@@ -14,6 +14,7 @@ mod m20261121_000005_register;
 mod m20261122_000006_erstinformation;
 mod m20261122_000007_gemeinden;
 mod m20261122_000008_selbstdeklaration;
+mod m20261122_000009_umzuege;
 
 pub(crate) struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000006_erstinformation::Migration),
             Box::new(m20261122_000007_gemeinden::Migration),
             Box::new(m20261122_000008_selbstdeklaration::Migration),
+            Box::new(m20261122_000009_umzuege::Migration),
         ]
     }
 }

@@ -6,7 +6,7 @@
 use crate::support::{TestStore, field_errors, valid_input};
 use chrono::NaiveDate;
 use iim_domain::fruehfoerderung::{Eingabe, Faelligkeit, Kennzahl, Phase, Verstaendigung};
-use iim_domain::{Actor, PersonData, PersonInput, Role};
+use iim_domain::{Actor, PersonData, PersonInput};
 use iim_ech::read_delivery;
 use iim_store::{AuditQuery, AuditRecord, KinderFilter, KinderQuery, Quelle, StoreError};
 
@@ -63,8 +63,8 @@ fn birth(message: &str, local_id: &str) -> String {
 #[tokio::test]
 async fn a_birth_imported_from_the_register_starts_the_track_exactly_once() {
     let test = TestStore::new().await;
-    let importer = test.add_user("gde-2581", &[Role::Integrationsbeauftragte]).await;
     let olten = test.integration_officer_of(2581).await;
+    let importer = olten.clone();
     let import = |xml: String| {
         let importer = importer.clone();
         let store = test.store.clone();

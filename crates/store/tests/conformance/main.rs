@@ -22,3 +22,4 @@ mod schema;
 mod selbstdeklaration;
 mod support;
 mod uebergaben;
+mod umzuege;

@@ -13,7 +13,8 @@ fn fixture(name: &str) -> String {
 
 async fn import(test: &TestStore, importer: &str, xml: &str) -> ImportReport {
     let delivery = read_delivery(xml.as_bytes()).unwrap();
-    test.store.import_register_delivery(importer, "test.xml", delivery).await.unwrap()
+    let actor = test.store.operator_actor(importer).await.unwrap();
+    test.store.import_register_delivery(&actor, "test.xml", delivery).await.unwrap()
 }
 
 async fn persons_named(test: &TestStore, text: &str) -> u64 {
@@ -127,4 +128,32 @@ async fn a_birth_is_kept_for_a_foreign_child_or_a_known_foreign_parent() {
     let swiss_child_of_a_newcomer = import(&test, &importer, &birth("geburt-3", "CH", "2581-004711")).await;
     assert_eq!(swiss_child_of_a_newcomer.gespeichert, 1, "the mother is a known foreign national");
     assert_eq!(persons_named(&test, "Berhe").await, 2);
+}
+
+#[tokio::test]
+async fn an_integration_officer_imports_only_events_of_her_own_gemeinden() {
+    let test = TestStore::new().await;
+    let balsthal = test.add_user("gde-2422", &[Role::Integrationsbeauftragte]).await;
+    let report = import(&test, &balsthal, &fixture("move-in-from-abroad.xml")).await;
+    assert_eq!((report.gespeichert, report.neue_personen), (0, 0), "{report:?}");
+    assert_eq!(report.abgelehnt.len(), 1);
+    assert_eq!(report.abgelehnt[0].kind, "moveIn");
+    assert_eq!(report.abgelehnt[0].field, "reportingMunicipality/municipalityId");
+    assert!(report.abgelehnt[0].message.contains("Olten"), "{report:?}");
+    assert_eq!(persons_named(&test, "Tesfamariam").await, 0);
+}
+
+#[tokio::test]
+async fn a_provider_may_not_import_and_the_refusal_is_logged() {
+    let test = TestStore::new().await;
+    let provider = test.provider_user().await;
+    let xml = fixture("move-in-from-abroad.xml");
+    let delivery = read_delivery(xml.as_bytes()).unwrap();
+    let refused = test.store.import_register_delivery(&provider, "test.xml", delivery).await;
+    assert!(matches!(refused, Err(iim_store::StoreError::Denied(_))), "{refused:?}");
+    assert_eq!(persons_named(&test, "Tesfamariam").await, 0);
+    let log = test.whole_log(&test.kanton_auditor().await).await;
+    assert!(log.iter().any(|e| e.actor_username == provider.username
+        && e.resource == "register_import"
+        && e.outcome == "verweigert"));
 }

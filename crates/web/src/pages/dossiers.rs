@@ -21,7 +21,7 @@ use iim_domain::dossier::{
 };
 use iim_domain::person::Choice;
 use iim_domain::{Action, FieldErrors, Resource, Scope};
-use iim_store::{Dossier, HilfsplanZiel, StoreError, Uebergabe};
+use iim_store::{Dossier, HilfsplanZiel, StoreError, Uebergabe, Umzugsvorschlag};
 use std::collections::HashMap;
 
 pub struct CaseRow {
@@ -126,9 +126,32 @@ pub struct ShowPage {
     familie: Vec<FamilyRow>,
     uebergabe: Option<Uebergabe>,
     transfer_open: bool,
+    /// A move to another Sozialregion that the register reported, with the transfer to propose.
+    umzug: Option<UmzugNotice>,
     /// «Grund (beantragt am … von …)» of a closing waiting for the Leitung.
     abschluss_antrag: Option<String>,
     may_approve: bool,
+}
+
+pub struct UmzugNotice {
+    id: i64,
+    text: String,
+    nach_bfs: u16,
+}
+
+impl From<Umzugsvorschlag> for UmzugNotice {
+    fn from(v: Umzugsvorschlag) -> Self {
+        let von = v.von.map(|name| format!(" von {name}")).unwrap_or_default();
+        Self {
+            id: v.id,
+            text: format!(
+                "Laut Einwohnerregister ist die Person am {}{von} nach {} gezogen. Diese Gemeinde gehört zu einer anderen Sozialregion: Bitte die Übergabe des Dossiers beantragen, oder begründen, warum es hier bleibt.",
+                v.umzug_am.format("%d.%m.%Y"),
+                v.nach
+            ),
+            nach_bfs: v.nach_bfs,
+        }
+    }
 }
 
 pub struct FamilyRow {
@@ -197,6 +220,7 @@ async fn show_page(
     let person_name = person_name(&dossier);
     let may_assign = user.actor().may(Resource::Dossier, Action::Assign);
     let case_workers = if may_assign { state.store.case_workers_of_stelle(user.actor()).await? } else { Vec::new() };
+    let umzug = state.store.move_proposal(user.actor(), id).await?.map(UmzugNotice::from);
     Ok(ShowPage {
         layout: Layout::for_user(user, format!("Dossier {person_name}"), "dossiers").with_notice(notice),
         id: dossier.id,
@@ -240,6 +264,7 @@ async fn show_page(
             })
             .collect(),
         transfer_open: dossier.uebergabe.as_ref().is_some_and(|t| t.offen),
+        umzug,
         uebergabe: dossier.uebergabe.clone(),
         abschluss_antrag: dossier.abschluss_antrag.as_ref().map(|a| {
             let bemerkung = if a.bemerkung.is_empty() { String::new() } else { format!(": {}", a.bemerkung) };
@@ -274,11 +299,11 @@ pub struct AssignForm {
 }
 
 /// After closing, reopening or reassigning: back to the dossier, or the dossier with the refusal.
-pub(super) async fn after_action(
+pub(super) async fn after_action<T>(
     state: &SharedState,
     user: &CurrentUser,
     id: i64,
-    result: Result<Dossier, StoreError>,
+    result: Result<T, StoreError>,
     notice: &str,
 ) -> Result<Response, PageError> {
     match result {

@@ -20,6 +20,7 @@ mod massnahmen;
 mod neuzuzueger;
 mod pendenzen;
 mod persons;
+mod register_import;
 mod selbstdeklaration;
 mod tabelle;
 mod tokens;
@@ -69,6 +70,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/dossiers/{id}/auftraege/{auftrag}/entscheid", axum::routing::post(auftraege::decide))
         .route("/dossiers/{id}/auftraege/{auftrag}/kenntnis", axum::routing::post(auftraege::acknowledge))
         .route("/dossiers/{id}/uebergabe", get(uebergaben::request_form).post(uebergaben::request))
+        .route("/dossiers/{id}/umzug/{vorschlag}/verwerfen", axum::routing::post(uebergaben::dismiss_move))
         .route("/uebergaben", get(uebergaben::incoming))
         .route("/uebergaben/{id}/annehmen", axum::routing::post(uebergaben::accept))
         .route("/uebergaben/{id}/ablehnen", axum::routing::post(uebergaben::reject))
@@ -129,7 +131,18 @@ pub fn router(state: SharedState) -> Router {
         .route("/protokoll", get(audit::list))
         .route("/konto/api-tokens", get(tokens::list).post(tokens::create))
         .route("/konto/api-tokens/{id}/widerrufen", axum::routing::post(tokens::revoke))
+        .route("/register-import/{id}", get(register_import::show))
         .route("/static/style.css", get(stylesheet))
+        .layer(from_fn_with_state(state.clone(), csrf_guard))
+        .with_state(state)
+}
+
+/// The upload of register deliveries: its own body limit and timeout (`lib.rs` keeps it out of the 2 MB
+/// limit of every other request).
+pub fn upload_router(state: SharedState) -> Router {
+    Router::new()
+        .route("/register-import", get(register_import::list).post(register_import::upload))
+        .layer(axum::extract::DefaultBodyLimit::max(register_import::UPLOAD_LIMIT))
         .layer(from_fn_with_state(state.clone(), csrf_guard))
         .with_state(state)
 }
@@ -224,6 +237,7 @@ impl Layout {
             Some("uebergabe_abgelehnt") => {
                 Some("Die Übergabe ist abgelehnt. Die bisherige Stelle sieht die Begründung im Verlauf.")
             }
+            Some("umzug_verworfen") => Some("Der Umzugsvorschlag ist verworfen; das Dossier bleibt bei Ihnen."),
             Some("abschluss_beantragt") => Some("Der Abschluss liegt der Leitung zur Genehmigung vor."),
             Some("sprachstand") => Some("Der Sprachstand ist gespeichert."),
             Some("gebucht") => Some("Die Massnahme ist gebucht."),

@@ -57,6 +57,11 @@ pub async fn show(State(state): State<SharedState>, user: CurrentUser) -> Result
             "Jede abgeschlossene Massnahme hat einen Anschluss.",
             &worklist.ohne_anschluss,
         ),
+        section(
+            "Umzüge in eine andere Sozialregion",
+            "Das Einwohnerregister meldet keinen Umzug, der eine Übergabe nahelegt.",
+            &worklist.umzuege,
+        ),
     ];
     if user.actor().may(Resource::Dossier, Action::Approve) {
         sections.push(section("Zu genehmigen", "Nichts wartet auf Ihre Genehmigung.", &worklist.genehmigungen));

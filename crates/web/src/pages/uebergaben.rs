@@ -1,7 +1,7 @@
 //! Transfer on Wohnortwechsel: the case worker asks the Stelle of the new Gemeinde to take the dossier over
 //! (form on the dossier); the receiving Stelle sees the requests addressed to it and accepts or refuses.
 
-use super::dossiers::{DossierFormPage, FormSpec, form_page, to_dossier, unprocessable};
+use super::dossiers::{DossierFormPage, FormSpec, after_action, form_page, to_dossier, unprocessable};
 use super::form::{choice_field, text_field};
 use super::{Layout, parse_id};
 use crate::auth::CurrentUser;
@@ -53,13 +53,28 @@ async fn request_page(
     Ok(form_page(user, &dossier, spec, fields, errors))
 }
 
+/// The request form; `?gemeinde=BFS` preselects the new Gemeinde (from a move the register reported).
 pub async fn request_form(
     State(state): State<SharedState>,
     user: CurrentUser,
     Path(id): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
 ) -> Result<DossierFormPage, PageError> {
     state.store.check_dossier_permission(user.actor(), Action::Update).await?;
-    request_page(&state, &user, parse_id(&id)?, &RequestForm::default(), &FieldErrors::new()).await
+    let form = RequestForm { gemeinde: params.get("gemeinde").cloned().unwrap_or_default(), ..RequestForm::default() };
+    request_page(&state, &user, parse_id(&id)?, &form, &FieldErrors::new()).await
+}
+
+/// Dismisses the transfer proposal after a reported move, with the reason why the dossier stays.
+pub async fn dismiss_move(
+    State(state): State<SharedState>,
+    user: CurrentUser,
+    Path((id, vorschlag)): Path<(String, String)>,
+    Form(form): Form<RejectForm>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let result = state.store.dismiss_move_proposal(user.actor(), id, parse_id(&vorschlag)?, &form.begruendung).await;
+    after_action(&state, &user, id, result, "umzug_verworfen").await
 }
 
 pub async fn request(

@@ -17,6 +17,7 @@ mod login;
 mod massnahmen;
 mod ops;
 mod persons;
+mod register_import;
 mod selbstdeklaration;
 mod start_integration;
 mod start_story;

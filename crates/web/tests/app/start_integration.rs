@@ -13,7 +13,10 @@ async fn arrival_in_olten(app: &TestApp, without_ahv: bool) -> String {
         xml = xml.replace("<e44:vn>7561234567897</e44:vn>", "");
     }
     let delivery = read_delivery(xml.as_bytes()).unwrap();
-    app.store.import_register_delivery("ib.olten", "zuzug.xml", delivery).await.unwrap();
+    app.store
+        .import_register_delivery(&app.store.operator_actor("ib.olten").await.unwrap(), "zuzug.xml", delivery)
+        .await
+        .unwrap();
     let officer = app.log_in_as("ib.olten").await;
     let list = officer.get("/neuzuzueger").await.text().await.unwrap();
     let start = list.find("href=\"/neuzuzueger/").expect("newcomer listed") + "href=\"".len();

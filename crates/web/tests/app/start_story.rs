@@ -20,7 +20,14 @@ async fn a_newcomer_is_invited_informed_and_handed_to_the_migrationsamt() {
     let app = TestApp::spawn().await;
     let path = format!("{}/../ech/tests/fixtures/move-in-from-abroad.xml", env!("CARGO_MANIFEST_DIR"));
     let xml = std::fs::read_to_string(path).unwrap();
-    app.store.import_register_delivery("ib.olten", "zuzug.xml", read_delivery(xml.as_bytes()).unwrap()).await.unwrap();
+    app.store
+        .import_register_delivery(
+            &app.store.operator_actor("ib.olten").await.unwrap(),
+            "zuzug.xml",
+            read_delivery(xml.as_bytes()).unwrap(),
+        )
+        .await
+        .unwrap();
     let driver = ChromeDriver::start().await;
     let client = driver.connect().await;
 

@@ -1,0 +1,180 @@
+//! Register deliveries from files, folders and zip archives, shared by `iim import ech0020` and the upload
+//! page: a week's batch arrives as many files or as one zip. Every XML file is one delivery; a folder gives
+//! its `.xml` and `.zip` files, a zip its `.xml` entries, both in name order; other entries are reported as
+//! skipped. A zip entry is read straight from the archive (streaming, never unpacked into memory), and
+//! consecutive entries of one archive share one opened archive.
+
+use crate::{ImportReport, Store, StoreError};
+use iim_domain::Actor;
+use iim_ech::read_delivery;
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+use zip::ZipArchive;
+
+/// One delivery to import (or an entry to report), named as the user knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryFile {
+    /// The file name, or «archiv.zip/eintrag.xml» for an entry of a zip.
+    pub name: String,
+    source: Source,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Source {
+    Xml(PathBuf),
+    ZipEntry {
+        archive: PathBuf,
+        index: usize,
+    },
+    /// Not a delivery (e.g. a PDF inside a zip): reported, not read.
+    Skip(String),
+    /// Could not be read at all (missing file, broken zip).
+    Unreadable(String),
+}
+
+/// What became of one file or entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileOutcome {
+    Imported(ImportReport),
+    /// Not an eCH-0020 v3 delivery, or not readable: the German reason.
+    Refused(String),
+    Skipped(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileResult {
+    pub name: String,
+    pub outcome: FileOutcome,
+}
+
+/// The deliveries in the given files and folders, each with the name to show (`(path, name)`; a folder's files
+/// and a zip's entries are named after themselves).
+pub fn delivery_files(inputs: &[(PathBuf, String)]) -> Vec<DeliveryFile> {
+    let mut files = Vec::new();
+    for (path, name) in inputs {
+        if path.is_dir() {
+            files.extend(folder(path, name));
+        } else if has_extension(name, "zip") {
+            files.extend(zip_entries(path, name));
+        } else {
+            files.push(DeliveryFile { name: name.clone(), source: Source::Xml(path.clone()) });
+        }
+    }
+    files
+}
+
+fn folder(path: &Path, name: &str) -> Vec<DeliveryFile> {
+    let entries = match std::fs::read_dir(path) {
+        Ok(entries) => entries,
+        Err(e) => return vec![unreadable(name, &e.to_string())],
+    };
+    let mut found: Vec<(PathBuf, String)> = entries
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter_map(|p| Some((p.clone(), p.file_name()?.to_string_lossy().into_owned())))
+        .filter(|(p, n)| p.is_file() && (has_extension(n, "xml") || has_extension(n, "zip")))
+        .collect();
+    found.sort_by(|a, b| a.1.cmp(&b.1));
+    delivery_files(&found)
+}
+
+fn open_zip(path: &Path) -> Result<ZipArchive<BufReader<File>>, String> {
+    let file = File::open(path).map_err(|e| format!("nicht lesbar: {e}"))?;
+    ZipArchive::new(BufReader::new(file)).map_err(|e| format!("nicht lesbar: kein gültiges Zip-Archiv ({e})"))
+}
+
+fn zip_entries(path: &Path, name: &str) -> Vec<DeliveryFile> {
+    let archive = match open_zip(path) {
+        Ok(archive) => archive,
+        Err(reason) => return vec![DeliveryFile { name: name.to_owned(), source: Source::Unreadable(reason) }],
+    };
+    let mut entries: Vec<(usize, String)> = (0..archive.len())
+        .filter_map(|index| Some((index, archive.name_for_index(index)?.ok()?.into_owned())))
+        .filter(|(_, entry)| !entry.ends_with('/'))
+        .collect();
+    entries.sort_by(|a, b| a.1.cmp(&b.1));
+    entries
+        .into_iter()
+        .map(|(index, entry)| {
+            let source = if has_extension(&entry, "xml") {
+                Source::ZipEntry { archive: path.to_owned(), index }
+            } else {
+                Source::Skip("keine XML-Datei".to_owned())
+            };
+            DeliveryFile { name: format!("{name}/{entry}"), source }
+        })
+        .collect()
+}
+
+fn unreadable(name: &str, reason: &str) -> DeliveryFile {
+    DeliveryFile { name: name.to_owned(), source: Source::Unreadable(format!("nicht lesbar: {reason}")) }
+}
+
+fn has_extension(name: &str, extension: &str) -> bool {
+    Path::new(name).extension().is_some_and(|ext| ext.eq_ignore_ascii_case(extension))
+}
+
+impl Store {
+    /// Imports the deliveries one by one in the name of `actor` (each its own transaction, see
+    /// [`Store::import_register_delivery`]); `done` hears of each as it finishes (progress bar). A file that is
+    /// not a delivery is refused and the others go on; a refusal of the actor or a database failure stops.
+    pub async fn import_register_files(
+        &self,
+        actor: &Actor,
+        files: &[DeliveryFile],
+        mut done: impl FnMut(&FileResult),
+    ) -> Result<Vec<FileResult>, StoreError> {
+        let mut results = Vec::with_capacity(files.len());
+        let mut open: Option<(PathBuf, ZipArchive<BufReader<File>>)> = None;
+        for file in files {
+            let outcome = match &file.source {
+                Source::Xml(path) => self.import_xml(actor, &file.name, path).await?,
+                Source::ZipEntry { archive, index } => {
+                    let cached = open.take().filter(|(path, _)| path == archive).map(|(_, zip)| Ok(zip));
+                    match cached.unwrap_or_else(|| open_zip(archive)) {
+                        Ok(mut zip) => {
+                            let outcome = self.import_zip_entry(actor, &file.name, &mut zip, *index).await?;
+                            open = Some((archive.clone(), zip));
+                            outcome
+                        }
+                        Err(reason) => FileOutcome::Refused(reason),
+                    }
+                }
+                Source::Skip(reason) => FileOutcome::Skipped(reason.clone()),
+                Source::Unreadable(reason) => FileOutcome::Refused(reason.clone()),
+            };
+            let result = FileResult { name: file.name.clone(), outcome };
+            done(&result);
+            results.push(result);
+        }
+        Ok(results)
+    }
+
+    async fn import_xml(&self, actor: &Actor, name: &str, path: &Path) -> Result<FileOutcome, StoreError> {
+        let file = match File::open(path) {
+            Ok(file) => file,
+            Err(e) => return Ok(FileOutcome::Refused(format!("nicht lesbar: {e}"))),
+        };
+        match read_delivery(BufReader::new(file)) {
+            Ok(delivery) => Ok(FileOutcome::Imported(self.import_register_delivery(actor, name, delivery).await?)),
+            Err(refusal) => Ok(FileOutcome::Refused(refusal.to_string())),
+        }
+    }
+
+    async fn import_zip_entry(
+        &self,
+        actor: &Actor,
+        name: &str,
+        zip: &mut ZipArchive<BufReader<File>>,
+        index: usize,
+    ) -> Result<FileOutcome, StoreError> {
+        let entry = match zip.by_index(index) {
+            Ok(entry) => entry,
+            Err(e) => return Ok(FileOutcome::Refused(format!("nicht lesbar: {e}"))),
+        };
+        match read_delivery(BufReader::new(entry)) {
+            Ok(delivery) => Ok(FileOutcome::Imported(self.import_register_delivery(actor, name, delivery).await?)),
+            Err(refusal) => Ok(FileOutcome::Refused(refusal.to_string())),
+        }
+    }
+}
