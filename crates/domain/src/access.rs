@@ -92,6 +92,9 @@ pub enum Resource {
     Gemeindeorganisation,
     /// The yearly Selbstdeklaration of a Gemeinde to the Kanton, and the questionnaire.
     Selbstdeklaration,
+    /// An offer of the Angebotsplattform, maintained by its organisation and published by the Kanton
+    /// (published offers are public and need no permission to read).
+    Angebot,
 }
 
 impl Resource {
@@ -112,6 +115,7 @@ impl Resource {
             Resource::Kennzahlen => "kennzahlen",
             Resource::Gemeindeorganisation => "gemeindeorganisation",
             Resource::Selbstdeklaration => "selbstdeklaration",
+            Resource::Angebot => "angebot",
         }
     }
 }
@@ -186,6 +190,9 @@ const MATRIX: &[(Role, Resource, &[Action], Scope)] = {
         (Admin, Gemeindeorganisation, &[Read, Update], Scope::Canton),
         (Integrationsbeauftragte, Selbstdeklaration, &[Read, Update], Scope::Organisation),
         (Kanton, Selbstdeklaration, &[Read, Create, Update], Scope::Canton),
+        (Anbieter, Angebot, &[Read, Create, Update], Scope::Organisation),
+        (Integrationsbeauftragte, Angebot, &[Read, Create, Update], Scope::Organisation),
+        (Kanton, Angebot, &[Read, Create, Update, Approve], Scope::Canton),
         (Leitung, AuditLog, &[Read], Scope::Organisation),
         (Kanton, AuditLog, &[Read], Scope::Canton),
         (Fallfuehrung, ApiToken, &[Read, Create, Delete], Scope::Own),
@@ -324,6 +331,14 @@ mod tests {
             assert_eq!(granted_scope(&[Role::Migrationsamt], resource, Action::Read), None, "{resource:?}");
         }
         assert_eq!(granted_scope(&[Role::Integrationsbeauftragte], Resource::Fordern, Action::Update), None);
+    }
+
+    #[test]
+    fn offers_are_kept_by_their_organisation_and_published_by_the_kanton() {
+        assert_eq!(granted_scope(&[Role::Anbieter], Resource::Angebot, Action::Update), Some(Scope::Organisation));
+        assert_eq!(granted_scope(&[Role::Anbieter], Resource::Angebot, Action::Approve), None);
+        assert_eq!(granted_scope(&[Role::Kanton], Resource::Angebot, Action::Approve), Some(Scope::Canton));
+        assert_eq!(granted_scope(&[Role::Fallfuehrung], Resource::Angebot, Action::Update), None);
     }
 
     #[test]

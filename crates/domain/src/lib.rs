@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod ahv;
+pub mod angebot;
 pub mod audit;
 pub mod auftrag;
 pub mod catalog;

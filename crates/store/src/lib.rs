@@ -7,6 +7,7 @@
 
 mod abschluss;
 mod accounts;
+mod angebote;
 mod audit;
 mod auftraege;
 mod caseload_export;
@@ -41,6 +42,7 @@ use std::time::Duration;
 
 pub use abschluss::AbschlussAntrag;
 pub use accounts::{ApiTokenInfo, LoginError, NewUser, Session, UserInfo};
+pub use angebote::Angebot;
 pub use audit::{AuditQuery, AuditRecord};
 pub use auftraege::{Anbieter, Auftrag, AuftragFuerAnbieter};
 pub use caseload_export::{CaseloadRow, ExportFormat};

@@ -2,6 +2,8 @@
 
 pub(crate) mod abschluss_antrag;
 pub(crate) mod akkreditierung;
+pub(crate) mod angebot;
+pub(crate) mod angebot_ort;
 pub(crate) mod api_token;
 pub(crate) mod audit_log;
 pub(crate) mod auftrag;

@@ -1,0 +1,126 @@
+//! Offers of the Angebotsplattform as the public sees them: published and still valid. Reading public offers
+//! needs no actor and writes no access-log entry, because an offer holds no personal data (ADR 0012).
+//! Keeping offers (drafts, submission, moderation) is in `angebote_verwaltung.rs`.
+
+use crate::entity::{angebot, angebot_ort};
+use crate::{Store, StoreError};
+use chrono::{DateTime, Utc};
+use iim_domain::angebot::{AngebotData, AngebotStatus, Kategorie, Ort, Tageszeit, Zielgruppe};
+use iim_domain::dossier::Handlungsfeld;
+use iim_domain::sprache::Niveau;
+use iim_domain::{BfsNr, Choice};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::HashMap;
+
+/// An offer with its owner and state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Angebot {
+    pub id: i64,
+    pub organisation_id: i64,
+    /// The name of the owning organisation, shown as the provider.
+    pub anbieter: String,
+    pub status: AngebotStatus,
+    pub data: AngebotData,
+    pub rueckweisung: Option<String>,
+    pub version: i32,
+    pub updated_at: DateTime<Utc>,
+    pub veroeffentlicht_at: Option<DateTime<Utc>>,
+}
+
+impl Store {
+    /// Every published offer that is still valid today, by id.
+    pub async fn published_offers(&self) -> Result<Vec<Angebot>, StoreError> {
+        let rows = angebot::Entity::find()
+            .filter(angebot::Column::Status.eq(AngebotStatus::Veroeffentlicht.code()))
+            .filter(angebot::Column::GueltigBis.gte(self.clock.today()))
+            .order_by_asc(angebot::Column::Id)
+            .all(&self.db)
+            .await?;
+        self.offers_from_rows(&self.db, rows).await
+    }
+
+    /// One offer as the public may see it: published (valid or expired since). Anything else is not found.
+    pub async fn public_offer(&self, id: i64) -> Result<Angebot, StoreError> {
+        let row = angebot::Entity::find_by_id(id).one(&self.db).await?.ok_or(StoreError::NotFound)?;
+        let offer = self.offers_from_rows(&self.db, vec![row]).await?.remove(0);
+        match offer.status {
+            AngebotStatus::Veroeffentlicht | AngebotStatus::Abgelaufen => Ok(offer),
+            _ => Err(StoreError::NotFound),
+        }
+    }
+
+    /// The offers of `rows` with their places and owners, in the order given. An offer published but past its
+    /// validity date reads as expired.
+    pub(crate) async fn offers_from_rows(
+        &self,
+        db: &impl ConnectionTrait,
+        rows: Vec<angebot::Model>,
+    ) -> Result<Vec<Angebot>, StoreError> {
+        let mut places: HashMap<i64, Vec<Ort>> = HashMap::new();
+        for chunk in rows.chunks(1000) {
+            let found = angebot_ort::Entity::find()
+                .filter(angebot_ort::Column::AngebotId.is_in(chunk.iter().map(|r| r.id)))
+                .order_by_asc(angebot_ort::Column::Position)
+                .all(db)
+                .await?;
+            for place in found {
+                if let Some(gemeinde) = u16::try_from(place.gemeinde_bfs).ok().and_then(BfsNr::known) {
+                    places.entry(place.angebot_id).or_default().push(Ort { gemeinde, adresse: place.adresse });
+                }
+            }
+        }
+        let directory = self.directory();
+        let today = self.clock.today();
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let mut status = AngebotStatus::from_code(&row.status).unwrap_or(AngebotStatus::Entwurf);
+                if status == AngebotStatus::Veroeffentlicht && row.gueltig_bis < today {
+                    status = AngebotStatus::Abgelaufen;
+                }
+                Angebot {
+                    id: row.id,
+                    organisation_id: row.organisation_id,
+                    anbieter: directory.get(row.organisation_id).map(|o| o.name.clone()).unwrap_or_default(),
+                    status,
+                    data: data_of(&row, places.remove(&row.id).unwrap_or_default()),
+                    rueckweisung: row.rueckweisung,
+                    version: row.version,
+                    updated_at: row.updated_at,
+                    veroeffentlicht_at: row.veroeffentlicht_at,
+                }
+            })
+            .collect())
+    }
+}
+
+fn data_of(row: &angebot::Model, orte: Vec<Ort>) -> AngebotData {
+    AngebotData {
+        titel: row.titel.clone(),
+        beschreibung: row.beschreibung.clone(),
+        kategorie: Kategorie::from_code(&row.kategorie).unwrap_or(Kategorie::Information),
+        handlungsfeld: Handlungsfeld::from_code(&row.handlungsfeld).unwrap_or(Handlungsfeld::SozialeIntegration),
+        zielgruppen: codes(&row.zielgruppen).filter_map(Zielgruppe::from_code).collect(),
+        niveau_von: row.niveau_von.as_deref().and_then(Niveau::from_code),
+        niveau_bis: row.niveau_bis.as_deref().and_then(Niveau::from_code),
+        sprachen: codes(&row.sprachen).map(str::to_owned).collect(),
+        orte,
+        tageszeiten: codes(&row.tageszeiten).filter_map(Tageszeit::from_code).collect(),
+        zeitplan: row.zeitplan.clone(),
+        beginn: row.beginn,
+        ende: row.ende,
+        preis_rappen: row.preis_rappen,
+        subventioniert: row.subventioniert,
+        kinderbetreuung: row.kinderbetreuung,
+        barrierefrei: row.barrierefrei,
+        anmeldung: row.anmeldung.clone(),
+        anmeldung_link: row.anmeldung_link.clone(),
+        gueltig_bis: row.gueltig_bis,
+    }
+}
+
+/// Comma-separated codes as stored.
+pub(crate) fn codes(text: &str) -> impl Iterator<Item = &str> {
+    text.split(',').map(str::trim).filter(|code| !code.is_empty())
+}
+
