@@ -15,6 +15,7 @@ mod m20261122_000006_erstinformation;
 mod m20261122_000007_gemeinden;
 mod m20261122_000008_selbstdeklaration;
 mod m20261122_000009_umzuege;
+mod m20261122_000011_mentoring;
 
 pub(crate) struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000007_gemeinden::Migration),
             Box::new(m20261122_000008_selbstdeklaration::Migration),
             Box::new(m20261122_000009_umzuege::Migration),
+            Box::new(m20261122_000011_mentoring::Migration),
         ]
     }
 }
