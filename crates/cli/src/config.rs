@@ -32,6 +32,9 @@ pub struct Config {
     /// First day of the Kindergarten year (`TT.MM.`, Solothurn: 01.08.); the German assessment is planned 18
     /// months before it.
     pub kindergarten_beginn: String,
+    /// Mentoring-Pools: days after their last change until the data of mentors who left (or were not
+    /// accepted) and of mentees whose tandems ended is deleted.
+    pub mentoring_aufbewahrung_tage: u32,
 }
 
 impl Default for Config {
@@ -45,6 +48,7 @@ impl Default for Config {
             log_format: "text".to_owned(),
             kindergarten_stichtag: "31.07.".to_owned(),
             kindergarten_beginn: "01.08.".to_owned(),
+            mentoring_aufbewahrung_tage: 365,
         }
     }
 }

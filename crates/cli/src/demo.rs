@@ -13,6 +13,7 @@ use iim_domain::erstinformation::{EmpfehlungInput, GespraechInput, StatusInput};
 use iim_domain::fruehfoerderung::Eingabe;
 use iim_domain::gemeindeorganisation::GemeindeorganisationInput;
 use iim_domain::massnahmen::{BuchungInput, TeilnahmeEndeInput};
+use iim_domain::mentoring::{AbklaerungInput, AnmeldungInput, CheckinInput, TandemWechselInput, ZuweisungInput};
 use iim_domain::sprache::SprachstandInput;
 use iim_domain::{BfsNr, PartialDate, PersonInput};
 use iim_store::{
@@ -35,6 +36,7 @@ pub const DEMO_USERS: &[(&str, &str, &str, Role)] = &[
     ("kanton.aso", "Claudia Meier", "aso", Role::Kanton),
     ("migrationsamt", "Daniel Frei", "migrationsamt", Role::Migrationsamt),
     ("admin", "Admin Kanton IT", "aso", Role::Admin),
+    ("koordination.olten", "Rita Huber", "sr-olten", Role::Koordination),
 ];
 
 #[derive(Debug, Args)]
@@ -69,6 +71,7 @@ pub async fn run(args: DemoArgs, config: &Config) -> anyhow::Result<()> {
     demo_gemeinden(&store).await?;
     demo_fruehfoerderung(&store).await?;
     demo_register_import(&store).await?;
+    demo_mentoring(&store).await?;
     print_logins(config);
     if args.no_serve {
         store.close().await;
@@ -464,5 +467,81 @@ async fn demo_register_import(store: &Store) -> anyhow::Result<()> {
     if report.umzugsvorschlaege > 0 {
         println!("Register-Import: Umzug nach Balsthal gemeldet, Übergabe für fallfuehrung.olten vorgeschlagen.");
     }
+    Ok(())
+}
+
+/// The Mentoring-Pool of Olten for `koordination.olten`: four volunteers from the public sign-up (three
+/// found suitable, one still new), two newcomers referred by `ib.olten`, an active tandem with a check-in
+/// and one that ended after four months. Skipped when the pool already has mentors.
+async fn demo_mentoring(store: &Store) -> anyhow::Result<()> {
+    let coordinator = store.login("koordination.olten", DEMO_PASSWORD, "127.0.0.1").await?;
+    let all = iim_store::MentorQuery { page: 1, per_page: 1, ..iim_store::MentorQuery::default() };
+    if store.list_mentoren(&coordinator, &all).await?.total > 0 {
+        return Ok(());
+    }
+    let today = store.clock().today();
+    let date = |days_ago: i64| (today - chrono::Duration::days(days_ago)).format("%d.%m.%Y").to_string();
+    let volunteers = [
+        ("Verena Studer", 2581, &["de", "en", "ti"][..], &["sport", "deutsch"][..]),
+        ("Thomas Gloor", 2573, &["de", "fr"][..], &["arbeit", "alltag"][..]),
+        ("Aylin Demir", 2581, &["de", "tr", "ar"][..], &["familie", "kochen"][..]),
+        ("Peter Aebi", 2584, &["de"][..], &["natur"][..]),
+    ];
+    let mut mentors = Vec::new();
+    for (name, bfs, sprachen, interessen) in volunteers {
+        let input = AnmeldungInput {
+            name: name.to_owned(),
+            email: format!("{}@example.ch", name.to_lowercase().replace(' ', ".")),
+            gemeinde: bfs.to_string(),
+            sprachen: sprachen.iter().map(|s| (*s).to_owned()).collect(),
+            verfuegbarkeit: "Abends unter der Woche".to_owned(),
+            interessen: interessen.iter().map(|s| (*s).to_owned()).collect(),
+            einwilligung: true,
+            ..AnmeldungInput::default()
+        };
+        let anmeldung = input.check().map_err(|e| anyhow::anyhow!("Demo-Anmeldung {name}: {e}"))?;
+        mentors.push(store.mentor_anmelden(&anmeldung, "demo").await.map_err(|e| anyhow::anyhow!("{e}"))?);
+    }
+    for mentor in &mentors[..3] {
+        let vetting = AbklaerungInput {
+            status: "geeignet".to_owned(),
+            gespraech_am: date(150),
+            notizen: "Erstgespräch geführt, Referenzen geprüft.".to_owned(),
+        };
+        store.mentor_abklaeren(&coordinator, *mentor, &vetting).await?;
+    }
+    let ib = store.login("ib.olten", DEMO_PASSWORD, "127.0.0.1").await?;
+    let mut mentees = Vec::new();
+    for (name, sprachen, interessen) in
+        [("Abeba Tesfay", ["ti", "en"], ["deutsch", "sport"]), ("Omar Haddad", ["ar", "fr"], ["arbeit", "kochen"])]
+    {
+        let referral = ZuweisungInput {
+            name: name.to_owned(),
+            gemeinde: "2581".to_owned(),
+            sprachen: sprachen.iter().map(|s| (*s).to_owned()).collect(),
+            interessen: interessen.iter().map(|s| (*s).to_owned()).collect(),
+            kontakt: "Über die Fachstelle Integration Olten, Termin mit Dolmetschen".to_owned(),
+            einwilligung: true,
+            einwilligung_am: date(140),
+            ..ZuweisungInput::default()
+        };
+        mentees.push(store.mentee_zuweisen(&ib, &referral).await?);
+    }
+    let active = store.tandem_vorschlagen(&coordinator, mentees[0], mentors[0]).await?;
+    let start = TandemWechselInput { status: "aktiv".to_owned(), datum: date(120), ..TandemWechselInput::default() };
+    store.tandem_wechseln(&coordinator, active, &start).await?;
+    let checkin =
+        CheckinInput { datum: date(30), notiz: "Treffen alle zwei Wochen, Deutsch wird sicherer.".to_owned() };
+    store.checkin_erfassen(&coordinator, active, &checkin).await?;
+    let ended = store.tandem_vorschlagen(&coordinator, mentees[1], mentors[1]).await?;
+    let start = TandemWechselInput { status: "aktiv".to_owned(), datum: date(135), ..TandemWechselInput::default() };
+    store.tandem_wechseln(&coordinator, ended, &start).await?;
+    let end = TandemWechselInput {
+        status: "beendet".to_owned(),
+        datum: date(15),
+        grund: "ziel_erreicht".to_owned(),
+        grund_text: String::new(),
+    };
+    store.tandem_wechseln(&coordinator, ended, &end).await?;
     Ok(())
 }

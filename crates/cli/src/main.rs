@@ -8,6 +8,7 @@ mod bench_import;
 mod config;
 mod demo;
 mod import;
+mod mentoring;
 mod synthetic;
 
 use anyhow::Context;
@@ -56,6 +57,9 @@ enum Command {
     /// Import deliveries from the population register.
     #[command(subcommand)]
     Import(import::ImportCommand),
+    /// Mentoring-Pools: maintenance.
+    #[command(subcommand)]
+    Mentoring(mentoring::MentoringCommand),
     /// Measure throughput and latency of person, dossier and worklist pages through the real HTTP stack.
     Bench(bench::BenchArgs),
     /// Measure the raw speed of the eCH-0020 reader (no database).
@@ -107,6 +111,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Token(command) => accounts::token(command, &open_store(&config).await?).await,
         Command::Org(command) => accounts::org(command, &open_store(&config).await?).await,
         Command::Import(command) => import::run(command, &open_store(&config).await?).await,
+        Command::Mentoring(command) => mentoring::run(command, &config, &open_store(&config).await?).await,
         Command::Bench(args) => bench::run(args).await,
         Command::BenchEch(args) => bench_ech::run(args),
         Command::BenchImport(args) => bench_import::run(args).await,
@@ -129,6 +134,7 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
 
 /// Serves until Ctrl-C or SIGTERM, then finishes running requests and flushes the access log.
 pub async fn serve(config: &Config, store: Store, secure_cookies: bool) -> anyhow::Result<()> {
+    mentoring::clean_up(config, &store).await?;
     let settings = Settings { listen: config.listen.clone(), secure_cookies };
     let app = Application::build(settings, store)
         .await

@@ -16,10 +16,12 @@ pub enum Role {
     Kanton,
     Migrationsamt,
     Admin,
+    /// Coordination of the Mentoring-Pool of a Sozialregion.
+    Koordination,
 }
 
 impl Role {
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 8] = [
         Role::Fallfuehrung,
         Role::Leitung,
         Role::Integrationsbeauftragte,
@@ -27,6 +29,7 @@ impl Role {
         Role::Kanton,
         Role::Migrationsamt,
         Role::Admin,
+        Role::Koordination,
     ];
 
     pub fn code(self) -> &'static str {
@@ -38,6 +41,7 @@ impl Role {
             Role::Kanton => "kanton",
             Role::Migrationsamt => "migrationsamt",
             Role::Admin => "admin",
+            Role::Koordination => "koordination",
         }
     }
 
@@ -50,6 +54,7 @@ impl Role {
             Role::Kanton => "Kanton",
             Role::Migrationsamt => "Migrationsamt",
             Role::Admin => "Administration",
+            Role::Koordination => "Koordination Mentoring",
         }
     }
 
@@ -95,6 +100,12 @@ pub enum Resource {
     /// An offer of the Angebotsplattform, maintained by its organisation and published by the Kanton
     /// (published offers are public and need no permission to read).
     Angebot,
+    /// The Mentoring-Pool of a Sozialregion: volunteer mentors with their vetting, the referred mentees,
+    /// tandems, check-ins and the pool's figures (personal data of volunteers and newcomers).
+    Mentoring,
+    /// A referral of a mentee to the Mentoring-Pool, made with the person's consent (creating only: the
+    /// referrer never reads the pool).
+    MentoringZuweisung,
 }
 
 impl Resource {
@@ -116,6 +127,8 @@ impl Resource {
             Resource::Gemeindeorganisation => "gemeindeorganisation",
             Resource::Selbstdeklaration => "selbstdeklaration",
             Resource::Angebot => "angebot",
+            Resource::Mentoring => "mentoring",
+            Resource::MentoringZuweisung => "mentoring_zuweisung",
         }
     }
 }
@@ -193,6 +206,9 @@ const MATRIX: &[(Role, Resource, &[Action], Scope)] = {
         (Anbieter, Angebot, &[Read, Create, Update], Scope::Organisation),
         (Integrationsbeauftragte, Angebot, &[Read, Create, Update], Scope::Organisation),
         (Kanton, Angebot, &[Read, Create, Update, Approve], Scope::Canton),
+        (Koordination, Mentoring, &[Read, Update], Scope::Organisation),
+        (Integrationsbeauftragte, MentoringZuweisung, &[Create], Scope::Organisation),
+        (Fallfuehrung, MentoringZuweisung, &[Create], Scope::Region),
         (Leitung, AuditLog, &[Read], Scope::Organisation),
         (Kanton, AuditLog, &[Read], Scope::Canton),
         (Fallfuehrung, ApiToken, &[Read, Create, Delete], Scope::Own),
@@ -201,6 +217,7 @@ const MATRIX: &[(Role, Resource, &[Action], Scope)] = {
         (Anbieter, ApiToken, &[Read, Create, Delete], Scope::Own),
         (Kanton, ApiToken, &[Read, Create, Delete], Scope::Own),
         (Migrationsamt, ApiToken, &[Read, Create, Delete], Scope::Own),
+        (Koordination, ApiToken, &[Read, Create, Delete], Scope::Own),
         (Admin, ApiToken, &[Read, Create, Delete], Scope::Canton),
     ]
 };
@@ -345,6 +362,23 @@ mod tests {
     fn the_widest_scope_of_several_roles_wins() {
         let roles = [Role::Leitung, Role::Kanton];
         assert_eq!(granted_scope(&roles, Resource::AuditLog, Action::Read), Some(Scope::Canton));
+    }
+
+    #[test]
+    fn the_coordinator_reaches_the_pool_and_referrers_only_create_referrals() {
+        let koordination = [Role::Koordination];
+        assert_eq!(granted_scope(&koordination, Resource::Mentoring, Action::Update), Some(Scope::Organisation));
+        assert_eq!(granted_scope(&koordination, Resource::Person, Action::Read), None);
+        assert_eq!(granted_scope(&koordination, Resource::Dossier, Action::Read), None);
+        let ib = [Role::Integrationsbeauftragte];
+        assert_eq!(granted_scope(&ib, Resource::MentoringZuweisung, Action::Create), Some(Scope::Organisation));
+        assert_eq!(
+            granted_scope(&[Role::Fallfuehrung], Resource::MentoringZuweisung, Action::Create),
+            Some(Scope::Region)
+        );
+        for role in [Role::Integrationsbeauftragte, Role::Fallfuehrung, Role::Leitung, Role::Kanton, Role::Admin] {
+            assert_eq!(granted_scope(&[role], Resource::Mentoring, Action::Read), None, "{role:?}");
+        }
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod field_errors;
 pub mod fruehfoerderung;
 pub mod gemeindeorganisation;
 pub mod massnahmen;
+pub mod mentoring;
 pub mod person;
 pub mod selbstdeklaration;
 pub mod sprache;

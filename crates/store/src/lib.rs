@@ -22,6 +22,7 @@ mod fruehfoerderung;
 mod gemeinden;
 mod lieferungen;
 mod massnahmen;
+mod mentoring;
 mod migration;
 mod pendenzen;
 mod persons;
@@ -60,6 +61,10 @@ pub use fruehfoerderung::{
 pub use gemeinden::{GemeindeEintrag, GemeindeQuery};
 pub use lieferungen::{Lieferung, LieferungAblehnung};
 pub use massnahmen::{KatalogVersion, TeilnahmeEintrag};
+pub use mentoring::{
+    AnmeldungError, AufraeumBericht, CheckinEintrag, MAX_ANMELDUNGEN_PRO_STUNDE, Mentee, MenteeZeile, Mentor,
+    MentorQuery, MentorZeile, PoolZahlen, Tandem, TandemZeile, Vorschlag,
+};
 pub use pendenzen::{Pendenz, Pendenzen, PendenzenZahlen};
 pub use persons::{Person, PersonQuery, PersonSummary};
 pub use register_files::{DeliveryFile, FileOutcome, FileResult, delivery_files};

@@ -3,7 +3,7 @@
 //! Pages accept only the session cookie and the API only bearer tokens, so a browser can never be tricked
 //! into an API call with its cookies. Every state-changing form is checked by [`csrf_guard`], a middleware
 //! in front of all page routes, so no handler can forget it: a logged-in form must carry the session's
-//! token; the login form a token from a short-lived cookie (double submit).
+//! token; the login form and the public sign-up a token from a cookie (double submit).
 
 use crate::error::{ApiError, AppError, PageError};
 use crate::state::SharedState;
@@ -31,6 +31,14 @@ pub fn session_cookie_name(secure: bool) -> &'static str {
 pub fn login_csrf_cookie_name(secure: bool) -> &'static str {
     if secure { "__Host-iim_login_csrf" } else { "iim_login_csrf" }
 }
+
+/// The double-submit CSRF cookie of the public forms (the mentor sign-up), which have no session either.
+pub fn public_csrf_cookie_name(secure: bool) -> &'static str {
+    if secure { "__Host-iim_public_csrf" } else { "iim_public_csrf" }
+}
+
+/// Public forms: anyone may send them, without a session; they carry the token of [`public_csrf_cookie_name`].
+const PUBLIC_FORM_PATHS: &[&str] = &["/mentoring/anmeldung"];
 
 /// A cookie with the flags every cookie of ours carries: HttpOnly, SameSite=Lax, Path=/, Secure over HTTPS.
 pub fn cookie(name: &'static str, value: String, secure: bool) -> Cookie<'static> {
@@ -131,6 +139,8 @@ pub async fn csrf_guard(State(state): State<SharedState>, request: Request, next
     let secure = state.settings.secure_cookies;
     let expected = if parts.uri.path() == "/login" {
         CookieJar::from_headers(&parts.headers).get(login_csrf_cookie_name(secure)).map(|c| c.value().to_owned())
+    } else if PUBLIC_FORM_PATHS.contains(&parts.uri.path()) {
+        CookieJar::from_headers(&parts.headers).get(public_csrf_cookie_name(secure)).map(|c| c.value().to_owned())
     } else {
         match CurrentUser::from_request_parts(&mut parts, &state).await {
             Ok(user) => {

@@ -16,6 +16,7 @@ mod erstinformation;
 mod fruehfoerderung;
 mod gemeinden;
 mod massnahmen;
+mod mentoring;
 mod persons;
 mod register_import;
 mod schema;

@@ -17,6 +17,7 @@ mod home;
 mod kennzahlen;
 mod login;
 mod massnahmen;
+mod mentoring;
 mod neuzuzueger;
 mod pendenzen;
 mod persons;
@@ -128,6 +129,17 @@ pub fn router(state: SharedState) -> Router {
         .route("/kennzahlen", get(kennzahlen::show))
         .route("/kennzahlen/export.csv", get(kennzahlen::export_csv))
         .route("/kennzahlen/export.xlsx", get(kennzahlen::export_xlsx))
+        .route("/mentoring", get(mentoring::public_form))
+        .route("/mentoring/anmeldung", axum::routing::post(mentoring::sign_up))
+        .route("/mentoring/danke", get(mentoring::thanks))
+        .route("/mentoring/pool", get(mentoring::pool))
+        .route("/mentoring/mentoren/{id}", get(mentoring::mentor_show).post(mentoring::mentor_save))
+        .route("/mentoring/mentees/{id}", get(mentoring::mentee_show))
+        .route("/mentoring/mentees/{id}/tandem", axum::routing::post(mentoring::tandem_create))
+        .route("/mentoring/tandems/{id}", get(mentoring::tandem_show))
+        .route("/mentoring/tandems/{id}/status", axum::routing::post(mentoring::tandem_change))
+        .route("/mentoring/tandems/{id}/checkins", axum::routing::post(mentoring::checkin))
+        .route("/mentoring/zuweisung", get(mentoring::zuweisung_form).post(mentoring::zuweisen))
         .route("/protokoll", get(audit::list))
         .route("/konto/api-tokens", get(tokens::list).post(tokens::create))
         .route("/konto/api-tokens/{id}/widerrufen", axum::routing::post(tokens::revoke))
@@ -172,6 +184,8 @@ pub struct UserBar {
     pub may_read_kennzahlen: bool,
     pub may_read_gemeindeorganisation: bool,
     pub may_read_selbstdeklaration: bool,
+    pub may_read_mentoring: bool,
+    pub may_refer_mentoring: bool,
 }
 
 impl Layout {
@@ -195,6 +209,8 @@ impl Layout {
                 may_read_kennzahlen: actor.may(Resource::Kennzahlen, Action::Read),
                 may_read_gemeindeorganisation: actor.may(Resource::Gemeindeorganisation, Action::Read),
                 may_read_selbstdeklaration: actor.may(Resource::Selbstdeklaration, Action::Read),
+                may_read_mentoring: actor.may(Resource::Mentoring, Action::Read),
+                may_refer_mentoring: actor.may(Resource::MentoringZuweisung, Action::Create),
             }),
             csrf_token: user.session.csrf_token.clone(),
             notice: None,
@@ -245,6 +261,9 @@ impl Layout {
             Some("anschluss") => Some("Der Anschluss ist erfasst."),
             Some("katalog") => Some("Der Massnahmenkatalog ist als neue Version gespeichert."),
             Some("widerrufen") => Some("Das Token ist widerrufen und funktioniert nicht mehr."),
+            Some("tandem") => Some("Das Tandem ist vorgeschlagen. Sobald es sich trifft, auf «aktiv» setzen."),
+            Some("checkin") => Some("Der Check-in ist gespeichert."),
+            Some("mentoring") => Some("Die Person ist dem Mentoring-Pool zugewiesen. Die Koordination meldet sich."),
             Some("kind_aufgenommen") => Some("Das Kind ist in die frühe Sprachförderung aufgenommen."),
             _ => None,
         };

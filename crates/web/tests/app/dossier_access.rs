@@ -68,6 +68,7 @@ const ROUTES: &[Route] = &[
     route(Page, "POST", "/dossiers/{id}/teilnahmen/{teilnahme}/beenden", "ende=20.11.2026&anwesenheit=90&ergebnis=abgeschlossen"),
     route(Page, "GET",  "/dossiers/{id}/teilnahmen/{teilnahme}/anschluss", ""),
     route(Page, "POST", "/dossiers/{id}/teilnahmen/{teilnahme}/anschluss", "art=arbeitsstelle&text=Lager"),
+    route(Page, "GET",  "/mentoring/zuweisung?dossier={id}", ""),
     route(Page, "GET",  "/pendenzen", ""),
     route(Api,  "GET",  "/api/v1/dossiers", ""),
     route(Api,  "POST", "/api/v1/persons/{person}/dossier", r#"{"sozialhilfe":true}"#),

@@ -15,6 +15,7 @@ mod gemeinden;
 mod hilfsplan;
 mod login;
 mod massnahmen;
+mod mentoring;
 mod ops;
 mod persons;
 mod register_import;
