@@ -16,6 +16,7 @@ mod m20261122_000007_gemeinden;
 mod m20261122_000008_selbstdeklaration;
 mod m20261122_000009_umzuege;
 mod m20261122_000010_angebote;
+mod m20261122_000012_angebot_links;
 
 pub(crate) struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000008_selbstdeklaration::Migration),
             Box::new(m20261122_000009_umzuege::Migration),
             Box::new(m20261122_000010_angebote::Migration),
+            Box::new(m20261122_000012_angebot_links::Migration),
         ]
     }
 }

@@ -7,7 +7,7 @@ use iim_domain::Role;
 const GOLDEN_SCHEMA: &str = include_str!("../schema.txt");
 
 /// Every migration, oldest first. A new migration is added here, never removed or renamed.
-const MIGRATIONS: [&str; 10] = [
+const MIGRATIONS: [&str; 11] = [
     "m20261121_000001_foundation",
     "m20261121_000002_dossiers",
     "m20261121_000003_auftraege",
@@ -18,6 +18,7 @@ const MIGRATIONS: [&str; 10] = [
     "m20261122_000008_selbstdeklaration",
     "m20261122_000009_umzuege",
     "m20261122_000010_angebote",
+    "m20261122_000012_angebot_links",
 ];
 
 #[tokio::test]
