@@ -416,6 +416,7 @@ async fn demo_newcomers(store: &Store) -> anyhow::Result<()> {
             empfehlungen: vec![EmpfehlungInput {
                 art: "deutschkurs".to_owned(),
                 text: "Deutsch A1 Intensivkurs, Volkshochschule Olten".to_owned(),
+                angebot: String::new(),
             }],
             nachfassen_am: String::new(),
         };
