@@ -9,6 +9,7 @@ mod config;
 mod demo;
 mod import;
 mod synthetic;
+mod synthetic_angebote;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};

@@ -8,7 +8,7 @@ use chrono::Duration;
 use iim_domain::angebot::{AngebotInput, AngebotStatus};
 use iim_domain::erstinformation::EmpfehlungInput;
 use iim_domain::{Actor, Role};
-use iim_store::{Angebot, AngebotFilter, AngebotQuery, StoreError};
+use iim_store::{Angebot, AngebotFilter, AngebotQuery, NeuesAngebot, StoreError};
 
 pub(crate) fn course(titel: &str) -> AngebotInput {
     AngebotInput {
@@ -232,4 +232,37 @@ async fn casework_links_to_an_offer_survive_its_expiry() {
     assert!(empfehlungen[0].2.is_none());
     let errors = field_errors(test.store.add_ziel_mit_angebot(&case_worker, dossier.id, ziel, Some(offer.id)).await);
     assert!(errors.get("angebot").unwrap().contains("nicht (mehr) veröffentlicht"));
+}
+
+#[tokio::test]
+async fn the_bulk_load_keeps_each_offer_with_its_places() {
+    let test = TestStore::new().await;
+    let provider = test.provider_user().await;
+    let by = test.store.operator_actor(&test.add_user("aso", &[Role::Admin]).await).await.unwrap().user_id;
+    let today = crate::support::today();
+    let offers: Vec<NeuesAngebot> = (0..1200)
+        .map(|index| {
+            let bfs = if index % 2 == 0 { "2581" } else { "2601" };
+            let input = AngebotInput {
+                orte: vec![(bfs.to_owned(), format!("Haus {index}"))],
+                ..course(&format!("Kurs {index}"))
+            };
+            NeuesAngebot {
+                organisation_id: provider.organisation_id,
+                status: if index % 3 == 0 { AngebotStatus::Entwurf } else { AngebotStatus::Veroeffentlicht },
+                data: input.check(today).unwrap(),
+                updated_by: by,
+                updated_at: crate::support::start_time(),
+            }
+        })
+        .collect();
+    let ids = test.store.load_offers(&offers).await.unwrap();
+    assert_eq!(ids.len(), 1200);
+    let published = test.store.published_offers().await.unwrap();
+    assert_eq!(published.len(), 800);
+    for offer in &published {
+        let index: usize = offer.data.titel.trim_start_matches("Kurs ").parse().unwrap();
+        assert_eq!(ids[index], offer.id);
+        assert_eq!(offer.data.orte[0].adresse, format!("Haus {index}"), "places belong to their offer");
+    }
 }
