@@ -72,6 +72,7 @@ pub async fn run(args: DemoArgs, config: &Config) -> anyhow::Result<()> {
     demo_fruehfoerderung(&store).await?;
     demo_register_import(&store).await?;
     demo_mentoring(&store).await?;
+    demo_offers(&store, args.seed, admin_id).await?;
     print_logins(config);
     if args.no_serve {
         store.close().await;
@@ -370,6 +371,46 @@ async fn demo_fruehfoerderung(store: &Store) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Demo providers of integration offers (besides Lernwerk), with their codes.
+const OFFER_PROVIDERS: &[(&str, &str)] = &[
+    ("anbieter-vhs-olten", "Volkshochschule Region Olten (Demo)"),
+    ("anbieter-sprachschule-aare", "Sprachschule Aare Solothurn (Demo)"),
+    ("anbieter-treffpunkt-welt", "Verein Treffpunkt Welt Grenchen (Demo)"),
+    ("anbieter-familienzentrum", "Familienzentrum Thal-Gäu (Demo)"),
+    ("anbieter-migrationsberatung", "Migrationsberatung Kanton Solothurn (Demo)"),
+];
+
+/// A few hundred offers across the 104 Gemeinden (most published, some waiting for the Kanton, some drafts), owned
+/// by the demo providers and by Gemeinden. Skipped when offers exist.
+async fn demo_offers(store: &Store, seed: u64, admin_id: i64) -> anyhow::Result<()> {
+    let kanton = store.operator_actor("kanton.aso").await?;
+    let existing =
+        store.offers(&kanton, &iim_store::AngebotQuery { page: 1, per_page: 1, ..Default::default() }).await?;
+    if existing.total > 0 {
+        println!("Angebotsplattform enthält bereits {} Angebote; keine neuen erzeugt.", existing.total);
+        return Ok(());
+    }
+    let mut anbieter = Vec::new();
+    for (code, name) in OFFER_PROVIDERS {
+        anbieter.push(store.upsert_provider(code, name).await?);
+    }
+    let directory = store.directory();
+    anbieter.extend(directory.by_code("anbieter-lernwerk").map(|o| o.id));
+    let gemeinden = directory
+        .all()
+        .filter(|o| o.kind == iim_store::OrganisationKind::Gemeinde)
+        .filter_map(|o| o.bfs.map(|bfs| (bfs, o.id)))
+        .collect();
+    let owners = crate::synthetic_angebote::Owners { anbieter, gemeinden, updated_by: admin_id };
+    let offers = crate::synthetic_angebote::offers(400, seed, store.clock().now(), &owners);
+    store.load_offers(&offers).await?;
+    println!(
+        "{} Angebote der Angebotsplattform erzeugt (anbieter.lernwerk: «Meine Angebote», kanton.aso: «Angebote prüfen»).",
+        offers.len()
+    );
+    Ok(())
+}
+
 fn print_logins(config: &Config) {
     println!("\nIIM Cockpit (Demo) auf http://{}", config.listen);
     println!("Datenbank: {}", config.database_url_redacted());
@@ -419,6 +460,7 @@ async fn demo_newcomers(store: &Store) -> anyhow::Result<()> {
             empfehlungen: vec![EmpfehlungInput {
                 art: "deutschkurs".to_owned(),
                 text: "Deutsch A1 Intensivkurs, Volkshochschule Olten".to_owned(),
+                angebot: String::new(),
             }],
             nachfassen_am: String::new(),
         };

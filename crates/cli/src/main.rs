@@ -10,6 +10,7 @@ mod demo;
 mod import;
 mod mentoring;
 mod synthetic;
+mod synthetic_angebote;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};

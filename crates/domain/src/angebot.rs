@@ -332,6 +332,19 @@ pub fn format_price(rappen: i64) -> String {
     if rappen == 0 { "kostenlos".to_owned() } else { format!("Fr. {}.{:02}", rappen / 100, rappen % 100) }
 }
 
+/// The number of an offer picked in casework (an Empfehlung, a Hilfsplan goal); empty is none.
+pub fn angebot_nr(text: &str) -> Result<Option<i64>, String> {
+    match text.trim() {
+        "" => Ok(None),
+        text => text
+            .parse::<i64>()
+            .ok()
+            .filter(|id| *id > 0)
+            .map(Some)
+            .ok_or_else(|| "Bitte ein Angebot aus der Liste wählen.".to_owned()),
+    }
+}
+
 fn bounded(text: &str, missing: &str, max: usize) -> Result<String, String> {
     let text = required_text(text, missing)?;
     if text.chars().count() > max { Err(format!("Bitte höchstens {max} Zeichen.")) } else { Ok(text) }
@@ -477,6 +490,14 @@ mod tests {
         assert!(price("12.345").is_err());
         assert!(price("-5").is_err());
         assert!(price("gratis").is_err());
+    }
+
+    #[test]
+    fn an_offer_picked_in_casework_is_a_positive_number_or_none() {
+        assert_eq!(angebot_nr(" "), Ok(None));
+        assert_eq!(angebot_nr("42"), Ok(Some(42)));
+        assert!(angebot_nr("0").is_err());
+        assert!(angebot_nr("Deutschkurs").is_err());
     }
 
     #[test]

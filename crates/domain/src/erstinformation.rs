@@ -216,17 +216,21 @@ impl Choice for EmpfehlungArt {
     }
 }
 
-/// One Empfehlung as typed into the form (kind and free text; empty rows are ignored).
+/// One Empfehlung as typed into the form (kind, free text and the number of an offer of the
+/// Angebotsplattform; empty rows are ignored).
 #[derive(Debug, Clone, Default)]
 pub struct EmpfehlungInput {
     pub art: String,
     pub text: String,
+    pub angebot: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Empfehlung {
     pub art: EmpfehlungArt,
     pub text: String,
+    /// The recommended offer; whether it is published is checked where the offers are, in the store.
+    pub angebot_id: Option<i64>,
 }
 
 /// The Erstinformationsgespräch as typed into the form.
@@ -322,7 +326,7 @@ fn recommendations(rows: &[EmpfehlungInput], errors: &mut FieldErrors) -> Vec<Em
     let mut empfehlungen = Vec::new();
     for (index, row) in rows.iter().enumerate() {
         let text = row.text.trim();
-        if text.is_empty() && row.art.trim().is_empty() {
+        if text.is_empty() && row.art.trim().is_empty() && row.angebot.trim().is_empty() {
             continue;
         }
         let number = index + 1;
@@ -330,14 +334,21 @@ fn recommendations(rows: &[EmpfehlungInput], errors: &mut FieldErrors) -> Vec<Em
         if art.is_none() {
             errors.add_owned(format!("empfehlung_art_{number}"), format!("Empfehlung {number}: Bitte die Art wählen."));
         }
-        if text.is_empty() {
+        let angebot_id = match crate::angebot::angebot_nr(&row.angebot) {
+            Ok(id) => id,
+            Err(message) => {
+                errors.add_owned(format!("empfehlung_angebot_{number}"), format!("Empfehlung {number}: {message}"));
+                None
+            }
+        };
+        if text.is_empty() && angebot_id.is_none() {
             errors.add_owned(
                 format!("empfehlung_text_{number}"),
-                format!("Empfehlung {number}: Bitte beschreiben, was empfohlen wird."),
+                format!("Empfehlung {number}: Bitte beschreiben, was empfohlen wird, oder ein Angebot wählen."),
             );
         }
-        if let Some(art) = art.filter(|_| !text.is_empty()) {
-            empfehlungen.push(Empfehlung { art, text: text.to_owned() });
+        if let Some(art) = art.filter(|_| !text.is_empty() || angebot_id.is_some()) {
+            empfehlungen.push(Empfehlung { art, text: text.to_owned(), angebot_id });
         }
     }
     empfehlungen
@@ -466,7 +477,11 @@ mod tests {
             themen: vec!["sprache".to_owned(), "wohnen".to_owned(), "sprache".to_owned()],
             bemerkungen: " ".to_owned(),
             empfehlungen: vec![
-                EmpfehlungInput { art: "deutschkurs".to_owned(), text: "Deutsch A1 am Abend".to_owned() },
+                EmpfehlungInput {
+                    art: "deutschkurs".to_owned(),
+                    text: "Deutsch A1 am Abend".to_owned(),
+                    angebot: String::new(),
+                },
                 EmpfehlungInput::default(),
             ],
             nachfassen_am: "10.02.2027".to_owned(),
@@ -483,6 +498,21 @@ mod tests {
     }
 
     #[test]
+    fn an_empfehlung_may_name_an_offer_instead_of_a_text() {
+        let input = GespraechInput {
+            empfehlungen: vec![EmpfehlungInput {
+                art: "angebot".to_owned(),
+                angebot: "17".to_owned(),
+                ..EmpfehlungInput::default()
+            }],
+            ..valid_conversation()
+        };
+        let gespraech = input.check(day(2026, 10, 1), day(2026, 11, 21)).unwrap();
+        assert_eq!(gespraech.empfehlungen[0].angebot_id, Some(17));
+        assert_eq!(gespraech.empfehlungen[0].text, "");
+    }
+
+    #[test]
     fn a_conversation_before_the_arrival_or_in_the_future_is_refused() {
         let errors = valid_conversation().check(day(2026, 11, 15), day(2026, 11, 21)).unwrap_err();
         assert_eq!(errors.get("gefuehrt_am"), Some("Das Gespräch kann nicht vor dem Zuzug liegen."));
@@ -493,7 +523,10 @@ mod tests {
     #[test]
     fn missing_parts_are_named_field_by_field() {
         let input = GespraechInput {
-            empfehlungen: vec![EmpfehlungInput { art: "beratung".to_owned(), text: String::new() }],
+            empfehlungen: vec![
+                EmpfehlungInput { art: "beratung".to_owned(), ..EmpfehlungInput::default() },
+                EmpfehlungInput { art: "angebot".to_owned(), angebot: "Kurs".to_owned(), ..EmpfehlungInput::default() },
+            ],
             nachfassen_am: "01.01.2020".to_owned(),
             gefuehrt_am: "10.11.2026".to_owned(),
             ..GespraechInput::default()
@@ -501,7 +534,11 @@ mod tests {
         let errors = input.check(day(2026, 10, 1), day(2026, 11, 21)).unwrap_err();
         assert_eq!(errors.get("sprache"), Some("Bitte die Sprache des Gesprächs wählen."));
         assert_eq!(errors.get("themen"), Some("Bitte mindestens ein besprochenes Thema wählen."));
-        assert_eq!(errors.get("empfehlung_text_1"), Some("Empfehlung 1: Bitte beschreiben, was empfohlen wird."));
+        assert_eq!(
+            errors.get("empfehlung_text_1"),
+            Some("Empfehlung 1: Bitte beschreiben, was empfohlen wird, oder ein Angebot wählen."),
+        );
+        assert_eq!(errors.get("empfehlung_angebot_2"), Some("Empfehlung 2: Bitte ein Angebot aus der Liste wählen."));
         assert_eq!(errors.get("empfehlung_art_1"), None);
         assert_eq!(errors.get("nachfassen_am"), Some("Das Nachfassen liegt nach dem Gespräch."));
         assert!(errors.get("dolmetscher").is_some());

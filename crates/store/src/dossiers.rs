@@ -61,6 +61,8 @@ pub struct HilfsplanZiel {
     pub ziel: Ziel,
     pub letzte_bewertung: Option<Bewertung>,
     pub bewertet_am: Option<NaiveDate>,
+    /// The offer of the Angebotsplattform the goal is to be reached with, if any (shown also once expired).
+    pub angebot: Option<crate::AngebotVerweis>,
 }
 
 impl HilfsplanZiel {
@@ -299,9 +301,29 @@ impl Store {
 
     /// Adds a goal to the Hilfsplan; the first goal makes the plan active.
     pub async fn add_ziel(&self, actor: &Actor, id: i64, ziel: Ziel) -> Result<Dossier, StoreError> {
+        self.add_ziel_mit_angebot(actor, id, ziel, None).await
+    }
+
+    /// Adds a goal to be reached with a published offer of the Angebotsplattform (`angebot_id`, checked here).
+    pub async fn add_ziel_mit_angebot(
+        &self,
+        actor: &Actor,
+        id: i64,
+        ziel: Ziel,
+        angebot_id: Option<i64>,
+    ) -> Result<Dossier, StoreError> {
         let (txn, row, now) = self.begin_change(actor, id, Action::Update, false).await?;
+        if let Some(angebot_id) = angebot_id {
+            let mut errors = iim_domain::FieldErrors::new();
+            self.check_pickable(&txn, angebot_id, "angebot".to_owned(), &mut errors).await?;
+            if !errors.is_empty() {
+                return Err(StoreError::Invalid(errors));
+            }
+        }
         let summary = format!("{}: {}", ziel.handlungsfeld.label(), ziel.ziel);
-        goal_row(row.id, &ziel, actor.user_id, now).insert(&txn).await?;
+        let mut goal = goal_row(row.id, &ziel, actor.user_id, now);
+        goal.angebot_id = Set(angebot_id);
+        goal.insert(&txn).await?;
         self.finish_change(
             txn,
             actor,
@@ -570,13 +592,18 @@ impl Store {
             .await?
             .map(|k| assessment_from_row(&k, today))
             .transpose()?;
-        let ziele = hilfsplan_ziel::Entity::find()
+        let goal_rows = hilfsplan_ziel::Entity::find()
             .filter(hilfsplan_ziel::Column::DossierId.eq(row.id))
             .order_by_asc(hilfsplan_ziel::Column::Id)
             .all(db)
-            .await?
+            .await?;
+        let angebote = self.offer_links(db, goal_rows.iter().filter_map(|goal| goal.angebot_id)).await?;
+        let ziele = goal_rows
             .into_iter()
-            .map(goal_from_row)
+            .map(|goal| {
+                let angebot = goal.angebot_id.and_then(|id| angebote.get(&id).cloned());
+                goal_from_row(goal).map(|ziel| crate::HilfsplanZiel { angebot, ..ziel })
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let events = dossier_event::Entity::find()
             .filter(dossier_event::Column::DossierId.eq(row.id))
@@ -703,6 +730,7 @@ fn goal_row(dossier_id: i64, ziel: &Ziel, by: i64, at: DateTime<Utc>) -> hilfspl
         bewertet_am: Set(None),
         created_at: Set(at),
         created_by: Set(by),
+        angebot_id: Set(None),
     }
 }
 
@@ -798,6 +826,7 @@ fn goal_from_row(row: hilfsplan_ziel::Model) -> Result<HilfsplanZiel, StoreError
             None => None,
         },
         bewertet_am: row.bewertet_am,
+        angebot: None,
     })
 }
 

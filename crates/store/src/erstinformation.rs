@@ -67,7 +67,8 @@ pub struct Erstgespraech {
     pub dolmetscher: bool,
     pub themen: Vec<&'static str>,
     pub bemerkungen: String,
-    pub empfehlungen: Vec<(EmpfehlungArt, String)>,
+    /// Kind, text and the offer of the Angebotsplattform it names (shown also after the offer expired).
+    pub empfehlungen: Vec<(EmpfehlungArt, String, Option<crate::AngebotVerweis>)>,
     pub nachfassen_am: Option<NaiveDate>,
     pub erfasst_von: String,
     pub erfasst_at: DateTime<Utc>,
@@ -207,6 +208,15 @@ impl Store {
         let gespraech = input.check(row.zuzug_am, self.clock.today()).map_err(StoreError::Invalid)?;
         let now = self.clock.now();
         let txn = begin_write(&self.db).await?;
+        let mut errors = iim_domain::FieldErrors::new();
+        for (index, item) in gespraech.empfehlungen.iter().enumerate() {
+            if let Some(angebot_id) = item.angebot_id {
+                self.check_pickable(&txn, angebot_id, format!("empfehlung_angebot_{}", index + 1), &mut errors).await?;
+            }
+        }
+        if !errors.is_empty() {
+            return Err(StoreError::Invalid(errors));
+        }
         let stored = erstgespraech::ActiveModel {
             id: NotSet,
             zuzug_id: Set(id),
@@ -228,6 +238,7 @@ impl Store {
                 position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
                 art: Set(item.art.code().to_owned()),
                 text: Set(item.text.clone()),
+                angebot_id: Set(item.angebot_id),
             }
             .insert(&txn)
             .await?;
@@ -303,13 +314,18 @@ impl Store {
         else {
             return Ok(None);
         };
-        let empfehlungen = empfehlung::Entity::find()
+        let rows = empfehlung::Entity::find()
             .filter(empfehlung::Column::ErstgespraechId.eq(row.id))
             .order_by_asc(empfehlung::Column::Position)
             .all(&self.db)
-            .await?
+            .await?;
+        let angebote = self.offer_links(&self.db, rows.iter().filter_map(|e| e.angebot_id)).await?;
+        let empfehlungen = rows
             .into_iter()
-            .filter_map(|e| EmpfehlungArt::from_code(&e.art).map(|art| (art, e.text)))
+            .filter_map(|e| {
+                let angebot = e.angebot_id.and_then(|id| angebote.get(&id).cloned());
+                EmpfehlungArt::from_code(&e.art).map(|art| (art, e.text, angebot))
+            })
             .collect();
         let erfasst_von =
             user::Entity::find_by_id(row.erfasst_von).one(&self.db).await?.map(|u| u.display_name).unwrap_or_default();

@@ -8,6 +8,7 @@
 mod abschluss;
 mod accounts;
 mod angebote;
+mod angebote_verwaltung;
 mod audit;
 mod auftraege;
 mod caseload_export;
@@ -44,6 +45,7 @@ use std::time::Duration;
 pub use abschluss::AbschlussAntrag;
 pub use accounts::{ApiTokenInfo, LoginError, NewUser, Session, UserInfo};
 pub use angebote::Angebot;
+pub use angebote_verwaltung::{AngebotFilter, AngebotQuery, AngebotVerweis, NeuesAngebot, VerwaltetesAngebot};
 pub use audit::{AuditQuery, AuditRecord};
 pub use auftraege::{Anbieter, Auftrag, AuftragFuerAnbieter};
 pub use caseload_export::{CaseloadRow, ExportFormat};

@@ -10,6 +10,7 @@ mod auth;
 mod error;
 mod ops;
 mod pages;
+mod search_hook;
 mod state;
 
 use axum::Router;

@@ -10,6 +10,8 @@ pub struct Model {
     /// An `EmpfehlungArt` code.
     pub art: String,
     pub text: String,
+    /// The offer of the Angebotsplattform this names, if any.
+    pub angebot_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

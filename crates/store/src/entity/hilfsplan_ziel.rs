@@ -17,6 +17,8 @@ pub struct Model {
     pub bewertet_am: Option<Date>,
     pub created_at: DateTimeUtc,
     pub created_by: i64,
+    /// The offer of the Angebotsplattform this names, if any.
+    pub angebot_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -17,6 +17,7 @@ mod m20261122_000008_selbstdeklaration;
 mod m20261122_000009_umzuege;
 mod m20261122_000010_angebote;
 mod m20261122_000011_mentoring;
+mod m20261122_000012_angebot_links;
 
 pub(crate) struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000009_umzuege::Migration),
             Box::new(m20261122_000010_angebote::Migration),
             Box::new(m20261122_000011_mentoring::Migration),
+            Box::new(m20261122_000012_angebot_links::Migration),
         ]
     }
 }

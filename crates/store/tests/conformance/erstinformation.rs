@@ -22,7 +22,7 @@ fn arrival_in(bfs: u16, message: &str) -> String {
 }
 
 /// Imports the fixture's arrival into `bfs` and returns the newcomer's id as the officer sees it.
-async fn newcomer_in(test: &TestStore, bfs: u16, officer: &Actor) -> i64 {
+pub(crate) async fn newcomer_in(test: &TestStore, bfs: u16, officer: &Actor) -> i64 {
     let importer = test.store.operator_actor(&test.add_user("aso", &[Role::Admin]).await).await.unwrap();
     let xml = arrival_in(bfs, &format!("msg-{bfs}"));
     test.store.import_register_delivery(&importer, "zuzug.xml", read_delivery(xml.as_bytes()).unwrap()).await.unwrap();
@@ -35,7 +35,7 @@ fn query(filter: NeuzuzuegerFilter) -> NeuzuzuegerQuery {
     NeuzuzuegerQuery { filter, page: 1, per_page: 50, ..NeuzuzuegerQuery::default() }
 }
 
-fn conversation() -> GespraechInput {
+pub(crate) fn conversation() -> GespraechInput {
     GespraechInput {
         gefuehrt_am: "20.11.2026".to_owned(),
         sprache: "ti".to_owned(),
@@ -46,8 +46,13 @@ fn conversation() -> GespraechInput {
             EmpfehlungInput {
                 art: "deutschkurs".to_owned(),
                 text: "Deutsch A1 abends, Volkshochschule Olten".to_owned(),
+                angebot: String::new(),
             },
-            EmpfehlungInput { art: "beratung".to_owned(), text: "Berufsberatung BIZ".to_owned() },
+            EmpfehlungInput {
+                art: "beratung".to_owned(),
+                text: "Berufsberatung BIZ".to_owned(),
+                angebot: String::new(),
+            },
         ],
         nachfassen_am: "20.02.2027".to_owned(),
     }

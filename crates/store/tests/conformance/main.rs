@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
 mod accounts;
+mod angebote_verwaltung;
 mod audit;
 mod auftraege;
 mod caseload_export;

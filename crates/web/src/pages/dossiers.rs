@@ -2,6 +2,7 @@
 //! Kurzassessment and timeline, and the standardised Kurzassessment form. The printable Hilfsplan
 //! (`hilfsplan.rs`) shows goals, dates and answers the way this page does, with the helpers made `pub` here.
 
+use super::angebote_verwaltung::{OfferLink, offer_options};
 use super::auftraege::{AuftragRow, DecisionForm, order_rows};
 use super::form::{FormField, choice_field, choices, summary, text_field, with_errors};
 use super::{Layout, Pagination, page_number, parse_id};
@@ -14,6 +15,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
+use iim_domain::angebot::angebot_nr;
 use iim_domain::clock::format_swiss;
 use iim_domain::dossier::{
     AbschlussGrund, Arbeitserfahrung, Bewertung, DossierStatus, Handlungsfeld, KURZASSESSMENT_VERSION, Kurzassessment,
@@ -166,6 +168,7 @@ pub struct GoalRow {
     pub kriterium: String,
     pub faellig: String,
     pub bewertung: String,
+    pub angebot: Option<OfferLink>,
 }
 
 impl GoalRow {
@@ -179,6 +182,7 @@ impl GoalRow {
                 (Some(bewertung), Some(am)) => format!("{} ({})", bewertung.label(), swiss_date(am)),
                 _ => "noch nicht bewertet".to_owned(),
             },
+            angebot: goal.angebot.as_ref().map(OfferLink::from),
         }
     }
 }
@@ -644,6 +648,7 @@ pub struct GoalForm {
     ziel: String,
     kriterium: String,
     faellig_am: String,
+    angebot: String,
 }
 
 async fn goal_page(
@@ -651,6 +656,7 @@ async fn goal_page(
     user: &CurrentUser,
     id: i64,
     input: &ZielInput,
+    angebot: &str,
     errors: &FieldErrors,
 ) -> Result<DossierFormPage, PageError> {
     let dossier = state.store.get_dossier(user.actor(), id).await?;
@@ -672,6 +678,17 @@ async fn goal_page(
             &input.kriterium,
         ),
         text_field("faellig_am", "Fällig bis", "TT.MM.JJJJ", true, &input.faellig_am),
+        FormField {
+            hint: "Ein veröffentlichtes Angebot der Angebotsplattform, mit dem das Ziel erreicht werden soll; Angebote in Ihrer Region zuerst.",
+            ..choice_field(
+                "angebot",
+                "Angebot",
+                "select",
+                false,
+                offer_options(state, user).await?,
+                &[angebot.to_owned()],
+            )
+        },
     ];
     let spec = FormSpec {
         title: "Ziel im Hilfsplan",
@@ -690,7 +707,7 @@ pub async fn goal_form(
     Path(id): Path<String>,
 ) -> Result<DossierFormPage, PageError> {
     state.store.check_dossier_permission(user.actor(), Action::Update).await?;
-    goal_page(&state, &user, parse_id(&id)?, &ZielInput::default(), &FieldErrors::new()).await
+    goal_page(&state, &user, parse_id(&id)?, &ZielInput::default(), "", &FieldErrors::new()).await
 }
 
 pub async fn add_goal(
@@ -706,13 +723,21 @@ pub async fn add_goal(
         kriterium: form.kriterium,
         faellig_am: form.faellig_am,
     };
-    let added = match input.parse(state.store.clock().today()) {
-        Ok(ziel) => state.store.add_ziel(user.actor(), id, ziel).await,
-        Err(errors) => Err(StoreError::Invalid(errors)),
+    let added = match (input.parse(state.store.clock().today()), angebot_nr(&form.angebot)) {
+        (Ok(ziel), Ok(angebot)) => state.store.add_ziel_mit_angebot(user.actor(), id, ziel, angebot).await,
+        (parsed, angebot) => {
+            let mut errors = parsed.err().unwrap_or_default();
+            if let Err(message) = angebot {
+                errors.add_owned("angebot".to_owned(), message);
+            }
+            Err(StoreError::Invalid(errors))
+        }
     };
     match added {
         Ok(_) => Ok(to_dossier(id, "ziel")),
-        Err(StoreError::Invalid(errors)) => unprocessable(goal_page(&state, &user, id, &input, &errors).await?),
+        Err(StoreError::Invalid(errors)) => {
+            unprocessable(goal_page(&state, &user, id, &input, &form.angebot, &errors).await?)
+        }
         Err(other) => Err(other.into()),
     }
 }

@@ -8,7 +8,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use iim_domain::{Action, Resource};
-use iim_store::PendenzenZahlen;
+use iim_store::{AngebotFilter, PendenzenZahlen};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "home.html")]
@@ -26,6 +26,8 @@ pub struct HomePage {
     start_integration: Option<(u64, u64)>,
     /// Hand-overs waiting for the Migrationsamt's decision.
     fordern_offen: Option<u64>,
+    /// Offers not updated for 12 months, and (for the Kanton) offers waiting for its check.
+    angebote: Option<(u64, Option<u64>)>,
 }
 
 pub async fn show(State(state): State<SharedState>, user: CurrentUser) -> Result<HomePage, PageError> {
@@ -45,6 +47,16 @@ pub async fn show(State(state): State<SharedState>, user: CurrentUser) -> Result
     } else {
         None
     };
+    let angebote = if actor.may(Resource::Angebot, Action::Create) {
+        let zu_pruefen = if actor.may(Resource::Angebot, Action::Approve) {
+            Some(state.store.count_offers(actor, AngebotFilter::ZuPruefen).await?)
+        } else {
+            None
+        };
+        Some((state.store.count_offers(actor, AngebotFilter::Erinnerung).await?, zu_pruefen))
+    } else {
+        None
+    };
     Ok(HomePage {
         layout: Layout::for_user(&user, "Start", "start"),
         display_name: actor.display_name.clone(),
@@ -56,5 +68,6 @@ pub async fn show(State(state): State<SharedState>, user: CurrentUser) -> Result
         pendenzen,
         start_integration,
         fordern_offen,
+        angebote,
     })
 }

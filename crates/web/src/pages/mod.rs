@@ -2,6 +2,7 @@
 //! successful form the browser is sent to the result page, with a short notice named in the URL
 //! (`?hinweis=gespeichert`), so a reload never submits twice.
 
+mod angebote_verwaltung;
 mod audit;
 mod auftraege;
 mod caseload_export;
@@ -140,6 +141,15 @@ pub fn router(state: SharedState) -> Router {
         .route("/mentoring/tandems/{id}/status", axum::routing::post(mentoring::tandem_change))
         .route("/mentoring/tandems/{id}/checkins", axum::routing::post(mentoring::checkin))
         .route("/mentoring/zuweisung", get(mentoring::zuweisung_form).post(mentoring::zuweisen))
+        .route("/meine-angebote", get(angebote_verwaltung::own_list).post(angebote_verwaltung::create))
+        .route("/meine-angebote/neu", get(angebote_verwaltung::new_form))
+        .route("/meine-angebote/{id}", get(angebote_verwaltung::show).post(angebote_verwaltung::update))
+        .route("/meine-angebote/{id}/bearbeiten", get(angebote_verwaltung::edit_form))
+        .route("/meine-angebote/{id}/einreichen", axum::routing::post(angebote_verwaltung::submit))
+        .route("/meine-angebote/{id}/archivieren", axum::routing::post(angebote_verwaltung::archive))
+        .route("/angebote-pruefen", get(angebote_verwaltung::review_list))
+        .route("/angebote-pruefen/{id}/veroeffentlichen", axum::routing::post(angebote_verwaltung::publish))
+        .route("/angebote-pruefen/{id}/zurueckgeben", axum::routing::post(angebote_verwaltung::give_back))
         .route("/protokoll", get(audit::list))
         .route("/konto/api-tokens", get(tokens::list).post(tokens::create))
         .route("/konto/api-tokens/{id}/widerrufen", axum::routing::post(tokens::revoke))
@@ -186,6 +196,8 @@ pub struct UserBar {
     pub may_read_selbstdeklaration: bool,
     pub may_read_mentoring: bool,
     pub may_refer_mentoring: bool,
+    pub may_keep_offers: bool,
+    pub may_review_offers: bool,
 }
 
 impl Layout {
@@ -211,6 +223,8 @@ impl Layout {
                 may_read_selbstdeklaration: actor.may(Resource::Selbstdeklaration, Action::Read),
                 may_read_mentoring: actor.may(Resource::Mentoring, Action::Read),
                 may_refer_mentoring: actor.may(Resource::MentoringZuweisung, Action::Create),
+                may_keep_offers: actor.may(Resource::Angebot, Action::Create),
+                may_review_offers: actor.may(Resource::Angebot, Action::Approve),
             }),
             csrf_token: user.session.csrf_token.clone(),
             notice: None,

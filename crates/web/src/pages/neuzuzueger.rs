@@ -2,6 +2,7 @@
 //! invitation status, the Erstinformationsgespräch form with Empfehlungen, and the hand-over to the
 //! Migrationsamt (Fordern). What may be seen and changed is the store's decision.
 
+use super::angebote_verwaltung::{OfferLink, offer_options};
 use super::dossiers::{swiss_date, unprocessable};
 use super::export::csv_download;
 use super::form::{FormField, choice_field, choices, summary, text_field, textarea_field, with_errors};
@@ -202,7 +203,7 @@ pub struct ConversationView {
     interpreter: &'static str,
     topics: String,
     remarks: String,
-    recommendations: Vec<(&'static str, String)>,
+    recommendations: Vec<(&'static str, String, Option<OfferLink>)>,
     follow_up: String,
     recorded: String,
 }
@@ -226,7 +227,11 @@ fn show_page(
         interpreter: if g.dolmetscher { "ja" } else { "nein" },
         topics: g.themen.join(", "),
         remarks: g.bemerkungen,
-        recommendations: g.empfehlungen.into_iter().map(|(art, text)| (art.label(), text)).collect(),
+        recommendations: g
+            .empfehlungen
+            .into_iter()
+            .map(|(art, text, angebot)| (art.label(), text, angebot.as_ref().map(OfferLink::from)))
+            .collect(),
         follow_up: g.nachfassen_am.map(swiss_date).unwrap_or_default(),
         recorded: format!("{} von {}", format_swiss(g.erfasst_at), g.erfasst_von),
     });
@@ -310,11 +315,18 @@ pub struct ConversationForm {
     empfehlung_text_2: String,
     empfehlung_art_3: String,
     empfehlung_text_3: String,
+    empfehlung_angebot_1: String,
+    empfehlung_angebot_2: String,
+    empfehlung_angebot_3: String,
 }
 
 impl ConversationForm {
     fn input(&self) -> GespraechInput {
-        let row = |art: &str, text: &str| EmpfehlungInput { art: art.to_owned(), text: text.to_owned() };
+        let row = |art: &str, text: &str, angebot: &str| EmpfehlungInput {
+            art: art.to_owned(),
+            text: text.to_owned(),
+            angebot: angebot.to_owned(),
+        };
         GespraechInput {
             gefuehrt_am: self.gefuehrt_am.clone(),
             sprache: self.sprache.clone(),
@@ -323,15 +335,15 @@ impl ConversationForm {
             bemerkungen: self.bemerkungen.clone(),
             nachfassen_am: self.nachfassen_am.clone(),
             empfehlungen: vec![
-                row(&self.empfehlung_art_1, &self.empfehlung_text_1),
-                row(&self.empfehlung_art_2, &self.empfehlung_text_2),
-                row(&self.empfehlung_art_3, &self.empfehlung_text_3),
+                row(&self.empfehlung_art_1, &self.empfehlung_text_1, &self.empfehlung_angebot_1),
+                row(&self.empfehlung_art_2, &self.empfehlung_text_2, &self.empfehlung_angebot_2),
+                row(&self.empfehlung_art_3, &self.empfehlung_text_3, &self.empfehlung_angebot_3),
             ],
         }
     }
 }
 
-fn conversation_fields(input: &GespraechInput) -> Vec<FormField> {
+fn conversation_fields(input: &GespraechInput, angebote: &[(String, String)]) -> Vec<FormField> {
     let languages: Vec<(String, String)> =
         catalog::languages().iter().map(|l| (l.code.clone(), l.name.clone())).collect();
     let yes_no = vec![("ja".to_owned(), "ja".to_owned()), ("nein".to_owned(), "nein".to_owned())];
@@ -372,6 +384,17 @@ fn conversation_fields(input: &GespraechInput) -> Vec<FormField> {
             false,
             &row.text,
         ));
+        fields.push(FormField {
+            hint: "Ein veröffentlichtes Angebot der Angebotsplattform, Angebote in Ihrer Nähe zuerst.",
+            ..choice_field(
+                &format!("empfehlung_angebot_{number}"),
+                &format!("Empfehlung {number}: Angebot"),
+                "select",
+                false,
+                angebote.to_vec(),
+                std::slice::from_ref(&row.angebot),
+            )
+        });
     }
     fields.push(textarea_field("bemerkungen", "Bemerkungen", "", false, &input.bemerkungen));
     fields.push(text_field(
@@ -402,7 +425,7 @@ async fn conversation_page(
         action: format!("/neuzuzueger/{id}/gespraech"),
         submit: "Gespräch speichern",
         reasons: Vec::new(),
-        fields: with_errors(conversation_fields(input), errors),
+        fields: with_errors(conversation_fields(input, &offer_options(state, user).await?), errors),
         errors: summary(errors),
     })
 }

@@ -6,7 +6,7 @@ use crate::support::{TestApp, visible_text};
 use iim_ech::read_delivery;
 
 /// Imports the fixture's arrival from abroad into Olten and returns the newcomer's page path.
-async fn arrival_in_olten(app: &TestApp, without_ahv: bool) -> String {
+pub(crate) async fn arrival_in_olten(app: &TestApp, without_ahv: bool) -> String {
     let path = format!("{}/../ech/tests/fixtures/move-in-from-abroad.xml", env!("CARGO_MANIFEST_DIR"));
     let mut xml = std::fs::read_to_string(path).unwrap();
     if without_ahv {
@@ -23,7 +23,7 @@ async fn arrival_in_olten(app: &TestApp, without_ahv: bool) -> String {
     list[start..].split('"').next().unwrap().to_owned()
 }
 
-fn conversation(date: &str) -> Vec<(&'static str, String)> {
+pub(crate) fn conversation(date: &str) -> Vec<(&'static str, String)> {
     vec![
         ("gefuehrt_am", date.to_owned()),
         ("sprache", "ti".to_owned()),
