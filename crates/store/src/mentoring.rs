@@ -25,7 +25,7 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 
-/// Sign-ups accepted per client address within [`ANMELDUNG_FENSTER`].
+/// Sign-ups accepted per client address within one hour.
 pub const MAX_ANMELDUNGEN_PRO_STUNDE: i32 = 5;
 const ANMELDUNG_FENSTER: Duration = Duration::hours(1);
 const MAX_PER_PAGE: u64 = 100;
