@@ -123,4 +123,3 @@ fn data_of(row: &angebot::Model, orte: Vec<Ort>) -> AngebotData {
 pub(crate) fn codes(text: &str) -> impl Iterator<Item = &str> {
     text.split(',').map(str::trim).filter(|code| !code.is_empty())
 }
-
