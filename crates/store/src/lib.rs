@@ -8,6 +8,7 @@
 mod abschluss;
 mod accounts;
 mod angebote;
+mod angebote_laden;
 mod audit;
 mod auftraege;
 mod caseload_export;
