@@ -38,16 +38,16 @@ fn offer(titel: &str, bfs: u16, tageszeit: Tageszeit, franken: i64) -> AngebotDa
 
 /// Ids of: evening course in Olten, evening course in Dulliken, morning course in Solothurn, a draft, a
 /// submitted offer and one that expired.
-struct Offers {
-    olten: i64,
-    dulliken: i64,
-    solothurn: i64,
-    entwurf: i64,
-    eingereicht: i64,
-    abgelaufen: i64,
+pub(crate) struct Offers {
+    pub(crate) olten: i64,
+    pub(crate) dulliken: i64,
+    pub(crate) solothurn: i64,
+    pub(crate) entwurf: i64,
+    pub(crate) eingereicht: i64,
+    pub(crate) abgelaufen: i64,
 }
 
-async fn app_with_offers() -> (TestApp, Offers) {
+pub(crate) async fn app_with_offers() -> (TestApp, Offers) {
     let ids = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let sink = ids.clone();
     let settings = Settings { listen: "127.0.0.1:0".to_owned(), secure_cookies: false };
