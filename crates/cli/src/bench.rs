@@ -377,7 +377,12 @@ pub(crate) async fn scenario(
 
 /// Runs `concurrency` loops, each calling `call` with random ids until the time is up, and merges the
 /// latencies of the successful calls.
-pub(crate) async fn run_load<F, Fut>(ids: &[i64], concurrency: usize, duration: Duration, call: F) -> anyhow::Result<Outcome>
+pub(crate) async fn run_load<F, Fut>(
+    ids: &[i64],
+    concurrency: usize,
+    duration: Duration,
+    call: F,
+) -> anyhow::Result<Outcome>
 where
     F: Fn(i64) -> Fut + Clone + Send + 'static,
     Fut: Future<Output = bool> + Send,

@@ -155,7 +155,10 @@ fn raw(duration: Duration, call: impl Fn(usize) -> bool) -> anyhow::Result<crate
 }
 
 fn query_text(query: &str) -> String {
-    url::form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == "q").map(|(_, v)| v.into_owned()).unwrap_or_default()
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "q")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
 }
 
 fn search_query(query: &str, today: chrono::NaiveDate) -> SearchQuery {
@@ -184,17 +187,83 @@ fn resident_mb() -> f64 {
 
 /// Kinds of offers: title, category, field, whether it is a language course, description.
 const KINDS: &[(&str, Kategorie, Handlungsfeld, bool, &str)] = &[
-    ("Deutschkurs", Kategorie::Sprache, Handlungsfeld::Sprachfoerderung, true, "Deutsch für Alltag und Beruf in kleinen Gruppen."),
-    ("Deutsch-Kurs für Eltern", Kategorie::Sprache, Handlungsfeld::Sprachfoerderung, true, "Deutsch lernen, während die Kinder betreut werden."),
-    ("Konversationskurs Deutsch", Kategorie::Sprache, Handlungsfeld::Sprachfoerderung, true, "Sprechen üben zu Themen des Alltags."),
-    ("Alphabetisierungskurs", Kategorie::Sprache, Handlungsfeld::Sprachfoerderung, true, "Lesen und Schreiben lernen in lateinischer Schrift."),
-    ("Spielgruppe", Kategorie::FruehKindheit, Handlungsfeld::Bildungsintegration, false, "Spielen, basteln und Deutsch hören für Kinder ab drei Jahren."),
-    ("Bewerbungswerkstatt", Kategorie::Arbeit, Handlungsfeld::Arbeitsintegration, false, "Hilfe bei Lebenslauf, Bewerbungen und Vorstellungsgesprächen."),
-    ("Treffpunkt für Frauen", Kategorie::FreizeitBegegnung, Handlungsfeld::SozialeIntegration, false, "Austausch, Ausflüge und Kaffee, Kinder willkommen."),
-    ("Erziehungsberatung", Kategorie::Beratung, Handlungsfeld::SozialeIntegration, false, "Beratung zu Schule, Erziehung und Familie."),
-    ("Computerkurs für Einsteiger", Kategorie::Bildung, Handlungsfeld::Bildungsintegration, false, "E-Mail, Formulare und Behördenportale."),
-    ("Gesundheitsinformation", Kategorie::Gesundheit, Handlungsfeld::SozialeIntegration, false, "Wie das Gesundheitswesen in der Schweiz funktioniert."),
-    ("Begrüssungsanlass", Kategorie::Information, Handlungsfeld::SozialeIntegration, false, "Die Gemeinde stellt sich den Neuzugezogenen vor."),
+    (
+        "Deutschkurs",
+        Kategorie::Sprache,
+        Handlungsfeld::Sprachfoerderung,
+        true,
+        "Deutsch für Alltag und Beruf in kleinen Gruppen.",
+    ),
+    (
+        "Deutsch-Kurs für Eltern",
+        Kategorie::Sprache,
+        Handlungsfeld::Sprachfoerderung,
+        true,
+        "Deutsch lernen, während die Kinder betreut werden.",
+    ),
+    (
+        "Konversationskurs Deutsch",
+        Kategorie::Sprache,
+        Handlungsfeld::Sprachfoerderung,
+        true,
+        "Sprechen üben zu Themen des Alltags.",
+    ),
+    (
+        "Alphabetisierungskurs",
+        Kategorie::Sprache,
+        Handlungsfeld::Sprachfoerderung,
+        true,
+        "Lesen und Schreiben lernen in lateinischer Schrift.",
+    ),
+    (
+        "Spielgruppe",
+        Kategorie::FruehKindheit,
+        Handlungsfeld::Bildungsintegration,
+        false,
+        "Spielen, basteln und Deutsch hören für Kinder ab drei Jahren.",
+    ),
+    (
+        "Bewerbungswerkstatt",
+        Kategorie::Arbeit,
+        Handlungsfeld::Arbeitsintegration,
+        false,
+        "Hilfe bei Lebenslauf, Bewerbungen und Vorstellungsgesprächen.",
+    ),
+    (
+        "Treffpunkt für Frauen",
+        Kategorie::FreizeitBegegnung,
+        Handlungsfeld::SozialeIntegration,
+        false,
+        "Austausch, Ausflüge und Kaffee, Kinder willkommen.",
+    ),
+    (
+        "Erziehungsberatung",
+        Kategorie::Beratung,
+        Handlungsfeld::SozialeIntegration,
+        false,
+        "Beratung zu Schule, Erziehung und Familie.",
+    ),
+    (
+        "Computerkurs für Einsteiger",
+        Kategorie::Bildung,
+        Handlungsfeld::Bildungsintegration,
+        false,
+        "E-Mail, Formulare und Behördenportale.",
+    ),
+    (
+        "Gesundheitsinformation",
+        Kategorie::Gesundheit,
+        Handlungsfeld::SozialeIntegration,
+        false,
+        "Wie das Gesundheitswesen in der Schweiz funktioniert.",
+    ),
+    (
+        "Begrüssungsanlass",
+        Kategorie::Information,
+        Handlungsfeld::SozialeIntegration,
+        false,
+        "Die Gemeinde stellt sich den Neuzugezogenen vor.",
+    ),
 ];
 
 /// `count` offers, the same for the same seed: kinds, places, times and prices spread over the canton.
@@ -209,7 +278,8 @@ pub fn generate(count: usize, today: chrono::NaiveDate, seed: u64) -> Vec<Angebo
             let tageszeit = *Tageszeit::ALL.choose(&mut rng).unwrap_or(&Tageszeit::Abend);
             let gemeinde = *gemeinden.choose(&mut rng).unwrap_or(&gemeinden[0]);
             let preis = [0, 0, 5_000, 12_000, 25_000, 40_000][rng.random_range(0..6)];
-            let titel = if kurs { format!("{titel} {} am {}", von.code(), tageszeit.label()) } else { format!("{titel} {n}") };
+            let titel =
+                if kurs { format!("{titel} {} am {}", von.code(), tageszeit.label()) } else { format!("{titel} {n}") };
             AngebotData {
                 titel,
                 beschreibung: beschreibung.to_owned(),

@@ -6,6 +6,7 @@ use iim_domain::angebot::{Kategorie, Tageszeit, Zielgruppe};
 use iim_domain::catalog;
 use iim_domain::sprache::Niveau;
 use iim_domain::{BfsNr, Choice};
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Facet {
@@ -70,8 +71,8 @@ impl Facet {
         Facet::ALL.into_iter().find(|facet| facet.code() == code)
     }
 
-    fn index(self) -> usize {
-        Facet::ALL.iter().position(|f| *f == self).unwrap_or_default()
+    pub(crate) fn index(self) -> usize {
+        self as usize
     }
 
     /// The values an offer has for this facet.
@@ -140,53 +141,91 @@ fn cost_values(rappen: i64, subventioniert: bool) -> Vec<String> {
     values
 }
 
+/// Facet values as small numbers, so that counting is an array increment rather than a string lookup.
+#[derive(Debug, Default)]
+pub(crate) struct Dictionary {
+    values: [Vec<String>; 8],
+    ids: [HashMap<String, u32>; 8],
+}
+
+impl Dictionary {
+    fn intern(&mut self, facet: Facet, value: String) -> u32 {
+        let index = facet.index();
+        if let Some(id) = self.ids[index].get(&value) {
+            return *id;
+        }
+        let id = u32::try_from(self.values[index].len()).unwrap_or(u32::MAX);
+        self.values[index].push(value.clone());
+        self.ids[index].insert(value, id);
+        id
+    }
+
+    pub(crate) fn value(&self, facet: Facet, id: usize) -> &str {
+        self.values[facet.index()].get(id).map(String::as_str).unwrap_or_default()
+    }
+
+    pub(crate) fn contains(&self, facet: Facet, value: &str) -> bool {
+        self.ids[facet.index()].contains_key(value)
+    }
+
+    pub(crate) fn len(&self, facet: Facet) -> usize {
+        self.values[facet.index()].len()
+    }
+}
+
 /// An offer's values for every facet, kept beside the index so filtering and counting need no lookup.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct FacetValues([Vec<String>; 8]);
+pub(crate) struct FacetValues([Vec<u32>; 8]);
 
 impl FacetValues {
-    pub(crate) fn of(offer: &SearchOffer) -> Self {
-        let mut values: [Vec<String>; 8] = Default::default();
+    pub(crate) fn of(offer: &SearchOffer, dictionary: &mut Dictionary) -> Self {
+        let mut values: [Vec<u32>; 8] = Default::default();
         for facet in Facet::ALL {
-            values[facet.index()] = facet.values_of(offer);
+            values[facet.index()] = facet.values_of(offer).into_iter().map(|v| dictionary.intern(facet, v)).collect();
         }
         Self(values)
     }
 
-    pub(crate) fn get(&self, facet: Facet) -> &[String] {
+    pub(crate) fn get(&self, facet: Facet) -> &[u32] {
         &self.0[facet.index()]
     }
 }
 
-/// The chosen filter values, per facet.
+/// The chosen filter values, per facet, as given and as numbers (a value no offer has matches nothing).
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Filters([Vec<String>; 8]);
+pub(crate) struct Filters {
+    chosen: [Vec<String>; 8],
+    ids: [Vec<u32>; 8],
+}
 
 impl Filters {
-    pub(crate) fn new(chosen: &[(Facet, String)]) -> Self {
-        let mut filters: [Vec<String>; 8] = Default::default();
+    pub(crate) fn new(chosen: &[(Facet, String)], dictionary: &Dictionary) -> Self {
+        let mut filters = Filters::default();
         for (facet, value) in chosen {
-            let list = &mut filters[facet.index()];
-            if !list.contains(value) {
-                list.push(value.clone());
+            let index = facet.index();
+            if !filters.chosen[index].contains(value) {
+                filters.chosen[index].push(value.clone());
+                filters.ids[index].push(dictionary.ids[index].get(value).copied().unwrap_or(u32::MAX));
             }
         }
-        Self(filters)
+        filters
     }
 
     pub(crate) fn chosen(&self, facet: Facet) -> &[String] {
-        &self.0[facet.index()]
+        &self.chosen[facet.index()]
     }
 
-    /// The facets whose filter an offer fails (an offer counts for a facet when it fails only that one).
-    pub(crate) fn failed(&self, values: &FacetValues) -> Vec<Facet> {
-        Facet::ALL
-            .into_iter()
-            .filter(|facet| {
-                let chosen = self.chosen(*facet);
-                !chosen.is_empty() && !values.get(*facet).iter().any(|v| chosen.contains(v))
-            })
-            .collect()
+    /// The facets whose filter an offer fails, one bit per facet (an offer counts for a facet when it fails
+    /// only that one).
+    pub(crate) fn failed(&self, values: &FacetValues) -> u8 {
+        let mut failed = 0;
+        for facet in Facet::ALL {
+            let ids = &self.ids[facet.index()];
+            if !ids.is_empty() && !values.get(facet).iter().any(|v| ids.contains(v)) {
+                failed |= 1 << facet.index();
+            }
+        }
+        failed
     }
 }
 

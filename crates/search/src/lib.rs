@@ -15,7 +15,7 @@ pub use facets::Facet;
 
 use analysis::{GERMAN, GRAMS, PLAIN};
 use chrono::{DateTime, NaiveDate, Utc};
-use facets::{FacetValues, Filters};
+use facets::{Dictionary, FacetValues, Filters};
 use iim_domain::Choice;
 use iim_domain::angebot::AngebotData;
 use iim_domain::catalog;
@@ -140,7 +140,21 @@ pub struct SearchIndex {
     reader: IndexReader,
     writer: Mutex<IndexWriter<TantivyDocument>>,
     fields: Fields,
-    offers: RwLock<HashMap<i64, Entry>>,
+    catalog: RwLock<Catalog>,
+}
+
+/// The offers in the index with their facet values, and the numbering of those values.
+#[derive(Default)]
+struct Catalog {
+    offers: HashMap<i64, Entry>,
+    dictionary: Dictionary,
+}
+
+impl Catalog {
+    fn insert(&mut self, offer: SearchOffer) {
+        let facets = FacetValues::of(&offer, &mut self.dictionary);
+        self.offers.insert(offer.id, Entry { facets, offer: Arc::new(offer) });
+    }
 }
 
 /// Memory of the index writer.
@@ -156,13 +170,13 @@ impl SearchIndex {
         index.tokenizers().register(PLAIN, analysis::plain_analyzer());
         let writer = index.writer_with_num_threads(1, WRITER_BYTES)?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        let search = Self { reader, writer: Mutex::new(writer), fields, offers: RwLock::new(HashMap::new()) };
+        let search = Self { reader, writer: Mutex::new(writer), fields, catalog: RwLock::new(Catalog::default()) };
         {
             let mut writer = search.writer.lock().unwrap_or_else(|e| e.into_inner());
-            let mut map = search.offers.write().unwrap_or_else(|e| e.into_inner());
+            let mut catalog = search.catalog.write().unwrap_or_else(|e| e.into_inner());
             for offer in offers {
                 writer.add_document(search.document(&offer))?;
-                map.insert(offer.id, Entry { facets: FacetValues::of(&offer), offer: Arc::new(offer) });
+                catalog.insert(offer);
             }
             writer.commit()?;
         }
@@ -172,7 +186,7 @@ impl SearchIndex {
 
     /// Number of offers in the index.
     pub fn len(&self) -> usize {
-        self.offers.read().unwrap_or_else(|e| e.into_inner()).len()
+        self.catalog.read().unwrap_or_else(|e| e.into_inner()).offers.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -186,8 +200,7 @@ impl SearchIndex {
         writer.add_document(self.document(&offer))?;
         writer.commit()?;
         self.reader.reload()?;
-        let entry = Entry { facets: FacetValues::of(&offer), offer: Arc::new(offer) };
-        self.offers.write().unwrap_or_else(|e| e.into_inner()).insert(entry.offer.id, entry);
+        self.catalog.write().unwrap_or_else(|e| e.into_inner()).insert(offer);
         Ok(())
     }
 
@@ -197,48 +210,51 @@ impl SearchIndex {
         writer.delete_term(Term::from_field_i64(self.fields.id, id));
         writer.commit()?;
         self.reader.reload()?;
-        self.offers.write().unwrap_or_else(|e| e.into_inner()).remove(&id);
+        self.catalog.write().unwrap_or_else(|e| e.into_inner()).offers.remove(&id);
         Ok(())
     }
 
     /// One offer of the index.
     pub fn get(&self, id: i64) -> Option<Arc<SearchOffer>> {
-        self.offers.read().unwrap_or_else(|e| e.into_inner()).get(&id).map(|entry| entry.offer.clone())
+        self.catalog.read().unwrap_or_else(|e| e.into_inner()).offers.get(&id).map(|entry| entry.offer.clone())
     }
 
     /// Searches, filters, counts the facets, sorts and cuts out the page.
     pub fn search(&self, query: &SearchQuery) -> Result<SearchResult, SearchError> {
         let (scores, relaxed) = self.matches(&query.text)?;
-        let filters = Filters::new(&query.filters);
-        let offers = self.offers.read().unwrap_or_else(|e| e.into_inner());
+        let catalog = self.catalog.read().unwrap_or_else(|e| e.into_inner());
+        let filters = Filters::new(&query.filters, &catalog.dictionary);
+        let offers = &catalog.offers;
         let candidates: Vec<(&Entry, Score)> = match scores {
             None => offers.values().map(|entry| (entry, 0.0)).collect(),
             Some(scores) => scores.into_iter().filter_map(|(id, s)| offers.get(&id).map(|e| (e, s))).collect(),
         };
-        let mut counts: Vec<HashMap<&str, usize>> = vec![HashMap::new(); Facet::ALL.len()];
+        let mut counts: Vec<Vec<usize>> = Facet::ALL.iter().map(|f| vec![0; catalog.dictionary.len(*f)]).collect();
         let mut hits: Vec<(&Entry, Score)> = Vec::new();
         for (entry, score) in candidates.into_iter().filter(|(e, _)| e.offer.data.gueltig_bis >= query.today) {
-            let counted: Vec<Facet> = match filters.failed(&entry.facets).as_slice() {
-                [] => {
-                    hits.push((entry, score));
-                    Facet::ALL.to_vec()
-                }
-                [only] => vec![*only],
-                _ => Vec::new(),
-            };
-            for facet in counted {
+            let failed = filters.failed(&entry.facets);
+            if failed == 0 {
+                hits.push((entry, score));
+            }
+            for facet in Facet::ALL.into_iter().filter(|f| failed == 0 || failed == 1 << f.index()) {
                 for value in entry.facets.get(facet) {
-                    *counts[facet as usize].entry(value.as_str()).or_default() += 1;
+                    counts[facet.index()][*value as usize] += 1;
                 }
             }
         }
-        hits.sort_by(|a, b| compare(query.sort, a, b));
         let per_page = query.per_page.max(1);
-        let pages = hits.len().div_ceil(per_page).max(1);
-        let page = query.page.clamp(1, pages);
         let total = hits.len();
-        let shown = hits.into_iter().skip((page - 1) * per_page).take(per_page).map(|(e, _)| e.offer.clone()).collect();
-        Ok(SearchResult { hits: shown, total, page, pages, facets: facet_groups(&counts, &filters), relaxed })
+        let pages = total.div_ceil(per_page).max(1);
+        let page = query.page.clamp(1, pages);
+        let needed = (page * per_page).min(total);
+        if needed > 0 && needed < total {
+            hits.select_nth_unstable_by(needed - 1, |a, b| compare(query.sort, a, b));
+            hits.truncate(needed);
+        }
+        hits.sort_by(|a, b| compare(query.sort, a, b));
+        let shown = hits.into_iter().skip((page - 1) * per_page).map(|(e, _)| e.offer.clone()).collect();
+        let facets = facet_groups(&counts, &filters, &catalog.dictionary);
+        Ok(SearchResult { hits: shown, total, page, pages, facets, relaxed })
     }
 
     /// The raw ceiling of the engine: the ten best ids for a text, straight from tantivy (no filters, no facets).
@@ -397,17 +413,19 @@ fn none_last<T: Ord>(a: Option<T>, b: Option<T>) -> Ordering {
     }
 }
 
-fn facet_groups(counts: &[HashMap<&str, usize>], filters: &Filters) -> Vec<FacetGroup> {
+fn facet_groups(counts: &[Vec<usize>], filters: &Filters, dictionary: &Dictionary) -> Vec<FacetGroup> {
     Facet::ALL
         .into_iter()
         .map(|facet| {
             let chosen = filters.chosen(facet);
-            let mut values: Vec<FacetValue> = counts[facet as usize]
+            let counted = counts[facet.index()]
                 .iter()
-                .map(|(value, count)| (value.to_string(), *count))
-                .chain(
-                    chosen.iter().filter(|v| !counts[facet as usize].contains_key(v.as_str())).map(|v| (v.clone(), 0)),
-                )
+                .enumerate()
+                .map(|(id, count)| (dictionary.value(facet, id).to_owned(), *count))
+                .filter(|(value, count)| *count > 0 || chosen.contains(value));
+            let unknown = chosen.iter().filter(|v| !dictionary.contains(facet, v));
+            let mut values: Vec<FacetValue> = counted
+                .chain(unknown.map(|v| (v.clone(), 0)))
                 .map(|(value, count)| FacetValue {
                     label: facet.value_label(&value),
                     selected: chosen.contains(&value),
