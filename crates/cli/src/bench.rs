@@ -319,14 +319,14 @@ async fn logged_in_client(base: &str, username: &str) -> anyhow::Result<reqwest:
     Ok(client)
 }
 
-struct Outcome {
-    histogram: Histogram<u64>,
-    errors: u64,
-    elapsed: Duration,
+pub(crate) struct Outcome {
+    pub(crate) histogram: Histogram<u64>,
+    pub(crate) errors: u64,
+    pub(crate) elapsed: Duration,
 }
 
 impl Outcome {
-    fn print(&self, name: &str) {
+    pub(crate) fn print(&self, name: &str) {
         let ms = |micros: u64| micros as f64 / 1000.0;
         let count = self.histogram.len();
         println!(
@@ -357,7 +357,7 @@ async fn store_scenario(
 }
 
 /// Sends HTTP requests for random ids; a request counts when it answers 2xx with a complete body.
-async fn scenario(
+pub(crate) async fn scenario(
     ids: &[i64],
     concurrency: usize,
     duration: Duration,
@@ -377,7 +377,12 @@ async fn scenario(
 
 /// Runs `concurrency` loops, each calling `call` with random ids until the time is up, and merges the
 /// latencies of the successful calls.
-async fn run_load<F, Fut>(ids: &[i64], concurrency: usize, duration: Duration, call: F) -> anyhow::Result<Outcome>
+pub(crate) async fn run_load<F, Fut>(
+    ids: &[i64],
+    concurrency: usize,
+    duration: Duration,
+    call: F,
+) -> anyhow::Result<Outcome>
 where
     F: Fn(i64) -> Fut + Clone + Send + 'static,
     Fut: Future<Output = bool> + Send,

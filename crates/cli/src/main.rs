@@ -5,6 +5,7 @@ mod accounts;
 mod bench;
 mod bench_ech;
 mod bench_import;
+mod bench_search;
 mod config;
 mod demo;
 mod import;
@@ -67,6 +68,8 @@ enum Command {
     BenchEch(bench_ech::BenchEchArgs),
     /// Speed of the eCH-0020 import end to end into a fresh database (SQLite, and PostgreSQL if given).
     BenchImport(bench_import::BenchImportArgs),
+    /// Latency and throughput of the public offer search (raw engine and through HTTP) at N offers.
+    BenchSearch(bench_search::BenchSearchArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -116,6 +119,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Bench(args) => bench::run(args).await,
         Command::BenchEch(args) => bench_ech::run(args),
         Command::BenchImport(args) => bench_import::run(args).await,
+        Command::BenchSearch(args) => bench_search::run(args).await,
     }
 }
 

@@ -10,7 +10,7 @@ mod auth;
 mod error;
 mod ops;
 mod pages;
-mod search_hook;
+pub mod search_hook;
 mod state;
 
 use axum::Router;
@@ -55,10 +55,11 @@ pub struct Application {
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 impl Application {
-    /// Binds the listener and assembles routes and middleware.
+    /// Binds the listener, builds the search index of published offers and assembles routes and middleware.
     pub async fn build(settings: Settings, store: Store) -> std::io::Result<Self> {
         let listener = TcpListener::bind(&settings.listen).await?;
-        let state = AppState::new(store.clone(), settings);
+        let search = search_hook::build_index(&store).await.map_err(std::io::Error::other)?;
+        let state = AppState::new(store.clone(), settings, search);
         Ok(Self { listener, router: router(state), store })
     }
 

@@ -1,6 +1,7 @@
 //! Shared state of all handlers.
 
 use crate::Settings;
+use iim_search::SearchIndex;
 use iim_store::Store;
 use std::sync::Arc;
 
@@ -8,11 +9,13 @@ use std::sync::Arc;
 pub struct AppState {
     pub store: Store,
     pub settings: Arc<Settings>,
+    /// The public search of published offers, in memory (ADR 0012).
+    pub search: Arc<SearchIndex>,
 }
 
 impl AppState {
-    pub fn new(store: Store, settings: Settings) -> Self {
-        Self { store, settings: Arc::new(settings) }
+    pub fn new(store: Store, settings: Settings, search: SearchIndex) -> Self {
+        Self { store, settings: Arc::new(settings), search: Arc::new(search) }
     }
 }
 

@@ -6,6 +6,7 @@
 //! API types (DTOs) are separate from domain types on purpose: the API is a contract with other systems
 //! and must not change when the domain does.
 
+pub mod angebote;
 mod auftraege;
 mod dossiers;
 mod persons;
@@ -70,6 +71,8 @@ fn api_router() -> OpenApiRouter<SharedState> {
         .routes(routes!(dossiers::close))
         .routes(routes!(dossiers::reopen))
         .routes(routes!(dossiers::reassign))
+        .routes(routes!(angebote::search))
+        .routes(routes!(angebote::get_one))
         .routes(routes!(me));
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", version_1)
 }

@@ -2,6 +2,7 @@
 //! successful form the browser is sent to the result page, with a short notice named in the URL
 //! (`?hinweis=gespeichert`), so a reload never submits twice.
 
+pub mod angebote;
 mod angebote_verwaltung;
 mod audit;
 mod auftraege;
@@ -43,6 +44,10 @@ pub fn router(state: SharedState) -> Router {
     Router::new()
         .route("/", get(home::show))
         .route("/login", get(login::form).post(login::submit))
+        .route("/angebote", get(angebote::search))
+        .route("/angebote/export.csv", get(angebote::export_csv))
+        .route("/angebote/export.json", get(angebote::export_json))
+        .route("/angebote/{id}", get(angebote::show))
         .route("/abmelden", axum::routing::post(login::logout))
         .route("/personen", get(persons::list).post(persons::create))
         .route("/personen/neu", get(persons::new_form))

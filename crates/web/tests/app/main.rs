@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
+mod angebote_browser;
+mod angebote_public;
 mod angebote_verwaltung;
 mod api;
 mod audit;

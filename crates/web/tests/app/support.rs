@@ -40,6 +40,15 @@ impl TestApp {
     }
 
     pub async fn spawn_with(settings: Settings) -> Self {
+        Self::spawn_prepared(settings, |_| Box::pin(async {})).await
+    }
+
+    /// Starts the application after `prepare` has put data into the fresh database (e.g. offers, which the
+    /// search index reads at start).
+    pub async fn spawn_prepared(
+        settings: Settings,
+        prepare: impl for<'a> FnOnce(&'a Store) -> std::pin::Pin<Box<dyn Future<Output = ()> + 'a>>,
+    ) -> Self {
         let database = ScratchDatabase::from_env().await.expect("scratch database");
         let clock = Arc::new(FixedClock(Utc.with_ymd_and_hms(2026, 11, 21, 9, 30, 0).unwrap()));
         let store = Store::connect(&database.url, clock).await.expect("connect");
@@ -58,6 +67,7 @@ impl TestApp {
                 .await
                 .expect("user");
         }
+        prepare(&store).await;
         let app = Application::build(settings, store.clone()).await.expect("bind");
         let base = format!("http://{}", app.local_addr().unwrap());
         let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
