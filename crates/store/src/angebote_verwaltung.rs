@@ -265,18 +265,12 @@ impl Store {
             }
             ids.extend(keys);
         }
-        let entry = AuditEntry {
-            occurred_at: self.clock.now(),
-            actor_user_id: None,
-            actor_username: "kommandozeile".to_owned(),
-            actor_organisation_id: None,
-            channel: iim_domain::Channel::Cli,
-            action: Action::Create.code().to_owned(),
-            resource: Resource::Angebot.code().to_owned(),
-            record_id: None,
-            outcome: Outcome::Allowed,
-            detail: Some(format!("Angebote geladen: {}", offers.len())),
-        };
+        let entry = crate::audit::bulk_load_entry(
+            Resource::Angebot,
+            None,
+            format!("Angebote geladen: {}", offers.len()),
+            self.clock.now(),
+        );
         insert_entry(&txn, &entry).await?;
         txn.commit().await?;
         self.refresh_statistics().await?;

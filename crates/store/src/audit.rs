@@ -94,6 +94,27 @@ async fn store_batch(db: &DatabaseConnection, batch: &[AuditEntry]) -> Result<()
     txn.commit().await
 }
 
+/// The one entry a bulk load from the command line writes (demo data, benchmarks): who, what and how many.
+pub(crate) fn bulk_load_entry(
+    resource: Resource,
+    by_user: Option<i64>,
+    detail: String,
+    now: DateTime<Utc>,
+) -> AuditEntry {
+    AuditEntry {
+        occurred_at: now,
+        actor_user_id: by_user,
+        actor_username: "kommandozeile".to_owned(),
+        actor_organisation_id: None,
+        channel: Channel::Cli,
+        action: Action::Create.code().to_owned(),
+        resource: resource.code().to_owned(),
+        record_id: None,
+        outcome: Outcome::Allowed,
+        detail: Some(detail),
+    }
+}
+
 /// Writes one entry on `db`, which is the transaction of the change it records.
 pub(crate) async fn insert_entry(db: &impl ConnectionTrait, entry: &AuditEntry) -> Result<(), StoreError> {
     audit_log::Entity::insert(row(entry)).exec(db).await?;

@@ -248,18 +248,12 @@ impl Store {
                 hilfsplan_ziel::Entity::insert_many(goals).exec(&txn).await?;
             }
         }
-        let entry = AuditEntry {
-            occurred_at: self.clock.now(),
-            actor_user_id: None,
-            actor_username: "kommandozeile".to_owned(),
-            actor_organisation_id: None,
-            channel: iim_domain::Channel::Cli,
-            action: Action::Create.code().to_owned(),
-            resource: Resource::Dossier.code().to_owned(),
-            record_id: None,
-            outcome: Outcome::Allowed,
-            detail: Some(format!("Demo-Daten: {} Dossiers geladen", seeds.len())),
-        };
+        let entry = crate::audit::bulk_load_entry(
+            Resource::Dossier,
+            None,
+            format!("Demo-Daten: {} Dossiers geladen", seeds.len()),
+            self.clock.now(),
+        );
         insert_entry(&txn, &entry).await?;
         txn.commit().await?;
         self.refresh_statistics().await

@@ -270,18 +270,12 @@ impl Store {
             });
             person::Entity::insert_many(rows).exec(&txn).await.map_err(ahv_conflict)?;
         }
-        let entry = AuditEntry {
-            occurred_at: now,
-            actor_user_id: Some(created_by),
-            actor_username: "kommandozeile".to_owned(),
-            actor_organisation_id: None,
-            channel: iim_domain::Channel::Cli,
-            action: Action::Create.code().to_owned(),
-            resource: Resource::Person.code().to_owned(),
-            record_id: None,
-            outcome: Outcome::Allowed,
-            detail: Some(format!("Demo-Daten: {} Personen geladen", persons.len())),
-        };
+        let entry = crate::audit::bulk_load_entry(
+            Resource::Person,
+            Some(created_by),
+            format!("Demo-Daten: {} Personen geladen", persons.len()),
+            now,
+        );
         insert_entry(&txn, &entry).await?;
         txn.commit().await?;
         self.refresh_statistics().await

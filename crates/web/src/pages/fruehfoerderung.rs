@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use chrono::{Datelike, NaiveDate};
 use iim_domain::fruehfoerderung::{AbklaerungErgebnis, Eingabe, Faelligkeit, Kontaktart, Verstaendigung};
-use iim_domain::person::{Choice, Nationality, ResidenceStatus, Sex};
+use iim_domain::person::{Choice, ResidenceStatus, Sex};
 use iim_domain::{Action, Actor, BfsNr, FieldErrors, PersonInput, Resource, catalog};
 use iim_store::{Fruehfoerderung, KindZeile, KinderFilter, KinderQuery, StoreError};
 use std::collections::HashMap;
@@ -615,8 +615,6 @@ impl NeuForm {
 
 fn kind_fields(actor: &Actor, input: &PersonInput) -> Vec<FormField> {
     let one = |value: &str| vec![value.to_owned()];
-    let mut nationalitaeten = vec![(Nationality::UNKNOWN.to_owned(), "unbekannt".to_owned())];
-    nationalitaeten.extend(catalog::countries().iter().map(|c| (c.code.clone(), c.name.clone())));
     let gemeinden = gemeinden_im_gebiet(actor).into_iter().map(|b| (b.to_string(), b.name())).collect();
     vec![
         text_field("nachname", "Nachname", "", true, &input.nachname),
@@ -634,7 +632,7 @@ fn kind_fields(actor: &Actor, input: &PersonInput) -> Vec<FormField> {
             "Staatsangehörigkeit",
             "select",
             true,
-            nationalitaeten,
+            super::persons::nationality_options(),
             &one(&input.nationalitaet),
         ),
         choice_field(

@@ -247,7 +247,7 @@ fn gemeinde_options(actor: &Actor) -> Vec<(String, String)> {
     gemeinden
 }
 
-fn nationality_options() -> Vec<(String, String)> {
+pub(super) fn nationality_options() -> Vec<(String, String)> {
     let mut options = vec![
         (Nationality::UNKNOWN.to_owned(), "unbekannt".to_owned()),
         (Nationality::STATELESS.to_owned(), "staatenlos".to_owned()),
