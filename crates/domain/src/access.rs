@@ -275,12 +275,19 @@ pub struct Actor {
 pub struct Denied {
     pub resource: Resource,
     pub action: Action,
+    /// Whether the roles may read this kind of record at all. Where they may not, a route that names a
+    /// record answers "not found", so that record numbers reveal nothing.
+    pub may_read: bool,
 }
 
 impl Actor {
     /// The scope of this actor for an action, or [`Denied`].
     pub fn scope_for(&self, resource: Resource, action: Action) -> Result<Scope, Denied> {
-        granted_scope(&self.roles, resource, action).ok_or(Denied { resource, action })
+        granted_scope(&self.roles, resource, action).ok_or_else(|| Denied {
+            resource,
+            action,
+            may_read: granted_scope(&self.roles, resource, Action::Read).is_some(),
+        })
     }
 
     pub fn may(&self, resource: Resource, action: Action) -> bool {

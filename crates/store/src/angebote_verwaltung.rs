@@ -372,7 +372,13 @@ impl Store {
         action: Action,
         id: i64,
     ) -> Result<angebot::Model, StoreError> {
-        let scope = self.authorize_resource(actor, Resource::Angebot, action, Some(id)).await?;
+        let scope = match self.authorize_resource(actor, Resource::Angebot, action, Some(id)).await {
+            Err(StoreError::Denied(denied)) if self.offer_visible(db, actor, id).await? => {
+                return Err(denied.into());
+            }
+            Err(StoreError::Denied(_)) => return Err(StoreError::NotFound),
+            other => other?,
+        };
         let row = angebot::Entity::find_by_id(id).one(db).await?.ok_or(StoreError::NotFound)?;
         if scope != Scope::Canton && row.organisation_id != actor.organisation_id {
             let entry = self.offer_entry(actor, action, id, Outcome::Denied);
@@ -380,6 +386,16 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         Ok(row)
+    }
+
+    /// Whether the actor may read the offer: an action refused on an offer the actor cannot even see
+    /// answers "not found", so that offer numbers reveal nothing.
+    async fn offer_visible(&self, db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<bool, StoreError> {
+        let Ok(scope) = actor.scope_for(Resource::Angebot, Action::Read) else {
+            return Ok(false);
+        };
+        let row = angebot::Entity::find_by_id(id).one(db).await?;
+        Ok(row.is_some_and(|row| scope == Scope::Canton || row.organisation_id == actor.organisation_id))
     }
 
     fn offer_filter(&self, select: Select<angebot::Entity>, filter: Option<AngebotFilter>) -> Select<angebot::Entity> {

@@ -116,9 +116,24 @@ impl Store {
                     self.dossier_entry(actor, action, record, Outcome::Denied).with_detail("Rolle ohne Berechtigung"),
                 )
                 .await;
+                if let Some(id) = record
+                    && !self.dossier_visible(actor, id).await?
+                {
+                    return Err(StoreError::NotFound);
+                }
                 Err(denied.into())
             }
         }
+    }
+
+    /// Whether the actor may read the dossier. An action refused on a dossier the actor cannot even see
+    /// answers "not found", so that a record number reveals nothing.
+    async fn dossier_visible(&self, actor: &Actor, id: i64) -> Result<bool, StoreError> {
+        let Ok(scope) = actor.scope_for(Resource::Dossier, Action::Read) else {
+            return Ok(false);
+        };
+        let row = dossier::Entity::find_by_id(id).one(&self.db).await?;
+        Ok(row.is_some_and(|row| reaches(actor, scope, &row)))
     }
 
     pub(crate) fn dossier_entry(

@@ -297,7 +297,9 @@ impl Store {
         eingaben: &BTreeMap<String, String>,
         einreichen: bool,
     ) -> Result<Selbstdeklaration, StoreError> {
-        let scope = self.deklaration_scope(actor, Action::Update, jahr).await?;
+        // Only the Gemeinde fills in its own declaration: the Kanton's right to change is for the
+        // questionnaire and for returning a submission, so its reach stops at its own organisation here.
+        let scope = self.deklaration_scope(actor, Action::Update, jahr).await?.min(Scope::Organisation);
         let bfs = self.deklaration_gemeinde(actor, scope, jahr, gemeinde, Action::Update).await?;
         let txn = begin_write(&self.db).await?;
         let bogen_row = newest_row(&txn, jahr).await?.ok_or(StoreError::NotFound)?;
@@ -363,11 +365,12 @@ impl Store {
         begruendung: &str,
     ) -> Result<(), StoreError> {
         let scope = self.deklaration_scope(actor, Action::Update, jahr).await?;
+        self.deklaration_gemeinde(actor, scope, jahr, gemeinde, Action::Update).await?;
         if scope < Scope::Canton {
             let entry =
                 self.deklaration_entry(actor, Action::Update, Some(format!("{jahr}-{gemeinde}")), Outcome::Denied);
             self.log_read(entry.with_detail("Rückgabe nur durch den Kanton")).await;
-            return Err(Denied { resource: Resource::Selbstdeklaration, action: Action::Update }.into());
+            return Err(Denied { resource: Resource::Selbstdeklaration, action: Action::Update, may_read: true }.into());
         }
         let bfs = self.deklaration_gemeinde(actor, scope, jahr, gemeinde, Action::Update).await?;
         let begruendung = begruendung.trim();

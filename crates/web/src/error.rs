@@ -4,7 +4,9 @@
 
 use crate::pages::render_error_page;
 use axum::Json;
+use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use iim_domain::FieldErrors;
 use iim_store::StoreError;
@@ -16,9 +18,10 @@ pub enum AppError {
     /// 404: the record does not exist or is outside the caller's scope.
     #[error("Nicht gefunden. Der Datensatz existiert nicht, oder Sie haben keinen Zugriff darauf.")]
     NotFound,
-    /// 403: the caller's role does not allow the action.
+    /// 403: the caller's role does not allow the action. Where the roles cannot read this kind of record
+    /// at all (`may_read` false), a route that names a record answers 404 instead ([`hide_unreadable_records`]).
     #[error("Ihre Rolle erlaubt diese Aktion nicht.")]
-    Forbidden,
+    Forbidden { may_read: bool },
     /// 401: no valid login or token.
     #[error("Bitte anmelden.")]
     Unauthorized,
@@ -40,7 +43,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -57,8 +60,8 @@ impl AppError {
 }
 
 impl From<iim_domain::Denied> for AppError {
-    fn from(_: iim_domain::Denied) -> Self {
-        AppError::Forbidden
+    fn from(denied: iim_domain::Denied) -> Self {
+        AppError::Forbidden { may_read: denied.may_read }
     }
 }
 
@@ -66,7 +69,7 @@ impl From<StoreError> for AppError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::NotFound => AppError::NotFound,
-            StoreError::Denied(_) => AppError::Forbidden,
+            StoreError::Denied(denied) => AppError::Forbidden { may_read: denied.may_read },
             StoreError::Invalid(errors) => AppError::Invalid(errors),
             StoreError::Stale(current) => AppError::Conflict { current_version: current.version },
             other => AppError::Internal(format!("{other:?}")),
@@ -93,8 +96,36 @@ impl IntoResponse for PageError {
             StatusCode::INTERNAL_SERVER_ERROR => "Fehler",
             _ => "Anfrage nicht möglich",
         };
-        render_error_page(self.0.status(), title, &self.0.to_string())
+        self.0.marked(render_error_page(self.0.status(), title, &self.0.to_string()))
     }
+}
+
+/// Marks a 403 whose caller cannot read this kind of record at all.
+#[derive(Debug, Clone, Copy)]
+struct UnreadableKind;
+
+impl AppError {
+    /// The response, marked where [`hide_unreadable_records`] must turn it into "not found".
+    fn marked(&self, mut response: Response) -> Response {
+        if matches!(self, AppError::Forbidden { may_read: false }) {
+            response.extensions_mut().insert(UnreadableKind);
+        }
+        response
+    }
+}
+
+/// On a route that names a record, a refusal to a caller whose roles cannot read this kind of record at
+/// all answers as if the record did not exist: 404, not 403, so that no record number reveals whether it
+/// exists. (A record of the right kind outside the caller's scope is already "not found" in the store.)
+/// The store has logged the refusal.
+pub async fn hide_unreadable_records(request: Request, next: Next) -> Response {
+    let names_record = request.extensions().get::<MatchedPath>().is_some_and(|path| path.as_str().contains('{'));
+    let from_api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !names_record || response.extensions().get::<UnreadableKind>().is_none() {
+        return response;
+    }
+    if from_api { ApiError(AppError::NotFound).into_response() } else { PageError(AppError::NotFound).into_response() }
 }
 
 /// An error answered with `application/problem+json`.
@@ -129,7 +160,7 @@ impl IntoResponse for ApiError {
         let status = self.0.status();
         let kind = match &self.0 {
             AppError::NotFound => "not-found",
-            AppError::Forbidden => "forbidden",
+            AppError::Forbidden { .. } => "forbidden",
             AppError::Unauthorized => "unauthorized",
             AppError::BadRequest(_) => "bad-request",
             AppError::Invalid(_) => "validation",
@@ -156,7 +187,7 @@ impl IntoResponse for ApiError {
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
-        response
+        self.0.marked(response)
     }
 }
 

@@ -103,7 +103,8 @@ async fn another_provider_and_a_case_worker_cannot_reach_the_providers_view() {
     assert!(matches!(case.test.store.report_result(&stranger, id, &report("ja")).await, Err(StoreError::NotFound)));
     assert_eq!(case.test.store.provider_orders(&stranger, 1, 50).await.unwrap().total, 0);
     assert!(matches!(case.test.store.provider_order(&case.case_worker, id).await, Err(StoreError::Denied(_))));
-    assert!(matches!(case.test.store.get_dossier(&case.pe_user, case.dossier.id).await, Err(StoreError::Denied(_))));
+    let dossier = case.test.store.get_dossier(&case.pe_user, case.dossier.id).await;
+    assert!(matches!(dossier, Err(StoreError::NotFound)), "a provider cannot tell whether a dossier exists");
 
     let log = case.test.whole_log(&case.test.kanton_auditor().await).await;
     assert!(

@@ -85,7 +85,10 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
 pub fn router(state: SharedState) -> Router {
     let (router, document) = api_router().split_for_parts();
     let document = std::sync::Arc::new(document);
-    router.route("/api/v1/openapi.json", get(move || async move { Json(document.as_ref().clone()) })).with_state(state)
+    router
+        .route("/api/v1/openapi.json", get(move || async move { Json(document.as_ref().clone()) }))
+        .route_layer(axum::middleware::from_fn(crate::error::hide_unreadable_records))
+        .with_state(state)
 }
 
 /// Unknown API paths get a problem document, not an HTML page.

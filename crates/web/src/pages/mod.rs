@@ -160,6 +160,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/konto/api-tokens/{id}/widerrufen", axum::routing::post(tokens::revoke))
         .route("/register-import/{id}", get(register_import::show))
         .route("/static/style.css", get(stylesheet))
+        .route_layer(axum::middleware::from_fn(crate::error::hide_unreadable_records))
         .layer(from_fn_with_state(state.clone(), csrf_guard))
         .with_state(state)
 }

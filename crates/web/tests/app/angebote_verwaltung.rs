@@ -40,7 +40,7 @@ async fn version_on(browser: &Browser, path: &str) -> String {
 }
 
 /// Creates and submits an offer as the provider through the pages; returns its page path.
-async fn submitted_offer(provider: &Browser, titel: &str) -> String {
+pub(crate) async fn submitted_offer(provider: &Browser, titel: &str) -> String {
     let created = provider.submit("/meine-angebote", &offer_form(titel)).await;
     assert_eq!(created.status(), 303);
     let path = location(&created);
@@ -124,7 +124,7 @@ async fn another_provider_gets_not_found_and_nothing_changes() {
     let list = visible_text(&other.get("/meine-angebote").await.text().await.unwrap());
     assert!(!list.contains("Bewerbungswerkstatt"), "{list}");
     let id = path.rsplit('/').next().unwrap();
-    assert_eq!(other.submit(&format!("/angebote-pruefen/{id}/veroeffentlichen"), &[]).await.status(), 403);
+    assert_eq!(other.submit(&format!("/angebote-pruefen/{id}/veroeffentlichen"), &[]).await.status(), 404);
 
     let shown = visible_text(&provider.get(&path).await.text().await.unwrap());
     assert!(shown.contains("Bewerbungswerkstatt") && shown.contains("Entwurf"), "{shown}");

@@ -199,7 +199,7 @@ async fn assert_not_disclosed(route: &Route, who: &str, response: reqwest::Respo
 
 /// A Praxisassessment ordered from Lernwerk and a booked measure of the dossier: (order, participation,
 /// Lernwerk's organisation number).
-async fn order_and_participation(app: &TestApp, dossier: i64) -> (i64, i64, i64) {
+pub(crate) async fn order_and_participation(app: &TestApp, dossier: i64) -> (i64, i64, i64) {
     let owner = app.actor("fallfuehrung.olten").await;
     let lernwerk = app.store.providers().await.unwrap().into_iter().find(|p| p.code == "anbieter-lernwerk").unwrap().id;
     let order = iim_domain::auftrag::AuftragInput {

@@ -83,7 +83,7 @@ async fn colleague_other_region_and_provider_are_refused_on_every_dossier_route(
     }
     let provider = app.log_in_as("anbieter.lernwerk").await;
     assert_eq!(provider.get("/dossiers").await.status(), 403);
-    assert_eq!(provider.get(&dossier).await.status(), 403);
+    assert_eq!(provider.get(&dossier).await.status(), 404);
     let leitung = app.log_in_as("leitung.olten").await;
     let page = visible_text(&leitung.get(&dossier).await.text().await.unwrap());
     assert!(page.contains("Dossier: Haile, Selam"), "the Leitung of the Stelle sees it: {page}");

@@ -20,7 +20,7 @@ async fn add_coordinator(app: &TestApp, username: &str, region: &str) {
         .unwrap();
 }
 
-fn sign_up_fields(name: &str) -> Vec<(&'static str, String)> {
+pub(crate) fn sign_up_fields(name: &str) -> Vec<(&'static str, String)> {
     vec![
         ("name", name.to_owned()),
         ("email", "freiwillig@example.ch".to_owned()),
@@ -37,7 +37,7 @@ fn sign_up_fields(name: &str) -> Vec<(&'static str, String)> {
 }
 
 /// Opens the public page in a fresh browser (no login) and returns it with the form's token.
-async fn public_visitor(app: &TestApp) -> Browser {
+pub(crate) async fn public_visitor(app: &TestApp) -> Browser {
     let mut browser = app.browser();
     let page = browser.get("/mentoring").await;
     assert_eq!(page.status(), 200);
@@ -220,7 +220,7 @@ async fn referrers_and_other_pools_are_refused_and_the_refusal_is_logged() {
 
     let officer = app.log_in_as("ib.olten").await;
     assert_eq!(officer.get("/mentoring/pool").await.status(), 403);
-    assert_eq!(officer.get(&format!("/mentoring/mentoren/{mentor}")).await.status(), 403);
+    assert_eq!(officer.get(&format!("/mentoring/mentoren/{mentor}")).await.status(), 404);
     let start = officer.get("/").await.text().await.unwrap();
     assert!(!start.contains("href=\"/mentoring/pool\""), "no navigation entry without the role");
     assert_eq!(app.browser().get("/mentoring/pool").await.status(), 303, "login required");

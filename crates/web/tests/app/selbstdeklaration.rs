@@ -114,8 +114,8 @@ async fn others_are_refused_and_nothing_changes() {
     assert_eq!(ib.get("/selbstdeklaration/2026/fragebogen").await.status(), 403);
     assert_eq!(ib.get("/selbstdeklaration/2026/export.xlsx").await.status(), 200, "own Gemeinde only");
     let case_worker = app.log_in_as("fallfuehrung.olten").await;
-    assert_eq!(case_worker.get("/selbstdeklaration/2026/2581").await.status(), 403);
-    assert_eq!(case_worker.get("/selbstdeklaration/2026/export.xlsx").await.status(), 403);
+    assert_eq!(case_worker.get("/selbstdeklaration/2026/2581").await.status(), 404);
+    assert_eq!(case_worker.get("/selbstdeklaration/2026/export.xlsx").await.status(), 404);
 
     let kanton = app.log_in_as("kanton.aso").await;
     let text = visible_text(&kanton.get("/selbstdeklaration/2026/2430").await.text().await.unwrap());

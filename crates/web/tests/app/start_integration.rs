@@ -105,7 +105,8 @@ async fn the_migrationsamt_decides_a_hand_over_and_sees_nothing_else() {
     let case = list[start..].split('"').next().unwrap().to_owned();
     let detail = visible_text(&amt.get(&case).await.text().await.unwrap());
     assert!(detail.contains("Kommt zu keinem Termin.") && !detail.contains("Tigrinya"), "{detail}");
-    for path in [newcomer.as_str(), "/neuzuzueger", "/personen", "/dossiers"] {
+    assert_eq!(amt.get(&newcomer).await.status(), 404, "a newcomer looks like not existing");
+    for path in ["/neuzuzueger", "/personen", "/dossiers"] {
         assert_eq!(amt.get(path).await.status(), 403, "{path}");
     }
     let none = amt.submit(&format!("{case}/entscheid"), &[("entscheid", "keine".to_owned())]).await;
@@ -130,7 +131,7 @@ async fn other_gemeinden_case_workers_and_providers_do_not_reach_newcomers() {
     assert!(visible_text(&other.get("/neuzuzueger").await.text().await.unwrap()).contains("Zurzeit warten keine"));
     for username in ["fallfuehrung.olten", "anbieter.lernwerk"] {
         let user = app.log_in_as(username).await;
-        assert_eq!(user.get(&newcomer).await.status(), 403, "{username}");
+        assert_eq!(user.get(&newcomer).await.status(), 404, "{username}");
         assert_eq!(user.get("/fordern").await.status(), 403, "{username}");
     }
     let officer = app.log_in_as("ib.olten").await;

@@ -47,7 +47,7 @@ async fn an_order_travels_to_the_provider_and_its_result_back_to_the_worklist() 
     let order = last_number(&list, "href=\"/auftraege/");
     let shown = visible_text(&provider.get(&format!("/auftraege/{order}")).await.text().await.unwrap());
     assert!(shown.contains("Ressourcen?") && shown.contains("Ist der Fall komplex?"), "{shown}");
-    assert_eq!(provider.get(&dossier).await.status(), 403, "the provider never sees the dossier");
+    assert_eq!(provider.get(&dossier).await.status(), 404, "the provider never sees the dossier");
     let other_provider = app.log_in_as("anbieter.lernwerk").await;
     assert_eq!(other_provider.get(&format!("/auftraege/{order}")).await.status(), 404);
 
