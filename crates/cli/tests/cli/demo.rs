@@ -108,6 +108,10 @@ struct Promises {
     newcomers_talked_to: usize,
     declarations: Vec<(u16, DeklarationStatus)>,
     mentors: u64,
+    mentees: u64,
+    tandems_active_ended: (u64, u64),
+    orders_lernwerk: u64,
+    orders_potenzial: u64,
 }
 
 async fn promises(store: &Store, day: NaiveDate) -> Promises {
@@ -139,6 +143,7 @@ async fn promises(store: &Store, day: NaiveDate) -> Promises {
     declarations.sort_by_key(|(bfs, _)| *bfs);
     let coordinator = login("koordination.olten").await;
     let mentors = MentorQuery { page: 1, per_page: 1, ..MentorQuery::default() };
+    let pool = store.pool_zahlen(&coordinator).await.unwrap();
     Promises {
         persons: store.count_persons().await.unwrap(),
         dossiers: store.caseload(&case_worker, 1, 1).await.unwrap().total,
@@ -158,6 +163,10 @@ async fn promises(store: &Store, day: NaiveDate) -> Promises {
         newcomers_talked_to: newcomers.items.iter().filter(|n| n.status == ZuzugStatus::Gefuehrt).count(),
         declarations,
         mentors: store.list_mentoren(&coordinator, &mentors).await.unwrap().total,
+        mentees: store.list_mentees(&coordinator, 1, 1).await.unwrap().total,
+        tandems_active_ended: (pool.aktiv, pool.beendet),
+        orders_lernwerk: store.provider_orders(&login("anbieter.lernwerk").await, 1, 1).await.unwrap().total,
+        orders_potenzial: store.provider_orders(&login("anbieter.potenzial").await, 1, 1).await.unwrap().total,
     }
 }
 
@@ -188,6 +197,9 @@ fn assert_promises_kept(found: &Promises, day: &str) {
         "{day}: two submitted, one draft"
     );
     assert_eq!(found.mentors, 4, "{day}: four volunteers in the pool");
+    assert_eq!(found.mentees, 2, "{day}: two newcomers referred by ib.olten");
+    assert_eq!(found.tandems_active_ended, (1, 1), "{day}: an active and an ended tandem");
+    assert_eq!((found.orders_lernwerk, found.orders_potenzial), (3, 1), "{day}: four orders to providers");
 }
 
 /// The demo on one day: first run, promises, second run, nothing added.
