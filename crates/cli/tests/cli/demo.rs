@@ -2,7 +2,7 @@
 //! year and the Kindergarten cut-off. After each run the README's promises are checked through the store,
 //! then a second run must exit 0, say that the data is there, and add nothing.
 
-use super::text;
+use super::{iim, text};
 use chrono::{NaiveDate, TimeZone, Utc};
 use iim_domain::angebot::AngebotStatus;
 use iim_domain::clock::FixedClock;
@@ -269,5 +269,35 @@ async fn a_rerun_in_a_later_year_completes_that_years_selbstdeklaration() {
             .count();
         assert_eq!(begun, 3, "{year}");
     }
+    store.close().await;
+}
+
+#[tokio::test]
+async fn a_run_that_broke_off_halfway_is_completed_by_the_next_one() {
+    let database = ScratchDatabase::from_env().await.unwrap();
+    // ib.grenchen exists with another password: the demo stops at the Selbstdeklarationen, halfway through.
+    let args = ["user", "add", "--username", "ib.grenchen", "--name", "IB Grenchen", "--org", "gde-2546", "--roles"];
+    let added = iim(
+        &database,
+        &[&args[..], &["integrationsbeauftragte", "--password-stdin"]].concat(),
+        "ein-anderes-passwort\n",
+    );
+    assert!(added.status.success(), "{}", text(&added.stderr));
+    let broken = demo(&database.url, "31.12.2026");
+    assert!(!broken.status.success(), "{}", text(&broken.stdout));
+    assert!(!text(&broken.stdout).contains("Kinder in der frühen Sprachförderung"), "{}", text(&broken.stdout));
+
+    let reset = iim(&database, &["user", "set-password", "ib.grenchen", "--password-stdin"], "demo-passwort\n");
+    assert!(reset.status.success(), "{}", text(&reset.stderr));
+    let completed = demo(&database.url, "31.12.2026");
+    let output = text(&completed.stdout);
+    assert!(completed.status.success(), "{output}{}", text(&completed.stderr));
+    assert!(output.contains("Dossiers für fallfuehrung.olten: Demo-Daten sind bereits vorhanden"), "{output}");
+    assert!(output.contains("Selbstdeklarationen 2026: Grenchen und Balsthal eingereicht"), "{output}");
+    assert!(output.contains("8 Kinder in der frühen Sprachförderung"), "{output}");
+    assert!(output.contains("400 Angebote der Angebotsplattform erzeugt"), "{output}");
+    let day = NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+    let store = store_on(&database.url, day).await;
+    assert_promises_kept(&promises(&store, day).await, "31.12.2026");
     store.close().await;
 }
