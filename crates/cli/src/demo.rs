@@ -156,7 +156,7 @@ async fn open_demo_dossiers(store: &Store, seed: u64) -> anyhow::Result<()> {
             "Für fallfuehrung.olten gibt es nur {} passende Personen; bitte mit mehr Personen (--persons) auf einer leeren Datenbank starten.",
             existing + opened
         );
-        println!("{opened} Dossiers für fallfuehrung.olten eröffnet.");
+        println!("{opened} Dossiers für fallfuehrung.olten eröffnet; die Fallführung hat nun {CASELOAD}.");
     }
     demo_orders(store, &case_worker).await?;
     demo_measures(store, &case_worker).await
