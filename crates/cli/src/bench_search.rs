@@ -316,3 +316,19 @@ pub fn generate(count: usize, today: chrono::NaiveDate, seed: u64) -> Vec<Angebo
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_benchmark_offer_passes_the_forms_check_on_hard_days() {
+        for (year, month, day) in crate::synthetic_angebote::HARD_DAYS {
+            let today = chrono::NaiveDate::from_ymd_opt(year, month, day).unwrap();
+            for offer in generate(300, today, 7) {
+                let checked = crate::synthetic_angebote::as_input(&offer).check(today);
+                assert_eq!(checked.map_err(|e| format!("{e:?}")), Ok(offer), "{today}");
+            }
+        }
+    }
+}

@@ -3,13 +3,16 @@
 //! only ever shown redacted.
 
 use anyhow::Context;
+use chrono::NaiveDate;
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
+use iim_domain::clock::{Clock, FixedClock, SystemClock};
 use iim_domain::fruehfoerderung::{KindergartenRegel, MonatTag};
 use iim_store::RegionMapping;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Config {
@@ -35,6 +38,9 @@ pub struct Config {
     /// Mentoring-Pools: days after their last change until the data of mentors who left (or were not
     /// accepted) and of mentees whose tandems ended is deleted.
     pub mentoring_aufbewahrung_tage: u32,
+    /// For tests and reproducible demos only: the store's clock stands still on this day (`TT.MM.JJJJ`, at
+    /// noon in Switzerland) instead of following the wall clock. Unset in real use.
+    pub heute: Option<String>,
 }
 
 impl Default for Config {
@@ -49,6 +55,7 @@ impl Default for Config {
             kindergarten_stichtag: "31.07.".to_owned(),
             kindergarten_beginn: "01.08.".to_owned(),
             mentoring_aufbewahrung_tage: 365,
+            heute: None,
         }
     }
 }
@@ -100,6 +107,18 @@ impl Config {
         let beginn = MonatTag::parse(&self.kindergarten_beginn)
             .with_context(|| format!("kindergarten_beginn «{}»", self.kindergarten_beginn))?;
         Ok(KindergartenRegel::new(stichtag, beginn))
+    }
+}
+
+impl Config {
+    /// The clock of the store: the wall clock, or a clock standing still on `heute` (tests, reproducible
+    /// demos). 11:00 UTC is noon in Switzerland in winter and 13:00 in summer: the same day either way.
+    pub fn clock(&self) -> anyhow::Result<Arc<dyn Clock>> {
+        let Some(heute) = &self.heute else { return Ok(Arc::new(SystemClock)) };
+        let day = NaiveDate::parse_from_str(heute.trim(), "%d.%m.%Y")
+            .with_context(|| format!("heute «{heute}»: bitte als TT.MM.JJJJ angeben"))?;
+        let noon = day.and_hms_opt(11, 0, 0).context("heute: keine gültige Uhrzeit")?.and_utc();
+        Ok(Arc::new(FixedClock(noon)))
     }
 }
 
@@ -161,6 +180,20 @@ mod tests {
         let wrong = Config { kindergarten_stichtag: "29.02.".to_owned(), ..Config::default() };
         let error = format!("{:#}", wrong.kindergarten_regel().unwrap_err());
         assert!(error.contains("kindergarten_stichtag «29.02.»") && error.contains("29. Februar"), "{error}");
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail fixes the error type
+    fn iim_heute_stops_the_clock_on_that_day_and_a_wrong_day_is_refused() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("IIM_HEUTE", "29.02.2028");
+            let clock = Config::load(None).map_err(|e| e.to_string())?.clock().map_err(|e| e.to_string())?;
+            assert_eq!(clock.today(), NaiveDate::from_ymd_opt(2028, 2, 29).unwrap());
+            Ok(())
+        });
+        let wrong = Config { heute: Some("30.02.2027".to_owned()), ..Config::default() };
+        let error = format!("{:#}", wrong.clock().unwrap_err());
+        assert!(error.contains("heute «30.02.2027»"), "{error}");
     }
 
     #[test]

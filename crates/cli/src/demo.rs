@@ -54,31 +54,49 @@ pub struct DemoArgs {
 
 pub async fn run(args: DemoArgs, config: &Config) -> anyhow::Result<()> {
     let store = open_store(config).await?;
-    create_demo_providers(&store).await?;
-    store.set_closing_approval("sr-olten", true).await?;
-    let admin_id = create_demo_users(&store).await?;
-    let existing = store.count_persons().await?;
-    if existing == 0 {
-        let persons = synthetic::persons(args.persons, args.seed, store.clock().today());
-        store.load_persons(admin_id, &persons).await?;
-        println!("{} synthetische Personen erzeugt (Seed {}).", persons.len(), args.seed);
-    } else {
-        println!("Register enthält bereits {existing} Personen; keine neuen erzeugt.");
-    }
-    open_demo_dossiers(&store, args.seed).await?;
-    demo_newcomers(&store).await?;
-    demo_selbstdeklarationen(&store).await?;
-    demo_gemeinden(&store).await?;
-    demo_fruehfoerderung(&store).await?;
-    demo_register_import(&store).await?;
-    demo_mentoring(&store).await?;
-    demo_offers(&store, args.seed, admin_id).await?;
+    prepare(&store, &args).await?;
     print_logins(config);
     if args.no_serve {
         store.close().await;
         return Ok(());
     }
     serve(config, store, config.secure_cookies.unwrap_or(false)).await
+}
+
+/// Every step of the demo preparation, in order. Each step looks at what the database already holds and
+/// either completes what is missing or says «Demo-Daten sind bereits vorhanden», so a second run (also after
+/// a run that broke off) ends with the whole demo and exit code 0.
+async fn prepare(store: &Store, args: &DemoArgs) -> anyhow::Result<()> {
+    create_demo_providers(store).await?;
+    store.set_closing_approval("sr-olten", true).await?;
+    let admin_id = create_demo_users(store).await?;
+    demo_persons(store, args, admin_id).await?;
+    demo_newcomers(store).await?;
+    demo_register_import(store).await?;
+    open_demo_dossiers(store, args.seed).await?;
+    demo_selbstdeklarationen(store).await?;
+    demo_gemeinden(store).await?;
+    demo_fruehfoerderung(store).await?;
+    demo_mentoring(store).await?;
+    demo_offers(store, args.seed, admin_id).await
+}
+
+/// Says that a step found its data and added nothing.
+fn already_there(step: &str, what: &str) {
+    println!("{step}: Demo-Daten sind bereits vorhanden ({what}).");
+}
+
+/// The synthetic persons, created only while the register is empty.
+async fn demo_persons(store: &Store, args: &DemoArgs, admin_id: i64) -> anyhow::Result<()> {
+    let existing = store.count_persons().await?;
+    if existing > 0 {
+        already_there("Personenregister", &format!("{existing} Personen"));
+        return Ok(());
+    }
+    let persons = synthetic::persons(args.persons, args.seed, store.clock().today());
+    store.load_persons(admin_id, &persons).await?;
+    println!("{} synthetische Personen erzeugt (Seed {}).", persons.len(), args.seed);
+    Ok(())
 }
 
 /// Two providers: one for Praxisassessment and coaching, a Potenzialerfassungsstelle for the vertiefte
@@ -119,91 +137,104 @@ async fn create_demo_users(store: &Store) -> anyhow::Result<i64> {
     users.iter().find(|u| u.username == "admin").map(|u| u.id).ok_or_else(|| anyhow::anyhow!("Demo-Admin fehlt"))
 }
 
-/// Gives the demo case worker of Olten a caseload: dossiers for the first persons of the region, most with
-/// a Kurzassessment between one and fifteen months old, so that some reviews are overdue. Skipped when the
-/// case worker already has dossiers.
+/// How many dossiers the demo case worker of Olten keeps (the README promises it).
+pub const CASELOAD: u64 = 40;
+
+/// Gives the demo case worker of Olten a caseload of [`CASELOAD`] dossiers, opened for grown-up persons of
+/// the region ([`of_working_age`]) who belong to the target group, most with a Kurzassessment between one
+/// and fifteen months old so that some reviews are overdue; then the orders and the German course. A rerun
+/// opens only the dossiers still missing.
 async fn open_demo_dossiers(store: &Store, seed: u64) -> anyhow::Result<()> {
     let case_worker = store.login("fallfuehrung.olten", DEMO_PASSWORD, "127.0.0.1").await?;
-    if store.caseload(&case_worker, 1, 1).await?.total > 0 {
-        return Ok(());
+    let existing = store.caseload(&case_worker, 1, 1).await?.total;
+    if existing >= CASELOAD {
+        already_there("Dossiers für fallfuehrung.olten", &format!("{existing} Dossiers"));
+    } else {
+        let opened = open_dossiers(store, &case_worker, seed, CASELOAD - existing).await?;
+        anyhow::ensure!(
+            existing + opened == CASELOAD,
+            "Für fallfuehrung.olten gibt es nur {} passende Personen; bitte mit mehr Personen (--persons) auf einer leeren Datenbank starten.",
+            existing + opened
+        );
+        println!("{opened} Dossiers für fallfuehrung.olten eröffnet; die Fallführung hat nun {CASELOAD}.");
     }
-    let persons = store.list_persons(&case_worker, &PersonQuery { text: String::new(), page: 1, per_page: 40 }).await?;
+    demo_orders(store, &case_worker).await?;
+    demo_measures(store, &case_worker).await
+}
+
+/// The rule by which the demo picks persons for dossiers and courses: between 18 and 64 years old today.
+/// Old enough for every measure of the catalogue (the German course asks for 16), whatever day it is.
+fn of_working_age(person: &iim_domain::PersonData, today: chrono::NaiveDate) -> bool {
+    person.geburtsdatum.age_on(today).is_some_and(|age| (18..=64).contains(&age))
+}
+
+/// Opens up to `wanted` dossiers for persons of working age of the case worker's region, going through the
+/// register page by page; persons outside the target group or with a dossier are passed over.
+async fn open_dossiers(store: &Store, case_worker: &iim_domain::Actor, seed: u64, wanted: u64) -> anyhow::Result<u64> {
     let today = store.clock().today();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut opened = Vec::new();
-    for person in persons.items {
-        let dossier =
-            match store.open_dossier(&case_worker, person.id, rng.random_bool(0.6), rng.random_bool(0.1)).await {
+    let mut opened = 0;
+    let mut page = 1;
+    while opened < wanted {
+        let query = PersonQuery { text: String::new(), page, per_page: 200 };
+        let persons = store.list_persons(case_worker, &query).await?;
+        if persons.items.is_empty() {
+            break;
+        }
+        for person in persons.items.iter().filter(|p| of_working_age(&p.data, today)) {
+            if opened == wanted {
+                break;
+            }
+            let sozialhilfe = rng.random_bool(0.6);
+            let dossier = match store.open_dossier(case_worker, person.id, sozialhilfe, rng.random_bool(0.1)).await {
                 Ok(dossier) => dossier,
                 Err(StoreError::Invalid(_)) => continue,
                 Err(other) => return Err(other.into()),
             };
-        opened.push(dossier.id);
-        if rng.random_bool(0.75) {
-            let datum = today - chrono::Duration::days(rng.random_range(30..460));
-            let assessment = synthetic::kurzassessment(&mut rng, datum)
-                .parse(today)
-                .map_err(|e| anyhow::anyhow!("Demo-Kurzassessment: {e}"))?;
-            store.record_kurzassessment(&case_worker, dossier.id, assessment).await?;
+            opened += 1;
+            if rng.random_bool(0.75) {
+                let datum = today - chrono::Duration::days(rng.random_range(30..460));
+                let assessment = synthetic::kurzassessment(&mut rng, datum)
+                    .parse(today)
+                    .map_err(|e| anyhow::anyhow!("Demo-Kurzassessment: {e}"))?;
+                store.record_kurzassessment(case_worker, dossier.id, assessment).await?;
+            }
         }
+        page += 1;
     }
-    println!("{} Dossiers für fallfuehrung.olten eröffnet.", opened.len());
-    demo_orders(store, &case_worker, &opened).await?;
-    demo_measures(store, &case_worker, &opened).await
+    Ok(opened)
 }
 
-/// Selbstdeklarationen of the current year: Grenchen and Balsthal submitted, Solothurn a draft, Olten
-/// untouched so that `ib.olten` can try the form. Their Integrationsbeauftragte get demo accounts. Skipped
-/// when any Gemeinde has begun.
-async fn demo_selbstdeklarationen(store: &Store) -> anyhow::Result<()> {
-    let jahr = chrono::Datelike::year(&store.clock().today());
-    let kanton = store.login("kanton.aso", DEMO_PASSWORD, "127.0.0.1").await?;
-    let alle = store.selbstdeklarationen(&kanton, jahr, &iim_store::DeklarationFilter::default()).await?;
-    if alle.iter().any(|d| d.status != iim_domain::selbstdeklaration::DeklarationStatus::NichtBegonnen) {
+/// The case worker's dossiers with their orders, levels and measures.
+async fn caseload_dossiers(store: &Store, case_worker: &iim_domain::Actor) -> anyhow::Result<Vec<iim_store::Dossier>> {
+    let mut dossiers = Vec::new();
+    for summary in store.caseload(case_worker, 1, 100).await?.items {
+        dossiers.push(store.get_dossier(case_worker, summary.id).await?);
+    }
+    dossiers.sort_by_key(|d| d.id);
+    Ok(dossiers)
+}
+
+/// German levels for two demo dossiers without orders, and for the first of them a German course that
+/// ended five weeks ago without Anschluss, so that the worklist shows «Kein Abschluss ohne Anschluss». The
+/// dates lie before today on any day; the persons are of working age, so the course's minimum age holds.
+async fn demo_measures(store: &Store, case_worker: &iim_domain::Actor) -> anyhow::Result<()> {
+    let dossiers = caseload_dossiers(store, case_worker).await?;
+    if dossiers.iter().any(|d| !d.sprachstaende.is_empty() || !d.teilnahmen.is_empty()) {
+        already_there("Sprachstände und Deutschkurs", "bereits erfasst");
         return Ok(());
     }
-    let gemeinden: [(&str, &str, u16, bool, &str); 3] = [
-        ("ib.grenchen", "Petra Lüthi", 2546, true, "58"),
-        ("ib.balsthal", "Adrian Kunz", 2422, true, "14"),
-        ("ib.solothurn", "Miriam Hofer", 2601, false, "71"),
-    ];
-    let existing = store.list_users().await?;
-    for (username, name, bfs, einreichen, gespraeche) in gemeinden {
-        if !existing.iter().any(|u| u.username == username) {
-            store
-                .create_user(NewUser {
-                    username: username.to_owned(),
-                    display_name: name.to_owned(),
-                    organisation_code: format!("gde-{bfs}"),
-                    roles: vec![Role::Integrationsbeauftragte],
-                    password: Some(DEMO_PASSWORD.to_owned()),
-                })
-                .await?;
-        }
-        let ib = store.login(username, DEMO_PASSWORD, "127.0.0.1").await?;
-        let mut antworten = std::collections::BTreeMap::from([
-            ("frage_strategische_leitung".to_owned(), "ja".to_owned()),
-            ("frage_organisationsmodell".to_owned(), "gemeindeinternes Modell".to_owned()),
-            ("frage_erstinfo_gespraeche".to_owned(), gespraeche.to_owned()),
-            ("frage_angebote_foerdern".to_owned(), "Deutschtreff, Begrüssungsanlass für Neuzugezogene".to_owned()),
-        ]);
-        if einreichen {
-            antworten.insert("frage_schwerpunkte_definiert".to_owned(), "ja".to_owned());
-            antworten.insert("frage_regionaler_austausch".to_owned(), "ja".to_owned());
-        }
-        store.save_selbstdeklaration(&ib, jahr, bfs, &antworten, einreichen).await?;
-    }
-    println!("Selbstdeklarationen {jahr}: Grenchen und Balsthal eingereicht, Solothurn im Entwurf.");
-    Ok(())
-}
-
-/// German levels for two demo dossiers, and a completed German course without Anschluss, so that the
-/// worklist shows «Kein Abschluss ohne Anschluss».
-async fn demo_measures(store: &Store, case_worker: &iim_domain::Actor, dossiers: &[i64]) -> anyhow::Result<()> {
     let today = store.clock().today();
-    for (dossier, niveau) in dossiers.iter().skip(4).zip(["A1", "A2"]) {
+    let day = |days_ago: i64| (today - chrono::Duration::days(days_ago)).format("%d.%m.%Y").to_string();
+    let chosen: Vec<i64> = dossiers
+        .iter()
+        .filter(|d| d.auftraege.is_empty() && of_working_age(&d.person.data, today))
+        .map(|d| d.id)
+        .take(2)
+        .collect();
+    for (dossier, niveau) in chosen.iter().zip(["A1", "A2"]) {
         let stand = SprachstandInput {
-            datum: "15.09.2026".to_owned(),
+            datum: day(290),
             fertigkeit: "gesamt".to_owned(),
             niveau: niveau.to_owned(),
             nachweis: "fide".to_owned(),
@@ -212,25 +243,32 @@ async fn demo_measures(store: &Store, case_worker: &iim_domain::Actor, dossiers:
         let stand = stand.parse(today).map_err(|e| anyhow::anyhow!("Demo-Sprachstand: {e}"))?;
         store.record_sprachstand(case_worker, *dossier, stand).await?;
     }
-    let Some(dossier) = dossiers.get(4) else { return Ok(()) };
-    let booking =
-        BuchungInput { massnahme: "SF-S".to_owned(), beginn: "02.03.2026".to_owned(), ..BuchungInput::default() };
+    let Some(dossier) = chosen.first() else { anyhow::bail!("Kein Dossier für den Demo-Deutschkurs gefunden") };
+    let booking = BuchungInput { massnahme: "SF-S".to_owned(), beginn: day(270), ..BuchungInput::default() };
     let booked = store.book_massnahme(case_worker, *dossier, &booking).await?;
     if let Some(teilnahme) = booked.teilnahmen.first() {
         let ende = TeilnahmeEndeInput {
-            ende: "30.10.2026".to_owned(),
+            ende: day(35),
             anwesenheit: "85".to_owned(),
             ergebnis: "abgeschlossen".to_owned(),
             abbruchgrund: String::new(),
         };
         store.end_teilnahme(case_worker, *dossier, teilnahme.id, &ende).await?;
     }
+    println!("Sprachstände und ein abgeschlossener Deutschkurs ohne Anschluss erfasst.");
     Ok(())
 }
 
-/// Orders for the first demo dossiers: three Praxisassessments at Lernwerk, two of them reported (so the
-/// worklist shows results), and one vertiefte Potenzialerfassung still with the provider.
-async fn demo_orders(store: &Store, case_worker: &iim_domain::Actor, dossiers: &[i64]) -> anyhow::Result<()> {
+/// Orders for four demo dossiers (those with a Kurzassessment first): three Praxisassessments at Lernwerk,
+/// two of them reported (so the worklist shows results), and one vertiefte Potenzialerfassung still with the
+/// provider. Skipped when the caseload has orders.
+async fn demo_orders(store: &Store, case_worker: &iim_domain::Actor) -> anyhow::Result<()> {
+    let mut dossiers = caseload_dossiers(store, case_worker).await?;
+    if dossiers.iter().any(|d| !d.auftraege.is_empty()) {
+        already_there("Aufträge an Anbieter", "bereits erteilt");
+        return Ok(());
+    }
+    dossiers.sort_by_key(|d| d.kurzassessment.is_none());
     let providers = store.providers_for_orders().await?;
     let id_of = |code_name: &str| providers.iter().find(|p| p.name.starts_with(code_name)).map(|p| p.id.to_string());
     let (Some(lernwerk), Some(potenzial)) = (id_of("Lernwerk"), id_of("Potenzialerfassung")) else {
@@ -249,7 +287,7 @@ async fn demo_orders(store: &Store, case_worker: &iim_domain::Actor, dossiers: &
             anbieter: lernwerk.clone(),
             fragestellung: "Wie belastbar ist die Person im Arbeitsalltag, und welches Modul passt?".to_owned(),
         };
-        let ordered = store.order(case_worker, *dossier, &input).await?;
+        let ordered = store.order(case_worker, dossier.id, &input).await?;
         if n < 2
             && let Some(order) = ordered.auftraege.last()
         {
@@ -262,45 +300,115 @@ async fn demo_orders(store: &Store, case_worker: &iim_domain::Actor, dossiers: &
             anbieter: potenzial,
             fragestellung: "Traumafolgen und Arbeitsfähigkeit abklären; ist Integrationscoaching angezeigt?".to_owned(),
         };
-        store.order(case_worker, *dossier, &input).await?;
+        store.order(case_worker, dossier.id, &input).await?;
+    }
+    println!("Vier Aufträge an Anbieter erteilt, zwei Ergebnisse eingegangen.");
+    Ok(())
+}
+
+/// Selbstdeklarationen of the current year: Grenchen and Balsthal submitted, Solothurn a draft, Olten
+/// untouched so that `ib.olten` can try the form. Their Integrationsbeauftragte get demo accounts. The
+/// year's questionnaire is created when the database was set up in an earlier year; a Gemeinde that has
+/// begun is left as it is.
+async fn demo_selbstdeklarationen(store: &Store) -> anyhow::Result<()> {
+    let jahr = store.clock().today().year();
+    let kanton = store.login("kanton.aso", DEMO_PASSWORD, "127.0.0.1").await?;
+    if store.fragebogen(jahr).await?.is_none() {
+        store.create_fragebogen(&kanton, jahr).await?;
+    }
+    let alle = store.selbstdeklarationen(&kanton, jahr, &iim_store::DeklarationFilter::default()).await?;
+    let begun = |bfs: u16| {
+        alle.iter().any(|d| {
+            d.gemeinde.get() == bfs && d.status != iim_domain::selbstdeklaration::DeklarationStatus::NichtBegonnen
+        })
+    };
+    let gemeinden: [(&str, &str, u16, bool, &str); 3] = [
+        ("ib.grenchen", "Petra Lüthi", 2546, true, "58"),
+        ("ib.balsthal", "Adrian Kunz", 2422, true, "14"),
+        ("ib.solothurn", "Miriam Hofer", 2601, false, "71"),
+    ];
+    let existing = store.list_users().await?;
+    let mut saved = 0;
+    for (username, name, bfs, einreichen, gespraeche) in gemeinden {
+        if !existing.iter().any(|u| u.username == username) {
+            store
+                .create_user(NewUser {
+                    username: username.to_owned(),
+                    display_name: name.to_owned(),
+                    organisation_code: format!("gde-{bfs}"),
+                    roles: vec![Role::Integrationsbeauftragte],
+                    password: Some(DEMO_PASSWORD.to_owned()),
+                })
+                .await?;
+        }
+        if begun(bfs) {
+            continue;
+        }
+        let ib = store.login(username, DEMO_PASSWORD, "127.0.0.1").await?;
+        let mut antworten = std::collections::BTreeMap::from([
+            ("frage_strategische_leitung".to_owned(), "ja".to_owned()),
+            ("frage_organisationsmodell".to_owned(), "gemeindeinternes Modell".to_owned()),
+            ("frage_erstinfo_gespraeche".to_owned(), gespraeche.to_owned()),
+            ("frage_angebote_foerdern".to_owned(), "Deutschtreff, Begrüssungsanlass für Neuzugezogene".to_owned()),
+        ]);
+        if einreichen {
+            antworten.insert("frage_schwerpunkte_definiert".to_owned(), "ja".to_owned());
+            antworten.insert("frage_regionaler_austausch".to_owned(), "ja".to_owned());
+        }
+        store.save_selbstdeklaration(&ib, jahr, bfs, &antworten, einreichen).await?;
+        saved += 1;
+    }
+    if saved == 0 {
+        already_there(&format!("Selbstdeklarationen {jahr}"), "Grenchen, Balsthal und Solothurn begonnen");
+    } else {
+        println!("Selbstdeklarationen {jahr}: Grenchen und Balsthal eingereicht, Solothurn im Entwurf.");
     }
     Ok(())
 }
 
 /// The strategic lead of Olten and the contract of Herbetswil with its Leitgemeinde Welschenrohr-Gänsbrunnen
-/// (example mapping). Saving the same values again changes nothing.
+/// (example mapping), running from the start of last year to the end of the year after next. Each is saved
+/// only while nothing is recorded for the Gemeinde.
 async fn demo_gemeinden(store: &Store) -> anyhow::Result<()> {
     let ib = store.login("ib.olten", DEMO_PASSWORD, "127.0.0.1").await?;
     let kanton = store.login("kanton.aso", DEMO_PASSWORD, "127.0.0.1").await?;
     let gemeinde = |number: u16| BfsNr::known(number).ok_or_else(|| anyhow::anyhow!("Gemeinde {number} fehlt"));
+    let year = store.clock().today().year();
     let olten = GemeindeorganisationInput {
         leitung_name: "Demo Stadträtin Olten".to_owned(),
         leitung_ressort: "Bildung und Sport".to_owned(),
         ib_kontakt: "Sara Weber, Fachstelle Integration, integration@olten.example".to_owned(),
         ..GemeindeorganisationInput::default()
     };
-    store.save_gemeindeorganisation(&ib, gemeinde(2581)?, &olten).await?;
     let herbetswil = GemeindeorganisationInput {
-        vertrag_beginn: "01.01.2025".to_owned(),
-        vertrag_ende: "31.12.2028".to_owned(),
+        vertrag_beginn: format!("01.01.{}", year - 1),
+        vertrag_ende: format!("31.12.{}", year + 2),
         leitung_name: "Demo Gemeinderat Herbetswil".to_owned(),
         leitung_ressort: "Soziales".to_owned(),
         ib_kontakt: String::new(),
     };
-    store.save_gemeindeorganisation(&kanton, gemeinde(2424)?, &herbetswil).await?;
+    let mut saved = 0;
+    for (actor, bfs, input) in [(&ib, gemeinde(2581)?, &olten), (&kanton, gemeinde(2424)?, &herbetswil)] {
+        if store.get_gemeinde(&kanton, bfs).await?.organisation.is_none() {
+            store.save_gemeindeorganisation(actor, bfs, input).await?;
+            saved += 1;
+        }
+    }
+    if saved == 0 {
+        already_there("Gemeindeorganisation", "Olten und Herbetswil erfasst");
+    }
     Ok(())
 }
 
 /// Children of Olten in the frühe Sprachförderung for `ib.olten`: a newborn whose family language is still
 /// to confirm, the child whose assessment comes next, one whose assessment is overdue, and five who entered
 /// the Kindergarten last August with their level recorded (four of five can communicate: the 80 % goal is
-/// reached). Skipped when Olten already has children in the track.
+/// reached). Birth dates follow from today and the configured Kindergarten rule; a child already in the
+/// track (same name) is not taken in again.
 async fn demo_fruehfoerderung(store: &Store) -> anyhow::Result<()> {
     let ib = store.login("ib.olten", DEMO_PASSWORD, "127.0.0.1").await?;
-    let query = KinderQuery { filter: KinderFilter::Alle, page: 1, per_page: 1, ..KinderQuery::default() };
-    if store.list_kinder(&ib, &query).await?.total > 0 {
-        return Ok(());
-    }
+    let query = KinderQuery { filter: KinderFilter::Alle, page: 1, per_page: 100, ..KinderQuery::default() };
+    let existing = store.list_kinder(&ib, &query).await?.items;
     let today = store.clock().today();
     let regel = store.kindergarten_regel();
     let birth = |year: i32| PartialDate::from_parts(year, Some(3), Some(15)).map_err(|e| anyhow::anyhow!("{e}"));
@@ -327,8 +435,11 @@ async fn demo_fruehfoerderung(store: &Store) -> anyhow::Result<()> {
         ("Silva", "Tiago", "PT", "pt", format!("11.09.{}", entered - 5)),
         ("Sivakumar", "Anu", "LK", "ta", format!("30.06.{}", entered - 4)),
     ];
-    let mut ids = Vec::new();
-    for (nachname, vornamen, land, sprache, geburt) in children {
+    let mut added = 0;
+    for (n, (nachname, vornamen, land, sprache, geburt)) in children.into_iter().enumerate() {
+        if existing.iter().any(|k| k.nachname == nachname && k.vornamen == vornamen) {
+            continue;
+        }
         let input = PersonInput {
             nachname: nachname.to_owned(),
             vornamen: vornamen.to_owned(),
@@ -343,32 +454,37 @@ async fn demo_fruehfoerderung(store: &Store) -> anyhow::Result<()> {
         };
         let data = input.parse(today).map_err(|e| anyhow::anyhow!("Demo-Kind {nachname}: {e}"))?;
         let kind = store.neues_kind_aufnehmen(&ib, data).await?;
-        ids.push((kind.id, sprache));
+        for eingabe in child_sections(n, sprache, entered, today) {
+            store.fruehfoerderung_aendern(&ib, kind.id, &eingabe).await?;
+        }
+        added += 1;
     }
-    let record = |id: i64, eingabe: Eingabe| {
-        let ib = ib.clone();
-        async move { store.fruehfoerderung_aendern(&ib, id, &eingabe).await.map(|_| ()) }
-    };
-    let contact_day = (today - chrono::Duration::days(50)).format("%d.%m.%Y").to_string();
-    record(
-        ids[0].0,
-        Eingabe::Geburtskontakt {
-            datum: contact_day,
+    if added == 0 {
+        already_there("Frühe Sprachförderung", &format!("{} Kinder", existing.len()));
+    } else {
+        println!("{added} Kinder in der frühen Sprachförderung für ib.olten erfasst.");
+    }
+    Ok(())
+}
+
+/// What is recorded for the `n`-th demo child: the newborn's contact at birth; for the others the family
+/// language, and for those who entered the Kindergarten in `entered` their German at entry (the third of
+/// them only partly).
+fn child_sections(n: usize, sprache: &str, entered: i32, today: chrono::NaiveDate) -> Vec<Eingabe> {
+    if n == 0 {
+        let datum = (today - chrono::Duration::days(50)).format("%d.%m.%Y").to_string();
+        return vec![Eingabe::Geburtskontakt {
+            datum,
             art: "hausbesuch".to_owned(),
             notiz: "Begrüssungspaket abgegeben".to_owned(),
-        },
-    )
-    .await?;
-    for (n, (id, sprache)) in ids.iter().enumerate().skip(1) {
-        record(*id, Eingabe::Familiensprache { sprachen: vec![(*sprache).to_owned()] }).await?;
-        if n >= 3 {
-            let stand = if n == 5 { "teilweise" } else { "ja" };
-            let jahr = entered.to_string();
-            record(*id, Eingabe::Eintritt { stand: stand.to_owned(), jahr }).await?;
-        }
+        }];
     }
-    println!("{} Kinder in der frühen Sprachförderung für ib.olten erfasst.", ids.len());
-    Ok(())
+    let mut sections = vec![Eingabe::Familiensprache { sprachen: vec![sprache.to_owned()] }];
+    if n >= 3 {
+        let stand = if n == 5 { "teilweise" } else { "ja" };
+        sections.push(Eingabe::Eintritt { stand: stand.to_owned(), jahr: entered.to_string() });
+    }
+    sections
 }
 
 /// Demo providers of integration offers (besides Lernwerk), with their codes.
@@ -387,7 +503,7 @@ async fn demo_offers(store: &Store, seed: u64, admin_id: i64) -> anyhow::Result<
     let existing =
         store.offers(&kanton, &iim_store::AngebotQuery { page: 1, per_page: 1, ..Default::default() }).await?;
     if existing.total > 0 {
-        println!("Angebotsplattform enthält bereits {} Angebote; keine neuen erzeugt.", existing.total);
+        already_there("Angebotsplattform", &format!("{} Angebote", existing.total));
         return Ok(());
     }
     let mut anbieter = Vec::new();
@@ -429,23 +545,60 @@ const DEMO_DELIVERIES: [(&str, &str); 4] = [
     ("zuzug-0004.xml", include_str!("../../../data/demo/register/zuzug-0004.xml")),
 ];
 
-/// Newcomers for the Integrationsbeauftragte of Olten: imported from the demo deliveries (a second run
-/// changes nothing), one invited and one with a held Erstinformationsgespräch and its Empfehlungen.
+/// The day the demo deliveries were written for: their dates are moved by the distance from this day to
+/// today, so the arrivals always lie some weeks back.
+const DEMO_DELIVERIES_WRITTEN_FOR: (i32, u32, u32) = (2026, 11, 21);
+
+/// The delivery with every date from 2000 on (`JJJJ-MM-TT`) moved by the distance between
+/// [`DEMO_DELIVERIES_WRITTEN_FOR`] and `today`; birth dates before 2000 stay as they are.
+fn moved_to_today(xml: &str, today: chrono::NaiveDate) -> String {
+    let (year, month, day) = DEMO_DELIVERIES_WRITTEN_FOR;
+    let Some(written_for) = chrono::NaiveDate::from_ymd_opt(year, month, day) else { return xml.to_owned() };
+    let shift = today - written_for;
+    let mut moved = String::with_capacity(xml.len());
+    let mut rest = xml;
+    while let Some(at) = rest.find("20") {
+        moved.push_str(&rest[..at]);
+        let candidate = rest.get(at..at + 10).unwrap_or_default();
+        match chrono::NaiveDate::parse_from_str(candidate, "%Y-%m-%d") {
+            Ok(date) if candidate.len() == 10 => {
+                moved.push_str(&(date + shift).format("%Y-%m-%d").to_string());
+                rest = &rest[at + 10..];
+            }
+            _ => {
+                moved.push_str("20");
+                rest = &rest[at + 2..];
+            }
+        }
+    }
+    moved.push_str(rest);
+    moved
+}
+
+/// Newcomers for the Integrationsbeauftragte of Olten: imported from the demo deliveries (once per message
+/// id), one invited and one with a held Erstinformationsgespräch and its Empfehlungen, both today. The
+/// follow-up is skipped when any newcomer of Olten has moved on from «einzuladen».
 async fn demo_newcomers(store: &Store) -> anyhow::Result<()> {
     let importer = store.operator_actor("ib.olten").await?;
+    let today = store.clock().today();
     let mut new = 0;
     for (name, xml) in DEMO_DELIVERIES {
+        let xml = moved_to_today(xml, today);
         let report = store.import_register_delivery(&importer, name, iim_ech::read_delivery(xml.as_bytes())?).await?;
         new += report.neue_personen;
     }
-    if new == 0 {
-        return Ok(());
+    if new > 0 {
+        println!("{new} Neuzuzüger aus den Demo-Lieferungen importiert (ib.olten).");
     }
     let officer = store.login("ib.olten", DEMO_PASSWORD, "127.0.0.1").await?;
     let query =
-        NeuzuzuegerQuery { filter: NeuzuzuegerFilter::Offen, page: 1, per_page: 10, ..NeuzuzuegerQuery::default() };
+        NeuzuzuegerQuery { filter: NeuzuzuegerFilter::Alle, page: 1, per_page: 50, ..NeuzuzuegerQuery::default() };
     let newcomers = store.list_newcomers(&officer, &query).await?.items;
-    let today = store.clock().today().format("%d.%m.%Y").to_string();
+    if newcomers.iter().any(|n| n.status != iim_domain::erstinformation::ZuzugStatus::Einzuladen) {
+        already_there("Neuzuzüger", &format!("{} Neuzuzüger, Einladung und Gespräch erfasst", newcomers.len()));
+        return Ok(());
+    }
+    let today = today.format("%d.%m.%Y").to_string();
     if let Some(first) = newcomers.first() {
         let invited = StatusInput { status: "eingeladen".to_owned(), datum: today.clone() };
         store.change_newcomer_status(&officer, first.id, &invited).await?;
@@ -466,7 +619,6 @@ async fn demo_newcomers(store: &Store) -> anyhow::Result<()> {
         };
         store.record_conversation(&officer, second.id, &gespraech).await?;
     }
-    println!("{new} Neuzuzüger aus den Demo-Lieferungen importiert (ib.olten).");
     Ok(())
 }
 
@@ -490,7 +642,8 @@ fn demo_move_in(bfs: u16, name: &str, date: &str, comes_from: &str) -> String {
 async fn demo_register_import(store: &Store) -> anyhow::Result<()> {
     let ib = store.operator_actor("ib.olten").await?;
     let abroad = "<d:foreignCountry><d:country><c:countryIdISO2>ER</c:countryIdISO2><c:countryNameShort>Eritrea</c:countryNameShort></d:country></d:foreignCountry>";
-    let arrival = demo_delivery("demo-zuzug-1", &demo_move_in(2581, "Olten", "2026-10-01", abroad));
+    let day = |days_ago: i64| (store.clock().today() - chrono::Duration::days(days_ago)).format("%Y-%m-%d").to_string();
+    let arrival = demo_delivery("demo-zuzug-1", &demo_move_in(2581, "Olten", &day(60), abroad));
     store.import_register_delivery(&ib, "demo-zuzug.xml", iim_ech::read_delivery(arrival.as_bytes())?).await?;
     let case_worker = store.login("fallfuehrung.olten", DEMO_PASSWORD, "127.0.0.1").await?;
     let found =
@@ -503,11 +656,13 @@ async fn demo_register_import(store: &Store) -> anyhow::Result<()> {
     }
     let admin = store.operator_actor("admin").await?;
     let olten = "<d:swissTown><m:municipalityId>2581</m:municipalityId><m:municipalityName>Olten</m:municipalityName></d:swissTown>";
-    let moved = demo_delivery("demo-umzug-1", &demo_move_in(2422, "Balsthal", "2026-11-15", olten));
+    let moved = demo_delivery("demo-umzug-1", &demo_move_in(2422, "Balsthal", &day(20), olten));
     let report =
         store.import_register_delivery(&admin, "demo-umzug.xml", iim_ech::read_delivery(moved.as_bytes())?).await?;
     if report.umzugsvorschlaege > 0 {
         println!("Register-Import: Umzug nach Balsthal gemeldet, Übergabe für fallfuehrung.olten vorgeschlagen.");
+    } else {
+        already_there("Register-Import", "Zuzug und Umzug nach Balsthal bereits importiert");
     }
     Ok(())
 }
@@ -518,7 +673,9 @@ async fn demo_register_import(store: &Store) -> anyhow::Result<()> {
 async fn demo_mentoring(store: &Store) -> anyhow::Result<()> {
     let coordinator = store.login("koordination.olten", DEMO_PASSWORD, "127.0.0.1").await?;
     let all = iim_store::MentorQuery { page: 1, per_page: 1, ..iim_store::MentorQuery::default() };
-    if store.list_mentoren(&coordinator, &all).await?.total > 0 {
+    let mentors = store.list_mentoren(&coordinator, &all).await?.total;
+    if mentors > 0 {
+        already_there("Mentoring-Pool Olten", &format!("{mentors} Freiwillige"));
         return Ok(());
     }
     let today = store.clock().today();

@@ -16,11 +16,9 @@ mod synthetic_angebote;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use config::Config;
-use iim_domain::clock::SystemClock;
 use iim_store::Store;
 use iim_web::{Application, Settings};
 use std::path::PathBuf;
-use std::sync::Arc;
 
 /// IIM Cockpit: Fallführung und start.integration des Kantons Solothurn.
 ///
@@ -28,7 +26,7 @@ use std::sync::Arc;
 /// IIM_DATABASE_URL (sqlite://… or postgres://…; default: a SQLite file in IIM_DATA_DIR, default ./var),
 /// IIM_LISTEN (default 127.0.0.1:8080), IIM_SECURE_COOKIES, IIM_REGION_MAPPING, IIM_LOG_FORMAT (text|json),
 /// IIM_KINDERGARTEN_STICHTAG (default 31.07.), IIM_KINDERGARTEN_BEGINN (default 01.08.),
-/// IIM_LOG (log filter, e.g. "info" or "debug").
+/// IIM_LOG (log filter, e.g. "info" or "debug"); for tests only, IIM_HEUTE=TT.MM.JJJJ stops the clock on that day.
 #[derive(Debug, Parser)]
 #[command(name = "iim", version, about, long_about)]
 struct Cli {
@@ -127,7 +125,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
     let url = config.database_url();
     let kindergarten = config.kindergarten_regel().context("Konfiguration ungültig")?;
-    let store = Store::connect(&url, Arc::new(SystemClock))
+    let store = Store::connect(&url, config.clock()?)
         .await
         .with_context(|| format!("Datenbank {} nicht erreichbar", config.database_url_redacted()))?
         .with_kindergarten_regel(kindergarten);

@@ -234,4 +234,19 @@ mod tests {
         assert!(nationalities.len() >= 15, "nationalities: {}", nationalities.len());
         assert!(gemeinden.len() >= 90, "Gemeinden: {}", gemeinden.len());
     }
+
+    #[test]
+    fn persons_kurzassessments_and_goals_are_valid_on_hard_days() {
+        for (year, month, day) in crate::synthetic_angebote::HARD_DAYS {
+            let today = NaiveDate::from_ymd_opt(year, month, day).unwrap();
+            assert_eq!(persons(500, 11, today).len(), 500, "{today}: every person passes the register's rules");
+            let mut rng = ChaCha8Rng::seed_from_u64(year as u64 * 100 + u64::from(month));
+            for _ in 0..50 {
+                let datum = today - chrono::Duration::days(rng.random_range(30..460));
+                let assessment = kurzassessment(&mut rng, datum).parse(today);
+                assert!(assessment.is_ok(), "{today}: {:?}", assessment.err());
+                assert_eq!(ziele(&mut rng, today).len(), 2, "{today}: both goals valid");
+            }
+        }
+    }
 }

@@ -266,7 +266,8 @@ fn offer(rng: &mut ChaCha8Rng, gemeinde: BfsNr, today: NaiveDate, now: DateTime<
         let beginn = today + Duration::days(rng.random_range(-60..120));
         (beginn, beginn + Duration::days(rng.random_range(90..400)))
     };
-    let updated_at = now - Duration::days(rng.random_range(0..450));
+    // Saved while the offer was still valid: an offer valid only in the past cannot be saved.
+    let updated_at = (now - Duration::days(rng.random_range(0..450))).min(last_valid_moment(gueltig_bis, now));
     let status = match rng.random_range(0..10) {
         0 => AngebotStatus::Entwurf,
         1 => AngebotStatus::Eingereicht,
@@ -315,6 +316,11 @@ fn offer(rng: &mut ChaCha8Rng, gemeinde: BfsNr, today: NaiveDate, now: DateTime<
     }
 }
 
+/// Noon (UTC) of the offer's last valid day, or `now` if that is later than now.
+fn last_valid_moment(gueltig_bis: NaiveDate, now: DateTime<Utc>) -> DateTime<Utc> {
+    gueltig_bis.and_hms_opt(11, 0, 0).map_or(now, |noon| noon.and_utc().min(now))
+}
+
 fn tageszeit_wort(tageszeit: Tageszeit) -> &'static str {
     match tageszeit {
         Tageszeit::Morgen => "Morgen",
@@ -348,6 +354,49 @@ fn adresse(rng: &mut ChaCha8Rng, ort: &str) -> String {
     format!("{} {}, {ort}", strasse.unwrap_or("Hauptstrasse"), rng.random_range(1..60))
 }
 
+/// The offer as its form would show it, so tests can run the form's checks on generated offers.
+#[cfg(test)]
+pub fn as_input(data: &AngebotData) -> iim_domain::angebot::AngebotInput {
+    let swiss = |date: NaiveDate| date.format("%d.%m.%Y").to_string();
+    iim_domain::angebot::AngebotInput {
+        titel: data.titel.clone(),
+        beschreibung: data.beschreibung.clone(),
+        kategorie: data.kategorie.code().to_owned(),
+        handlungsfeld: data.handlungsfeld.code().to_owned(),
+        zielgruppen: data.zielgruppen.iter().map(|z| z.code().to_owned()).collect(),
+        niveau_von: data.niveau_von.map(|n| n.code().to_owned()).unwrap_or_default(),
+        niveau_bis: data.niveau_bis.map(|n| n.code().to_owned()).unwrap_or_default(),
+        sprachen: data.sprachen.clone(),
+        orte: data.orte.iter().map(|o| (o.gemeinde.get().to_string(), o.adresse.clone())).collect(),
+        tageszeiten: data.tageszeiten.iter().map(|t| t.code().to_owned()).collect(),
+        zeitplan: data.zeitplan.clone(),
+        beginn: data.beginn.map(swiss).unwrap_or_default(),
+        ende: data.ende.map(swiss).unwrap_or_default(),
+        preis: format!("{}.{:02}", data.preis_rappen / 100, data.preis_rappen % 100),
+        subventioniert: data.subventioniert,
+        kinderbetreuung: data.kinderbetreuung,
+        barrierefrei: data.barrierefrei,
+        anmeldung: data.anmeldung.clone(),
+        anmeldung_link: data.anmeldung_link.clone().unwrap_or_default(),
+        gueltig_bis: swiss(data.gueltig_bis),
+    }
+}
+
+/// Days on which date arithmetic goes wrong most easily: month ends, 29 February, the turn of the year and
+/// the Kindergarten cut-off.
+#[cfg(test)]
+pub const HARD_DAYS: [(i32, u32, u32); 9] = [
+    (2026, 2, 28),
+    (2026, 7, 31),
+    (2026, 8, 1),
+    (2026, 12, 31),
+    (2027, 1, 1),
+    (2027, 3, 31),
+    (2027, 11, 30),
+    (2028, 2, 29),
+    (2028, 3, 1),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -371,5 +420,29 @@ mod tests {
         assert!(published > 350, "{published}");
         let places: std::collections::HashSet<BfsNr> = first.iter().map(|o| o.data.orte[0].gemeinde).collect();
         assert_eq!(places.len(), catalog::gemeinden().count(), "every Gemeinde has an offer");
+    }
+
+    #[test]
+    fn every_offer_passes_the_forms_check_on_the_day_it_was_last_saved_on_hard_days() {
+        for (year, month, day) in HARD_DAYS {
+            let now = Utc.with_ymd_and_hms(year, month, day, 11, 0, 0).unwrap();
+            let generated = offers(400, 2026, now, &owners());
+            assert_eq!(generated.len(), 400);
+            for offer in &generated {
+                assert!(offer.updated_at <= now, "{now}: saved in the future");
+                let saved_on = iim_domain::clock::local_date(offer.updated_at);
+                let checked = as_input(&offer.data).check(saved_on);
+                assert_eq!(
+                    checked.as_ref().map_err(|e| format!("{e:?}")),
+                    Ok(&offer.data),
+                    "{now}: {}",
+                    offer.data.titel
+                );
+            }
+            let today = now.date_naive();
+            let expired = generated.iter().filter(|o| o.data.gueltig_bis < today).count();
+            let current = generated.iter().filter(|o| o.data.gueltig_bis >= today).count();
+            assert!(expired > 0 && current > 300, "{now}: {expired} expired, {current} current");
+        }
     }
 }

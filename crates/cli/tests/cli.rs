@@ -3,6 +3,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
+#[path = "cli/demo.rs"]
+mod demo;
+
 use iim_store::scratch::ScratchDatabase;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
