@@ -115,7 +115,7 @@ impl Store {
                 self.log_read(
                     self.dossier_entry(actor, action, record, Outcome::Denied).with_detail("Rolle ohne Berechtigung"),
                 )
-                .await;
+                .await?;
                 Err(denied.into())
             }
         }
@@ -196,7 +196,7 @@ impl Store {
         let scope = self.authorize_dossier(actor, Action::Read, Some(id)).await?;
         let row = self.dossier_in_scope(&self.db, actor, scope, Action::Read, id).await?;
         let dossier = self.dossier_from_row(&self.db, row).await?;
-        self.log_read(self.dossier_entry(actor, Action::Read, Some(id), Outcome::Allowed)).await;
+        self.log_read(self.dossier_entry(actor, Action::Read, Some(id), Outcome::Allowed)).await?;
         Ok(dossier)
     }
 
@@ -535,7 +535,7 @@ impl Store {
             self.dossier_entry(actor, Action::Read, None, Outcome::Allowed)
                 .with_detail(format!("Fallliste Seite {page}, angezeigt: {}", shown.join(","))),
         )
-        .await;
+        .await?;
         Ok(Page { items, page, per_page, total })
     }
 
@@ -566,7 +566,7 @@ impl Store {
         self.log_read(
             self.dossier_entry(actor, action, Some(id), Outcome::Denied).with_detail("ausserhalb der Zuständigkeit"),
         )
-        .await;
+        .await?;
         Err(StoreError::NotFound)
     }
 
