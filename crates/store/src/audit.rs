@@ -7,7 +7,8 @@
 //! its answer. Many concurrent readers share one commit, which keeps the cost per read low. When the log
 //! cannot be written (the batch fails after a few attempts, the writer is gone, or no answer comes in
 //! time) the reader gets [`StoreError::AuditUnavailable`] instead of the data. When the queue is full,
-//! readers wait (back-pressure). See ADR 0017, which supersedes ADR 0003.
+//! readers wait (back-pressure). Refused attempts return no data and are only queued (see
+//! [`AuditWriter::write`]). See ADR 0017, which supersedes ADR 0003's read path.
 //!
 //! What an entry may say is part of the same rule: search words and free text about clients are not
 //! copied into the log ([`search_note`]), and an export names every record that left ([`export_detail`]).
