@@ -3,6 +3,7 @@
 
 mod accounts;
 mod bench;
+mod bench_audit;
 mod bench_ech;
 mod bench_import;
 mod bench_search;
@@ -62,6 +63,8 @@ enum Command {
     Mentoring(mentoring::MentoringCommand),
     /// Measure throughput and latency of person, dossier and worklist pages through the real HTTP stack.
     Bench(bench::BenchArgs),
+    /// Audited person reads per second (store and JSON API) and a count of their access-log entries.
+    BenchAudit(bench_audit::BenchAuditArgs),
     /// Measure the raw speed of the eCH-0020 reader (no database).
     BenchEch(bench_ech::BenchEchArgs),
     /// Speed of the eCH-0020 import end to end into a fresh database (SQLite, and PostgreSQL if given).
@@ -115,6 +118,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Import(command) => import::run(command, &open_store(&config).await?).await,
         Command::Mentoring(command) => mentoring::run(command, &config, &open_store(&config).await?).await,
         Command::Bench(args) => bench::run(args).await,
+        Command::BenchAudit(args) => bench_audit::run(args).await,
         Command::BenchEch(args) => bench_ech::run(args),
         Command::BenchImport(args) => bench_import::run(args).await,
         Command::BenchSearch(args) => bench_search::run(args).await,

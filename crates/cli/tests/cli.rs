@@ -157,3 +157,120 @@ async fn a_zip_of_deliveries_is_imported_entry_by_entry_and_a_refusal_fails_the_
     assert!(second.status.success(), "nothing new, nothing refused: {}", text(&second.stdout));
     assert!(text(&second.stdout).contains("davon 3 schon früher importiert"), "{}", text(&second.stdout));
 }
+
+/// Starts `iim serve` on a free port and returns the child and its address, read from its JSON log.
+fn serve(database: &ScratchDatabase) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_iim"))
+        .arg("serve")
+        .env("IIM_DATABASE_URL", &database.url)
+        .env("IIM_LISTEN", "127.0.0.1:0")
+        .env("IIM_LOG_FORMAT", "json")
+        .env("IIM_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (found, address) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.contains("\"listening\"")
+                && let Some(rest) = line.split("\"address\":\"").nth(1)
+            {
+                let _ = found.send(rest.split('"').next().unwrap_or_default().to_owned());
+            }
+        }
+    });
+    let address = address.recv_timeout(std::time::Duration::from_secs(120)).expect("iim serve did not start");
+    (child, address)
+}
+
+#[tokio::test]
+async fn every_read_answered_before_a_kill_9_is_in_the_access_log() {
+    use iim_domain::{PersonInput, Role};
+    use iim_store::{AuditQuery, NewUser, Store};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    let database = ScratchDatabase::from_env().await.unwrap();
+    let store = Store::connect(&database.url, Arc::new(iim_domain::clock::SystemClock)).await.unwrap();
+    store.migrate().await.unwrap();
+    store.sync_organisations(&iim_store::RegionMapping::example().unwrap()).await.unwrap();
+    let new_user = |username: &str, organisation: &str, role: Role| NewUser {
+        username: username.to_owned(),
+        display_name: username.to_owned(),
+        organisation_code: organisation.to_owned(),
+        roles: vec![role],
+        password: Some("ein-langes-passwort".to_owned()),
+    };
+    store.create_user(new_user("fall.olten", "sr-olten", Role::Fallfuehrung)).await.unwrap();
+    store.create_user(new_user("kanton.pruefung", "aso", Role::Kanton)).await.unwrap();
+    let (_, token) = store.create_api_token("fall.olten", "Last", None).await.unwrap();
+    let reader = store.api_actor(&token).await.unwrap().unwrap();
+    let mut persons = Vec::new();
+    for nachname in ["Erste", "Zweite", "Dritte", "Vierte"] {
+        let input = PersonInput {
+            nachname: nachname.into(),
+            vornamen: "Selam".into(),
+            geschlecht: "weiblich".into(),
+            geburtsdatum: "1994".into(),
+            nationalitaet: "ER".into(),
+            aufenthaltsstatus: "F".into(),
+            ahv_nummer: String::new(),
+            einreisedatum: "03.2016".into(),
+            sprachen: vec!["ti".into()],
+            wohngemeinde_bfs: "2581".into(),
+        };
+        let data = input.parse(store.clock().today()).unwrap();
+        persons.push(store.create_person(&reader, data).await.unwrap().id);
+    }
+    store.close().await;
+
+    let (mut child, address) = serve(&database);
+    let acknowledged: Arc<Vec<AtomicU64>> = Arc::new(persons.iter().map(|_| AtomicU64::new(0)).collect());
+    let answered_in_all = Arc::new(AtomicU64::new(0));
+    let enough = Arc::new(tokio::sync::Notify::new());
+    let client = reqwest::Client::new();
+    let mut callers = Vec::new();
+    for caller in 0..16 {
+        let (client, token, enough) = (client.clone(), token.clone(), enough.clone());
+        let (acknowledged, answered_in_all) = (acknowledged.clone(), answered_in_all.clone());
+        let (slot, id) = (caller % persons.len(), persons[caller % persons.len()]);
+        let url = format!("http://{address}/api/v1/persons/{id}");
+        callers.push(tokio::spawn(async move {
+            while let Ok(response) = client.get(&url).bearer_auth(&token).send().await {
+                assert_eq!(response.status(), 200);
+                let Ok(body) = response.bytes().await else { break };
+                assert!(String::from_utf8_lossy(&body).contains("Selam"));
+                acknowledged[slot].fetch_add(1, Ordering::SeqCst);
+                if answered_in_all.fetch_add(1, Ordering::SeqCst) + 1 == 400 {
+                    enough.notify_one();
+                }
+            }
+        }));
+    }
+    enough.notified().await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    for caller in callers {
+        caller.await.unwrap();
+    }
+
+    let store = Store::connect(&database.url, Arc::new(iim_domain::clock::SystemClock)).await.unwrap();
+    store.migrate().await.unwrap();
+    let auditor = store.login("kanton.pruefung", "ein-langes-passwort", "127.0.0.1").await.unwrap();
+    for (slot, id) in persons.iter().enumerate() {
+        let query = AuditQuery {
+            resource: Some("person".to_owned()),
+            record_id: Some(id.to_string()),
+            page: 1,
+            per_page: 1,
+            ..AuditQuery::default()
+        };
+        let reads_logged = store.list_audit(&auditor, &query).await.unwrap().total - 1;
+        let answered = acknowledged[slot].load(Ordering::SeqCst);
+        assert!(answered > 0, "person {id} was never read");
+        assert!(reads_logged >= answered, "person {id}: {answered} reads answered, only {reads_logged} logged");
+    }
+}

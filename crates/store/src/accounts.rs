@@ -96,7 +96,7 @@ impl Store {
         let keys = [format!("user:{username}"), format!("ip:{client}")];
         for key in &keys {
             if let Some(until) = self.locked_until(key, now).await? {
-                self.log_failed_login(&username, Channel::Ui, "gesperrt nach Fehlversuchen").await;
+                self.log_failed_login(&username, Channel::Ui, "gesperrt nach Fehlversuchen").await?;
                 return Err(LoginError::Throttled { minutes: (until - now).num_minutes().max(1) });
             }
         }
@@ -107,13 +107,13 @@ impl Store {
             Some(account) if password_ok => {
                 self.clear_throttle(&keys[0]).await?;
                 let actor = self.actor_for(&account, Channel::Ui)?;
-                self.log_event(&actor, "login", None).await;
+                self.log_event(&actor, "login", None).await?;
                 Ok(actor)
             }
             _ => {
                 self.record_failure(&keys[0], MAX_FAILURES_PER_USER, now).await?;
                 self.record_failure(&keys[1], MAX_FAILURES_PER_ADDRESS, now).await?;
-                self.log_failed_login(&username, Channel::Ui, "falsches Passwort oder unbekannter Benutzer").await;
+                self.log_failed_login(&username, Channel::Ui, "falsches Passwort oder unbekannter Benutzer").await?;
                 Err(LoginError::InvalidCredentials)
             }
         }
@@ -217,7 +217,7 @@ impl Store {
     /// Ends a session (logout).
     pub async fn end_session(&self, token: &str, actor: &Actor) -> Result<(), StoreError> {
         session::Entity::delete_by_id(digest(token)).exec(&self.db).await?;
-        self.log_event(actor, "logout", None).await;
+        self.log_event(actor, "logout", None).await?;
         Ok(())
     }
 

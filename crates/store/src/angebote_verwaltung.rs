@@ -382,7 +382,7 @@ impl Store {
         let row = angebot::Entity::find_by_id(id).one(db).await?.ok_or(StoreError::NotFound)?;
         if scope != Scope::Canton && row.organisation_id != actor.organisation_id {
             let entry = self.offer_entry(actor, action, id, Outcome::Denied);
-            self.log_read(entry.with_detail("Angebot einer anderen Organisation")).await;
+            self.log_read(entry.with_detail("Angebot einer anderen Organisation")).await?;
             return Err(StoreError::NotFound);
         }
         Ok(row)

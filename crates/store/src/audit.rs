@@ -1,10 +1,17 @@
 //! The access log: append-only, one row per read or change of personal data.
 //!
 //! Changes write their entry inside the change's own transaction ([`insert_entry`]): no change without
-//! its entry. Reads must not make a case worker wait, so their entries go through a bounded queue to a
-//! background writer that stores them in batches, one transaction per batch. When the queue is full,
-//! readers wait (back-pressure); entries are never dropped. `flush` and `close` drain the queue; an entry
-//! is lost only if the process dies between the read and the next batch (a few milliseconds). See ADR 0003.
+//! its entry. Reads use group commit: the entry goes through a bounded queue to one background writer that
+//! stores whatever has queued up in one transaction, and the reader waits until the batch holding its entry
+//! is committed. Only then does the data leave the store, so a crash can lose a read only together with
+//! its answer. Many concurrent readers share one commit, which keeps the cost per read low. When the log
+//! cannot be written (the batch fails after a few attempts, the writer is gone, or no answer comes in
+//! time) the reader gets [`StoreError::AuditUnavailable`] instead of the data. When the queue is full,
+//! readers wait (back-pressure). Refused attempts return no data and are only queued (see
+//! [`AuditWriter::write`]). See ADR 0017, which supersedes ADR 0003's read path.
+//!
+//! What an entry may say is part of the same rule: search words and free text about clients are not
+//! copied into the log ([`search_note`]), and an export names every record that left ([`export_detail`]).
 
 use crate::entity::audit_log;
 use crate::{Page, Store, StoreError};
@@ -19,9 +26,16 @@ use tokio::sync::{mpsc, oneshot};
 
 const QUEUE_CAPACITY: usize = 20_000;
 const BATCH_SIZE: usize = 1_000;
+/// Attempts to store one batch before its readers are told that the log is unavailable.
+const ATTEMPTS: u32 = 3;
+/// Pause before the second attempt; doubled before each further one.
+const FIRST_PAUSE: Duration = Duration::from_millis(50);
+/// Longest a reader waits for its batch; beyond it the read is refused, whatever becomes of the entry.
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(30);
 
 enum Command {
-    Write(Box<AuditEntry>),
+    /// An entry, and where to say whether its batch was committed.
+    Write(Box<AuditEntry>, oneshot::Sender<bool>),
     Flush(oneshot::Sender<()>),
 }
 
@@ -38,14 +52,35 @@ impl AuditWriter {
         Self { queue }
     }
 
-    /// Queues an entry; waits only if the queue is full.
-    pub(crate) async fn write(&self, entry: AuditEntry) {
-        if self.queue.send(Command::Write(Box::new(entry))).await.is_err() {
-            tracing::error!("access-log writer has stopped; entry not recorded");
+    /// Queues an entry and, if it records data that is about to be returned, waits until the batch holding
+    /// it is committed. A refused attempt returns no data, so its entry is only queued: it is often written
+    /// from inside a change's transaction, and on SQLite waiting there for the writer, which needs the same
+    /// write lock, would block both.
+    pub(crate) async fn write(&self, entry: AuditEntry) -> Result<(), StoreError> {
+        let refused = entry.outcome == Outcome::Denied;
+        let (committed, receipt) = oneshot::channel();
+        if self.queue.send(Command::Write(Box::new(entry), committed)).await.is_err() {
+            tracing::error!("access-log writer has stopped; read refused");
+            return Err(StoreError::AuditUnavailable);
+        }
+        if refused {
+            return Ok(());
+        }
+        match tokio::time::timeout(ANSWER_TIMEOUT, receipt).await {
+            Ok(Ok(true)) => Ok(()),
+            Ok(Ok(false)) => Err(StoreError::AuditUnavailable),
+            Ok(Err(_)) => {
+                tracing::error!("access-log writer stopped before answering; read refused");
+                Err(StoreError::AuditUnavailable)
+            }
+            Err(_) => {
+                tracing::error!(seconds = ANSWER_TIMEOUT.as_secs(), "access-log writer did not answer; read refused");
+                Err(StoreError::AuditUnavailable)
+            }
         }
     }
 
-    /// Returns once every entry queued before the call is stored.
+    /// Returns once every entry queued before the call has been handled.
     pub(crate) async fn flush(&self) {
         let (done, wait) = oneshot::channel();
         if self.queue.send(Command::Flush(done)).await.is_ok() {
@@ -54,44 +89,98 @@ impl AuditWriter {
     }
 }
 
+/// Takes what has queued up (at most `BATCH_SIZE` entries), stores it in one transaction and tells every
+/// waiting reader how it went.
 async fn run_writer(db: DatabaseConnection, mut receiver: mpsc::Receiver<Command>) {
-    let mut batch: Vec<AuditEntry> = Vec::with_capacity(BATCH_SIZE);
     while let Some(first) = receiver.recv().await {
-        let mut waiting = Vec::new();
+        let mut batch: Vec<AuditEntry> = Vec::new();
+        let mut receipts = Vec::new();
+        let mut flushes = Vec::new();
         let mut next = Some(first);
         while let Some(command) = next {
             match command {
-                Command::Write(entry) => batch.push(*entry),
-                Command::Flush(done) => waiting.push(done),
+                Command::Write(entry, receipt) => {
+                    batch.push(*entry);
+                    receipts.push(receipt);
+                }
+                Command::Flush(done) => flushes.push(done),
             }
             next = if batch.len() < BATCH_SIZE { receiver.try_recv().ok() } else { None };
         }
-        store_with_retry(&db, &mut batch).await;
-        for done in waiting {
+        let committed = batch.is_empty() || store_with_retry(&db, &batch).await;
+        for receipt in receipts {
+            let _ = receipt.send(committed);
+        }
+        for done in flushes {
             let _ = done.send(());
         }
     }
 }
 
-/// Stores the batch; on failure keeps it and retries with growing pauses, so nothing is dropped.
-async fn store_with_retry(db: &DatabaseConnection, batch: &mut Vec<AuditEntry>) {
-    let mut pause = Duration::from_millis(50);
-    while !batch.is_empty() {
+/// Stores the batch, trying `ATTEMPTS` times with growing pauses; false if every attempt failed.
+async fn store_with_retry(db: &DatabaseConnection, batch: &[AuditEntry]) -> bool {
+    let mut pause = FIRST_PAUSE;
+    for attempt in 1..=ATTEMPTS {
         match store_batch(db, batch).await {
-            Ok(()) => batch.clear(),
-            Err(error) => {
-                tracing::error!(%error, entries = batch.len(), "access log batch not stored; retrying");
+            Ok(()) => return true,
+            Err(error) if attempt < ATTEMPTS => {
+                tracing::warn!(%error, entries = batch.len(), attempt, "access log batch not stored; retrying");
                 tokio::time::sleep(pause).await;
-                pause = (pause * 2).min(Duration::from_secs(5));
+                pause *= 2;
+            }
+            Err(error) => {
+                tracing::error!(%error, entries = batch.len(), "access log batch not stored; the reads are refused");
             }
         }
     }
+    false
 }
 
 async fn store_batch(db: &DatabaseConnection, batch: &[AuditEntry]) -> Result<(), sea_orm::DbErr> {
     let txn = crate::begin_write(db).await?;
     audit_log::Entity::insert_many(batch.iter().map(row)).exec(&txn).await?;
     txn.commit().await
+}
+
+/// What the log says about a search: whether there was one and how long it was, never its words (they
+/// are often a client's name).
+pub(crate) fn search_note(text: &str) -> String {
+    match text.trim().chars().count() {
+        0 => "ohne Suche".to_owned(),
+        length => format!("Suche ({length} Zeichen)"),
+    }
+}
+
+/// What the log says about an export: what, how many and which records left, e.g.
+/// «Export Fallliste als XLSX: 5 Dossiers: 3-5,9,12». Ids are listed in full (an export of the largest
+/// allowed size stays a few hundred kilobytes), runs of consecutive ids as ranges.
+/// `nouns` is the record's name in singular and plural.
+pub(crate) fn export_detail(what: &str, nouns: (&str, &str), ids: impl IntoIterator<Item = i64>) -> String {
+    let mut ids: Vec<i64> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    match ids.len() {
+        0 => format!("{what}: 0 {}", nouns.1),
+        1 => format!("{what}: 1 {}: {}", nouns.0, id_ranges(&ids)),
+        count => format!("{what}: {count} {}: {}", nouns.1, id_ranges(&ids)),
+    }
+}
+
+/// Sorted ids as «1-3,7,9-10».
+fn id_ranges(sorted: &[i64]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut index = 0;
+    while index < sorted.len() {
+        let start = sorted[index];
+        let mut end = start;
+        while index + 1 < sorted.len() && sorted[index + 1] == end + 1 {
+            index += 1;
+            end = sorted[index];
+        }
+        parts.push(if end == start { start.to_string() } else { format!("{start}-{end}") });
+        index += 1;
+    }
+    parts.join(",")
 }
 
 /// The one entry a bulk load from the command line writes (demo data, benchmarks): who, what and how many.
@@ -163,9 +252,10 @@ pub struct AuditRecord {
 }
 
 impl Store {
-    /// Queues a read entry (see the module docs for why reads are written in the background).
-    pub(crate) async fn log_read(&self, entry: AuditEntry) {
-        self.audit.write(entry).await;
+    /// Writes a read entry and returns once it is committed, or [`StoreError::AuditUnavailable`]: the caller
+    /// must return that error instead of the data (see the module docs).
+    pub(crate) async fn log_read(&self, entry: AuditEntry) -> Result<(), StoreError> {
+        self.audit.write(entry).await
     }
 
     /// Reads the access log, newest first, within the actor's scope: the Kanton sees all entries, a
@@ -216,12 +306,12 @@ impl Store {
             .collect();
         let entry = AuditEntry::of(actor, Action::Read, Resource::AuditLog, None, Outcome::Allowed, self.clock.now())
             .with_detail(format!("Seite {page}"));
-        self.log_read(entry).await;
+        self.log_read(entry).await?;
         Ok(Page { items, page, per_page, total })
     }
 
-    /// Records an event that is not tied to a record (login, logout, token use) in the background.
-    pub async fn log_event(&self, actor: &Actor, action: &str, detail: Option<String>) {
+    /// Records an event that is not tied to a record (login, logout, token use), once committed.
+    pub async fn log_event(&self, actor: &Actor, action: &str, detail: Option<String>) -> Result<(), StoreError> {
         let mut entry = AuditEntry::of(
             actor,
             Action::Read,
@@ -232,11 +322,16 @@ impl Store {
         );
         entry.action = action.to_owned();
         entry.detail = detail;
-        self.log_read(entry).await;
+        self.log_read(entry).await
     }
 
     /// Records a refused login attempt for a user name (no actor exists yet).
-    pub(crate) async fn log_failed_login(&self, username: &str, channel: Channel, detail: &str) {
+    pub(crate) async fn log_failed_login(
+        &self,
+        username: &str,
+        channel: Channel,
+        detail: &str,
+    ) -> Result<(), StoreError> {
         self.log_read(AuditEntry {
             occurred_at: self.clock.now(),
             actor_user_id: None,
@@ -249,6 +344,6 @@ impl Store {
             outcome: Outcome::Denied,
             detail: Some(detail.to_owned()),
         })
-        .await;
+        .await
     }
 }

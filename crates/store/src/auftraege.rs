@@ -263,7 +263,7 @@ impl Store {
             self.order_entry(actor, Action::Read, None, Outcome::Allowed)
                 .with_detail(format!("Auftragsliste Seite {page}, angezeigt: {}", shown.join(","))),
         )
-        .await;
+        .await?;
         Ok(Page { items, page, per_page, total })
     }
 
@@ -272,7 +272,7 @@ impl Store {
         self.authorize_order(actor, Action::Read, Some(auftrag_id)).await?;
         let row = self.provider_order_row(&self.db, actor, Action::Read, auftrag_id).await?;
         let order = self.order_for_provider(&self.db, row).await?;
-        self.log_read(self.order_entry(actor, Action::Read, Some(auftrag_id), Outcome::Allowed)).await;
+        self.log_read(self.order_entry(actor, Action::Read, Some(auftrag_id), Outcome::Allowed)).await?;
         Ok(order)
     }
 
@@ -319,7 +319,7 @@ impl Store {
             self.log_read(
                 self.order_entry(actor, action, record, Outcome::Denied).with_detail("Rolle ohne Berechtigung"),
             )
-            .await;
+            .await?;
             return Err(denied.into());
         }
         Ok(())
@@ -346,7 +346,7 @@ impl Store {
             self.order_entry(actor, action, Some(auftrag_id), Outcome::Denied)
                 .with_detail("Auftrag an eine andere Organisation"),
         )
-        .await;
+        .await?;
         Err(StoreError::NotFound)
     }
 

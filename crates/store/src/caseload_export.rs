@@ -68,8 +68,9 @@ impl Store {
         for batch in dossiers.chunks(BATCH) {
             rows.extend(self.caseload_rows(batch).await?);
         }
-        let detail = format!("Export Fallliste als {}, {} Dossiers", format.label(), rows.len());
-        self.log_read(self.dossier_entry(actor, Action::Read, None, Outcome::Allowed).with_detail(detail)).await;
+        let what = format!("Export Fallliste als {}", format.label());
+        let detail = crate::audit::export_detail(&what, ("Dossier", "Dossiers"), rows.iter().map(|r| r.id));
+        self.log_read(self.dossier_entry(actor, Action::Read, None, Outcome::Allowed).with_detail(detail)).await?;
         Ok(rows)
     }
 

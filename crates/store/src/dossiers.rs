@@ -115,7 +115,7 @@ impl Store {
                 self.log_read(
                     self.dossier_entry(actor, action, record, Outcome::Denied).with_detail("Rolle ohne Berechtigung"),
                 )
-                .await;
+                .await?;
                 if let Some(id) = record
                     && !self.dossier_visible(actor, id).await?
                 {
@@ -211,7 +211,7 @@ impl Store {
         let scope = self.authorize_dossier(actor, Action::Read, Some(id)).await?;
         let row = self.dossier_in_scope(&self.db, actor, scope, Action::Read, id).await?;
         let dossier = self.dossier_from_row(&self.db, row).await?;
-        self.log_read(self.dossier_entry(actor, Action::Read, Some(id), Outcome::Allowed)).await;
+        self.log_read(self.dossier_entry(actor, Action::Read, Some(id), Outcome::Allowed)).await?;
         Ok(dossier)
     }
 
@@ -550,7 +550,7 @@ impl Store {
             self.dossier_entry(actor, Action::Read, None, Outcome::Allowed)
                 .with_detail(format!("Fallliste Seite {page}, angezeigt: {}", shown.join(","))),
         )
-        .await;
+        .await?;
         Ok(Page { items, page, per_page, total })
     }
 
@@ -581,7 +581,7 @@ impl Store {
         self.log_read(
             self.dossier_entry(actor, action, Some(id), Outcome::Denied).with_detail("ausserhalb der Zuständigkeit"),
         )
-        .await;
+        .await?;
         Err(StoreError::NotFound)
     }
 

@@ -79,7 +79,7 @@ impl Store {
             pairs.iter().flat_map(|p| [p.neu.id.to_string(), p.bestehend.id.to_string()]).collect();
         let detail = format!("Mögliche Duplikate, angezeigt: {}", shown.join(","));
         self.log_read(entry(actor, Resource::Person, Action::Read, None, Outcome::Allowed, self).with_detail(detail))
-            .await;
+            .await?;
         Ok(pairs)
     }
 
@@ -119,7 +119,7 @@ impl Store {
                 entry(actor, Resource::Person, Action::Update, Some(row.person_id), Outcome::Denied, self)
                     .with_detail("Duplikat-Entscheid ausserhalb des Zuständigkeitsgebiets"),
             )
-            .await;
+            .await?;
             return Err(StoreError::NotFound);
         }
         if row.status != OFFEN {

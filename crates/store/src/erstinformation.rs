@@ -115,7 +115,7 @@ impl Store {
         let shown: Vec<String> = items.iter().map(|n| n.id.to_string()).collect();
         let detail = format!("Liste Neuzuzüger, Seite {page}, angezeigt: {}", shown.join(","));
         self.log_read(entry(actor, Resource::Zuzug, Action::Read, None, Outcome::Allowed, self).with_detail(detail))
-            .await;
+            .await?;
         Ok(Page { items, page, per_page, total })
     }
 
@@ -133,9 +133,13 @@ impl Store {
             .all(&self.db)
             .await?;
         let items = self.newcomer_rows(&self.db, rows).await?;
-        let detail = format!("Export Neuzuzüger, {} Zeilen", items.len());
+        let detail = crate::audit::export_detail(
+            "Export Neuzuzüger",
+            ("Neuzuzüger/in", "Neuzuzüger"),
+            items.iter().map(|n| n.id),
+        );
         self.log_read(entry(actor, Resource::Zuzug, Action::Read, None, Outcome::Allowed, self).with_detail(detail))
-            .await;
+            .await?;
         Ok(items)
     }
 
@@ -160,7 +164,7 @@ impl Store {
                 entscheid_begruendung: fall.entscheid_begruendung.unwrap_or_default(),
             })
             .collect();
-        self.log_read(entry(actor, Resource::Zuzug, Action::Read, Some(id), Outcome::Allowed, self)).await;
+        self.log_read(entry(actor, Resource::Zuzug, Action::Read, Some(id), Outcome::Allowed, self)).await?;
         Ok(NeuzuzuegerDetail {
             zuzug,
             sprachen: split_codes(&person.sprachen)
@@ -281,7 +285,7 @@ impl Store {
                 entry(actor, Resource::Zuzug, action, Some(id), Outcome::Denied, self)
                     .with_detail("ausserhalb des Zuständigkeitsgebiets"),
             )
-            .await;
+            .await?;
             return Err(StoreError::NotFound);
         }
         Ok(row)
@@ -302,7 +306,7 @@ impl Store {
                     entry(actor, resource, action, record, Outcome::Denied, self)
                         .with_detail("Rolle ohne Berechtigung"),
                 )
-                .await;
+                .await?;
                 Err(denied.into())
             }
         }

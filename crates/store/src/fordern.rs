@@ -121,7 +121,7 @@ impl Store {
             shown.join(",")
         );
         self.log_read(entry(actor, Resource::Fordern, Action::Read, None, Outcome::Allowed, self).with_detail(detail))
-            .await;
+            .await?;
         Ok(Page { items, page, per_page: PER_PAGE, total })
     }
 
@@ -129,7 +129,7 @@ impl Store {
     pub async fn get_fordern(&self, actor: &Actor, id: i64) -> Result<FordernFall, StoreError> {
         let row = self.fordern_in_scope(actor, Action::Read, id).await?;
         let fall = self.fordern_rows(vec![row]).await?.remove(0);
-        self.log_read(entry(actor, Resource::Fordern, Action::Read, Some(id), Outcome::Allowed, self)).await;
+        self.log_read(entry(actor, Resource::Fordern, Action::Read, Some(id), Outcome::Allowed, self)).await?;
         Ok(fall)
     }
 
@@ -189,7 +189,7 @@ impl Store {
                 entry(actor, Resource::Fordern, action, Some(id), Outcome::Denied, self)
                     .with_detail("ausserhalb des Zuständigkeitsgebiets"),
             )
-            .await;
+            .await?;
             return Err(StoreError::NotFound);
         }
         Ok(row)

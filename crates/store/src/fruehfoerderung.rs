@@ -222,7 +222,7 @@ impl Store {
             Ok(scope) => Ok(scope),
             Err(denied) => {
                 let entry = self.fruehfoerderung_entry(actor, action, record, Outcome::Denied);
-                self.log_read(entry.with_detail("Rolle ohne Berechtigung")).await;
+                self.log_read(entry.with_detail("Rolle ohne Berechtigung")).await?;
                 Err(denied.into())
             }
         }
@@ -230,8 +230,7 @@ impl Store {
 
     async fn outside_scope(&self, actor: &Actor, action: Action, record: Option<i64>, detail: String) -> StoreError {
         let entry = self.fruehfoerderung_entry(actor, action, record, Outcome::Denied);
-        self.log_read(entry.with_detail(detail)).await;
-        StoreError::NotFound
+        self.log_read(entry.with_detail(detail)).await.err().unwrap_or(StoreError::NotFound)
     }
 
     /// The children in the actor's scope, filtered, sorted by the planned assessment (then by name), one page.
@@ -291,7 +290,7 @@ impl Store {
             shown.join(",")
         );
         self.log_read(self.fruehfoerderung_entry(actor, Action::Read, None, Outcome::Allowed).with_detail(detail))
-            .await;
+            .await?;
         Ok(Page { items, page, per_page, total })
     }
 
@@ -300,7 +299,7 @@ impl Store {
         let scope = self.authorize_fruehfoerderung(actor, Action::Read, Some(id)).await?;
         let (row, person) = self.track_in_scope(&self.db, actor, scope, Action::Read, id).await?;
         let kind = self.track_from_rows(&self.db, row, &person).await?;
-        self.log_read(self.fruehfoerderung_entry(actor, Action::Read, Some(id), Outcome::Allowed)).await;
+        self.log_read(self.fruehfoerderung_entry(actor, Action::Read, Some(id), Outcome::Allowed)).await?;
         Ok(kind)
     }
 
@@ -322,7 +321,7 @@ impl Store {
         if !actor.reaches_gemeinde(scope, data.wohngemeinde) {
             let detail = format!("Aufnahme von Person {person_id}: ausserhalb des Zuständigkeitsgebiets");
             self.log_read(self.fruehfoerderung_entry(actor, Action::Create, None, Outcome::Denied).with_detail(detail))
-                .await;
+                .await?;
             return Err(unknown());
         }
         if let Err(message) = aufnahme_moeglich(data.geburtsdatum, &self.kindergarten, today) {
@@ -439,7 +438,7 @@ impl Store {
             Err(denied) => {
                 let entry =
                     AuditEntry::of(actor, Action::Read, Resource::Kennzahlen, None, Outcome::Denied, self.clock.now());
-                self.log_read(entry.with_detail("Rolle ohne Berechtigung")).await;
+                self.log_read(entry.with_detail("Rolle ohne Berechtigung")).await?;
                 return Err(denied.into());
             }
         };

@@ -68,7 +68,7 @@ impl Store {
                     Outcome::Denied,
                     self.clock.now(),
                 );
-                self.log_read(entry.with_detail("Rolle ohne Berechtigung")).await;
+                self.log_read(entry.with_detail("Rolle ohne Berechtigung")).await?;
                 Err(denied.into())
             }
         }
@@ -198,7 +198,7 @@ impl Store {
             .ok_or(StoreError::NotFound)?;
         if !actor.reaches_gemeinde(scope, bfs) {
             let entry = self.gemeinde_entry(actor, action, bfs, Outcome::Denied);
-            self.log_read(entry.with_detail("ausserhalb des Zuständigkeitsgebiets")).await;
+            self.log_read(entry.with_detail("ausserhalb des Zuständigkeitsgebiets")).await?;
             return Err(StoreError::NotFound);
         }
         Ok(organisation)

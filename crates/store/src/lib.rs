@@ -115,6 +115,10 @@ pub enum StoreError {
     Corrupt(String),
     #[error("Datenbank: {0}")]
     Database(#[from] DbErr),
+    /// The access log cannot be written right now, so the read it would record is refused: no personal
+    /// data leaves without its committed entry.
+    #[error("Zugriffsprotokoll nicht verfügbar")]
+    AuditUnavailable,
 }
 
 impl StoreError {
@@ -218,8 +222,8 @@ impl Store {
         &self.clock
     }
 
-    /// Writes out all access-log entries queued so far. Called at shutdown and by tests before they read
-    /// the log.
+    /// Waits until every access-log entry queued so far is handled. Reads wait for their own entry anyway;
+    /// shutdown calls it for entries whose readers went away.
     pub async fn flush_audit(&self) {
         self.audit.flush().await;
     }

@@ -52,7 +52,7 @@ impl Store {
             Ok(scope) => Ok(scope),
             Err(denied) => {
                 let entry = self.import_entry(actor, action, record, Outcome::Denied);
-                self.log_read(entry.with_detail("Rolle ohne Berechtigung")).await;
+                self.log_read(entry.with_detail("Rolle ohne Berechtigung")).await?;
                 Err(denied.into())
             }
         }
@@ -96,7 +96,7 @@ impl Store {
             let exists = register_lieferung::Entity::find_by_id(id).one(&self.db).await?.is_some();
             if exists {
                 let entry = self.import_entry(actor, Action::Read, Some(id), Outcome::Denied);
-                self.log_read(entry.with_detail("ausserhalb der Zuständigkeit")).await;
+                self.log_read(entry.with_detail("ausserhalb der Zuständigkeit")).await?;
             }
             return Err(StoreError::NotFound);
         };
@@ -114,7 +114,7 @@ impl Store {
                 meldung: r.meldung,
             })
             .collect();
-        self.log_read(self.import_entry(actor, Action::Read, Some(id), Outcome::Allowed)).await;
+        self.log_read(self.import_entry(actor, Action::Read, Some(id), Outcome::Allowed)).await?;
         Ok((lieferung(row), refusals))
     }
 }

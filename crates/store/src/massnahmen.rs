@@ -97,7 +97,7 @@ impl Store {
         let code = massnahme.code.clone();
         if let Err(denied) = actor.scope_for(Resource::Massnahmenkatalog, Action::Update) {
             self.log_read(self.katalog_entry(actor, &code, Outcome::Denied).with_detail("Rolle ohne Berechtigung"))
-                .await;
+                .await?;
             return Err(denied.into());
         }
         let kommentar = kommentar.trim();

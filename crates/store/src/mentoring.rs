@@ -263,7 +263,7 @@ impl Store {
                 name: row.name,
             })
             .collect();
-        self.log_list(actor, "Mentor/innen", page, items.iter().map(|m| m.id)).await;
+        self.log_list(actor, "Mentor/innen", page, items.iter().map(|m| m.id)).await?;
         Ok(Page { items, page, per_page, total })
     }
 
@@ -274,7 +274,7 @@ impl Store {
         self.log_read(
             entry(actor, Resource::Mentoring, Action::Read, Some(id), Outcome::Allowed, self).with_detail("Mentor/in"),
         )
-        .await;
+        .await?;
         Ok(Mentor {
             id: row.id,
             gemeinde: gemeinde_name(row.gemeinde_bfs),
@@ -329,7 +329,7 @@ impl Store {
                 entry(actor, Resource::MentoringZuweisung, Action::Create, None, Outcome::Denied, self)
                     .with_detail(format!("Gemeinde {} ausserhalb des Zuständigkeitsgebiets", zuweisung.gemeinde)),
             )
-            .await;
+            .await?;
             return Err(StoreError::invalid(
                 "gemeinde",
                 "Sie können nur Personen aus Gemeinden Ihres Zuständigkeitsgebiets zuweisen.",
@@ -390,7 +390,7 @@ impl Store {
                 name: row.name,
             })
             .collect();
-        self.log_list(actor, "Mentees", page, items.iter().map(|m| m.id)).await;
+        self.log_list(actor, "Mentees", page, items.iter().map(|m| m.id)).await?;
         Ok(Page { items, page, per_page, total })
     }
 
@@ -402,7 +402,7 @@ impl Store {
         self.log_read(
             entry(actor, Resource::Mentoring, Action::Read, Some(id), Outcome::Allowed, self).with_detail("Mentee"),
         )
-        .await;
+        .await?;
         Ok(Mentee {
             id: row.id,
             gemeinde: gemeinde_name(row.gemeinde_bfs),
@@ -452,7 +452,7 @@ impl Store {
             entry(actor, Resource::Mentoring, Action::Read, Some(mentee_id), Outcome::Allowed, self)
                 .with_detail(format!("Vorschläge für Mentee, Mentor/innen angezeigt: {}", shown.join(","))),
         )
-        .await;
+        .await?;
         Ok(vorschlaege)
     }
 
@@ -514,7 +514,7 @@ impl Store {
             .all(&self.db)
             .await?;
         let items = self.tandem_lines(rows).await?;
-        self.log_list(actor, "Tandems", 1, items.iter().map(|t| t.id)).await;
+        self.log_list(actor, "Tandems", 1, items.iter().map(|t| t.id)).await?;
         Ok(items)
     }
 
@@ -532,7 +532,7 @@ impl Store {
         self.log_read(
             entry(actor, Resource::Mentoring, Action::Read, Some(id), Outcome::Allowed, self).with_detail("Tandem"),
         )
-        .await;
+        .await?;
         Ok(Tandem {
             id: row.id,
             mentor_id: row.mentor_id,
@@ -809,7 +809,7 @@ impl Store {
             entry(actor, Resource::Mentoring, action, Some(id), Outcome::Denied, self)
                 .with_detail("anderer Mentoring-Pool"),
         )
-        .await;
+        .await?;
         Err(StoreError::NotFound)
     }
 
@@ -879,13 +879,17 @@ impl Store {
         Ok((line.mentor, line.mentee))
     }
 
-    async fn log_list(&self, actor: &Actor, what: &str, page: u64, ids: impl Iterator<Item = i64>) {
+    async fn log_list(
+        &self,
+        actor: &Actor,
+        what: &str,
+        page: u64,
+        ids: impl Iterator<Item = i64>,
+    ) -> Result<(), StoreError> {
         let shown: Vec<String> = ids.map(|id| id.to_string()).collect();
         let detail = format!("Liste {what}, Seite {page}, angezeigt: {}", shown.join(","));
-        self.log_read(
-            entry(actor, Resource::Mentoring, Action::Read, None, Outcome::Allowed, self).with_detail(detail),
-        )
-        .await;
+        self.log_read(entry(actor, Resource::Mentoring, Action::Read, None, Outcome::Allowed, self).with_detail(detail))
+            .await
     }
 }
 

@@ -91,7 +91,7 @@ impl Store {
         let shown: Vec<String> = sections.into_iter().flatten().map(|p| p.dossier_id.to_string()).collect();
         if !shown.is_empty() {
             let entry = self.dossier_entry(actor, Action::Read, None, Outcome::Allowed);
-            self.log_read(entry.with_detail(format!("Pendenzen, angezeigt: {}", shown.join(",")))).await;
+            self.log_read(entry.with_detail(format!("Pendenzen, angezeigt: {}", shown.join(",")))).await?;
         }
         Ok(worklist)
     }

@@ -2,7 +2,7 @@
 //! the records to the actor's scope (by Wohngemeinde) and writes the access log. Records outside the scope
 //! look exactly like records that do not exist.
 
-use crate::audit::insert_entry;
+use crate::audit::{export_detail, insert_entry, search_note};
 use crate::entity::{person, user};
 use crate::{Page, Store, StoreError, is_unique_violation};
 use chrono::{DateTime, Utc};
@@ -55,7 +55,7 @@ impl Store {
         match actor.scope_for(Resource::Person, action) {
             Ok(scope) => Ok(scope),
             Err(denied) => {
-                self.log_person(actor, action, record, Outcome::Denied, Some("Rolle ohne Berechtigung")).await;
+                self.log_person(actor, action, record, Outcome::Denied, Some("Rolle ohne Berechtigung")).await?;
                 Err(denied.into())
             }
         }
@@ -68,11 +68,11 @@ impl Store {
         record: Option<i64>,
         outcome: Outcome,
         detail: Option<&str>,
-    ) {
+    ) -> Result<(), StoreError> {
         let mut entry =
             AuditEntry::of(actor, action, Resource::Person, record.map(|id| id.to_string()), outcome, self.clock.now());
         entry.detail = detail.map(str::to_owned);
-        self.log_read(entry).await;
+        self.log_read(entry).await
     }
 
     /// Lists persons within the actor's scope, filtered by the search words, sorted by name.
@@ -92,8 +92,8 @@ impl Store {
             .await?;
         let items = summaries(rows, self.clock.today())?;
         let shown: Vec<String> = items.iter().map(|p| p.id.to_string()).collect();
-        let detail = format!("Liste, Suche «{}», Seite {page}, angezeigt: {}", query.text.trim(), shown.join(","));
-        self.log_person(actor, Action::Read, None, Outcome::Allowed, Some(&detail)).await;
+        let detail = format!("Liste, {}, Seite {page}, angezeigt: {}", search_note(&query.text), shown.join(","));
+        self.log_person(actor, Action::Read, None, Outcome::Allowed, Some(&detail)).await?;
         Ok(Page { items, page, per_page, total })
     }
 
@@ -109,8 +109,9 @@ impl Store {
             .all(&self.db)
             .await?;
         let items = summaries(rows, self.clock.today())?;
-        let detail = format!("Export, Suche «{}», {} Personen", text.trim(), items.len());
-        self.log_person(actor, Action::Read, None, Outcome::Allowed, Some(&detail)).await;
+        let what = format!("Export, {}", search_note(text));
+        let detail = export_detail(&what, ("Person", "Personen"), items.iter().map(|p| p.id));
+        self.log_person(actor, Action::Read, None, Outcome::Allowed, Some(&detail)).await?;
         Ok(items)
     }
 
@@ -126,11 +127,11 @@ impl Store {
                 Outcome::Denied,
                 Some("ausserhalb des Zuständigkeitsgebiets"),
             )
-            .await;
+            .await?;
             return Err(StoreError::NotFound);
         }
         let person = self.person_from_row(&self.db, row).await?;
-        self.log_person(actor, Action::Read, Some(id), Outcome::Allowed, None).await;
+        self.log_person(actor, Action::Read, Some(id), Outcome::Allowed, None).await?;
         Ok(person)
     }
 
@@ -185,7 +186,7 @@ impl Store {
                 Outcome::Denied,
                 Some("ausserhalb des Zuständigkeitsgebiets"),
             )
-            .await;
+            .await?;
             return Err(StoreError::NotFound);
         }
         let current = self.person_from_row(&txn, row).await?;

@@ -202,7 +202,7 @@ impl Store {
         if let Err(denied) = actor.scope_for(Resource::Selbstdeklaration, Action::Create) {
             let entry =
                 self.deklaration_entry(actor, Action::Create, Some(format!("fragebogen-{jahr}")), Outcome::Denied);
-            self.log_read(entry.with_detail("Rolle ohne Berechtigung")).await;
+            self.log_read(entry.with_detail("Rolle ohne Berechtigung")).await?;
             return Err(denied.into());
         }
         if jahr < self.clock.today().year() {
@@ -221,7 +221,7 @@ impl Store {
     ) -> Result<Vec<Selbstdeklaration>, StoreError> {
         let items = self.declarations_in_scope(actor, jahr, filter).await?;
         let entry = self.deklaration_entry(actor, Action::Read, Some(jahr.to_string()), Outcome::Allowed);
-        self.log_read(entry.with_detail(format!("Übersicht {jahr}: {} Gemeinden", items.len()))).await;
+        self.log_read(entry.with_detail(format!("Übersicht {jahr}: {} Gemeinden", items.len()))).await?;
         Ok(items)
     }
 
@@ -233,7 +233,7 @@ impl Store {
     ) -> Result<Vec<Selbstdeklaration>, StoreError> {
         let items = self.declarations_in_scope(actor, jahr, &DeklarationFilter::default()).await?;
         let entry = self.deklaration_entry(actor, Action::Read, Some(jahr.to_string()), Outcome::Allowed);
-        self.log_read(entry.with_detail(format!("Export XLSX {jahr}: {} Gemeinden", items.len()))).await;
+        self.log_read(entry.with_detail(format!("Export XLSX {jahr}: {} Gemeinden", items.len()))).await?;
         Ok(items)
     }
 
@@ -283,7 +283,7 @@ impl Store {
         let row = find_row(&self.db, jahr, bfs).await?;
         let names = user_names(&self.db, row.iter().flat_map(people)).await?;
         let item = self.deklaration_of(jahr, bfs, row.as_ref(), &names)?;
-        self.log_read(self.deklaration_entry(actor, Action::Read, Some(record(jahr, bfs)), Outcome::Allowed)).await;
+        self.log_read(self.deklaration_entry(actor, Action::Read, Some(record(jahr, bfs)), Outcome::Allowed)).await?;
         Ok(item)
     }
 
@@ -369,7 +369,7 @@ impl Store {
         if scope < Scope::Canton {
             let entry =
                 self.deklaration_entry(actor, Action::Update, Some(format!("{jahr}-{gemeinde}")), Outcome::Denied);
-            self.log_read(entry.with_detail("Rückgabe nur durch den Kanton")).await;
+            self.log_read(entry.with_detail("Rückgabe nur durch den Kanton")).await?;
             return Err(Denied { resource: Resource::Selbstdeklaration, action: Action::Update, may_read: true }.into());
         }
         let bfs = self.deklaration_gemeinde(actor, scope, jahr, gemeinde, Action::Update).await?;
@@ -412,7 +412,7 @@ impl Store {
             Ok(scope) => Ok(scope),
             Err(denied) => {
                 let entry = self.deklaration_entry(actor, action, Some(jahr.to_string()), Outcome::Denied);
-                self.log_read(entry.with_detail("Rolle ohne Berechtigung")).await;
+                self.log_read(entry.with_detail("Rolle ohne Berechtigung")).await?;
                 Err(denied.into())
             }
         }
@@ -431,7 +431,7 @@ impl Store {
             Some(bfs) if actor.reaches_gemeinde(scope, bfs) => Ok(bfs),
             _ => {
                 let entry = self.deklaration_entry(actor, action, Some(format!("{jahr}-{gemeinde}")), Outcome::Denied);
-                self.log_read(entry.with_detail("Gemeinde ausserhalb des Zuständigkeitsbereichs")).await;
+                self.log_read(entry.with_detail("Gemeinde ausserhalb des Zuständigkeitsbereichs")).await?;
                 Err(StoreError::NotFound)
             }
         }

@@ -151,7 +151,7 @@ impl Store {
                 self.transfer_entry(actor, Action::Read, None, Outcome::Allowed)
                     .with_detail(format!("eingehende Übergaben angezeigt: {}", shown.join(","))),
             )
-            .await;
+            .await?;
         }
         Ok(items)
     }
@@ -208,7 +208,7 @@ impl Store {
     async fn authorize_transfer(&self, actor: &Actor, action: Action, record: Option<i64>) -> Result<(), StoreError> {
         if let Err(denied) = actor.scope_for(Resource::Uebergabe, action) {
             let entry = self.transfer_entry(actor, action, record, Outcome::Denied);
-            self.log_read(entry.with_detail("Rolle ohne Berechtigung")).await;
+            self.log_read(entry.with_detail("Rolle ohne Berechtigung")).await?;
             return Err(denied.into());
         }
         Ok(())
@@ -233,7 +233,7 @@ impl Store {
             }
             _ => {
                 let entry = self.transfer_entry(actor, Action::Update, Some(uebergabe_id), Outcome::Denied);
-                self.log_read(entry.with_detail("Übergabe an eine andere Stelle")).await;
+                self.log_read(entry.with_detail("Übergabe an eine andere Stelle")).await?;
                 Err(StoreError::NotFound)
             }
         }

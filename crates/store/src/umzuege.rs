@@ -87,8 +87,9 @@ impl Store {
         active.erledigt_by = Set(Some(actor.user_id));
         active.update(&txn).await?;
         let entry = self.dossier_entry(actor, Action::Update, Some(row.id), Outcome::Allowed);
-        insert_entry(&txn, &entry.with_detail(format!("Umzugsvorschlag {proposal_id} verworfen: {begruendung}")))
-            .await?;
+        let detail =
+            format!("Umzugsvorschlag {proposal_id} verworfen, Begründung ({} Zeichen)", begruendung.chars().count());
+        insert_entry(&txn, &entry.with_detail(detail)).await?;
         txn.commit().await?;
         Ok(())
     }

@@ -34,6 +34,11 @@ pub enum AppError {
     /// 409: the record changed since the caller read it.
     #[error("Der Datensatz wurde inzwischen von jemand anderem geändert.")]
     Conflict { current_version: i32 },
+    /// 503: the access log cannot be written, so no personal data is shown (fail closed).
+    #[error(
+        "Das Zugriffsprotokoll kann gerade nicht geschrieben werden; aus Datenschutzgründen werden keine Personendaten angezeigt. Bitte versuchen Sie es in einigen Minuten erneut."
+    )]
+    AuditUnavailable,
     /// 500: a fault on our side; details go to the log only.
     #[error("Ein interner Fehler ist aufgetreten. Bitte später nochmals versuchen.")]
     Internal(String),
@@ -48,6 +53,7 @@ impl AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::AuditUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -72,6 +78,7 @@ impl From<StoreError> for AppError {
             StoreError::Denied(denied) => AppError::Forbidden { may_read: denied.may_read },
             StoreError::Invalid(errors) => AppError::Invalid(errors),
             StoreError::Stale(current) => AppError::Conflict { current_version: current.version },
+            StoreError::AuditUnavailable => AppError::AuditUnavailable,
             other => AppError::Internal(format!("{other:?}")),
         }
     }
@@ -94,6 +101,7 @@ impl IntoResponse for PageError {
             StatusCode::NOT_FOUND => "Nicht gefunden",
             StatusCode::FORBIDDEN => "Kein Zugriff",
             StatusCode::INTERNAL_SERVER_ERROR => "Fehler",
+            StatusCode::SERVICE_UNAVAILABLE => "Zugriffsprotokoll nicht verfügbar",
             _ => "Anfrage nicht möglich",
         };
         self.0.marked(render_error_page(self.0.status(), title, &self.0.to_string()))
@@ -165,6 +173,7 @@ impl IntoResponse for ApiError {
             AppError::BadRequest(_) => "bad-request",
             AppError::Invalid(_) => "validation",
             AppError::Conflict { .. } => "conflict",
+            AppError::AuditUnavailable => "audit-unavailable",
             AppError::Internal(_) => "internal",
         };
         let errors = match &self.0 {

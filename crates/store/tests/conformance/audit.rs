@@ -3,8 +3,8 @@
 
 use crate::support::{PASSWORD, TestStore, person_named, start_time, valid_person};
 use iim_domain::Role;
-use iim_store::{AuditQuery, AuditRecord, PersonQuery, StoreError};
-use sea_orm::ConnectionTrait;
+use iim_store::{AuditQuery, AuditRecord, Backend, PersonQuery, StoreError};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 const OLTEN: u16 = 2581;
 const BALSTHAL: u16 = 2422;
@@ -286,11 +286,14 @@ async fn the_access_log_refuses_update_and_delete_from_any_connection() {
 }
 
 #[tokio::test]
-async fn an_export_is_logged_as_one_read_with_the_number_of_persons() {
+async fn an_export_is_logged_as_one_read_naming_every_person_that_left() {
     let test = TestStore::new().await;
     let worker = test.case_worker_of("sr-olten").await;
-    test.register(&worker, person_named(OLTEN, "Müller", "Anna")).await;
-    test.register(&worker, person_named(OLTEN, "Meier", "Hans")).await;
+    let first = test.register(&worker, person_named(OLTEN, "Müller", "Anna")).await;
+    let second = test.register(&worker, person_named(OLTEN, "Meier", "Hans")).await;
+    let elsewhere = test.case_worker_of("sr-thal").await;
+    test.register(&elsewhere, person_named(BALSTHAL, "Anderswo", "Eva")).await;
+    let third = test.register(&worker, person_named(OLTEN, "Moser", "Lea")).await;
     let auditor = test.kanton_auditor().await;
 
     test.export_persons(&worker, "").await.unwrap();
@@ -302,5 +305,94 @@ async fn an_export_is_logged_as_one_read_with_the_number_of_persons() {
         .collect();
     assert_eq!(reads.len(), 1, "{log:#?}");
     assert_eq!(reads[0].record_id, None);
-    assert_eq!(reads[0].detail.as_deref(), Some("Export, Suche «», 2 Personen"));
+    let expected = format!("Export, ohne Suche: 3 Personen: {}-{},{}", first.id, second.id, third.id);
+    assert_eq!(first.id + 1, second.id, "registered one after the other");
+    assert_eq!(reads[0].detail.as_deref(), Some(expected.as_str()), "the ids, runs as ranges");
+}
+
+/// Makes every insert into the access log fail, as a full disk or a broken log table would.
+async fn block_access_log(raw: &DatabaseConnection, backend: Backend) {
+    let statements: &[&str] = match backend {
+        Backend::Sqlite => {
+            &["CREATE TRIGGER audit_log_blocked BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'blocked'); END"]
+        }
+        Backend::Postgres => &[
+            "CREATE FUNCTION audit_log_blocked() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'blocked'; END $$",
+            "CREATE TRIGGER audit_log_blocked BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_blocked()",
+        ],
+    };
+    for statement in statements {
+        raw.execute_unprepared(statement).await.unwrap();
+    }
+}
+
+async fn unblock_access_log(raw: &DatabaseConnection, backend: Backend) {
+    let statement = match backend {
+        Backend::Sqlite => "DROP TRIGGER audit_log_blocked",
+        Backend::Postgres => "DROP TRIGGER audit_log_blocked ON audit_log",
+    };
+    raw.execute_unprepared(statement).await.unwrap();
+}
+
+#[tokio::test]
+async fn every_acknowledged_read_is_already_committed_to_the_log() {
+    let test = TestStore::new().await;
+    let worker = test.case_worker_of("sr-olten").await;
+    let person = test.register(&worker, valid_person(OLTEN)).await;
+    let auditor = test.kanton_auditor().await;
+    let query = AuditQuery {
+        resource: Some("person".to_owned()),
+        record_id: Some(person.id.to_string()),
+        page: 1,
+        per_page: 1,
+        ..AuditQuery::default()
+    };
+    let created = test.list_audit(&auditor, &query).await.unwrap().total;
+
+    for reads in 1..=20 {
+        test.get_person(&worker, person.id).await.unwrap();
+        let logged = test.list_audit(&auditor, &query).await.unwrap().total;
+        assert_eq!(logged, created + reads, "read {reads} returned before its entry was committed (no flush here)");
+    }
+}
+
+#[tokio::test]
+async fn reads_are_refused_while_the_access_log_cannot_be_written() {
+    let test = TestStore::new().await;
+    let worker = test.case_worker_of("sr-olten").await;
+    let person = test.register(&worker, valid_person(OLTEN)).await;
+    let raw = test.raw_connection().await;
+
+    block_access_log(&raw, test.backend()).await;
+    let read = test.get_person(&worker, person.id).await;
+    assert!(matches!(read, Err(StoreError::AuditUnavailable)), "{read:?}");
+    let list = test.list_persons(&worker, &PersonQuery { text: String::new(), page: 1, per_page: 20 }).await;
+    assert!(matches!(list, Err(StoreError::AuditUnavailable)), "{list:?}");
+    let export = test.export_persons(&worker, "").await;
+    assert!(matches!(export, Err(StoreError::AuditUnavailable)), "{export:?}");
+
+    unblock_access_log(&raw, test.backend()).await;
+    assert_eq!(test.get_person(&worker, person.id).await.unwrap().id, person.id, "the writer lives on");
+}
+
+#[tokio::test]
+async fn searching_for_a_name_leaves_neither_the_name_nor_the_search_words_in_the_log() {
+    let test = TestStore::new().await;
+    let worker = test.case_worker_of("sr-olten").await;
+    let found = test.register(&worker, person_named(OLTEN, "Wolde-Giorgis", "Abeba")).await;
+    let auditor = test.kanton_auditor().await;
+
+    assert_eq!(test.search(&worker, "wolde abeba").await.len(), 1);
+    test.export_persons(&worker, "Wolde-Giorgis").await.unwrap();
+
+    let log = test.whole_log(&auditor).await;
+    for entry in &log {
+        let detail = entry.detail.as_deref().unwrap_or_default().to_lowercase();
+        assert!(!detail.contains("wolde") && !detail.contains("abeba"), "search words in the log: {entry:#?}");
+    }
+    let details: Vec<&str> = log.iter().filter_map(|e| e.detail.as_deref()).collect();
+    let list = format!("Liste, Suche (11 Zeichen), Seite 1, angezeigt: {}", found.id);
+    assert!(details.contains(&list.as_str()), "{details:#?}");
+    let export = format!("Export, Suche (13 Zeichen): 1 Person: {}", found.id);
+    assert!(details.contains(&export.as_str()), "{details:#?}");
 }

@@ -58,7 +58,12 @@ async fn the_export_holds_the_scope_with_open_goals_and_is_logged_with_format_an
 
     let log = test.whole_log(&test.kanton_auditor().await).await;
     let export = log.iter().find(|e| e.actor_username == case_worker.username && e.detail.is_some()).unwrap();
-    assert_eq!(export.detail.as_deref(), Some("Export Fallliste als XLSX, 2 Dossiers"));
+    let ids = if plain.id == planned.id + 1 {
+        format!("{}-{}", planned.id, plain.id)
+    } else {
+        format!("{},{}", planned.id, plain.id)
+    };
+    assert_eq!(export.detail, Some(format!("Export Fallliste als XLSX: 2 Dossiers: {ids}")), "names what left");
     assert_eq!((export.action.as_str(), export.resource.as_str()), ("read", "dossier"));
     assert!(log.iter().any(|e| e.actor_username == provider.username && e.outcome == "verweigert"));
 }

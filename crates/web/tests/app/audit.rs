@@ -90,3 +90,63 @@ async fn graceful_shutdown_writes_every_queued_read_entry() {
         reopened.list_audit(&auditor, &query).await.unwrap().items.into_iter().filter(|e| e.action == "read").count();
     assert_eq!(reads, 50, "every page view before the shutdown is in the log");
 }
+
+/// Makes every insert into the access log fail (a trigger that raises), from a connection of its own.
+async fn block_access_log(app: &TestApp) {
+    use sea_orm::ConnectionTrait;
+    let raw = sea_orm::Database::connect(&app.database.url).await.unwrap();
+    let statements: &[&str] = match app.store.backend() {
+        iim_store::Backend::Sqlite => {
+            &["CREATE TRIGGER audit_log_blocked BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'blocked'); END"]
+        }
+        iim_store::Backend::Postgres => &[
+            "CREATE FUNCTION audit_log_blocked() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'blocked'; END $$",
+            "CREATE TRIGGER audit_log_blocked BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_blocked()",
+        ],
+    };
+    for statement in statements {
+        raw.execute_unprepared(statement).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn no_personal_data_is_shown_while_the_access_log_cannot_be_written() {
+    let app = TestApp::spawn().await;
+    let id = app.person_registered_by("fallfuehrung.olten", "Verborgen", 2581).await;
+    let browser = app.log_in_as("fallfuehrung.olten").await;
+    let token = app.token_for("fallfuehrung.olten").await;
+    block_access_log(&app).await;
+
+    let page = browser.get(&format!("/personen/{id}")).await;
+    assert_eq!(page.status(), 503);
+    let text = visible_text(&page.text().await.unwrap());
+    assert!(text.contains("Das Zugriffsprotokoll kann gerade nicht geschrieben werden"), "{text}");
+    assert!(!text.contains("Verborgen") && !text.contains("Selam"), "personal data shown: {text}");
+    let list = browser.get("/personen?q=verborgen").await;
+    assert_eq!(list.status(), 503);
+    assert!(!list.text().await.unwrap().contains("Verborgen"));
+
+    let api = app.api().get(app.url(&format!("/api/v1/persons/{id}"))).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(api.status(), 503);
+    assert_eq!(api.headers()["content-type"], "application/problem+json");
+    let problem: serde_json::Value = api.json().await.unwrap();
+    assert_eq!(problem["type"], "audit-unavailable");
+    assert_eq!(problem["status"], 503);
+    assert!(!problem.to_string().contains("Verborgen"), "{problem}");
+}
+
+#[tokio::test]
+async fn the_log_page_names_each_record_by_its_kind() {
+    let app = TestApp::spawn().await;
+    let dossier = app.dossier_opened_by("fallfuehrung.olten", "Benannt", 2581).await;
+    let browser = app.log_in_as("fallfuehrung.olten").await;
+    assert_eq!(browser.get(&format!("/dossiers/{dossier}")).await.status(), 200);
+    let auditor = app.log_in_as("kanton.aso").await;
+
+    let page =
+        visible_text(&auditor.get(&format!("/protokoll?art=dossier&datensatz={dossier}")).await.text().await.unwrap());
+    assert!(page.contains(&format!("Dossier {dossier}")) && page.contains("gelesen"), "{page}");
+    assert!(!page.contains(&format!("Benutzer {dossier}")), "a dossier shown as a user: {page}");
+    let whole = visible_text(&auditor.get("/protokoll").await.text().await.unwrap());
+    assert!(whole.contains(&format!("Dossier {dossier}")) && whole.contains("Anmeldung"), "{whole}");
+}

@@ -176,6 +176,6 @@ async fn register_list_exports_as_csv_with_formulas_defused_and_logged() {
     assert!(
         log.items
             .iter()
-            .any(|e| e.detail.as_deref().is_some_and(|d| d.starts_with("Export") && d.ends_with("2 Personen")))
+            .any(|e| e.detail.as_deref().is_some_and(|d| d.starts_with("Export") && d.contains(": 2 Personen: ")))
     );
 }
