@@ -15,6 +15,7 @@ mod state;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Request, header};
+use axum::response::Response;
 use iim_store::Store;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -85,7 +86,19 @@ async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
 /// How long an upload of register deliveries (sending and importing) may take; other requests: 30 s.
 const UPLOAD_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 
+/// Browser features no page of ours uses; switched off so that injected content could not use them either.
+const PERMISSIONS_POLICY: &str = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), \
+    bluetooth=(), hid=(), midi=(), accelerometer=(), gyroscope=(), magnetometer=(), display-capture=(), \
+    fullscreen=(self)";
+
+/// HSTS, sent only when cookies are secure: that setting says the site is served over HTTPS (`serve`), and
+/// over plain HTTP (`demo`) the header would be wrong.
+fn strict_transport_security(settings: &Settings) -> Option<HeaderValue> {
+    settings.secure_cookies.then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains"))
+}
+
 fn router(state: AppState) -> Router {
+    let hsts = strict_transport_security(&state.settings);
     let state = Arc::new(state);
     let limited = Router::new()
         .merge(pages::router(state.clone()))
@@ -109,6 +122,11 @@ fn router(state: AppState) -> Router {
                 "default-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
             ),
         ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static(PERMISSIONS_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(header::STRICT_TRANSPORT_SECURITY, move |_: &Response| hsts.clone()))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
