@@ -103,7 +103,7 @@ fn parse_id(text: &str) -> Result<i64, ApiError> {
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
-    /// Page, from 1.
+    /// Page, from 1 to 10000.
     page: Option<u64>,
     /// Items per page, 1 to 200 (default 50).
     per_page: Option<u64>,
@@ -116,7 +116,19 @@ impl PageParams {
     ) -> Result<(u64, u64), ApiError> {
         let axum::extract::Query(params) =
             query.map_err(|e| ApiError(AppError::BadRequest(format!("Ungültige Abfrage: {}", e.body_text()))))?;
-        Ok((params.page.unwrap_or(1), params.per_page.unwrap_or(50)))
+        Ok((bounded_page(params.page)?, params.per_page.unwrap_or(50)))
+    }
+}
+
+/// The page asked for, 1 by default; 0 and pages past [`iim_store::MAX_PAGE`] are refused as a 400 problem (a
+/// page past the end of a shorter list is simply empty, with `total` saying how many there are).
+pub fn bounded_page(page: Option<u64>) -> Result<u64, ApiError> {
+    match page.unwrap_or(1) {
+        page @ 1..=iim_store::MAX_PAGE => Ok(page),
+        _ => Err(ApiError(AppError::BadRequest(format!(
+            "Ungültige Abfrage: page muss eine Zahl von 1 bis {} sein.",
+            iim_store::MAX_PAGE
+        )))),
     }
 }
 

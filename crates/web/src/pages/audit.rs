@@ -52,7 +52,7 @@ pub async fn list(
     };
     let found = state.store.list_audit(user.actor(), &query).await?;
     let pagination =
-        Pagination::new("/protokoll", &[("benutzer", &username), ("datensatz", &record)], found.page, found.pages());
+        Pagination::new("/protokoll", &[("benutzer", &username), ("datensatz", &record)], query.page, found.pages());
     Ok(AuditPage {
         layout: Layout::for_user(&user, "Zugriffsprotokoll", "protokoll"),
         scope_note: if scope == Scope::Canton {

@@ -225,8 +225,9 @@ pub async fn provider_list(
     user: CurrentUser,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<ProviderListPage, PageError> {
-    let found = state.store.provider_orders(user.actor(), page_number(params.get("seite")), 50).await?;
-    let pagination = Pagination::new("/auftraege", &[], found.page, found.pages());
+    let page = page_number(params.get("seite"));
+    let found = state.store.provider_orders(user.actor(), page, 50).await?;
+    let pagination = Pagination::new("/auftraege", &[], page, found.pages());
     let orders = found
         .items
         .iter()

@@ -107,7 +107,7 @@ pub async fn list(
     let pagination = Pagination::new(
         "/fruehfoerderung",
         &[("filter", filter.code()), ("gemeinde", &gemeinde_code)],
-        kinder.page,
+        page,
         kinder.pages(),
     );
     Ok(ListPage {

@@ -52,7 +52,7 @@ pub async fn list(
     let text = params.get("q").cloned().unwrap_or_default();
     let query = PersonQuery { text: text.clone(), page: page_number(params.get("seite")), per_page: PER_PAGE };
     let found = state.store.list_persons(user.actor(), &query).await?;
-    let pagination = Pagination::new("/personen", &[("q", &text)], found.page, found.pages());
+    let pagination = Pagination::new("/personen", &[("q", &text)], query.page, found.pages());
     Ok(ListPage {
         layout: Layout::for_user(&user, "Personenregister", "personen"),
         query: text.clone(),

@@ -1,8 +1,104 @@
 //! Bounded input and clear errors: page numbers, text lengths, control characters, the return path after
 //! login and the security headers. Whatever a request carries, the answer is a German message, never a 500.
 
-use crate::support::{PASSWORD, TestApp, csrf_token_in};
+use crate::support::{PASSWORD, TestApp, csrf_token_in, visible_text};
+use iim_domain::Role;
+use iim_store::NewUser;
 use iim_web::Settings;
+
+/// Every paginated list page: who can see it, and the parameter that carries its page number.
+const LIST_PAGES: &[(&str, &str, &str)] = &[
+    ("fallfuehrung.olten", "/personen?q=", "seite"),
+    ("fallfuehrung.olten", "/dossiers", "seite"),
+    ("anbieter.lernwerk", "/auftraege", "seite"),
+    ("anbieter.lernwerk", "/meine-angebote", "seite"),
+    ("kanton.aso", "/angebote-pruefen", "seite"),
+    ("kanton.aso", "/protokoll?benutzer=niemand", "seite"),
+    ("ib.olten", "/neuzuzueger", "seite"),
+    ("ib.olten", "/fruehfoerderung", "seite"),
+    ("ib.olten", "/register-import", "seite"),
+    ("migrationsamt", "/fordern", "seite"),
+    ("migrationsamt", "/fordern?ansicht=entschieden", "seite"),
+    ("koordination.olten", "/mentoring/pool", "seite"),
+    ("koordination.olten", "/mentoring/pool", "mseite"),
+];
+
+/// Every paginated list of the API, with a user whose token may read it.
+const LIST_APIS: &[(&str, &str)] = &[
+    ("fallfuehrung.olten", "/api/v1/persons"),
+    ("fallfuehrung.olten", "/api/v1/dossiers"),
+    ("anbieter.lernwerk", "/api/v1/auftraege"),
+];
+
+const HUGE: &str = "9223372036854775807";
+
+fn with_param(path: &str, key: &str, value: &str) -> String {
+    let joiner = if path.contains('?') { '&' } else { '?' };
+    format!("{path}{joiner}{key}={value}")
+}
+
+#[tokio::test]
+async fn every_list_answers_any_page_number_without_error() {
+    let app = TestApp::spawn().await;
+    app.store
+        .create_user(NewUser {
+            username: "koordination.olten".to_owned(),
+            display_name: "Test koordination.olten".to_owned(),
+            organisation_code: "sr-olten".to_owned(),
+            roles: vec![Role::Koordination],
+            password: Some(PASSWORD.to_owned()),
+        })
+        .await
+        .unwrap();
+    for (username, path, key) in LIST_PAGES {
+        let browser = app.log_in_as(username).await;
+        for value in ["-1", "abc", "0", "", "1e9"] {
+            let target = with_param(path, key, value);
+            let response = browser.get(&target).await;
+            assert_eq!(response.status(), 200, "{target}");
+            assert!(!response.text().await.unwrap().contains("gibt es nicht"), "{target}: read as page 1");
+        }
+        for value in [HUGE, "99999999999999999999999", "10001", "2"] {
+            let target = with_param(path, key, value);
+            let response = browser.get(&target).await;
+            assert_eq!(response.status(), 200, "{target}");
+            let text = visible_text(&response.text().await.unwrap());
+            let asked = value.parse::<u64>().unwrap_or(u64::MAX);
+            let notice = format!("Seite {asked} gibt es nicht; die Liste hat 1 Seite. Zur letzten Seite");
+            assert!(text.contains(&notice), "{target}: {text}");
+        }
+    }
+    for path in ["/angebote", "/api/v1/angebote"] {
+        let public = app.api().get(app.url(&format!("{path}?seite={HUGE}"))).send().await.unwrap();
+        assert_eq!(public.status(), 200, "{path}: the public search shows its last page");
+    }
+}
+
+#[tokio::test]
+async fn a_page_past_the_end_names_the_page_and_links_to_the_last_one() {
+    let app = TestApp::spawn().await;
+    let browser = app.log_in_as("fallfuehrung.olten").await;
+    let html = browser.get(&format!("/dossiers?seite={HUGE}")).await.text().await.unwrap();
+    assert!(visible_text(&html).contains(&format!("Seite {HUGE} gibt es nicht; die Liste hat 1 Seite.")));
+    assert!(html.contains(r#"<a href="/dossiers?seite=1">Zur letzten Seite</a>"#), "{html}");
+    assert!(!html.contains("Keine Dossiers."), "the notice replaces the empty state");
+}
+
+#[tokio::test]
+async fn api_lists_refuse_page_numbers_out_of_range_with_a_problem() {
+    let app = TestApp::spawn().await;
+    for (username, path) in LIST_APIS {
+        let token = app.token_for(username).await;
+        for value in [HUGE, "-1", "abc", "0", "10001", "99999999999999999999999"] {
+            let target = with_param(path, "page", value);
+            let response = app.api().get(app.url(&target)).bearer_auth(&token).send().await.unwrap();
+            assert_eq!(response.status(), 400, "{target}");
+            assert_eq!(response.headers()["content-type"], "application/problem+json", "{target}");
+        }
+        let fine = app.api().get(app.url(&with_param(path, "page", "10000"))).bearer_auth(&token).send().await.unwrap();
+        assert_eq!(fine.status(), 200, "{path}: the last page allowed is empty, not an error");
+    }
+}
 
 /// Logs in through the form with the given return path and answers where the browser is sent.
 async fn location_after_login_with(app: &TestApp, weiter: &str) -> String {
@@ -62,4 +158,25 @@ async fn served_over_https_every_response_asks_for_https_only() {
         let hsts = response.headers()["strict-transport-security"].to_str().unwrap();
         assert!(hsts.starts_with("max-age=31536000"), "{path}: {hsts}");
     }
+}
+
+#[tokio::test]
+async fn a_long_list_offers_page_numbers_first_and_last_and_says_how_many_pages_it_has() {
+    let app = TestApp::spawn().await;
+    for index in 0..55 {
+        app.person_registered_by("fallfuehrung.olten", &format!("Person {index:02}"), 2581).await;
+    }
+    let browser = app.log_in_as("fallfuehrung.olten").await;
+    let second = browser.get("/personen?q=person&seite=2").await.text().await.unwrap();
+    for link in [
+        r#"<a href="/personen?q=person&#38;seite=1">« Erste Seite</a>"#,
+        r#"<a href="/personen?q=person&#38;seite=3" aria-label="Seite 3">3</a>"#,
+        r#"<a href="/personen?q=person&#38;seite=3">Letzte Seite »</a>"#,
+    ] {
+        assert!(second.contains(link), "{link} in {second}");
+    }
+    assert!(visible_text(&second).contains("Seite 2 von 3"));
+    let beyond = browser.get("/personen?q=person&seite=4").await.text().await.unwrap();
+    assert!(visible_text(&beyond).contains("Seite 4 gibt es nicht; die Liste hat 3 Seiten. Zur letzten Seite"));
+    assert!(beyond.contains(r#"href="/personen?q=person&#38;seite=3">Zur letzten Seite</a>"#), "{beyond}");
 }
