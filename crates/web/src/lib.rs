@@ -8,6 +8,7 @@
 mod api;
 mod auth;
 mod error;
+mod input_guard;
 mod ops;
 mod pages;
 pub mod search_hook;
@@ -112,6 +113,7 @@ fn router(state: AppState) -> Router {
     Router::new()
         .merge(uploads)
         .merge(limited)
+        .layer(axum::middleware::from_fn(input_guard::refuse_unreadable_input))
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))

@@ -1,10 +1,11 @@
 //! Bounded input and clear errors: page numbers, text lengths, control characters, the return path after
 //! login and the security headers. Whatever a request carries, the answer is a German message, never a 500.
 
-use crate::support::{PASSWORD, TestApp, csrf_token_in, visible_text};
+use crate::support::{PASSWORD, TestApp, csrf_token_in, person_form, visible_text};
 use iim_domain::Role;
 use iim_store::NewUser;
 use iim_web::Settings;
+use serde_json::{Value, json};
 
 /// Every paginated list page: who can see it, and the parameter that carries its page number.
 const LIST_PAGES: &[(&str, &str, &str)] = &[
@@ -179,4 +180,133 @@ async fn a_long_list_offers_page_numbers_first_and_last_and_says_how_many_pages_
     let beyond = browser.get("/personen?q=person&seite=4").await.text().await.unwrap();
     assert!(visible_text(&beyond).contains("Seite 4 gibt es nicht; die Liste hat 3 Seiten. Zur letzten Seite"));
     assert!(beyond.contains(r#"href="/personen?q=person&#38;seite=3">Zur letzten Seite</a>"#), "{beyond}");
+}
+
+fn person_json(nachname: &str, vornamen: &str) -> Value {
+    json!({
+        "nachname": nachname,
+        "vornamen": vornamen,
+        "geschlecht": "weiblich",
+        "geburtsdatum": "1990-05",
+        "nationalitaet": "ER",
+        "aufenthaltsstatus": "B-FL",
+        "sprachen": ["ti"],
+        "wohngemeinde_bfs": 2581
+    })
+}
+
+fn with_field(fields: &[(&'static str, String)], name: &str, value: &str) -> Vec<(&'static str, String)> {
+    fields.iter().map(|(key, old)| (*key, if *key == name { value.to_owned() } else { old.clone() })).collect()
+}
+
+#[tokio::test]
+async fn a_name_of_101_characters_is_refused_at_the_field_on_the_page_and_by_the_api() {
+    let app = TestApp::spawn().await;
+    let browser = app.log_in_as("fallfuehrung.olten").await;
+    let form = browser.get("/personen/neu").await.text().await.unwrap();
+    assert!(form.contains(r#"name="nachname" value="" maxlength="100""#), "{form}");
+
+    let long = "Ä".repeat(101);
+    let page = browser.submit("/personen", &with_field(&person_form("x", 2581), "nachname", &long)).await;
+    assert_eq!(page.status(), 422);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains(r#"id="nachname-error"><span class="visually-hidden">Fehler: </span>Höchstens 100 Zeichen."#)
+    );
+
+    let token = app.token_for("fallfuehrung.olten").await;
+    let api = app.api().post(app.url("/api/v1/persons")).bearer_auth(&token);
+    let refused = api.json(&person_json(&long, "Selam")).send().await.unwrap();
+    assert_eq!(refused.status(), 422);
+    let problem: Value = refused.json().await.unwrap();
+    assert_eq!(problem["errors"]["nachname"], "Höchstens 100 Zeichen.");
+
+    let hundred = "Ä".repeat(100);
+    let api = app.api().post(app.url("/api/v1/persons")).bearer_auth(&token);
+    assert_eq!(api.json(&person_json(&hundred, "Selam")).send().await.unwrap().status(), 201);
+}
+
+#[tokio::test]
+async fn a_nul_byte_is_refused_with_a_message_never_a_server_error() {
+    let app = TestApp::spawn().await;
+    let browser = app.log_in_as("fallfuehrung.olten").await;
+    let page = browser.submit("/personen", &with_field(&person_form("x", 2581), "nachname", "Ber\0he")).await;
+    assert_eq!(page.status(), 400);
+    assert!(visible_text(&page.text().await.unwrap()).contains("Enthält unzulässige Steuerzeichen."));
+
+    let search = browser.get("/personen?q=Ber%00he").await;
+    assert_eq!(search.status(), 400);
+    assert!(visible_text(&search.text().await.unwrap()).contains("Enthält unzulässige Steuerzeichen."));
+
+    let token = app.token_for("fallfuehrung.olten").await;
+    for body in [person_json("Ber\0he", "Selam"), person_json("Berhe", "Se\0lam")] {
+        let api = app.api().post(app.url("/api/v1/persons")).bearer_auth(&token);
+        let refused = api.json(&body).send().await.unwrap();
+        assert_eq!(refused.status(), 400);
+        assert_eq!(refused.headers()["content-type"], "application/problem+json");
+        let problem: Value = refused.json().await.unwrap();
+        assert!(problem["title"].as_str().unwrap().contains("unzulässige Steuerzeichen"), "{problem}");
+    }
+    let closing = app.api().get(app.url("/api/v1/persons?q=%00")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(closing.status(), 400);
+    let listed = app.api().get(app.url("/api/v1/persons")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(listed.json::<Value>().await.unwrap()["total"], 0, "nothing half stored");
+}
+
+#[tokio::test]
+async fn other_control_characters_in_a_note_are_refused_at_the_field_but_line_breaks_are_kept() {
+    let app = TestApp::spawn().await;
+    let dossier = app.dossier_opened_by("fallfuehrung.olten", "Berhe", 2581).await;
+    let browser = app.log_in_as("fallfuehrung.olten").await;
+    let form = browser.get(&format!("/dossiers/{dossier}/auftraege/neu")).await.text().await.unwrap();
+    assert!(form.contains(r#"rows="5" maxlength="4000""#), "{form}");
+    assert!(form.contains(r#"<p class="hint" id="fragestellung-limit">Höchstens 4000 Zeichen.</p>"#), "{form}");
+    let fields = |bemerkungen: &str| {
+        vec![
+            ("datum", "20.11.2026".to_owned()),
+            ("richtung", "arbeitsmarktlich".to_owned()),
+            ("sprachfoerderbedarf", "ja".to_owned()),
+            ("schuljahre", "9".to_owned()),
+            ("literalitaet", "alphabetisiert".to_owned()),
+            ("arbeitserfahrung", "ausland".to_owned()),
+            ("potenzial", "hoch".to_owned()),
+            ("dolmetschende", "nein".to_owned()),
+            ("bemerkungen", bemerkungen.to_owned()),
+        ]
+    };
+    let refused = browser.submit(&format!("/dossiers/{dossier}/kurzassessment"), &fields("rot\u{1b}[31m")).await;
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.unwrap().contains("Enthält unzulässige Steuerzeichen."));
+    let too_long = browser.submit(&format!("/dossiers/{dossier}/kurzassessment"), &fields(&"x".repeat(4001))).await;
+    assert_eq!(too_long.status(), 422);
+    assert!(too_long.text().await.unwrap().contains("Höchstens 4000 Zeichen."));
+}
+
+#[tokio::test]
+async fn invalid_utf8_in_a_form_or_a_query_gives_a_german_400() {
+    let app = TestApp::spawn().await;
+    let browser = app.log_in_as("fallfuehrung.olten").await;
+    let body = format!("nachname=M%FCller&csrf_token={}", browser.csrf_token);
+    let raw = browser
+        .client
+        .post(app.url("/personen"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raw.status(), 400);
+    assert!(visible_text(&raw.text().await.unwrap()).contains("kein gültiger Text"));
+    let raw_bytes = browser
+        .client
+        .post(app.url("/personen"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(b"nachname=M\xfcller".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raw_bytes.status(), 400);
+    let query = browser.get("/personen?q=%C3%28").await;
+    assert_eq!(query.status(), 400);
+    assert!(visible_text(&query.text().await.unwrap()).contains("kein gültiger Text"));
 }
