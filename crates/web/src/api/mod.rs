@@ -79,13 +79,38 @@ fn api_router() -> OpenApiRouter<SharedState> {
 
 /// The OpenAPI document, as served.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    api_router().split_for_parts().1
+    let mut document = api_router().split_for_parts().1;
+    problems_as_problem_json(&mut document);
+    document
 }
 
 pub fn router(state: SharedState) -> Router {
-    let (router, document) = api_router().split_for_parts();
+    let (router, mut document) = api_router().split_for_parts();
+    problems_as_problem_json(&mut document);
     let document = std::sync::Arc::new(document);
     router.route("/api/v1/openapi.json", get(move || async move { Json(document.as_ref().clone()) })).with_state(state)
+}
+
+/// Error responses are RFC 9457 problem documents: the document names them `application/problem+json`, the
+/// content type they are sent with, instead of utoipa's default `application/json`.
+fn problems_as_problem_json(document: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
+    for item in document.paths.paths.values_mut() {
+        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+        for operation in operations.into_iter().flatten() {
+            for response in operation.responses.responses.values_mut() {
+                let RefOr::T(response) = response else { continue };
+                let is_problem = matches!(
+                    response.content.get("application/json"),
+                    Some(RefOr::T(content))
+                        if matches!(&content.schema, Some(RefOr::Ref(schema)) if schema.ref_location.ends_with("/Problem"))
+                );
+                if let Some(content) = is_problem.then(|| response.content.shift_remove("application/json")).flatten() {
+                    response.content.insert("application/problem+json".to_owned(), content);
+                }
+            }
+        }
+    }
 }
 
 /// Unknown API paths get a problem document, not an HTML page.

@@ -310,3 +310,15 @@ async fn invalid_utf8_in_a_form_or_a_query_gives_a_german_400() {
     assert_eq!(query.status(), 400);
     assert!(visible_text(&query.text().await.unwrap()).contains("kein gültiger Text"));
 }
+
+#[tokio::test]
+async fn the_openapi_document_names_errors_as_problem_json() {
+    let app = TestApp::spawn().await;
+    let document: Value = app.api().get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let create = &document["paths"]["/api/v1/persons"]["post"]["responses"];
+    assert!(create["201"]["content"]["application/json"].is_object(), "{create}");
+    for status in ["401", "422"] {
+        let content = &create[status]["content"];
+        assert!(content["application/problem+json"].is_object() && content["application/json"].is_null(), "{content}");
+    }
+}
