@@ -322,3 +322,13 @@ async fn the_openapi_document_names_errors_as_problem_json() {
         assert!(content["application/problem+json"].is_object() && content["application/json"].is_null(), "{content}");
     }
 }
+
+#[tokio::test]
+async fn a_form_body_over_2_mb_is_refused_in_german() {
+    let app = TestApp::spawn().await;
+    let browser = app.log_in_as("fallfuehrung.olten").await;
+    let huge = "A".repeat(3 * 1024 * 1024);
+    let response = browser.submit("/personen", &[("nachname", huge)]).await;
+    assert_eq!(response.status(), 413);
+    assert!(visible_text(&response.text().await.unwrap()).contains("Die Eingabe ist zu gross."));
+}
