@@ -228,7 +228,7 @@ impl AuftragInput {
         let fragestellung = errors.check(
             "fragestellung",
             required_text(&self.fragestellung, "Bitte die Fragestellung an den Anbieter beschreiben.")
-                .and_then(|text| limited(text, 4000)),
+                .and_then(|text| limited(text, crate::limits::NOTE_CHARS)),
         );
         let provider = anbieter.iter().find(|a| a.id.to_string() == self.anbieter.trim());
         match (provider, art) {

@@ -305,7 +305,8 @@ pub fn parse_abschluss(grund: &str, bemerkung: &str) -> Result<(AbschlussGrund, 
         Some(AbschlussGrund::Anderer) if bemerkung.is_empty() => {
             errors.add("bemerkung", "Bitte den anderen Grund kurz beschreiben.")
         }
-        Some(grund) => return Ok((grund, bemerkung)),
+        Some(grund) if errors.is_empty() => return Ok((grund, bemerkung)),
+        Some(_) => {}
     }
     Err(errors)
 }

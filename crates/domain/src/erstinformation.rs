@@ -332,6 +332,9 @@ fn recommendations(rows: &[EmpfehlungInput], errors: &mut FieldErrors) -> Vec<Em
             continue;
         }
         let number = index + 1;
+        if let Err(error) = crate::limits::check_text(text, TextLimit::Note) {
+            errors.add_owned(format!("empfehlung_text_{number}"), format!("Empfehlung {number}: {error}"));
+        }
         let art = EmpfehlungArt::from_code(row.art.trim());
         if art.is_none() {
             errors.add_owned(format!("empfehlung_art_{number}"), format!("Empfehlung {number}: Bitte die Art wählen."));

@@ -98,6 +98,73 @@ mod tests {
     }
 
     #[test]
+    fn the_note_fields_of_the_inputs_are_bounded() {
+        use crate::{dossier, erstinformation, gemeindeorganisation, massnahmen, sprache};
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap_or_default();
+        let long = "x".repeat(NOTE_CHARS + 1);
+        let refused: Vec<(&str, FieldErrors)> = vec![
+            (
+                "bemerkung",
+                sprache::SprachstandInput { bemerkung: long.clone(), ..Default::default() }.parse(today).unwrap_err(),
+            ),
+            (
+                "bemerkungen",
+                dossier::KurzassessmentInput { bemerkungen: long.clone(), ..Default::default() }
+                    .parse(today)
+                    .unwrap_err(),
+            ),
+            (
+                "bemerkungen",
+                dossier::StandortbestimmungInput { bemerkungen: long.clone(), ..Default::default() }
+                    .parse(&[], today)
+                    .unwrap_err(),
+            ),
+            (
+                "kriterium",
+                dossier::ZielInput { kriterium: long.clone(), ..Default::default() }.parse(today).unwrap_err(),
+            ),
+            ("bemerkung", dossier::parse_abschluss("anderer", &long).unwrap_err()),
+            (
+                "abbruchgrund",
+                massnahmen::TeilnahmeEndeInput { abbruchgrund: long.clone(), ..Default::default() }
+                    .parse(today, today)
+                    .unwrap_err(),
+            ),
+            ("text", massnahmen::AnschlussInput { text: long.clone(), ..Default::default() }.parse(&[]).unwrap_err()),
+            (
+                "begruendung",
+                erstinformation::EntscheidInput { begruendung: long.clone(), ..Default::default() }
+                    .check()
+                    .unwrap_err(),
+            ),
+            (
+                "begruendung",
+                erstinformation::UebergabeInput { begruendung: long.clone(), ..Default::default() }
+                    .check()
+                    .unwrap_err(),
+            ),
+            (
+                "bemerkungen",
+                erstinformation::GespraechInput { bemerkungen: long.clone(), ..Default::default() }
+                    .check(today, today)
+                    .unwrap_err(),
+            ),
+            (
+                "leitung_name",
+                gemeindeorganisation::GemeindeorganisationInput {
+                    leitung_name: "Ä".repeat(101), ..Default::default()
+                }
+                .check(gemeindeorganisation::Modell::Gemeindeintern)
+                .unwrap_err(),
+            ),
+        ];
+        for (field, errors) in refused {
+            let message = errors.get(field).unwrap_or_default();
+            assert!(message.starts_with("Höchstens"), "{field}: {errors}");
+        }
+    }
+
+    #[test]
     fn every_failing_field_gets_its_message() {
         let mut errors = FieldErrors::new();
         let long = "x".repeat(4001);
