@@ -228,7 +228,7 @@ impl AuftragInput {
         let fragestellung = errors.check(
             "fragestellung",
             required_text(&self.fragestellung, "Bitte die Fragestellung an den Anbieter beschreiben.")
-                .and_then(|text| limited(text, 4000)),
+                .and_then(|text| limited(text, crate::limits::NOTE_CHARS)),
         );
         let provider = anbieter.iter().find(|a| a.id.to_string() == self.anbieter.trim());
         match (provider, art) {
@@ -274,13 +274,14 @@ impl ErgebnisInput {
         let mut errors = FieldErrors::new();
         let ergebnis = errors.check(
             "ergebnis",
-            required_text(&self.ergebnis, "Bitte das Ergebnis beschreiben.").and_then(|text| limited(text, 8000)),
+            required_text(&self.ergebnis, "Bitte das Ergebnis beschreiben.")
+                .and_then(|text| limited(text, REPORT_CHARS)),
         );
         let empfehlungen = if art == AuftragArt::Integrationscoaching {
-            limited(self.empfehlungen.trim().to_owned(), 8000)
+            limited(self.empfehlungen.trim().to_owned(), REPORT_CHARS)
         } else {
             required_text(&self.empfehlungen, "Bitte die Empfehlungen für den Hilfsplan angeben.")
-                .and_then(|text| limited(text, 8000))
+                .and_then(|text| limited(text, REPORT_CHARS))
         };
         let empfehlungen = errors.check("empfehlungen", empfehlungen);
         let komplex = if art == AuftragArt::VertieftePotenzialerfassung {
@@ -297,8 +298,13 @@ impl ErgebnisInput {
     }
 }
 
+/// The most characters of a provider's findings and recommendations: longer than a note, a report.
+pub const REPORT_CHARS: usize = 8000;
+
 fn limited(text: String, max_chars: usize) -> Result<String, String> {
-    if text.chars().count() > max_chars { Err(format!("Bitte höchstens {max_chars} Zeichen.")) } else { Ok(text) }
+    crate::limits::check_text(&text, crate::limits::TextLimit::Long(max_chars))
+        .map(|()| text)
+        .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 
 use crate::date::PartialDate;
 use crate::field_errors::FieldErrors;
+use crate::limits::TextLimit;
 use crate::person::{Choice, Nationality, PersonData, ResidenceStatus};
 use chrono::{Months, NaiveDate};
 
@@ -297,13 +298,15 @@ impl Choice for AbschlussGrund {
 /// Closing: a reason from the list; «anderer Grund» needs an explanation.
 pub fn parse_abschluss(grund: &str, bemerkung: &str) -> Result<(AbschlussGrund, String), FieldErrors> {
     let mut errors = FieldErrors::new();
+    errors.check_texts(&[("bemerkung", bemerkung, TextLimit::Note)]);
     let bemerkung = bemerkung.trim().to_owned();
     match AbschlussGrund::from_code(grund) {
         None => errors.add("grund", "Bitte den Grund des Abschlusses wählen."),
         Some(AbschlussGrund::Anderer) if bemerkung.is_empty() => {
             errors.add("bemerkung", "Bitte den anderen Grund kurz beschreiben.")
         }
-        Some(grund) => return Ok((grund, bemerkung)),
+        Some(grund) if errors.is_empty() => return Ok((grund, bemerkung)),
+        Some(_) => {}
     }
     Err(errors)
 }
@@ -375,6 +378,7 @@ impl ZielInput {
     /// A goal needs a field of action, a text, a criterion and a due date not in the past.
     pub fn parse(&self, today: NaiveDate) -> Result<Ziel, FieldErrors> {
         let mut errors = FieldErrors::new();
+        errors.check_texts(&[("ziel", &self.ziel, TextLimit::Note), ("kriterium", &self.kriterium, TextLimit::Note)]);
         let handlungsfeld = errors
             .check("handlungsfeld", pick::<Handlungsfeld>(&self.handlungsfeld, "Bitte das Handlungsfeld wählen."));
         let ziel = errors.check("ziel", required_text(&self.ziel, "Bitte das Ziel beschreiben."));
@@ -460,6 +464,7 @@ impl StandortbestimmungInput {
     /// Every goal in `open_goals` needs a judgement; messages go to the field `bewertung_<id>`.
     pub fn parse(&self, open_goals: &[i64], today: NaiveDate) -> Result<Standortbestimmung, FieldErrors> {
         let mut errors = FieldErrors::new();
+        errors.check_texts(&[("bemerkungen", &self.bemerkungen, TextLimit::Note)]);
         let datum = errors.check("datum", full_date(&self.datum, today));
         if open_goals.is_empty() {
             errors.add("datum", "Der Hilfsplan hat keine offenen Ziele. Bitte zuerst ein Ziel erfassen.");
@@ -639,6 +644,7 @@ pub struct KurzassessmentInput {
 impl KurzassessmentInput {
     pub fn parse(&self, today: NaiveDate) -> Result<Kurzassessment, FieldErrors> {
         let mut errors = FieldErrors::new();
+        errors.check_texts(&[("bemerkungen", &self.bemerkungen, TextLimit::Note)]);
         let datum = errors.check("datum", full_date(&self.datum, today));
         let richtung = errors.check("richtung", pick::<Richtung>(&self.richtung, "Bitte die Richtung wählen."));
         let sprachfoerderbedarf =

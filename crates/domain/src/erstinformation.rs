@@ -9,6 +9,7 @@
 use crate::catalog;
 use crate::dossier::{exact_date, pick, required_text, yes_no};
 use crate::field_errors::FieldErrors;
+use crate::limits::TextLimit;
 use crate::person::Choice;
 use chrono::NaiveDate;
 
@@ -262,6 +263,7 @@ impl GespraechInput {
     /// or in the future, and a follow-up lies after the conversation.
     pub fn check(&self, zuzug_am: NaiveDate, today: NaiveDate) -> Result<Gespraech, FieldErrors> {
         let mut errors = FieldErrors::new();
+        errors.check_texts(&[("bemerkungen", &self.bemerkungen, TextLimit::Note)]);
         let gefuehrt_am = errors.check("gefuehrt_am", exact_date(&self.gefuehrt_am));
         if let Some(date) = gefuehrt_am {
             if date > today {
@@ -330,6 +332,9 @@ fn recommendations(rows: &[EmpfehlungInput], errors: &mut FieldErrors) -> Vec<Em
             continue;
         }
         let number = index + 1;
+        if let Err(error) = crate::limits::check_text(text, TextLimit::Note) {
+            errors.add_owned(format!("empfehlung_text_{number}"), format!("Empfehlung {number}: {error}"));
+        }
         let art = EmpfehlungArt::from_code(row.art.trim());
         if art.is_none() {
             errors.add_owned(format!("empfehlung_art_{number}"), format!("Empfehlung {number}: Bitte die Art wählen."));
@@ -422,6 +427,7 @@ pub struct UebergabeInput {
 impl UebergabeInput {
     pub fn check(&self) -> Result<(FordernEmpfehlung, String), FieldErrors> {
         let mut errors = FieldErrors::new();
+        errors.check_texts(&[("begruendung", &self.begruendung, TextLimit::Note)]);
         let empfehlung = errors.check(
             "empfehlung",
             pick::<FordernEmpfehlung>(&self.empfehlung, "Bitte wählen, was dem Migrationsamt empfohlen wird."),
@@ -448,6 +454,7 @@ impl EntscheidInput {
     /// "None" needs a reason, so that the Gemeinde learns why its recommendation was not followed.
     pub fn check(&self) -> Result<(FordernEntscheid, String), FieldErrors> {
         let mut errors = FieldErrors::new();
+        errors.check_texts(&[("begruendung", &self.begruendung, TextLimit::Note)]);
         let entscheid =
             errors.check("entscheid", pick::<FordernEntscheid>(&self.entscheid, "Bitte den Entscheid wählen."));
         let begruendung = self.begruendung.trim().to_owned();

@@ -459,6 +459,7 @@ impl Eingabe {
                 kontakt(&mut errors, kontext, datum, art, notiz).map(Aenderung::Kontakt)
             }
             Eingabe::Abklaerung { datum, ergebnis, bemerkung } => {
+                errors.check_texts(&[("bemerkung", bemerkung, crate::limits::TextLimit::Note)]);
                 let datum =
                     tag_seit_geburt(&mut errors, kontext, "datum", datum, "Bitte das Datum der Abklärung angeben.");
                 let ergebnis = errors.check(
@@ -544,6 +545,7 @@ fn vor_geburt(datum: NaiveDate, geburt: PartialDate) -> bool {
 fn kontakt(errors: &mut FieldErrors, kontext: &Kontext, datum: &str, art: &str, notiz: &str) -> Option<Kontakt> {
     let datum = tag_seit_geburt(errors, kontext, "datum", datum, "Bitte das Datum des Kontakts angeben.");
     let art = errors.check("art", pick::<Kontaktart>(art, "Bitte wählen, wie die Familie erreicht wurde."));
+    errors.check_texts(&[("notiz", notiz, crate::limits::TextLimit::Note)]);
     Some(Kontakt { datum: datum?, art: art?, notiz: notiz.trim().to_owned() })
 }
 

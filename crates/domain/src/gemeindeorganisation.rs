@@ -8,6 +8,7 @@
 
 use crate::dossier::exact_date;
 use crate::field_errors::FieldErrors;
+use crate::limits::TextLimit;
 use chrono::NaiveDate;
 
 /// The organisation model of a Gemeinde, as the mapping says.
@@ -59,6 +60,11 @@ impl GemeindeorganisationInput {
     /// runs start.integration itself has no contract with a Leitgemeinde. The strategic lead is required.
     pub fn check(&self, modell: Modell) -> Result<Gemeindeorganisation, FieldErrors> {
         let mut errors = FieldErrors::new();
+        errors.check_texts(&[
+            ("leitung_name", &self.leitung_name, TextLimit::Name),
+            ("leitung_ressort", &self.leitung_ressort, TextLimit::Short),
+            ("ib_kontakt", &self.ib_kontakt, TextLimit::Short),
+        ]);
         let optional_date = |errors: &mut FieldErrors, field: &'static str, text: &str| -> Option<NaiveDate> {
             if text.trim().is_empty() { None } else { errors.check(field, exact_date(text)) }
         };

@@ -9,6 +9,7 @@
 
 use crate::dossier::{Handlungsfeld, Kurzassessment, exact_date, full_date, pick, required_text};
 use crate::field_errors::FieldErrors;
+use crate::limits::TextLimit;
 use crate::person::Choice;
 use crate::sprache::{Niveau, Sprachstand};
 use chrono::NaiveDate;
@@ -264,6 +265,11 @@ impl MassnahmeInput {
 
     pub fn parse(&self) -> Result<Massnahme, FieldErrors> {
         let mut errors = FieldErrors::new();
+        errors.check_texts(&[
+            ("titel", &self.titel, TextLimit::Short),
+            ("beschreibung", &self.beschreibung, TextLimit::Note),
+            ("anbieter", &self.anbieter, TextLimit::Short),
+        ]);
         let code = errors.check("code", massnahme_code(&self.code));
         let titel = errors.check("titel", required_text(&self.titel, "Bitte den Titel angeben."));
         let handlungsfeld = errors
@@ -454,6 +460,7 @@ impl BuchungInput {
     /// provider the measure's usual one.
     pub fn parse(&self, katalog: &Katalog) -> Result<Buchung, FieldErrors> {
         let mut errors = FieldErrors::new();
+        errors.check_texts(&[("ausnahme", &self.ausnahme, TextLimit::Note)]);
         let massnahme = katalog.massnahme(self.massnahme.trim()).filter(|m| m.aktiv);
         if massnahme.is_none() {
             errors.add("massnahme", "Bitte eine Massnahme aus dem Katalog wählen.");
@@ -546,6 +553,7 @@ impl TeilnahmeEndeInput {
     /// An end not in the future and not before `beginn`, attendance 0–100 %, and a reason when broken off.
     pub fn parse(&self, beginn: NaiveDate, today: NaiveDate) -> Result<TeilnahmeEnde, FieldErrors> {
         let mut errors = FieldErrors::new();
+        errors.check_texts(&[("abbruchgrund", &self.abbruchgrund, TextLimit::Note)]);
         let ende = errors.check("ende", full_date(&self.ende, today));
         if ende.is_some_and(|ende| ende < beginn) {
             errors.add("ende", format!("Das Ende liegt vor dem Beginn ({}).", beginn.format("%d.%m.%Y")));
@@ -634,6 +642,7 @@ impl AnschlussInput {
     /// `folgemassnahmen`: the codes the catalogue allows after this measure; «weitere Massnahme» picks one.
     pub fn parse(&self, folgemassnahmen: &[String]) -> Result<Anschluss, FieldErrors> {
         let mut errors = FieldErrors::new();
+        errors.check_texts(&[("text", &self.text, TextLimit::Note)]);
         let art = errors.check("art", pick::<AnschlussArt>(&self.art, "Bitte wählen, was auf die Massnahme folgt."));
         let text = self.text.trim().to_owned();
         let code = self.massnahme.trim();

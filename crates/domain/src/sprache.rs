@@ -4,6 +4,7 @@
 
 use crate::dossier::{full_date, pick};
 use crate::field_errors::FieldErrors;
+use crate::limits::TextLimit;
 use crate::person::Choice;
 use chrono::NaiveDate;
 
@@ -143,6 +144,7 @@ impl SprachstandInput {
     /// A level needs a date not in the future, a skill, a level and a proof; «anderer Nachweis» needs a note.
     pub fn parse(&self, today: NaiveDate) -> Result<Sprachstand, FieldErrors> {
         let mut errors = FieldErrors::new();
+        errors.check_texts(&[("bemerkung", &self.bemerkung, TextLimit::Note)]);
         let datum = errors.check("datum", full_date(&self.datum, today));
         let fertigkeit =
             errors.check("fertigkeit", pick::<Fertigkeit>(&self.fertigkeit, "Bitte die Fertigkeit wählen."));

@@ -4,7 +4,7 @@
 
 use crate::tree::{Element, local_name, read_element};
 use chrono::NaiveDate;
-use iim_domain::{Ahvn13, PartialDate, Sex};
+use iim_domain::{Ahvn13, PartialDate, Sex, TextLimit, check_text};
 use quick_xml::NsReader;
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
@@ -409,6 +409,9 @@ fn person(element: &Element, path: &str) -> Result<RegisterPerson, FieldProblem>
     let official_name =
         text("officialName").ok_or_else(|| problem(&field("officialName"), "Der Name fehlt."))?.to_owned();
     let first_name = text("firstName").ok_or_else(|| problem(&field("firstName"), "Der Vorname fehlt."))?.to_owned();
+    for (name, value) in [("officialName", &official_name), ("firstName", &first_name)] {
+        check_text(value, TextLimit::Name).map_err(|e| problem(&field(name), e.to_string()))?;
+    }
     let sex = match text("sex") {
         Some("1") => Sex::Maennlich,
         Some("2") => Sex::Weiblich,

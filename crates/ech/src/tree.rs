@@ -30,6 +30,21 @@ impl Element {
     }
 }
 
+/// The most text one element keeps, in bytes. No field of eCH-0020 comes near it (names have at most 100
+/// characters); a longer text is cut here, so a delivery with a huge «name» never fills the memory, and the
+/// field's own check then refuses the event.
+const MAX_TEXT_BYTES: usize = 64 * 1024;
+
+/// Appends a piece of an element's text, up to [`MAX_TEXT_BYTES`] (on a character boundary).
+fn push_bounded(text: &mut String, piece: &str) {
+    let room = MAX_TEXT_BYTES.saturating_sub(text.len());
+    let mut end = piece.len().min(room);
+    while !piece.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.push_str(&piece[..end]);
+}
+
 /// The local name of an element as text.
 pub(crate) fn local_name(name: quick_xml::name::LocalName<'_>) -> String {
     name.into_inner().to_owned()
@@ -56,17 +71,17 @@ pub(crate) fn read_element<R: BufRead>(
             }
             Event::Text(text) => {
                 if let Some(current) = stack.last_mut() {
-                    current.text.push_str(&text.xml10_content());
+                    push_bounded(&mut current.text, &text.xml10_content());
                 }
             }
             Event::GeneralRef(reference) => {
                 if let Some(current) = stack.last_mut() {
-                    current.text.push_str(&resolve_reference(&reference)?);
+                    push_bounded(&mut current.text, &resolve_reference(&reference)?);
                 }
             }
             Event::CData(data) => {
                 if let Some(current) = stack.last_mut() {
-                    current.text.push_str(&data.xml10_content());
+                    push_bounded(&mut current.text, &data.xml10_content());
                 }
             }
             Event::End(_) => {

@@ -159,3 +159,22 @@ fn a_truncated_base_delivery_keeps_what_was_complete_and_says_where_it_broke() {
     assert_eq!(broken.position, 3);
     assert!(broken.message.starts_with("XML fehlerhaft"), "{broken:?}");
 }
+
+#[test]
+fn a_name_longer_than_ech_0044_allows_or_with_control_characters_refuses_the_event() {
+    let huge = "A".repeat(3 * 1024 * 1024);
+    let too_long =
+        PERSON.replace("<officialName>Berhe</officialName>", &format!("<officialName>{huge}</officialName>"));
+    let nul = PERSON.replace("<firstName>Amanuel</firstName>", "<firstName>Ama&#x1;nuel</firstName>");
+    for (person, field, message) in [
+        (too_long, "deathPerson/officialName", "Höchstens 100 Zeichen."),
+        (nul, "deathPerson/firstName", "Enthält unzulässige Steuerzeichen."),
+    ] {
+        let xml = delivery(&format!(
+            "<death><deathPerson>{person}</deathPerson><deathData><deathPeriod><dateFrom>2026-11-15</dateFrom></deathPeriod></deathData></death>"
+        ));
+        let refused = events_of(xml.as_bytes()).remove(0).unwrap_err();
+        assert_eq!((refused.field.as_str(), refused.message.as_str()), (field, message));
+        assert!(refused.to_string().len() < 1000, "the message does not repeat the name");
+    }
+}

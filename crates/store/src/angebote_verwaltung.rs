@@ -16,7 +16,7 @@
 
 use crate::audit::insert_entry;
 use crate::entity::{angebot, angebot_ort};
-use crate::{Angebot, Page, Store, StoreError, begin_write};
+use crate::{Angebot, Page, PageWindow, Store, StoreError, begin_write};
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use iim_domain::angebot::{AngebotData, AngebotInput, AngebotStatus};
 use iim_domain::{Action, Actor, AuditEntry, Choice, FieldErrors, Outcome, Resource, Scope};
@@ -206,15 +206,11 @@ impl Store {
             Some(AngebotFilter::Erinnerung) => select.order_by_asc(angebot::Column::UpdatedAt),
             _ => select.order_by_desc(angebot::Column::UpdatedAt),
         };
-        let per_page = query.per_page.clamp(1, 200);
-        let page = std::cmp::max(query.page, 1);
+        let window = PageWindow::new(query.page, query.per_page, 200);
+        let PageWindow { page, per_page } = window;
         let total = select.clone().count(&self.db).await?;
-        let rows = select
-            .order_by_desc(angebot::Column::Id)
-            .offset((page - 1) * per_page)
-            .limit(per_page)
-            .all(&self.db)
-            .await?;
+        let rows =
+            select.order_by_desc(angebot::Column::Id).offset(window.offset()).limit(per_page).all(&self.db).await?;
         Ok(Page { items: self.managed(rows).await?, page, per_page, total })
     }
 

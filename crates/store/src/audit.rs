@@ -14,7 +14,7 @@
 //! copied into the log ([`search_note`]), and an export names every record that left ([`export_detail`]).
 
 use crate::entity::audit_log;
-use crate::{Page, Store, StoreError};
+use crate::{Page, PageWindow, Store, StoreError};
 use chrono::{DateTime, Utc};
 use iim_domain::{Action, Actor, AuditEntry, Channel, Outcome, Resource, Scope};
 use sea_orm::{
@@ -275,15 +275,11 @@ impl Store {
         if let Some(username) = query.username.as_deref().filter(|u| !u.is_empty()) {
             select = select.filter(audit_log::Column::ActorUsername.eq(username.trim().to_lowercase()));
         }
-        let per_page = query.per_page.clamp(1, 500);
-        let page = query.page.max(1);
+        let window = PageWindow::new(query.page, query.per_page, 500);
+        let PageWindow { page, per_page } = window;
         let total = select.clone().count(&self.db).await?;
-        let rows = select
-            .order_by_desc(audit_log::Column::Id)
-            .offset((page - 1) * per_page)
-            .limit(per_page)
-            .all(&self.db)
-            .await?;
+        let rows =
+            select.order_by_desc(audit_log::Column::Id).offset(window.offset()).limit(per_page).all(&self.db).await?;
         let directory = self.directory();
         let items = rows
             .into_iter()

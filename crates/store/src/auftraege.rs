@@ -8,7 +8,7 @@ use crate::dossiers::{add_event, user_name};
 use crate::entity::{akkreditierung, auftrag, dossier, organisation, person};
 use crate::pendenzen::{OpenInScope, Pendenz, WORKLIST_LIMIT, dossier_person_names};
 use crate::persons::{PersonSummary, person_data};
-use crate::{Dossier, Page, Store, StoreError, begin_write};
+use crate::{Dossier, Page, PageWindow, Store, StoreError, begin_write};
 use chrono::{DateTime, Utc};
 use iim_domain::auftrag::{
     AnbieterTyp, AnbieterWahl, AuftragArt, AuftragInput, AuftragStatus, Ergebnis, ErgebnisInput, VertiefteEinstufung,
@@ -243,14 +243,14 @@ impl Store {
         let select = auftrag::Entity::find()
             .filter(auftrag::Column::AnbieterId.eq(actor.organisation_id))
             .filter(auftrag::Column::Status.is_in(VISIBLE_TO_PROVIDER.map(AuftragStatus::code)));
-        let per_page = per_page.clamp(1, 200);
-        let page = page.max(1);
+        let window = PageWindow::new(page, per_page, 200);
+        let PageWindow { page, per_page } = window;
         let total = select.clone().count(&self.db).await?;
         let rows = select
             // «erteilt» sorts after «erledigt» and «ergebnis_eingegangen»: open orders come first.
             .order_by_desc(auftrag::Column::Status)
             .order_by_desc(auftrag::Column::Id)
-            .offset((page - 1) * per_page)
+            .offset(window.offset())
             .limit(per_page)
             .all(&self.db)
             .await?;

@@ -9,7 +9,7 @@ use crate::entity::{
 };
 use crate::massnahmen::{TeilnahmeEintrag, sprachstaende_of, teilnahmen_of};
 use crate::persons::{PersonSummary, person_data};
-use crate::{Page, Store, StoreError, begin_write, is_unique_violation};
+use crate::{Page, PageWindow, Store, StoreError, begin_write, is_unique_violation};
 use chrono::{DateTime, NaiveDate, Utc};
 use iim_domain::dossier::{
     AsylStatus, Bewertung, DossierEvent, DossierStatus, Handlungsfeld, KURZASSESSMENT_VERSION, Kurzassessment,
@@ -520,13 +520,13 @@ impl Store {
     pub async fn caseload(&self, actor: &Actor, page: u64, per_page: u64) -> Result<Page<DossierSummary>, StoreError> {
         let scope = self.authorize_dossier(actor, Action::Read, None).await?;
         let select = in_scope(dossier::Entity::find(), actor, scope);
-        let per_page = per_page.clamp(1, 200);
-        let page = page.max(1);
+        let window = PageWindow::new(page, per_page, 200);
+        let PageWindow { page, per_page } = window;
         let total = select.clone().count(&self.db).await?;
         let rows = select
             .order_by_with_nulls(dossier::Column::NaechsteStandortbestimmung, Order::Asc, NullOrdering::First)
             .order_by_asc(dossier::Column::Id)
-            .offset((page - 1) * per_page)
+            .offset(window.offset())
             .limit(per_page)
             .all(&self.db)
             .await?;

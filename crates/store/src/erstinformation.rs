@@ -7,7 +7,7 @@
 
 use crate::audit::insert_entry;
 use crate::entity::{empfehlung, erstgespraech, fordern_fall, person, user, zuzug};
-use crate::{Page, Store, StoreError, begin_write};
+use crate::{Page, PageWindow, Store, StoreError, begin_write};
 use chrono::{DateTime, NaiveDate, Utc};
 use iim_domain::erstinformation::{
     EmpfehlungArt, FordernEmpfehlung, FordernEntscheid, GespraechInput, StatusInput, Thema, ZuzugStatus,
@@ -107,10 +107,10 @@ impl Store {
             NeuzuzuegerFilter::Alle => select.order_by_desc(zuzug::Column::ZuzugAm).order_by_desc(zuzug::Column::Id),
             _ => select.order_by_asc(zuzug::Column::ZuzugAm).order_by_asc(zuzug::Column::Id),
         };
-        let per_page = query.per_page.clamp(1, MAX_PER_PAGE);
-        let page = Ord::max(query.page, 1);
+        let window = PageWindow::new(query.page, query.per_page, MAX_PER_PAGE);
+        let PageWindow { page, per_page } = window;
         let total = select.clone().count(&self.db).await?;
-        let rows = select.offset((page - 1) * per_page).limit(per_page).all(&self.db).await?;
+        let rows = select.offset(window.offset()).limit(per_page).all(&self.db).await?;
         let items = self.newcomer_rows(&self.db, rows).await?;
         let shown: Vec<String> = items.iter().map(|n| n.id.to_string()).collect();
         let detail = format!("Liste Neuzuzüger, Seite {page}, angezeigt: {}", shown.join(","));

@@ -9,7 +9,7 @@
 use crate::audit::insert_entry;
 use crate::entity::{fordern_fall, person, user, zuzug};
 use crate::erstinformation::{bfs_of, birth_date, entry, zuzug_in_scope};
-use crate::{Page, Store, StoreError, begin_write};
+use crate::{Page, PageWindow, Store, StoreError, begin_write};
 use chrono::{DateTime, Utc};
 use iim_domain::erstinformation::{EntscheidInput, FordernEmpfehlung, FordernEntscheid, UebergabeInput};
 use iim_domain::{Action, Actor, BfsNr, Choice, Outcome, ResidenceStatus, Resource, catalog};
@@ -105,14 +105,11 @@ impl Store {
                 .filter(fordern_fall::Column::Entscheid.is_not_null())
                 .order_by_desc(fordern_fall::Column::EntschiedenAt)
         };
-        let page = Ord::max(page, 1);
+        let window = PageWindow::new(page, PER_PAGE, PER_PAGE);
+        let page = window.page;
         let total = select.clone().count(&self.db).await?;
-        let rows = select
-            .order_by_asc(fordern_fall::Column::Id)
-            .offset((page - 1) * PER_PAGE)
-            .limit(PER_PAGE)
-            .all(&self.db)
-            .await?;
+        let rows =
+            select.order_by_asc(fordern_fall::Column::Id).offset(window.offset()).limit(PER_PAGE).all(&self.db).await?;
         let items = self.fordern_rows(rows).await?;
         let shown: Vec<String> = items.iter().map(|f| f.id.to_string()).collect();
         let detail = format!(

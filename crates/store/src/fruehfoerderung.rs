@@ -15,7 +15,7 @@
 use crate::audit::insert_entry;
 use crate::entity::{fruehfoerderung, fruehfoerderung_kontakt, person, user};
 use crate::persons::person_data;
-use crate::{Page, Store, StoreError, begin_write, is_unique_violation};
+use crate::{Page, PageWindow, Store, StoreError, begin_write, is_unique_violation};
 use chrono::{DateTime, NaiveDate, Utc};
 use iim_domain::fruehfoerderung::{
     Abklaerung, AbklaerungErgebnis, Aenderung, Eingabe, Empfehlung, Faelligkeit, Kennzahl, KindergartenRegel, Kontakt,
@@ -274,12 +274,12 @@ impl Store {
                 b.id,
             ))
         });
-        let per_page = query.per_page.clamp(1, MAX_PER_PAGE);
-        let page = query.page.max(1);
+        let window = PageWindow::new(query.page, query.per_page, MAX_PER_PAGE);
+        let PageWindow { page, per_page } = window;
         let total = zeilen.len() as u64;
         let items: Vec<KindZeile> = zeilen
             .into_iter()
-            .skip(usize::try_from((page - 1) * per_page).unwrap_or(usize::MAX))
+            .skip(usize::try_from(window.offset()).unwrap_or(usize::MAX))
             .take(usize::try_from(per_page).unwrap_or(usize::MAX))
             .collect();
         let shown: Vec<String> = items.iter().map(|k| k.id.to_string()).collect();

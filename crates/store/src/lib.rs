@@ -92,8 +92,32 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// How many pages the list has: at least one, at most [`MAX_PAGE`].
     pub fn pages(&self) -> u64 {
-        self.total.div_ceil(self.per_page).max(1)
+        self.total.div_ceil(self.per_page.max(1)).clamp(1, MAX_PAGE)
+    }
+}
+
+/// The deepest page a list serves. Nobody leafs through more pages (a search or a filter finds the rest), and
+/// with it no offset comes near an overflow, whatever number arrives in a URL.
+pub const MAX_PAGE: u64 = 10_000;
+
+/// A page number and page size as a list may use them: the page between 1 and [`MAX_PAGE`], the size between 1
+/// and the list's own maximum; the offset computed from them cannot overflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageWindow {
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl PageWindow {
+    pub fn new(page: u64, per_page: u64, max_per_page: u64) -> Self {
+        Self { page: page.clamp(1, MAX_PAGE), per_page: per_page.clamp(1, max_per_page.max(1)) }
+    }
+
+    /// How many rows come before this page.
+    pub fn offset(self) -> u64 {
+        (self.page - 1).saturating_mul(self.per_page)
     }
 }
 

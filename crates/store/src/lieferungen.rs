@@ -5,7 +5,7 @@
 //! logged.
 
 use crate::entity::{register_ablehnung, register_lieferung, user};
-use crate::{Page, Store, StoreError};
+use crate::{Page, PageWindow, Store, StoreError};
 use chrono::{DateTime, Utc};
 use iim_domain::{Action, Actor, AuditEntry, Outcome, Resource, Scope};
 use sea_orm::sea_query::Query;
@@ -73,7 +73,7 @@ impl Store {
         let scope = self.authorize_import(actor, Action::Read, None).await?;
         let query = deliveries_in_scope(actor, scope);
         let total = query.clone().count(&self.db).await?;
-        let page = page.max(1);
+        let PageWindow { page, per_page } = PageWindow::new(page, per_page, 200);
         let rows = query
             .order_by_desc(register_lieferung::Column::ImportiertAt)
             .order_by_desc(register_lieferung::Column::Id)

@@ -11,7 +11,7 @@ use crate::audit::insert_entry;
 use crate::dossiers::user_names;
 use crate::entity::{login_throttle, mentoring_checkin, mentoring_mentee, mentoring_mentor, mentoring_tandem};
 use crate::erstinformation::{bfs_of, entry};
-use crate::{Page, Store, StoreError, begin_write};
+use crate::{Page, PageWindow, Store, StoreError, begin_write};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use iim_domain::mentoring::{
     Abklaerung, AbklaerungInput, Anmeldung, CheckinInput, EndGrund, Interesse, MAX_OFFENE_TANDEMS, MentorStatus,
@@ -249,9 +249,10 @@ impl Store {
         }
         let select =
             select.order_by_desc(mentoring_mentor::Column::AngemeldetAt).order_by_desc(mentoring_mentor::Column::Id);
-        let (page, per_page) = paging(query.page, query.per_page);
+        let window = PageWindow::new(query.page, query.per_page, MAX_PER_PAGE);
+        let PageWindow { page, per_page } = window;
         let total = select.clone().count(&self.db).await?;
-        let rows = select.offset((page - 1) * per_page).limit(per_page).all(&self.db).await?;
+        let rows = select.offset(window.offset()).limit(per_page).all(&self.db).await?;
         let items: Vec<MentorZeile> = rows
             .into_iter()
             .map(|row| MentorZeile {
@@ -368,9 +369,10 @@ impl Store {
         let select = in_pool(mentoring_mentee::Entity::find(), mentoring_mentee::Column::GemeindeBfs, actor, scope)
             .order_by_desc(mentoring_mentee::Column::ZugewiesenAt)
             .order_by_desc(mentoring_mentee::Column::Id);
-        let (page, per_page) = paging(page, per_page);
+        let window = PageWindow::new(page, per_page, MAX_PER_PAGE);
+        let PageWindow { page, per_page } = window;
         let total = select.clone().count(&self.db).await?;
-        let rows = select.offset((page - 1) * per_page).limit(per_page).all(&self.db).await?;
+        let rows = select.offset(window.offset()).limit(per_page).all(&self.db).await?;
         let open: HashMap<i64, TandemStatus> = mentoring_tandem::Entity::find()
             .filter(mentoring_tandem::Column::MenteeId.is_in(rows.iter().map(|r| r.id).collect::<Vec<_>>()))
             .filter(mentoring_tandem::Column::Status.ne(TandemStatus::Beendet.code()))
@@ -913,10 +915,6 @@ fn in_pool<E: EntityTrait, C: ColumnTrait>(select: Select<E>, column: C, actor: 
         }
         None => select,
     }
-}
-
-fn paging(page: u64, per_page: u64) -> (u64, u64) {
-    (Ord::max(page, 1), per_page.clamp(1, MAX_PER_PAGE))
 }
 
 fn average(days: &[i64]) -> Option<i64> {

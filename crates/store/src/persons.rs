@@ -4,7 +4,7 @@
 
 use crate::audit::{export_detail, insert_entry, search_note};
 use crate::entity::{person, user};
-use crate::{Page, Store, StoreError, is_unique_violation};
+use crate::{Page, PageWindow, Store, StoreError, is_unique_violation};
 use chrono::{DateTime, Utc};
 use iim_domain::person::{Choice, fold_for_search};
 use iim_domain::{
@@ -79,14 +79,14 @@ impl Store {
     pub async fn list_persons(&self, actor: &Actor, query: &PersonQuery) -> Result<Page<PersonSummary>, StoreError> {
         let scope = self.authorize(actor, Action::Read, None).await?;
         let select = search(in_scope(person::Entity::find(), actor, scope), &query.text);
-        let per_page = query.per_page.clamp(1, MAX_PER_PAGE);
-        let page = query.page.max(1);
+        let window = PageWindow::new(query.page, query.per_page, MAX_PER_PAGE);
+        let PageWindow { page, per_page } = window;
         let total = select.clone().count(&self.db).await?;
         let rows = select
             .order_by_asc(person::Column::Nachname)
             .order_by_asc(person::Column::Vornamen)
             .order_by_asc(person::Column::Id)
-            .offset((page - 1) * per_page)
+            .offset(window.offset())
             .limit(per_page)
             .all(&self.db)
             .await?;

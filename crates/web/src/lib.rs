@@ -8,6 +8,7 @@
 mod api;
 mod auth;
 mod error;
+mod input_guard;
 mod ops;
 mod pages;
 pub mod search_hook;
@@ -15,6 +16,7 @@ mod state;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Request, header};
+use axum::response::Response;
 use iim_store::Store;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -85,7 +87,19 @@ async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
 /// How long an upload of register deliveries (sending and importing) may take; other requests: 30 s.
 const UPLOAD_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 
+/// Browser features no page of ours uses; switched off so that injected content could not use them either.
+const PERMISSIONS_POLICY: &str = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), \
+    bluetooth=(), hid=(), midi=(), accelerometer=(), gyroscope=(), magnetometer=(), display-capture=(), \
+    fullscreen=(self)";
+
+/// HSTS, sent only when cookies are secure: that setting says the site is served over HTTPS (`serve`), and
+/// over plain HTTP (`demo`) the header would be wrong.
+fn strict_transport_security(settings: &Settings) -> Option<HeaderValue> {
+    settings.secure_cookies.then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains"))
+}
+
 fn router(state: AppState) -> Router {
+    let hsts = strict_transport_security(&state.settings);
     let state = Arc::new(state);
     let limited = Router::new()
         .merge(pages::router(state.clone()))
@@ -99,6 +113,7 @@ fn router(state: AppState) -> Router {
     Router::new()
         .merge(uploads)
         .merge(limited)
+        .layer(axum::middleware::from_fn(input_guard::refuse_unreadable_input))
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
@@ -109,6 +124,11 @@ fn router(state: AppState) -> Router {
                 "default-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
             ),
         ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static(PERMISSIONS_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(header::STRICT_TRANSPORT_SECURITY, move |_: &Response| hsts.clone()))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {

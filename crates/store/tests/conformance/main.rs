@@ -16,6 +16,7 @@ mod dossiers;
 mod erstinformation;
 mod fruehfoerderung;
 mod gemeinden;
+mod grenzen;
 mod massnahmen;
 mod mentoring;
 mod persons;

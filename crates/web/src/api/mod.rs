@@ -79,16 +79,41 @@ fn api_router() -> OpenApiRouter<SharedState> {
 
 /// The OpenAPI document, as served.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    api_router().split_for_parts().1
+    let mut document = api_router().split_for_parts().1;
+    problems_as_problem_json(&mut document);
+    document
 }
 
 pub fn router(state: SharedState) -> Router {
-    let (router, document) = api_router().split_for_parts();
+    let (router, mut document) = api_router().split_for_parts();
+    problems_as_problem_json(&mut document);
     let document = std::sync::Arc::new(document);
     router
         .route("/api/v1/openapi.json", get(move || async move { Json(document.as_ref().clone()) }))
         .route_layer(axum::middleware::from_fn(crate::error::hide_unreadable_records))
         .with_state(state)
+}
+
+/// Error responses are RFC 9457 problem documents: the document names them `application/problem+json`, the
+/// content type they are sent with, instead of utoipa's default `application/json`.
+fn problems_as_problem_json(document: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
+    for item in document.paths.paths.values_mut() {
+        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+        for operation in operations.into_iter().flatten() {
+            for response in operation.responses.responses.values_mut() {
+                let RefOr::T(response) = response else { continue };
+                let is_problem = matches!(
+                    response.content.get("application/json"),
+                    Some(RefOr::T(content))
+                        if matches!(&content.schema, Some(RefOr::Ref(schema)) if schema.ref_location.ends_with("/Problem"))
+                );
+                if let Some(content) = is_problem.then(|| response.content.shift_remove("application/json")).flatten() {
+                    response.content.insert("application/problem+json".to_owned(), content);
+                }
+            }
+        }
+    }
 }
 
 /// Unknown API paths get a problem document, not an HTML page.
@@ -106,7 +131,7 @@ fn parse_id(text: &str) -> Result<i64, ApiError> {
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
-    /// Page, from 1.
+    /// Page, from 1 to 10000.
     page: Option<u64>,
     /// Items per page, 1 to 200 (default 50).
     per_page: Option<u64>,
@@ -119,7 +144,19 @@ impl PageParams {
     ) -> Result<(u64, u64), ApiError> {
         let axum::extract::Query(params) =
             query.map_err(|e| ApiError(AppError::BadRequest(format!("Ungültige Abfrage: {}", e.body_text()))))?;
-        Ok((params.page.unwrap_or(1), params.per_page.unwrap_or(50)))
+        Ok((bounded_page(params.page)?, params.per_page.unwrap_or(50)))
+    }
+}
+
+/// The page asked for, 1 by default; 0 and pages past [`iim_store::MAX_PAGE`] are refused as a 400 problem (a
+/// page past the end of a shorter list is simply empty, with `total` saying how many there are).
+pub fn bounded_page(page: Option<u64>) -> Result<u64, ApiError> {
+    match page.unwrap_or(1) {
+        page @ 1..=iim_store::MAX_PAGE => Ok(page),
+        _ => Err(ApiError(AppError::BadRequest(format!(
+            "Ungültige Abfrage: page muss eine Zahl von 1 bis {} sein.",
+            iim_store::MAX_PAGE
+        )))),
     }
 }
 

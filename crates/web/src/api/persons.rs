@@ -128,7 +128,7 @@ pub struct PersonListDto {
 pub struct ListParams {
     /// Words in name or AHV number (case, umlauts, accents ignored).
     q: Option<String>,
-    /// Page, from 1.
+    /// Page, from 1 to 10000.
     page: Option<u64>,
     /// Items per page, 1 to 200 (default 25).
     per_page: Option<u64>,
@@ -148,7 +148,7 @@ pub async fn list(
         params.map_err(|e| ApiError(AppError::BadRequest(format!("Ungültige Abfrage: {}", e.body_text()))))?;
     let query = PersonQuery {
         text: params.q.unwrap_or_default(),
-        page: params.page.unwrap_or(1),
+        page: super::bounded_page(params.page)?,
         per_page: params.per_page.unwrap_or(25),
     };
     let page = state.store.list_persons(&actor, &query).await?;

@@ -38,7 +38,7 @@ impl SearchParams {
             match key.as_str() {
                 "q" => params.q = value.chars().take(200).collect(),
                 "sort" => params.sort = Sort::from_code(&value),
-                "seite" => params.page = value.parse().ok().filter(|p| *p >= 1).unwrap_or(1),
+                "seite" => params.page = usize::try_from(super::page_number(Some(&value))).unwrap_or(usize::MAX),
                 facet => {
                     if let Some(facet) = Facet::from_code(facet).filter(|_| !value.is_empty()) {
                         params.filters.push((facet, value));
@@ -201,7 +201,12 @@ pub async fn search(State(state): State<SharedState>, RawQuery(raw): RawQuery) -
         relaxed: result.relaxed,
         hits: result.hits.iter().map(|hit| OfferView::new(hit.id, &hit.anbieter, &hit.data, false)).collect(),
         facets: result.facets.into_iter().filter(|group| !group.values.is_empty()).map(FacetView::new).collect(),
-        pagination: Pagination::new("/angebote", &params.pairs(), result.page as u64, result.pages as u64),
+        pagination: Pagination::new(
+            "/angebote",
+            &params.pairs(),
+            u64::try_from(params.page).unwrap_or(u64::MAX),
+            result.pages as u64,
+        ),
         searched: !params.q.is_empty() || !params.filters.is_empty(),
     };
     Ok(page.into_response())

@@ -61,7 +61,7 @@ pub async fn list(
     let pagination = Pagination::new(
         "/protokoll",
         &[("benutzer", &username), ("art", kind.code()), ("datensatz", &record)],
-        found.page,
+        query.page,
         found.pages(),
     );
     Ok(AuditPage {

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use iim_domain::Action;
 use iim_domain::FieldErrors;
-use iim_domain::auftrag::{AuftragArt, AuftragInput, AuftragStatus, ErgebnisInput};
+use iim_domain::auftrag::{AuftragArt, AuftragInput, AuftragStatus, ErgebnisInput, REPORT_CHARS};
 use iim_domain::clock::format_swiss;
 use iim_domain::person::Choice;
 use iim_store::{Auftrag, AuftragFuerAnbieter, StoreError};
@@ -225,8 +225,9 @@ pub async fn provider_list(
     user: CurrentUser,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<ProviderListPage, PageError> {
-    let found = state.store.provider_orders(user.actor(), page_number(params.get("seite")), 50).await?;
-    let pagination = Pagination::new("/auftraege", &[], found.page, found.pages());
+    let page = page_number(params.get("seite"));
+    let found = state.store.provider_orders(user.actor(), page, 50).await?;
+    let pagination = Pagination::new("/auftraege", &[], page, found.pages());
     let orders = found
         .items
         .iter()
@@ -280,14 +281,16 @@ fn provider_page(
     notice: Option<&str>,
 ) -> ProviderOrderPage {
     let mut fields = vec![
-        textarea_field("ergebnis", "Ergebnis", "Befunde und Beobachtungen.", true, &input.ergebnis),
+        textarea_field("ergebnis", "Ergebnis", "Befunde und Beobachtungen.", true, &input.ergebnis)
+            .with_max_chars(REPORT_CHARS),
         textarea_field(
             "empfehlungen",
             "Empfehlungen für den Hilfsplan",
             "",
             order.art != AuftragArt::Integrationscoaching,
             &input.empfehlungen,
-        ),
+        )
+        .with_max_chars(REPORT_CHARS),
     ];
     if order.art == AuftragArt::VertieftePotenzialerfassung {
         let yes_no =

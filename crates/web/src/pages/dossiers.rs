@@ -52,8 +52,9 @@ pub async fn list(
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<ListPage, PageError> {
     let scope = state.store.check_dossier_permission(user.actor(), Action::Read).await?;
-    let found = state.store.caseload(user.actor(), page_number(params.get("seite")), 50).await?;
-    let pagination = Pagination::new("/dossiers", &[], found.page, found.pages());
+    let page = page_number(params.get("seite"));
+    let found = state.store.caseload(user.actor(), page, 50).await?;
+    let pagination = Pagination::new("/dossiers", &[], page, found.pages());
     let dossiers: Vec<CaseRow> = found
         .items
         .into_iter()

@@ -74,9 +74,10 @@ pub async fn list(
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<ListPage, PageError> {
     let offen = params.get("ansicht").map(String::as_str) != Some("entschieden");
-    let found = state.store.list_fordern(user.actor(), offen, page_number(params.get("seite"))).await?;
+    let page = page_number(params.get("seite"));
+    let found = state.store.list_fordern(user.actor(), offen, page).await?;
     let view = if offen { "" } else { "entschieden" };
-    let pagination = Pagination::new("/fordern", &[("ansicht", view)], found.page, found.pages());
+    let pagination = Pagination::new("/fordern", &[("ansicht", view)], page, found.pages());
     Ok(ListPage {
         layout: Layout::for_user(&user, "Fordern: Übergaben an das Migrationsamt", "fordern")
             .with_notice(params.get("hinweis").map(String::as_str)),

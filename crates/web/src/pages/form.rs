@@ -2,6 +2,7 @@
 //! one place, so every form gets the same accessible markup (labels, `aria-describedby`, `aria-invalid`).
 
 use iim_domain::FieldErrors;
+use iim_domain::limits::{NOTE_CHARS, SHORT_TEXT_CHARS};
 use iim_domain::person::Choice;
 
 /// One form field, fully prepared for the template.
@@ -16,6 +17,9 @@ pub struct FormField {
     pub value: String,
     pub autocomplete: &'static str,
     pub options: Vec<FormOption>,
+    /// The most characters the field takes (`maxlength`); textareas show it. By default a note's bound, so the
+    /// browser never cuts what the domain would accept; names and reports set their own.
+    pub max_chars: usize,
 }
 
 pub struct FormOption {
@@ -29,6 +33,9 @@ impl FormField {
         let mut ids = Vec::new();
         if !self.hint.is_empty() {
             ids.push(format!("{}-hint", self.name));
+        }
+        if self.kind == "textarea" {
+            ids.push(format!("{}-limit", self.name));
         }
         if self.error.is_some() {
             ids.push(format!("{}-error", self.name));
@@ -48,12 +55,20 @@ pub fn text_field(name: &str, label: &str, hint: &'static str, required: bool, v
         value: value.to_owned(),
         autocomplete: "off",
         options: Vec::new(),
+        max_chars: NOTE_CHARS,
     }
 }
 
-/// A text field for longer text (several lines).
+/// A text field for longer text (several lines), up to the length of a note.
 pub fn textarea_field(name: &str, label: &str, hint: &'static str, required: bool, value: &str) -> FormField {
-    FormField { kind: "textarea", ..text_field(name, label, hint, required, value) }
+    FormField { kind: "textarea", max_chars: NOTE_CHARS, ..text_field(name, label, hint, required, value) }
+}
+
+impl FormField {
+    /// The same field with another bound (a name's 100 characters, a long report's 8000).
+    pub fn with_max_chars(self, max_chars: usize) -> Self {
+        Self { max_chars, ..self }
+    }
 }
 
 pub fn choice_field(
@@ -73,6 +88,7 @@ pub fn choice_field(
         kind,
         value: String::new(),
         autocomplete: "",
+        max_chars: SHORT_TEXT_CHARS,
         options: options
             .into_iter()
             .map(|(value, label)| FormOption { selected: selected.contains(&value), value, label })

@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use chrono::{Datelike, NaiveDate};
 use iim_domain::fruehfoerderung::{AbklaerungErgebnis, Eingabe, Faelligkeit, Kontaktart, Verstaendigung};
+use iim_domain::limits::NAME_CHARS;
 use iim_domain::person::{Choice, ResidenceStatus, Sex};
 use iim_domain::{Action, Actor, BfsNr, FieldErrors, PersonInput, Resource, catalog};
 use iim_store::{Fruehfoerderung, KindZeile, KinderFilter, KinderQuery, StoreError};
@@ -107,7 +108,7 @@ pub async fn list(
     let pagination = Pagination::new(
         "/fruehfoerderung",
         &[("filter", filter.code()), ("gemeinde", &gemeinde_code)],
-        kinder.page,
+        page,
         kinder.pages(),
     );
     Ok(ListPage {
@@ -617,8 +618,8 @@ fn kind_fields(actor: &Actor, input: &PersonInput) -> Vec<FormField> {
     let one = |value: &str| vec![value.to_owned()];
     let gemeinden = gemeinden_im_gebiet(actor).into_iter().map(|b| (b.to_string(), b.name())).collect();
     vec![
-        text_field("nachname", "Nachname", "", true, &input.nachname),
-        text_field("vornamen", "Vornamen", "", true, &input.vornamen),
+        text_field("nachname", "Nachname", "", true, &input.nachname).with_max_chars(NAME_CHARS),
+        text_field("vornamen", "Vornamen", "", true, &input.vornamen).with_max_chars(NAME_CHARS),
         choice_field("geschlecht", "Geschlecht", "radios", true, choices::<Sex>(), &one(&input.geschlecht)),
         text_field(
             "geburtsdatum",

@@ -33,12 +33,21 @@ pub struct LoginForm {
     weiter: String,
 }
 
-/// Only local paths are followed after login, never another site.
+/// Only local paths are followed after login, never another site: anything else goes to the start page.
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") => path.to_owned(),
-        _ => "/".to_owned(),
-    }
+    next.filter(|path| is_local_path(path)).map_or_else(|| "/".to_owned(), str::to_owned)
+}
+
+/// A path on this site: one leading `/`, no second `/` after it, no backslash and no control character, both
+/// as written and after percent-decoding. Browsers drop tabs and newlines and read `\` as `/`, so
+/// `/%09/example.org` would otherwise lead to another site; a newline would not fit in the `Location` header.
+fn is_local_path(path: &str) -> bool {
+    let Ok(decoded) = urlencoding::decode(path) else {
+        return false;
+    };
+    [path, decoded.as_ref()].into_iter().all(|text| {
+        text.starts_with('/') && !text.starts_with("//") && !text.contains('\\') && !text.chars().any(char::is_control)
+    })
 }
 
 pub async fn form(
@@ -119,5 +128,26 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn disguised_paths_to_other_sites_go_to_the_start_page() {
+        for next in [
+            "/%09/example.org",
+            "/\t/example.org",
+            "/\\example.org",
+            "/%5Cexample.org",
+            "/%2F/example.org",
+            "/a\nb",
+            "/a%0D%0ALocation:%20x",
+            "/%00",
+            "personen",
+            "",
+            "/%ff",
+        ] {
+            assert_eq!(safe_next(Some(next)), "/", "{next:?}");
+        }
+        assert_eq!(safe_next(Some("/dossiers/7?seite=2")), "/dossiers/7?seite=2");
+        assert_eq!(safe_next(Some("/personen?q=M%C3%BCller")), "/personen?q=M%C3%BCller");
     }
 }

@@ -250,12 +250,7 @@ pub struct PoolPage {
 /// The mentees' list pages with `mseite`, beside the mentors' `seite`.
 fn mentee_pagination(status: &str, page: u64, pages: u64) -> Pagination {
     let href = |target: u64| format!("/mentoring/pool?status={}&mseite={target}#mentees", urlencoding::encode(status));
-    Pagination {
-        page,
-        pages,
-        previous_href: (page > 1).then(|| href(page - 1)),
-        next_href: (page < pages).then(|| href(page + 1)),
-    }
+    Pagination::with_links(page, pages, href)
 }
 
 fn days(value: Option<i64>) -> String {
@@ -274,13 +269,14 @@ pub async fn pool(
         page: page_number(params.get("seite")),
         per_page: PER_PAGE,
     };
+    let mentee_seite = page_number(params.get("mseite"));
     let zahlen = state.store.pool_zahlen(actor).await?;
     let tandems = state.store.offene_tandems(actor).await?;
     let mentors = state.store.list_mentoren(actor, &query).await?;
-    let mentees = state.store.list_mentees(actor, page_number(params.get("mseite")), PER_PAGE).await?;
+    let mentees = state.store.list_mentees(actor, mentee_seite, PER_PAGE).await?;
     let mentor_pages =
-        Pagination::new("/mentoring/pool", &[("status", status_code.as_str())], mentors.page, mentors.pages());
-    let mentee_pages = mentee_pagination(&status_code, mentees.page, mentees.pages());
+        Pagination::new("/mentoring/pool", &[("status", status_code.as_str())], query.page, mentors.pages());
+    let mentee_pages = mentee_pagination(&status_code, mentee_seite, mentees.pages());
     Ok(PoolPage {
         layout: Layout::for_user(&user, format!("Mentoring-Pool {}", actor.organisation_name), "mentoring")
             .with_notice(params.get("hinweis").map(String::as_str)),

@@ -323,15 +323,39 @@ async fn stylesheet() -> Response {
     response
 }
 
-/// Links to the previous and next page of a list, keeping the other query parameters.
+/// The links under a list: first, previous, the numbers around the current page, next and last, each
+/// keeping the other query parameters. A page past the end (`?seite=` larger than the list) gets no links but
+/// [`PastEnd`], which the list shows instead of its empty state.
 pub struct Pagination {
     pub page: u64,
     pub pages: u64,
+    pub first_href: Option<String>,
     pub previous_href: Option<String>,
+    pub numbers: Vec<PageLink>,
     pub next_href: Option<String>,
+    pub last_href: Option<String>,
+    pub past_end: Option<PastEnd>,
 }
 
+/// One numbered link in the pagination.
+pub struct PageLink {
+    pub number: u64,
+    pub href: String,
+    pub current: bool,
+}
+
+/// «Seite N gibt es nicht; die Liste hat M Seiten», with the link to the last page.
+pub struct PastEnd {
+    pub asked: u64,
+    pub pages: u64,
+    pub last_href: String,
+}
+
+/// How many numbered links are shown on each side of the current page.
+const NEIGHBOURS: u64 = 2;
+
 impl Pagination {
+    /// `page` is the page asked for (from [`page_number`]), `pages` how many the list has.
     pub fn new(path: &str, params: &[(&str, &str)], page: u64, pages: u64) -> Self {
         let href = |target: u64| {
             let mut query: Vec<String> = params
@@ -342,11 +366,36 @@ impl Pagination {
             query.push(format!("seite={target}"));
             format!("{path}?{}", query.join("&"))
         };
+        Self::with_links(page, pages, href)
+    }
+
+    /// As [`Pagination::new`], with the address of each page made by `href` (for a second list on one page).
+    pub fn with_links(page: u64, pages: u64, href: impl Fn(u64) -> String) -> Self {
+        let pages = pages.max(1);
+        if page > pages {
+            let past_end = PastEnd { asked: page, pages, last_href: href(pages) };
+            return Self {
+                page,
+                pages,
+                first_href: None,
+                previous_href: None,
+                numbers: Vec::new(),
+                next_href: None,
+                last_href: None,
+                past_end: Some(past_end),
+            };
+        }
+        let page = page.max(1);
+        let around = page.saturating_sub(NEIGHBOURS).max(1)..=page.saturating_add(NEIGHBOURS).min(pages);
         Self {
             page,
             pages,
+            first_href: (page > 1).then(|| href(1)),
             previous_href: (page > 1).then(|| href(page - 1)),
+            numbers: around.map(|number| PageLink { number, href: href(number), current: number == page }).collect(),
             next_href: (page < pages).then(|| href(page + 1)),
+            last_href: (page < pages).then(|| href(pages)),
+            past_end: None,
         }
     }
 }
@@ -356,7 +405,46 @@ pub fn parse_id(text: &str) -> Result<i64, crate::error::PageError> {
     text.parse().map_err(|_| crate::error::PageError(crate::error::AppError::NotFound))
 }
 
-/// Reads a positive page number from a query value; anything else is page 1.
+/// Reads the page asked for from a query value: a whole number from 1. Anything else (`abc`, `-1`, `0`,
+/// empty) is page 1. A number too large for any list stays large (at most `u64::MAX`), so that the list can
+/// say this page does not exist; the store bounds what it actually reads ([`iim_store::PageWindow`]).
 pub fn page_number(value: Option<&String>) -> u64 {
-    value.and_then(|v| v.trim().parse::<u64>().ok()).filter(|p| *p >= 1).unwrap_or(1)
+    let Some(text) = value.map(|v| v.trim()).filter(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())) else {
+        return 1;
+    };
+    text.parse::<u64>().unwrap_or(u64::MAX).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Pagination, page_number};
+
+    #[test]
+    fn page_numbers_are_whole_numbers_from_one() {
+        let page = |text: &str| page_number(Some(&text.to_owned()));
+        assert_eq!(page("3"), 3);
+        assert_eq!(page(" 12 "), 12);
+        assert_eq!((page("0"), page("-1"), page("abc"), page(""), page("2.5")), (1, 1, 1, 1, 1));
+        assert_eq!(page("9223372036854775807"), 9_223_372_036_854_775_807);
+        assert_eq!(page("99999999999999999999999"), u64::MAX);
+        assert_eq!(page_number(None), 1);
+    }
+
+    #[test]
+    fn pagination_offers_first_last_and_the_numbers_around_the_page() {
+        let pagination = Pagination::new("/personen", &[("q", "mü")], 5, 9);
+        let numbers: Vec<u64> = pagination.numbers.iter().map(|link| link.number).collect();
+        assert_eq!(numbers, [3, 4, 5, 6, 7]);
+        assert_eq!(pagination.first_href.as_deref(), Some("/personen?q=m%C3%BC&seite=1"));
+        assert_eq!(pagination.last_href.as_deref(), Some("/personen?q=m%C3%BC&seite=9"));
+        assert!(pagination.past_end.is_none());
+    }
+
+    #[test]
+    fn a_page_past_the_end_links_to_the_last_page() {
+        let pagination = Pagination::new("/dossiers", &[], u64::MAX, 3);
+        let past_end = pagination.past_end.expect("past the end");
+        assert_eq!((past_end.asked, past_end.pages, past_end.last_href.as_str()), (u64::MAX, 3, "/dossiers?seite=3"));
+        assert!(pagination.numbers.is_empty() && pagination.next_href.is_none());
+    }
 }

@@ -145,7 +145,7 @@ pub async fn list(
     let pagination = Pagination::new(
         "/neuzuzueger",
         &[("filter", &filter), ("gemeinde", &gemeinde), ("q", &text)],
-        found.page,
+        query.page,
         found.pages(),
     );
     let export_href = format!(

@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use iim_domain::catalog;
 use iim_domain::clock::format_swiss;
+use iim_domain::limits::NAME_CHARS;
 use iim_domain::person::Choice;
 use iim_domain::{Action, Actor, FieldErrors, Nationality, PersonData, PersonInput, ResidenceStatus, Resource, Sex};
 use iim_store::{Person, PersonQuery, StoreError};
@@ -52,7 +53,7 @@ pub async fn list(
     let text = params.get("q").cloned().unwrap_or_default();
     let query = PersonQuery { text: text.clone(), page: page_number(params.get("seite")), per_page: PER_PAGE };
     let found = state.store.list_persons(user.actor(), &query).await?;
-    let pagination = Pagination::new("/personen", &[("q", &text)], found.page, found.pages());
+    let pagination = Pagination::new("/personen", &[("q", &text)], query.page, found.pages());
     Ok(ListPage {
         layout: Layout::for_user(&user, "Personenregister", "personen"),
         query: text.clone(),
@@ -262,11 +263,12 @@ fn fields(actor: &Actor, input: &PersonInput, errors: &FieldErrors) -> Vec<FormF
         text_field(
             "nachname",
             "Nachname",
-            "Wie im Ausweis; jede Schrift und Länge ist möglich.",
+            "Wie im Ausweis; jede Schrift ist möglich, höchstens 100 Zeichen.",
             true,
             &input.nachname,
-        ),
-        text_field("vornamen", "Vornamen", "", true, &input.vornamen),
+        )
+        .with_max_chars(NAME_CHARS),
+        text_field("vornamen", "Vornamen", "", true, &input.vornamen).with_max_chars(NAME_CHARS),
         choice_field("geschlecht", "Geschlecht", "radios", true, choices::<Sex>(), &one(&input.geschlecht)),
         text_field(
             "geburtsdatum",

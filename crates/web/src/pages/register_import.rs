@@ -76,7 +76,7 @@ async fn import_page(
     Ok(ImportPage {
         layout: Layout::for_user(user, "Register-Import", "register-import"),
         error,
-        pagination: Pagination::new("/register-import", &[], found.page, found.pages()),
+        pagination: Pagination::new("/register-import", &[], page, found.pages()),
         total: found.total,
         deliveries: found.items.into_iter().map(DeliveryRow::from).collect(),
     })

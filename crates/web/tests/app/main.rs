@@ -16,6 +16,7 @@ mod dossier_api;
 mod dossiers;
 mod fruehfoerderung;
 mod gemeinden;
+mod grenzen;
 mod hilfsplan;
 mod login;
 mod massnahmen;
