@@ -35,6 +35,9 @@ pub struct Config {
     /// Mentoring-Pools: days after their last change until the data of mentors who left (or were not
     /// accepted) and of mentees whose tandems ended is deleted.
     pub mentoring_aufbewahrung_tage: u32,
+    /// Reverse proxies in front of the app whose `X-Forwarded-For` is believed (addresses or networks,
+    /// separated by commas); empty: the header is ignored.
+    pub trusted_proxies: String,
 }
 
 impl Default for Config {
@@ -49,6 +52,7 @@ impl Default for Config {
             kindergarten_stichtag: "31.07.".to_owned(),
             kindergarten_beginn: "01.08.".to_owned(),
             mentoring_aufbewahrung_tage: 365,
+            trusted_proxies: String::new(),
         }
     }
 }
@@ -100,6 +104,14 @@ impl Config {
         let beginn = MonatTag::parse(&self.kindergarten_beginn)
             .with_context(|| format!("kindergarten_beginn «{}»", self.kindergarten_beginn))?;
         Ok(KindergartenRegel::new(stichtag, beginn))
+    }
+}
+
+impl Config {
+    /// The trusted reverse proxies, checked at start so a typo does not silently trust nobody.
+    pub fn trusted_proxies(&self) -> anyhow::Result<Vec<iim_web::IpNet>> {
+        iim_web::parse_trusted_proxies(&self.trusted_proxies)
+            .map_err(|message| anyhow::anyhow!("trusted_proxies: {message}"))
     }
 }
 
@@ -161,6 +173,22 @@ mod tests {
         let wrong = Config { kindergarten_stichtag: "29.02.".to_owned(), ..Config::default() };
         let error = format!("{:#}", wrong.kindergarten_regel().unwrap_err());
         assert!(error.contains("kindergarten_stichtag «29.02.»") && error.contains("29. Februar"), "{error}");
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail fixes the error type
+    fn trusted_proxies_are_addresses_or_networks_and_a_typo_is_refused() {
+        assert!(Config::default().trusted_proxies().unwrap().is_empty());
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("IIM_TRUSTED_PROXIES", "10.0.0.5, 192.168.0.0/16");
+            let proxies =
+                Config::load(None).map_err(|e| e.to_string())?.trusted_proxies().map_err(|e| e.to_string())?;
+            let shown: Vec<String> = proxies.iter().map(ToString::to_string).collect();
+            assert_eq!(shown, ["10.0.0.5/32", "192.168.0.0/16"]);
+            Ok(())
+        });
+        let typo = Config { trusted_proxies: "10.0.0.256".to_owned(), ..Config::default() };
+        assert!(typo.trusted_proxies().unwrap_err().to_string().contains("10.0.0.256"));
     }
 
     #[test]
