@@ -7,7 +7,7 @@
 
 use crate::audit::insert_entry;
 use crate::entity::{empfehlung, erstgespraech, fordern_fall, person, user, zuzug};
-use crate::{Page, Store, StoreError, begin_write};
+use crate::{Page, Store, StoreError, begin_write, decode, decode_optional};
 use chrono::{DateTime, NaiveDate, Utc};
 use iim_domain::erstinformation::{
     EmpfehlungArt, FordernEmpfehlung, FordernEntscheid, GespraechInput, StatusInput, Thema, ZuzugStatus,
@@ -151,15 +151,20 @@ impl Store {
             .all(&self.db)
             .await?
             .into_iter()
-            .map(|fall| FordernStand {
-                id: fall.id,
-                empfehlung: FordernEmpfehlung::from_code(&fall.empfehlung)
-                    .unwrap_or(FordernEmpfehlung::Integrationsempfehlung),
-                uebergeben_at: fall.uebergeben_at,
-                entscheid: fall.entscheid.as_deref().and_then(FordernEntscheid::from_code),
-                entscheid_begruendung: fall.entscheid_begruendung.unwrap_or_default(),
+            .map(|fall| {
+                Ok(FordernStand {
+                    id: fall.id,
+                    empfehlung: decode("Fordern-Empfehlung", &fall.empfehlung, FordernEmpfehlung::from_code)?,
+                    uebergeben_at: fall.uebergeben_at,
+                    entscheid: decode_optional(
+                        "Fordern-Entscheid",
+                        fall.entscheid.as_deref(),
+                        FordernEntscheid::from_code,
+                    )?,
+                    entscheid_begruendung: fall.entscheid_begruendung.unwrap_or_default(),
+                })
             })
-            .collect();
+            .collect::<Result<_, StoreError>>()?;
         self.log_read(entry(actor, Resource::Zuzug, Action::Read, Some(id), Outcome::Allowed, self)).await;
         Ok(NeuzuzuegerDetail {
             zuzug,
@@ -322,11 +327,11 @@ impl Store {
         let angebote = self.offer_links(&self.db, rows.iter().filter_map(|e| e.angebot_id)).await?;
         let empfehlungen = rows
             .into_iter()
-            .filter_map(|e| {
+            .map(|e| {
                 let angebot = e.angebot_id.and_then(|id| angebote.get(&id).cloned());
-                EmpfehlungArt::from_code(&e.art).map(|art| (art, e.text, angebot))
+                Ok((decode("Empfehlungsart", &e.art, EmpfehlungArt::from_code)?, e.text, angebot))
             })
-            .collect();
+            .collect::<Result<_, StoreError>>()?;
         let erfasst_von =
             user::Entity::find_by_id(row.erfasst_von).one(&self.db).await?.map(|u| u.display_name).unwrap_or_default();
         Ok(Some(Erstgespraech {

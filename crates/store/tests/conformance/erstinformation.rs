@@ -258,3 +258,24 @@ async fn the_start_page_counts_exactly_the_pairs_the_list_shows_page_by_page() {
     assert_eq!(test.store.count_possible_duplicates(&solothurn).await.unwrap(), 0);
     assert_eq!(test.store.possible_duplicates(&solothurn, 1).await.unwrap().total, 0);
 }
+
+#[tokio::test]
+async fn an_unknown_stored_recommendation_is_reported_as_corrupt_never_read_as_another() {
+    let test = TestStore::new().await;
+    let officer = test.integration_officer_of(2581).await;
+    let id = newcomer_in(&test, 2581, &officer).await;
+    let input = UebergabeInput {
+        empfehlung: "integrationsvereinbarung".to_owned(),
+        begruendung: "Hat zwei Einladungen zum Deutschkurs nicht wahrgenommen.".to_owned(),
+    };
+    test.store.hand_over_to_migrationsamt(&officer, id, &input).await.unwrap();
+    let raw = test.raw_connection().await;
+    raw.execute_unprepared("UPDATE fordern_faelle SET empfehlung = 'kaputt'").await.unwrap();
+    let migrationsamt = test.logged_in("migrationsamt", &[Role::Migrationsamt]).await;
+
+    let detail = test.store.get_newcomer(&officer, id).await;
+    let list = test.store.list_fordern(&migrationsamt, true, 1).await;
+
+    assert!(matches!(&detail, Err(StoreError::Corrupt(m)) if m.contains("kaputt")), "{:?}", detail.map(|d| d.fordern));
+    assert!(matches!(&list, Err(StoreError::Corrupt(m)) if m.contains("kaputt")), "{:?}", list.map(|l| l.total));
+}
