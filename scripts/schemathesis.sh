@@ -8,6 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 version="3.39.16"
+# Newer hypothesis releases dropped an internal API that schemathesis 3 relies on.
+hypothesis="6.122.7"
 venv="target/schemathesis-venv"
 examples="${SCHEMATHESIS_EXAMPLES:-30}"
 seed="${SCHEMATHESIS_SEED:-2026}"
@@ -15,7 +17,7 @@ seed="${SCHEMATHESIS_SEED:-2026}"
 if [ "$("$venv/bin/schemathesis" --version 2>/dev/null)" != "schemathesis, version $version" ]; then
   echo "Installing schemathesis $version into $venv"
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$version"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$version" "hypothesis==$hypothesis"
 fi
 
 cargo build --quiet --bin iim
@@ -48,7 +50,7 @@ status=0
   --header "Authorization: Bearer $token" \
   --checks not_a_server_error,response_schema_conformance,status_code_conformance \
   --hypothesis-max-examples "$examples" --hypothesis-seed "$seed" \
-  --request-timeout 10000 --no-color || status=$?
+  --experimental=openapi-3.1 --request-timeout 10000 --no-color || status=$?
 if [ "$status" -ne 0 ]; then
   echo "== server log (last 50 lines)"; tail -n 50 "$scratch/serve.log"
 fi

@@ -116,8 +116,17 @@ impl PageParams {
     ) -> Result<(u64, u64), ApiError> {
         let axum::extract::Query(params) =
             query.map_err(|e| ApiError(AppError::BadRequest(format!("Ungültige Abfrage: {}", e.body_text()))))?;
-        Ok((params.page.unwrap_or(1), params.per_page.unwrap_or(50)))
+        Ok((page_in_range(params.page), params.per_page.unwrap_or(50)))
     }
+}
+
+/// The highest page an API list answers for; beyond it every list is empty anyway, and the offset of a larger
+/// one would not fit the database's integers.
+const MAX_PAGE: u64 = 1_000_000;
+
+/// The requested page (default 1), brought into 1 to [`MAX_PAGE`].
+pub fn page_in_range(page: Option<u64>) -> u64 {
+    page.unwrap_or(1).clamp(1, MAX_PAGE)
 }
 
 /// JSON body extractor whose refusals are problem documents with a German explanation.

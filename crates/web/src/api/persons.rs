@@ -137,7 +137,7 @@ pub struct ListParams {
 /// Personen im Zuständigkeitsgebiet, nach Namen sortiert.
 #[utoipa::path(get, path = "/persons", tag = "Personenregister", params(ListParams), responses(
     (status = 200, body = PersonListDto),
-    (status = 401, body = Problem), (status = 403, body = Problem)
+    (status = 400, body = Problem, description = "Abfrage nicht lesbar"), (status = 401, body = Problem), (status = 403, body = Problem)
 ))]
 pub async fn list(
     State(state): State<crate::state::SharedState>,
@@ -148,7 +148,7 @@ pub async fn list(
         params.map_err(|e| ApiError(AppError::BadRequest(format!("Ungültige Abfrage: {}", e.body_text()))))?;
     let query = PersonQuery {
         text: params.q.unwrap_or_default(),
-        page: params.page.unwrap_or(1),
+        page: super::page_in_range(params.page),
         per_page: params.per_page.unwrap_or(25),
     };
     let page = state.store.list_persons(&actor, &query).await?;
