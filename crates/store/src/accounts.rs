@@ -95,7 +95,7 @@ pub struct ApiTokenInfo {
 
 impl Store {
     /// Checks a password login. Every attempt is counted before the password is checked, in one transaction
-    /// per attempt, so parallel attempts cannot slip past the limits (see [`throttle_counters`]).
+    /// per attempt, so parallel attempts cannot slip past the limits (docs/adr/0019).
     pub async fn login(&self, username: &str, password: &str, client: &str) -> Result<Actor, LoginError> {
         let now = self.clock.now();
         let username = normalise_username(username);
@@ -151,7 +151,7 @@ impl Store {
         let txn = crate::begin_write(&self.db).await?;
         for counter in counters {
             login_throttle::Entity::update_many()
-                .col_expr(login_throttle::Column::LockedUntil, Expr::val(now + LOCK_DURATION).into())
+                .col_expr(login_throttle::Column::LockedUntil, Expr::val(now + LOCK_DURATION))
                 .filter(login_throttle::Column::ThrottleKey.eq(&counter.key))
                 .filter(login_throttle::Column::Failures.gte(counter.limit))
                 .filter(

@@ -268,7 +268,7 @@ impl Store {
             .filter(|g| g.name().to_lowercase().contains(&wanted))
             .map(|g| i32::from(g.get()))
             .collect();
-        let pattern = format!("%{}%", wanted.replace('\\', "").replace('%', "").replace('_', ""));
+        let pattern = format!("%{}%", wanted.replace(['\\', '%', '_'], ""));
         Condition::any()
             .add(Expr::expr(Func::lower(Expr::col((angebot::Entity, angebot::Column::Titel)))).like(pattern))
             .add(angebot::Column::OrganisationId.is_in(providers))
