@@ -180,7 +180,7 @@ impl Store {
     /// Records an invitation (with its date), a refusal or «not reached».
     pub async fn change_newcomer_status(&self, actor: &Actor, id: i64, input: &StatusInput) -> Result<(), StoreError> {
         let row = self.newcomer_in_scope(actor, Action::Update, id).await?;
-        let wechsel = input.check(status_of(&row)).map_err(StoreError::Invalid)?;
+        let wechsel = input.check(status_of(&row)?).map_err(StoreError::Invalid)?;
         let now = self.clock.now();
         let txn = begin_write(&self.db).await?;
         let mut active = row.into_active_model();
@@ -204,10 +204,11 @@ impl Store {
     /// Records the Erstinformationsgespräch with its Empfehlungen; the newcomer's status becomes «held».
     pub async fn record_conversation(&self, actor: &Actor, id: i64, input: &GespraechInput) -> Result<(), StoreError> {
         let row = self.newcomer_in_scope(actor, Action::Update, id).await?;
-        if !status_of(&row).conversation_possible() {
+        let status = status_of(&row)?;
+        if !status.conversation_possible() {
             return Err(StoreError::invalid(
                 "gefuehrt_am",
-                &format!("Bei Status «{}» kann kein Gespräch mehr erfasst werden.", status_of(&row).label()),
+                &format!("Bei Status «{}» kann kein Gespräch mehr erfasst werden.", status.label()),
             ));
         }
         let gespraech = input.check(row.zuzug_am, self.clock.today()).map_err(StoreError::Invalid)?;
@@ -387,7 +388,7 @@ impl Store {
                         .unwrap_or_default(),
                     gemeinde: bfs_of(row.gemeinde_bfs).map(BfsNr::name).unwrap_or_default(),
                     zuzug_am: row.zuzug_am,
-                    status: status_of(&row),
+                    status: status_of(&row)?,
                     eingeladen_am: row.eingeladen_am,
                     nachfassen_am: follow_ups.get(&row.id).copied().flatten(),
                 })
@@ -441,8 +442,8 @@ fn filtered(mut select: Select<zuzug::Entity>, query: &NeuzuzuegerQuery) -> Sele
     select
 }
 
-pub(crate) fn status_of(row: &zuzug::Model) -> ZuzugStatus {
-    ZuzugStatus::from_code(&row.status).unwrap_or(ZuzugStatus::Einzuladen)
+pub(crate) fn status_of(row: &zuzug::Model) -> Result<ZuzugStatus, StoreError> {
+    decode("Status des Neuzuzügers", &row.status, ZuzugStatus::from_code)
 }
 
 pub(crate) fn bfs_of(number: i32) -> Option<BfsNr> {

@@ -279,3 +279,15 @@ async fn an_unknown_stored_recommendation_is_reported_as_corrupt_never_read_as_a
     assert!(matches!(&detail, Err(StoreError::Corrupt(m)) if m.contains("kaputt")), "{:?}", detail.map(|d| d.fordern));
     assert!(matches!(&list, Err(StoreError::Corrupt(m)) if m.contains("kaputt")), "{:?}", list.map(|l| l.total));
 }
+
+#[tokio::test]
+async fn an_unknown_stored_newcomer_status_is_reported_as_corrupt_never_read_as_to_invite() {
+    let test = TestStore::new().await;
+    let officer = test.integration_officer_of(2581).await;
+    let id = newcomer_in(&test, 2581, &officer).await;
+    test.raw_connection().await.execute_unprepared("UPDATE zuzuege SET status = 'kaputt'").await.unwrap();
+
+    let detail = test.store.get_newcomer(&officer, id).await;
+
+    assert!(matches!(&detail, Err(StoreError::Corrupt(m)) if m.contains("kaputt")), "{:?}", detail.map(|d| d.zuzug));
+}
