@@ -9,6 +9,7 @@ use iim_domain::angebot::{AngebotInput, AngebotStatus};
 use iim_domain::erstinformation::EmpfehlungInput;
 use iim_domain::{Actor, Role};
 use iim_store::{Angebot, AngebotFilter, AngebotQuery, NeuesAngebot, StoreError};
+use sea_orm::ConnectionTrait;
 
 pub(crate) fn course(titel: &str) -> AngebotInput {
     AngebotInput {
@@ -308,4 +309,19 @@ async fn the_casework_picker_searches_title_provider_and_gemeinde_and_never_retu
     assert!(by_gemeinde.iter().all(|o| o.gemeinde == "Solothurn"));
     assert_eq!(by_provider.len(), 20);
     assert!(nothing.is_empty());
+}
+
+#[tokio::test]
+async fn an_unknown_stored_category_is_reported_as_corrupt_never_read_as_information() {
+    let test = TestStore::new().await;
+    let provider = test.provider_user().await;
+    published(&test, &provider, "Deutschkurs A1").await;
+    let raw = test.raw_connection().await;
+    raw.execute_unprepared("UPDATE angebote SET kategorie = 'kaputt'").await.unwrap();
+
+    let own = test.store.offers(&provider, &query(None)).await;
+    let public = test.store.published_offers().await;
+
+    assert!(matches!(&own, Err(StoreError::Corrupt(m)) if m.contains("kaputt")), "{:?}", own.map(|p| p.total));
+    assert!(matches!(&public, Err(StoreError::Corrupt(m)) if m.contains("kaputt")), "{:?}", public.map(|p| p.len()));
 }
