@@ -57,7 +57,7 @@ pub async fn run(args: BenchAuditArgs) -> anyhow::Result<()> {
     anyhow::ensure!(!ids.is_empty(), "keine Personen im Gebiet des Bench-Benutzers");
     let (_, token) = store.create_api_token("bench.olten", "bench", None).await?;
     let app =
-        Application::build(Settings { listen: "127.0.0.1:0".to_owned(), secure_cookies: false }, store.clone()).await?;
+        Application::build(Settings { listen: "127.0.0.1:0".to_owned(), ..Settings::default() }, store.clone()).await?;
     let base = format!("http://{}", app.local_addr()?);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until_stopped(async {

@@ -41,6 +41,9 @@ pub struct Config {
     /// For tests and reproducible demos only: the store's clock stands still on this day (`TT.MM.JJJJ`, at
     /// noon in Switzerland) instead of following the wall clock. Unset in real use.
     pub heute: Option<String>,
+    /// Reverse proxies in front of the app whose `X-Forwarded-For` is believed (addresses or networks,
+    /// separated by commas); empty: the header is ignored.
+    pub trusted_proxies: String,
 }
 
 impl Default for Config {
@@ -56,6 +59,7 @@ impl Default for Config {
             kindergarten_beginn: "01.08.".to_owned(),
             mentoring_aufbewahrung_tage: 365,
             heute: None,
+            trusted_proxies: String::new(),
         }
     }
 }
@@ -119,6 +123,12 @@ impl Config {
             .with_context(|| format!("heute «{heute}»: bitte als TT.MM.JJJJ angeben"))?;
         let noon = day.and_hms_opt(11, 0, 0).context("heute: keine gültige Uhrzeit")?.and_utc();
         Ok(Arc::new(FixedClock(noon)))
+    }
+
+    /// The trusted reverse proxies, checked at start so a typo does not silently trust nobody.
+    pub fn trusted_proxies(&self) -> anyhow::Result<Vec<iim_web::IpNet>> {
+        iim_web::parse_trusted_proxies(&self.trusted_proxies)
+            .map_err(|message| anyhow::anyhow!("trusted_proxies: {message}"))
     }
 }
 
@@ -194,6 +204,22 @@ mod tests {
         let wrong = Config { heute: Some("30.02.2027".to_owned()), ..Config::default() };
         let error = format!("{:#}", wrong.clock().unwrap_err());
         assert!(error.contains("heute «30.02.2027»"), "{error}");
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail fixes the error type
+    fn trusted_proxies_are_addresses_or_networks_and_a_typo_is_refused() {
+        assert!(Config::default().trusted_proxies().unwrap().is_empty());
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("IIM_TRUSTED_PROXIES", "10.0.0.5, 192.168.0.0/16");
+            let proxies =
+                Config::load(None).map_err(|e| e.to_string())?.trusted_proxies().map_err(|e| e.to_string())?;
+            let shown: Vec<String> = proxies.iter().map(ToString::to_string).collect();
+            assert_eq!(shown, ["10.0.0.5/32", "192.168.0.0/16"]);
+            Ok(())
+        });
+        let typo = Config { trusted_proxies: "10.0.0.256".to_owned(), ..Config::default() };
+        assert!(typo.trusted_proxies().unwrap_err().to_string().contains("10.0.0.256"));
     }
 
     #[test]

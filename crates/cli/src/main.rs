@@ -142,7 +142,8 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
 /// Serves until Ctrl-C or SIGTERM, then finishes running requests and flushes the access log.
 pub async fn serve(config: &Config, store: Store, secure_cookies: bool) -> anyhow::Result<()> {
     mentoring::clean_up(config, &store).await?;
-    let settings = Settings { listen: config.listen.clone(), secure_cookies };
+    let trusted_proxies = config.trusted_proxies()?;
+    let settings = Settings { listen: config.listen.clone(), secure_cookies, trusted_proxies };
     let app = Application::build(settings, store)
         .await
         .with_context(|| format!("Adresse {} nicht verfügbar", config.listen))?;

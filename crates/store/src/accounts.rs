@@ -13,8 +13,10 @@ use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use iim_domain::{Action, Actor, AuditEntry, Channel, FieldErrors, Outcome, Resource, Role, Scope};
 use rand::RngCore;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, NotSet, QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, IntoActiveModel,
+    NotSet, QueryFilter, QueryOrder,
 };
 use sha2::{Digest, Sha256};
 
@@ -24,10 +26,14 @@ pub const SESSION_IDLE: Duration = Duration::minutes(60);
 pub const SESSION_MAX: Duration = Duration::hours(12);
 /// Failed logins counted within this window...
 const THROTTLE_WINDOW: Duration = Duration::minutes(15);
-/// ...lock the user name after this many...
-const MAX_FAILURES_PER_USER: i32 = 5;
-/// ...or the client address after this many...
+/// ...lock one user name for one client address after this many (the person who mistyped, or one guesser;
+/// the same user name from other addresses is not affected)...
+const MAX_FAILURES_PER_USER_AND_ADDRESS: i32 = 5;
+/// ...lock one client address for every user name after this many (behind a trusted proxy the address is
+/// the client's own, so the others behind the proxy are not affected)...
 const MAX_FAILURES_PER_ADDRESS: i32 = 20;
+/// ...lock a user name for every address after this many (guessing from many addresses)...
+const MAX_FAILURES_PER_USER: i32 = 50;
 /// ...for this long.
 const LOCK_DURATION: Duration = Duration::minutes(15);
 const MIN_PASSWORD_CHARS: usize = 10;
@@ -88,65 +94,96 @@ pub struct ApiTokenInfo {
 }
 
 impl Store {
-    /// Checks a password login. Counts failures per user name and per client address and refuses further
-    /// attempts for a while once too many failed.
+    /// Checks a password login. Every attempt is counted before the password is checked, in one transaction
+    /// per attempt, so parallel attempts cannot slip past the limits (docs/adr/0019).
     pub async fn login(&self, username: &str, password: &str, client: &str) -> Result<Actor, LoginError> {
         let now = self.clock.now();
         let username = normalise_username(username);
-        let keys = [format!("user:{username}"), format!("ip:{client}")];
-        for key in &keys {
-            if let Some(until) = self.locked_until(key, now).await? {
-                self.log_failed_login(&username, Channel::Ui, "gesperrt nach Fehlversuchen").await?;
-                return Err(LoginError::Throttled { minutes: (until - now).num_minutes().max(1) });
-            }
+        let counters = throttle_counters(&username, client);
+        if let Some(minutes) = self.count_attempt(&counters, now).await? {
+            self.log_failed_login(&username, Channel::Ui, "gesperrt nach Fehlversuchen").await?;
+            return Err(LoginError::Throttled { minutes });
         }
         let account = user::Entity::find().filter(user::Column::Username.eq(&username)).one(&self.db).await?;
         let stored_hash = account.as_ref().filter(|u| !u.disabled).and_then(|u| u.password_hash.clone());
         let password_ok = verify_password(password.to_owned(), stored_hash).await;
         match account {
             Some(account) if password_ok => {
-                self.clear_throttle(&keys[0]).await?;
+                self.forget_attempt(&counters).await?;
                 let actor = self.actor_for(&account, Channel::Ui)?;
                 self.log_event(&actor, "login", None).await?;
                 Ok(actor)
             }
             _ => {
-                self.record_failure(&keys[0], MAX_FAILURES_PER_USER, now).await?;
-                self.record_failure(&keys[1], MAX_FAILURES_PER_ADDRESS, now).await?;
+                self.lock_exhausted(&counters, now).await?;
                 self.log_failed_login(&username, Channel::Ui, "falsches Passwort oder unbekannter Benutzer").await?;
                 Err(LoginError::InvalidCredentials)
             }
         }
     }
 
-    async fn locked_until(&self, key: &str, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, StoreError> {
-        let row = login_throttle::Entity::find_by_id(key.to_owned()).one(&self.db).await?;
-        Ok(row.and_then(|r| r.locked_until).filter(|until| *until > now))
+    /// Counts one attempt on every counter (one upsert each, so parallel attempts never collide on the key)
+    /// and decides in the same transaction: `Some(minutes)` when a counter is locked or over its limit.
+    async fn count_attempt(&self, counters: &[ThrottleCounter], now: DateTime<Utc>) -> Result<Option<i64>, StoreError> {
+        let txn = crate::begin_write(&self.db).await?;
+        for counter in counters {
+            count_one(&txn, &counter.key, now).await?;
+        }
+        let keys = counters.iter().map(|c| c.key.clone());
+        let rows =
+            login_throttle::Entity::find().filter(login_throttle::Column::ThrottleKey.is_in(keys)).all(&txn).await?;
+        txn.commit().await?;
+        let wait = rows
+            .iter()
+            .filter_map(|row| {
+                let limit = counters.iter().find(|c| c.key == row.throttle_key)?.limit;
+                match row.locked_until.filter(|until| *until > now) {
+                    Some(until) => Some(until),
+                    None => (row.failures > limit).then(|| row.window_started_at + THROTTLE_WINDOW),
+                }
+            })
+            .max();
+        Ok(wait.map(|until| (until - now).num_minutes().max(1)))
     }
 
-    async fn record_failure(&self, key: &str, max_failures: i32, now: DateTime<Utc>) -> Result<(), StoreError> {
-        let existing = login_throttle::Entity::find_by_id(key.to_owned()).one(&self.db).await?;
-        let (failures, window_started_at) = match &existing {
-            Some(row) if now - row.window_started_at < THROTTLE_WINDOW => (row.failures + 1, row.window_started_at),
-            _ => (1, now),
-        };
-        let locked_until = (failures >= max_failures).then(|| now + LOCK_DURATION);
-        let row = login_throttle::ActiveModel {
-            throttle_key: Set(key.to_owned()),
-            failures: Set(failures),
-            window_started_at: Set(window_started_at),
-            locked_until: Set(locked_until),
-        };
-        if existing.is_some() {
-            row.update(&self.db).await?;
-        } else {
-            row.insert(&self.db).await?;
+    /// A failed attempt: every counter that has reached its limit is locked from now on.
+    async fn lock_exhausted(&self, counters: &[ThrottleCounter], now: DateTime<Utc>) -> Result<(), StoreError> {
+        let txn = crate::begin_write(&self.db).await?;
+        for counter in counters {
+            login_throttle::Entity::update_many()
+                .col_expr(login_throttle::Column::LockedUntil, Expr::val(now + LOCK_DURATION))
+                .filter(login_throttle::Column::ThrottleKey.eq(&counter.key))
+                .filter(login_throttle::Column::Failures.gte(counter.limit))
+                .filter(
+                    Condition::any()
+                        .add(login_throttle::Column::LockedUntil.is_null())
+                        .add(login_throttle::Column::LockedUntil.lte(now)),
+                )
+                .exec(&txn)
+                .await?;
         }
+        txn.commit().await?;
         Ok(())
     }
 
-    async fn clear_throttle(&self, key: &str) -> Result<(), StoreError> {
-        login_throttle::Entity::delete_by_id(key.to_owned()).exec(&self.db).await?;
+    /// A successful attempt was no failure: the user name's count from this client starts again, the other
+    /// counters take the attempt back.
+    async fn forget_attempt(&self, counters: &[ThrottleCounter]) -> Result<(), StoreError> {
+        use sea_orm::sea_query::ExprTrait;
+        let txn = crate::begin_write(&self.db).await?;
+        for counter in counters {
+            if counter.reset_on_success {
+                login_throttle::Entity::delete_by_id(counter.key.clone()).exec(&txn).await?;
+            } else {
+                login_throttle::Entity::update_many()
+                    .col_expr(login_throttle::Column::Failures, Expr::col(login_throttle::Column::Failures).sub(1))
+                    .filter(login_throttle::Column::ThrottleKey.eq(&counter.key))
+                    .filter(login_throttle::Column::Failures.gt(0))
+                    .exec(&txn)
+                    .await?;
+            }
+        }
+        txn.commit().await?;
         Ok(())
     }
 
@@ -497,6 +534,54 @@ impl Store {
             })
             .collect())
     }
+}
+
+/// One count of failed logins and its limit.
+struct ThrottleCounter {
+    key: String,
+    limit: i32,
+    /// A successful login starts this count again (otherwise it only takes its own attempt back).
+    reset_on_success: bool,
+}
+
+/// The three counts of a login attempt, sorted by key so that parallel attempts lock the rows in the same
+/// order (no deadlock on PostgreSQL).
+fn throttle_counters(username: &str, client: &str) -> Vec<ThrottleCounter> {
+    let mut counters = vec![
+        ThrottleCounter {
+            key: format!("user-ip:{username} {client}"),
+            limit: MAX_FAILURES_PER_USER_AND_ADDRESS,
+            reset_on_success: true,
+        },
+        ThrottleCounter { key: format!("ip:{client}"), limit: MAX_FAILURES_PER_ADDRESS, reset_on_success: false },
+        ThrottleCounter { key: format!("user:{username}"), limit: MAX_FAILURES_PER_USER, reset_on_success: false },
+    ];
+    counters.sort_by(|a, b| a.key.cmp(&b.key));
+    counters
+}
+
+/// Adds one attempt to a count in one statement: a new row, or one more in the running window, or a new
+/// window when the old one has passed.
+async fn count_one(txn: &DatabaseTransaction, key: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+    use login_throttle::Column;
+    use sea_orm::sea_query::ExprTrait;
+    let window_passed = Expr::col((login_throttle::Entity, Column::WindowStartedAt)).lt(now - THROTTLE_WINDOW);
+    let failures =
+        Expr::case(window_passed.clone(), 1).finally(Expr::col((login_throttle::Entity, Column::Failures)).add(1));
+    let window_started =
+        Expr::case(window_passed, now).finally(Expr::col((login_throttle::Entity, Column::WindowStartedAt)));
+    let on_conflict = OnConflict::column(Column::ThrottleKey)
+        .value(Column::Failures, failures)
+        .value(Column::WindowStartedAt, window_started)
+        .to_owned();
+    let first = login_throttle::ActiveModel {
+        throttle_key: Set(key.to_owned()),
+        failures: Set(1),
+        window_started_at: Set(now),
+        locked_until: Set(None),
+    };
+    login_throttle::Entity::insert(first).on_conflict(on_conflict).exec_without_returning(txn).await?;
+    Ok(())
 }
 
 fn token_info(row: api_token::Model, username: String) -> ApiTokenInfo {

@@ -3,7 +3,7 @@
 //! Keeping offers (drafts, submission, moderation) is in `angebote_verwaltung.rs`.
 
 use crate::entity::{angebot, angebot_ort};
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, decode};
 use chrono::{DateTime, Utc};
 use iim_domain::angebot::{AngebotData, AngebotStatus, Kategorie, Ort, Tageszeit, Zielgruppe};
 use iim_domain::dossier::Handlungsfeld;
@@ -71,35 +71,34 @@ impl Store {
         }
         let directory = self.directory();
         let today = self.clock.today();
-        Ok(rows
-            .into_iter()
+        rows.into_iter()
             .map(|row| {
-                let mut status = AngebotStatus::from_code(&row.status).unwrap_or(AngebotStatus::Entwurf);
+                let mut status = decode("Angebotsstatus", &row.status, AngebotStatus::from_code)?;
                 if status == AngebotStatus::Veroeffentlicht && row.gueltig_bis < today {
                     status = AngebotStatus::Abgelaufen;
                 }
-                Angebot {
+                Ok(Angebot {
                     id: row.id,
                     organisation_id: row.organisation_id,
                     anbieter: directory.get(row.organisation_id).map(|o| o.name.clone()).unwrap_or_default(),
                     status,
-                    data: data_of(&row, places.remove(&row.id).unwrap_or_default()),
+                    data: data_of(&row, places.remove(&row.id).unwrap_or_default())?,
                     rueckweisung: row.rueckweisung,
                     version: row.version,
                     updated_at: row.updated_at,
                     veroeffentlicht_at: row.veroeffentlicht_at,
-                }
+                })
             })
-            .collect())
+            .collect()
     }
 }
 
-fn data_of(row: &angebot::Model, orte: Vec<Ort>) -> AngebotData {
-    AngebotData {
+fn data_of(row: &angebot::Model, orte: Vec<Ort>) -> Result<AngebotData, StoreError> {
+    Ok(AngebotData {
         titel: row.titel.clone(),
         beschreibung: row.beschreibung.clone(),
-        kategorie: Kategorie::from_code(&row.kategorie).unwrap_or(Kategorie::Information),
-        handlungsfeld: Handlungsfeld::from_code(&row.handlungsfeld).unwrap_or(Handlungsfeld::SozialeIntegration),
+        kategorie: decode("Angebotskategorie", &row.kategorie, Kategorie::from_code)?,
+        handlungsfeld: decode("Handlungsfeld", &row.handlungsfeld, Handlungsfeld::from_code)?,
         zielgruppen: codes(&row.zielgruppen).filter_map(Zielgruppe::from_code).collect(),
         niveau_von: row.niveau_von.as_deref().and_then(Niveau::from_code),
         niveau_bis: row.niveau_bis.as_deref().and_then(Niveau::from_code),
@@ -116,7 +115,7 @@ fn data_of(row: &angebot::Model, orte: Vec<Ort>) -> AngebotData {
         anmeldung: row.anmeldung.clone(),
         anmeldung_link: row.anmeldung_link.clone(),
         gueltig_bis: row.gueltig_bis,
-    }
+    })
 }
 
 /// Comma-separated codes as stored.

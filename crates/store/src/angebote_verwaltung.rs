@@ -19,11 +19,11 @@ use crate::entity::{angebot, angebot_ort};
 use crate::{Angebot, Page, PageWindow, Store, StoreError, begin_write};
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use iim_domain::angebot::{AngebotData, AngebotInput, AngebotStatus};
-use iim_domain::{Action, Actor, AuditEntry, Choice, FieldErrors, Outcome, Resource, Scope};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use iim_domain::{Action, Actor, AuditEntry, BfsNr, Choice, FieldErrors, Outcome, Resource, Scope};
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -220,18 +220,55 @@ impl Store {
         Ok(self.offer_filter(in_scope(actor, scope), Some(filter)).count(&self.db).await?)
     }
 
-    /// Published, valid offers to pick in casework: those with a place in the Gemeinden the actor answers for
-    /// (its organisation's and its region's) first, then the others, each by title.
-    pub async fn offers_to_pick(&self, actor: &Actor) -> Result<Vec<AngebotVerweis>, StoreError> {
-        let mut offers = self.published_offers().await?;
-        let near = |offer: &Angebot| {
-            offer.data.orte.iter().any(|ort| {
-                actor.jurisdiction.organisation.contains(&ort.gemeinde)
-                    || actor.jurisdiction.region.contains(&ort.gemeinde)
-            })
-        };
-        offers.sort_by(|a, b| near(b).cmp(&near(a)).then_with(|| a.data.titel.cmp(&b.data.titel)));
-        Ok(offers.iter().map(verweis).collect())
+    /// Published, valid offers to pick in casework that match `suche` in title, provider or Gemeinde (empty:
+    /// any), at most `limit`: those with a place in the Gemeinden the actor answers for (its organisation's and
+    /// its region's) first, then the others, each by title. One bounded query, never the whole catalogue.
+    pub async fn offers_to_pick(
+        &self,
+        actor: &Actor,
+        suche: &str,
+        limit: u64,
+    ) -> Result<Vec<AngebotVerweis>, StoreError> {
+        let near: Vec<i32> = actor
+            .jurisdiction
+            .organisation
+            .iter()
+            .chain(&actor.jurisdiction.region)
+            .map(|g| i32::from(g.get()))
+            .collect();
+        let near_first =
+            Expr::case(Expr::col((angebot::Entity, angebot::Column::Id)).in_subquery(places_in(near)), 0).finally(1);
+        let rows = angebot::Entity::find()
+            .filter(angebot::Column::Status.eq(AngebotStatus::Veroeffentlicht.code()))
+            .filter(angebot::Column::GueltigBis.gte(self.clock.today()))
+            .filter(self.matching(suche))
+            .order_by(Into::<Expr>::into(near_first), Order::Asc)
+            .order_by_asc(angebot::Column::Titel)
+            .order_by_asc(angebot::Column::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?;
+        Ok(self.offers_from_rows(&self.db, rows).await?.iter().map(verweis).collect())
+    }
+
+    /// Offers whose title, provider or one of whose Gemeinden contains `suche`, ignoring case.
+    fn matching(&self, suche: &str) -> Condition {
+        let wanted = suche.trim().to_lowercase();
+        if wanted.is_empty() {
+            return Condition::all();
+        }
+        let providers: Vec<i64> =
+            self.directory().all().filter(|o| o.name.to_lowercase().contains(&wanted)).map(|o| o.id).collect();
+        let gemeinden: Vec<i32> = (1..=u16::MAX)
+            .filter_map(BfsNr::known)
+            .filter(|g| g.name().to_lowercase().contains(&wanted))
+            .map(|g| i32::from(g.get()))
+            .collect();
+        let pattern = format!("%{}%", wanted.replace(['\\', '%', '_'], ""));
+        Condition::any()
+            .add(Expr::expr(Func::lower(Expr::col((angebot::Entity, angebot::Column::Titel)))).like(pattern))
+            .add(angebot::Column::OrganisationId.is_in(providers))
+            .add(Expr::col((angebot::Entity, angebot::Column::Id)).in_subquery(places_in(gemeinden)))
     }
 
     /// Bulk load for the demo and the benchmark (operator action, one log entry for the whole load), in batches;
@@ -594,4 +631,13 @@ async fn insert_places(db: &impl ConnectionTrait, angebot_id: i64, data: &Angebo
         angebot_ort::Entity::insert_many(rows).exec(db).await?;
     }
     Ok(())
+}
+
+/// The ids of offers with a place in one of `gemeinden`.
+fn places_in(gemeinden: Vec<i32>) -> sea_orm::sea_query::SelectStatement {
+    angebot_ort::Entity::find()
+        .select_only()
+        .column(angebot_ort::Column::AngebotId)
+        .filter(angebot_ort::Column::GemeindeBfs.is_in(gemeinden))
+        .into_query()
 }

@@ -7,7 +7,7 @@
 
 use crate::audit::insert_entry;
 use crate::entity::{empfehlung, erstgespraech, fordern_fall, person, user, zuzug};
-use crate::{Page, PageWindow, Store, StoreError, begin_write};
+use crate::{Page, PageWindow, Store, StoreError, begin_write, decode, decode_optional};
 use chrono::{DateTime, NaiveDate, Utc};
 use iim_domain::erstinformation::{
     EmpfehlungArt, FordernEmpfehlung, FordernEntscheid, GespraechInput, StatusInput, Thema, ZuzugStatus,
@@ -155,15 +155,20 @@ impl Store {
             .all(&self.db)
             .await?
             .into_iter()
-            .map(|fall| FordernStand {
-                id: fall.id,
-                empfehlung: FordernEmpfehlung::from_code(&fall.empfehlung)
-                    .unwrap_or(FordernEmpfehlung::Integrationsempfehlung),
-                uebergeben_at: fall.uebergeben_at,
-                entscheid: fall.entscheid.as_deref().and_then(FordernEntscheid::from_code),
-                entscheid_begruendung: fall.entscheid_begruendung.unwrap_or_default(),
+            .map(|fall| {
+                Ok(FordernStand {
+                    id: fall.id,
+                    empfehlung: decode("Fordern-Empfehlung", &fall.empfehlung, FordernEmpfehlung::from_code)?,
+                    uebergeben_at: fall.uebergeben_at,
+                    entscheid: decode_optional(
+                        "Fordern-Entscheid",
+                        fall.entscheid.as_deref(),
+                        FordernEntscheid::from_code,
+                    )?,
+                    entscheid_begruendung: fall.entscheid_begruendung.unwrap_or_default(),
+                })
             })
-            .collect();
+            .collect::<Result<_, StoreError>>()?;
         self.log_read(entry(actor, Resource::Zuzug, Action::Read, Some(id), Outcome::Allowed, self)).await?;
         Ok(NeuzuzuegerDetail {
             zuzug,
@@ -179,7 +184,7 @@ impl Store {
     /// Records an invitation (with its date), a refusal or «not reached».
     pub async fn change_newcomer_status(&self, actor: &Actor, id: i64, input: &StatusInput) -> Result<(), StoreError> {
         let row = self.newcomer_in_scope(actor, Action::Update, id).await?;
-        let wechsel = input.check(status_of(&row)).map_err(StoreError::Invalid)?;
+        let wechsel = input.check(status_of(&row)?).map_err(StoreError::Invalid)?;
         let now = self.clock.now();
         let txn = begin_write(&self.db).await?;
         let mut active = row.into_active_model();
@@ -203,10 +208,11 @@ impl Store {
     /// Records the Erstinformationsgespräch with its Empfehlungen; the newcomer's status becomes «held».
     pub async fn record_conversation(&self, actor: &Actor, id: i64, input: &GespraechInput) -> Result<(), StoreError> {
         let row = self.newcomer_in_scope(actor, Action::Update, id).await?;
-        if !status_of(&row).conversation_possible() {
+        let status = status_of(&row)?;
+        if !status.conversation_possible() {
             return Err(StoreError::invalid(
                 "gefuehrt_am",
-                &format!("Bei Status «{}» kann kein Gespräch mehr erfasst werden.", status_of(&row).label()),
+                &format!("Bei Status «{}» kann kein Gespräch mehr erfasst werden.", status.label()),
             ));
         }
         let gespraech = input.check(row.zuzug_am, self.clock.today()).map_err(StoreError::Invalid)?;
@@ -326,11 +332,11 @@ impl Store {
         let angebote = self.offer_links(&self.db, rows.iter().filter_map(|e| e.angebot_id)).await?;
         let empfehlungen = rows
             .into_iter()
-            .filter_map(|e| {
+            .map(|e| {
                 let angebot = e.angebot_id.and_then(|id| angebote.get(&id).cloned());
-                EmpfehlungArt::from_code(&e.art).map(|art| (art, e.text, angebot))
+                Ok((decode("Empfehlungsart", &e.art, EmpfehlungArt::from_code)?, e.text, angebot))
             })
-            .collect();
+            .collect::<Result<_, StoreError>>()?;
         let erfasst_von =
             user::Entity::find_by_id(row.erfasst_von).one(&self.db).await?.map(|u| u.display_name).unwrap_or_default();
         Ok(Some(Erstgespraech {
@@ -386,7 +392,7 @@ impl Store {
                         .unwrap_or_default(),
                     gemeinde: bfs_of(row.gemeinde_bfs).map(BfsNr::name).unwrap_or_default(),
                     zuzug_am: row.zuzug_am,
-                    status: status_of(&row),
+                    status: status_of(&row)?,
                     eingeladen_am: row.eingeladen_am,
                     nachfassen_am: follow_ups.get(&row.id).copied().flatten(),
                 })
@@ -440,8 +446,8 @@ fn filtered(mut select: Select<zuzug::Entity>, query: &NeuzuzuegerQuery) -> Sele
     select
 }
 
-pub(crate) fn status_of(row: &zuzug::Model) -> ZuzugStatus {
-    ZuzugStatus::from_code(&row.status).unwrap_or(ZuzugStatus::Einzuladen)
+pub(crate) fn status_of(row: &zuzug::Model) -> Result<ZuzugStatus, StoreError> {
+    decode("Status des Neuzuzügers", &row.status, ZuzugStatus::from_code)
 }
 
 pub(crate) fn bfs_of(number: i32) -> Option<BfsNr> {

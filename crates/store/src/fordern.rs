@@ -9,7 +9,7 @@
 use crate::audit::insert_entry;
 use crate::entity::{fordern_fall, person, user, zuzug};
 use crate::erstinformation::{bfs_of, birth_date, entry, zuzug_in_scope};
-use crate::{Page, PageWindow, Store, StoreError, begin_write};
+use crate::{Page, PageWindow, Store, StoreError, begin_write, decode, decode_optional};
 use chrono::{DateTime, Utc};
 use iim_domain::erstinformation::{EntscheidInput, FordernEmpfehlung, FordernEntscheid, UebergabeInput};
 use iim_domain::{Action, Actor, BfsNr, Choice, Outcome, ResidenceStatus, Resource, catalog};
@@ -232,12 +232,15 @@ impl Store {
                         .unwrap_or_else(|| person.aufenthaltsstatus.clone()),
                     gemeinde: bfs_of(zuzug.gemeinde_bfs).map(BfsNr::name).unwrap_or_default(),
                     von_organisation: directory.get(row.organisation_id).map(|o| o.name.clone()).unwrap_or_default(),
-                    empfehlung: FordernEmpfehlung::from_code(&row.empfehlung)
-                        .unwrap_or(FordernEmpfehlung::Integrationsempfehlung),
+                    empfehlung: decode("Fordern-Empfehlung", &row.empfehlung, FordernEmpfehlung::from_code)?,
                     begruendung: row.begruendung,
                     uebergeben_at: row.uebergeben_at,
                     uebergeben_von: users.get(&row.uebergeben_von).cloned().unwrap_or_default(),
-                    entscheid: row.entscheid.as_deref().and_then(FordernEntscheid::from_code),
+                    entscheid: decode_optional(
+                        "Fordern-Entscheid",
+                        row.entscheid.as_deref(),
+                        FordernEntscheid::from_code,
+                    )?,
                     entscheid_begruendung: row.entscheid_begruendung.unwrap_or_default(),
                     entschieden_at: row.entschieden_at,
                 })

@@ -285,6 +285,21 @@ pub(crate) fn is_unique_violation(error: &DbErr) -> bool {
     matches!(error.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
 }
 
+/// Decodes a code read from the database. An unknown code is corruption, never a default: a wrong default
+/// would show a social worker something nobody recorded.
+pub(crate) fn decode<T>(what: &str, code: &str, parse: impl FnOnce(&str) -> Option<T>) -> Result<T, StoreError> {
+    parse(code).ok_or_else(|| StoreError::Corrupt(format!("{what} «{code}» unbekannt")))
+}
+
+/// [`decode`] for a column that may be empty.
+pub(crate) fn decode_optional<T>(
+    what: &str,
+    code: Option<&str>,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> Result<Option<T>, StoreError> {
+    code.map(|code| decode(what, code, parse)).transpose()
+}
+
 /// Starts a write transaction. On SQLite it is `BEGIN IMMEDIATE`: it takes the write lock up front (waiting
 /// up to the busy timeout) instead of failing with "database is locked" when another connection writes
 /// between its first read and its first write. PostgreSQL ignores the option.

@@ -8,7 +8,7 @@
 use crate::error::{ApiError, AppError, PageError};
 use crate::state::SharedState;
 use axum::body::{Body, to_bytes};
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{Method, header};
 use axum::middleware::Next;
@@ -19,6 +19,7 @@ use base64::Engine;
 use iim_domain::Actor;
 use iim_store::Session;
 use rand::RngCore;
+use std::net::{IpAddr, SocketAddr};
 use subtle::ConstantTimeEq;
 
 /// Largest form body the CSRF guard reads (forms are small; uploads will get their own route).
@@ -118,6 +119,46 @@ impl FromRequestParts<SharedState> for ApiCaller {
     }
 }
 
+/// The address of the client, for counting failed logins and sign-ups per address. It is the TCP peer,
+/// unless the peer is a configured trusted proxy: then the right-most address of `X-Forwarded-For` that is
+/// not itself a trusted proxy (the left part of the header is whatever the client chose to send).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddress(pub IpAddr);
+
+impl FromRequestParts<SharedState> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(IpAddr::from([0, 0, 0, 0]), |ConnectInfo(address)| address.ip().to_canonical());
+        let forwarded = parts.headers.get_all("x-forwarded-for").iter().filter_map(|value| value.to_str().ok());
+        Ok(ClientAddress(client_address(peer, forwarded, &state.settings.trusted_proxies)))
+    }
+}
+
+/// Walks from the peer leftwards through `X-Forwarded-For` while the hops are trusted proxies.
+fn client_address<'a>(
+    peer: IpAddr,
+    forwarded_headers: impl Iterator<Item = &'a str>,
+    trusted: &[ipnet::IpNet],
+) -> IpAddr {
+    let is_trusted = |address: &IpAddr| trusted.iter().any(|net| net.contains(address));
+    let hops: Vec<&str> = forwarded_headers.flat_map(|value| value.split(',')).map(str::trim).collect();
+    let mut client = peer;
+    for hop in hops.iter().rev() {
+        if !is_trusted(&client) {
+            break;
+        }
+        match hop.parse::<IpAddr>() {
+            Ok(address) => client = address.to_canonical(),
+            Err(_) => break,
+        }
+    }
+    client
+}
+
 #[derive(serde::Deserialize)]
 struct CsrfField {
     csrf_token: Option<String>,
@@ -194,4 +235,25 @@ async fn pass_multipart(state: &SharedState, request: Request, next: Next) -> Re
 /// Whether the CSRF token sent as the first field of a multipart form is the session's.
 pub fn multipart_csrf_ok(user: &CurrentUser, submitted: &str) -> bool {
     !submitted.is_empty() && bool::from(submitted.as_bytes().ct_eq(user.session.csrf_token.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_address;
+    use std::net::IpAddr;
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn the_header_counts_only_from_a_trusted_proxy_and_only_its_right_most_untrusted_hop() {
+        let trusted = ["10.0.0.0/24".parse().unwrap()];
+        let spoofed = "6.6.6.6, 203.0.113.7";
+        assert_eq!(client_address(ip("198.51.100.1"), [spoofed].into_iter(), &trusted), ip("198.51.100.1"));
+        assert_eq!(client_address(ip("10.0.0.2"), [spoofed].into_iter(), &trusted), ip("203.0.113.7"));
+        assert_eq!(client_address(ip("10.0.0.2"), ["203.0.113.7, 10.0.0.9"].into_iter(), &trusted), ip("203.0.113.7"));
+        assert_eq!(client_address(ip("10.0.0.2"), ["unsinn"].into_iter(), &trusted), ip("10.0.0.2"));
+        assert_eq!(client_address(ip("10.0.0.2"), std::iter::empty(), &trusted), ip("10.0.0.2"));
+    }
 }

@@ -30,6 +30,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use api::openapi_document;
+pub use ipnet::IpNet;
 pub use state::AppState;
 
 /// Settings of the web layer.
@@ -39,12 +40,28 @@ pub struct Settings {
     pub listen: String,
     /// Send cookies only over HTTPS (`Secure`, `__Host-` prefix). Turn off only for plain-HTTP local use.
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (addresses or networks); from any other peer
+    /// the header is ignored, so a client cannot choose the address its failed logins are counted under.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { listen: "127.0.0.1:8080".to_owned(), secure_cookies: false }
+        Self { listen: "127.0.0.1:8080".to_owned(), secure_cookies: false, trusted_proxies: Vec::new() }
     }
+}
+
+/// Reads a list of trusted proxies, separated by commas or spaces: addresses (`10.0.0.5`) or networks
+/// (`10.0.0.0/24`).
+pub fn parse_trusted_proxies(text: &str) -> Result<Vec<ipnet::IpNet>, String> {
+    text.split([',', ' '])
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            item.parse::<ipnet::IpNet>()
+                .or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| format!("«{item}» ist keine IP-Adresse und kein Netz"))
+        })
+        .collect()
 }
 
 /// A bound, ready-to-run server.

@@ -144,6 +144,58 @@ async fn twenty_failures_from_one_address_lock_that_address_for_every_user_name(
     assert!(from_elsewhere.is_ok(), "{from_elsewhere:?}");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn thirty_parallel_wrong_passwords_are_checked_at_most_five_times_and_never_fail() {
+    let test = TestStore::new().await;
+    let username = test.add_user("sr-olten", &[Role::Fallfuehrung]).await;
+    let mut attempts = tokio::task::JoinSet::new();
+    for _ in 0..30 {
+        let (store, username) = (test.store.clone(), username.clone());
+        attempts.spawn(async move { store.login(&username, "falsches-passwort", "10.3.3.3").await });
+    }
+    let results = attempts.join_all().await;
+
+    let checked = results.iter().filter(|r| matches!(r, Err(LoginError::InvalidCredentials))).count();
+    let throttled = results.iter().filter(|r| matches!(r, Err(LoginError::Throttled { .. }))).count();
+    assert!((1..=5).contains(&checked), "{checked} passwords checked: {results:?}");
+    assert_eq!(checked + throttled, 30, "every attempt is refused plainly, none fails: {results:?}");
+    let log = test.whole_log(&test.kanton_auditor().await).await;
+    let logged_checks = log
+        .iter()
+        .filter(|e| e.actor_username == username)
+        .filter(|e| e.detail.as_deref() == Some("falsches Passwort oder unbekannter Benutzer"))
+        .count();
+    assert_eq!(logged_checks, checked);
+}
+
+#[tokio::test]
+async fn a_user_name_locked_from_one_address_still_logs_in_from_another() {
+    let test = TestStore::new().await;
+    let username = test.add_user("sr-olten", &[Role::Fallfuehrung]).await;
+    for _ in 0..5 {
+        let _ = test.login(&username, "falsches-passwort", "10.1.1.1").await;
+    }
+
+    let from_guesser = test.login(&username, PASSWORD, "10.1.1.1").await;
+    let from_owner = test.login(&username, PASSWORD, "10.2.2.2").await;
+
+    assert!(matches!(from_guesser, Err(LoginError::Throttled { .. })), "{from_guesser:?}");
+    assert!(from_owner.is_ok(), "{from_owner:?}");
+}
+
+#[tokio::test]
+async fn fifty_failures_from_many_addresses_lock_the_user_name_everywhere() {
+    let test = TestStore::new().await;
+    let username = test.add_user("sr-olten", &[Role::Fallfuehrung]).await;
+    for n in 0..50 {
+        let _ = test.login(&username, "falsches-passwort", &format!("10.9.0.{n}")).await;
+    }
+
+    let result = test.login(&username, PASSWORD, "10.9.1.1").await;
+
+    assert!(matches!(result, Err(LoginError::Throttled { minutes: 15 })), "{result:?}");
+}
+
 #[tokio::test]
 async fn a_started_session_gives_back_the_actor_and_the_csrf_token() {
     let test = TestStore::new().await;

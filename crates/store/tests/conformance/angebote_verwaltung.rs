@@ -9,6 +9,7 @@ use iim_domain::angebot::{AngebotInput, AngebotStatus};
 use iim_domain::erstinformation::EmpfehlungInput;
 use iim_domain::{Actor, Role};
 use iim_store::{Angebot, AngebotFilter, AngebotQuery, NeuesAngebot, StoreError};
+use sea_orm::ConnectionTrait;
 
 pub(crate) fn course(titel: &str) -> AngebotInput {
     AngebotInput {
@@ -218,7 +219,7 @@ async fn casework_links_to_an_offer_survive_its_expiry() {
         ..EmpfehlungInput::default()
     });
     test.store.record_conversation(&officer, newcomer, &gespraech).await.unwrap();
-    let picks = test.store.offers_to_pick(&officer).await.unwrap();
+    let picks = test.store.offers_to_pick(&officer, "", 20).await.unwrap();
     assert_eq!(picks[0].bezeichnung(), "Deutschkurs A1 Olten – Deutschkurse Olten GmbH, Olten");
 
     test.let_time_pass(Duration::days(400));
@@ -265,4 +266,62 @@ async fn the_bulk_load_keeps_each_offer_with_its_places() {
         assert_eq!(ids[index], offer.id);
         assert_eq!(offer.data.orte[0].adresse, format!("Haus {index}"), "places belong to their offer");
     }
+}
+
+#[tokio::test]
+async fn the_casework_picker_searches_title_provider_and_gemeinde_and_never_returns_more_than_asked() {
+    let test = TestStore::new().await;
+    let provider = test.provider_user().await;
+    let by = test.store.operator_actor(&test.add_user("aso", &[Role::Admin]).await).await.unwrap().user_id;
+    let today = crate::support::today();
+    let offers: Vec<NeuesAngebot> = (0..300)
+        .map(|index| {
+            let (bfs, titel) = if index % 2 == 0 { ("2601", "Velokurs") } else { ("2581", "Deutschkurs") };
+            NeuesAngebot {
+                organisation_id: provider.organisation_id,
+                status: AngebotStatus::Veroeffentlicht,
+                data: AngebotInput {
+                    orte: vec![(bfs.to_owned(), "Haus".to_owned())],
+                    ..course(&format!("{titel} {index:03}"))
+                }
+                .check(today)
+                .unwrap(),
+                updated_by: by,
+                updated_at: crate::support::start_time(),
+            }
+        })
+        .collect();
+    test.store.load_offers(&offers).await.unwrap();
+    let olten = test.integration_officer_of(2581).await;
+
+    let any = test.store.offers_to_pick(&olten, "", 20).await.unwrap();
+    let by_title = test.store.offers_to_pick(&olten, "VELOKURS 00", 20).await.unwrap();
+    let by_gemeinde = test.store.offers_to_pick(&olten, "solothurn", 200).await.unwrap();
+    let by_provider = test.store.offers_to_pick(&olten, &provider.organisation_name.to_lowercase(), 20).await.unwrap();
+    let nothing = test.store.offers_to_pick(&olten, "Zauberkurs", 20).await.unwrap();
+
+    assert_eq!(any.len(), 20);
+    assert!(any.iter().all(|o| o.gemeinde == "Olten"), "offers near the officer first: {any:?}");
+    assert_eq!(any[0].titel, "Deutschkurs 001", "then by title");
+    let titles: Vec<&str> = by_title.iter().map(|o| o.titel.as_str()).collect();
+    assert_eq!(titles, ["Velokurs 000", "Velokurs 002", "Velokurs 004", "Velokurs 006", "Velokurs 008"]);
+    assert_eq!(by_gemeinde.len(), 150);
+    assert!(by_gemeinde.iter().all(|o| o.gemeinde == "Solothurn"));
+    assert_eq!(by_provider.len(), 20);
+    assert!(nothing.is_empty());
+}
+
+#[tokio::test]
+async fn an_unknown_stored_category_is_reported_as_corrupt_never_read_as_information() {
+    let test = TestStore::new().await;
+    let provider = test.provider_user().await;
+    published(&test, &provider, "Deutschkurs A1").await;
+    let raw = test.raw_connection().await;
+    raw.execute_unprepared("UPDATE angebote SET kategorie = 'kaputt'").await.unwrap();
+
+    let own = test.store.offers(&provider, &query(None)).await;
+    let public = test.store.published_offers().await;
+
+    assert!(matches!(&own, Err(StoreError::Corrupt(m)) if m.contains("kaputt")), "{:?}", own.map(|p| p.total));
+    assert!(matches!(&public, Err(StoreError::Corrupt(m)) if m.contains("kaputt")), "{:?}", public.map(|p| p.len()));
 }

@@ -9,6 +9,7 @@ use iim_domain::erstinformation::{
 use iim_domain::{Actor, Role};
 use iim_ech::read_delivery;
 use iim_store::{DuplikatEntscheid, NeuzuzuegerFilter, NeuzuzuegerQuery, PersonQuery, StoreError};
+use sea_orm::ConnectionTrait;
 
 fn arrival_in(bfs: u16, message: &str) -> String {
     let path = format!("{}/../ech/tests/fixtures/move-in-from-abroad.xml", env!("CARGO_MANIFEST_DIR"));
@@ -179,19 +180,19 @@ async fn a_possible_duplicate_is_decided_by_a_human_and_merging_keeps_the_existi
     let importer = test.store.operator_actor(&test.add_user("aso", &[Role::Admin]).await).await.unwrap();
     let xml = arrival_in(2581, "dup-1").replace("<e44:vn>7561234567897</e44:vn>", "");
     test.store.import_register_delivery(&importer, "a.xml", read_delivery(xml.as_bytes()).unwrap()).await.unwrap();
-    let pairs = test.store.possible_duplicates(&officer).await.unwrap();
+    let pairs = test.store.possible_duplicates(&officer, 1).await.unwrap().items;
     assert_eq!(pairs.len(), 1);
     assert_eq!(pairs[0].bestehend.id, existing.id);
     assert_eq!(test.store.count_possible_duplicates(&officer).await.unwrap(), 1);
     let other = test.integration_officer_of(2601).await;
-    assert!(test.store.possible_duplicates(&other).await.unwrap().is_empty());
+    assert!(test.store.possible_duplicates(&other, 1).await.unwrap().items.is_empty());
     assert!(matches!(
         test.store.decide_duplicate(&other, pairs[0].id, DuplikatEntscheid::DieselbePerson).await,
         Err(StoreError::NotFound)
     ));
 
     test.store.decide_duplicate(&officer, pairs[0].id, DuplikatEntscheid::DieselbePerson).await.unwrap();
-    assert!(test.store.possible_duplicates(&officer).await.unwrap().is_empty());
+    assert!(test.store.possible_duplicates(&officer, 1).await.unwrap().items.is_empty());
     assert_eq!(test.search(&officer, "Tesfamariam").await.len(), 1, "the import's record is merged away");
     let newcomers = test.store.list_newcomers(&officer, &query(NeuzuzuegerFilter::Alle)).await.unwrap();
     assert_eq!(newcomers.items[0].person_id, existing.id, "the arrival now belongs to the existing person");
@@ -213,10 +214,80 @@ async fn different_persons_stay_apart() {
     let importer = test.store.operator_actor(&test.add_user("aso", &[Role::Admin]).await).await.unwrap();
     let xml = arrival_in(2581, "dup-3").replace("<e44:vn>7561234567897</e44:vn>", "");
     test.store.import_register_delivery(&importer, "a.xml", read_delivery(xml.as_bytes()).unwrap()).await.unwrap();
-    let pair = test.store.possible_duplicates(&officer).await.unwrap().remove(0);
+    let pair = test.store.possible_duplicates(&officer, 1).await.unwrap().items.remove(0);
     test.store.decide_duplicate(&officer, pair.id, DuplikatEntscheid::Verschieden).await.unwrap();
-    assert!(test.store.possible_duplicates(&officer).await.unwrap().is_empty());
+    assert!(test.store.possible_duplicates(&officer, 1).await.unwrap().items.is_empty());
     assert_eq!(test.search(&officer, "Tesfamariam").await.len(), 2);
     let twice = test.store.decide_duplicate(&officer, pair.id, DuplikatEntscheid::DieselbePerson).await;
     assert!(field_errors(twice).get("entscheid").is_some());
+}
+
+/// Marks `neu` as a possible duplicate of `bestehend`, as the import does, with plain SQL.
+async fn pair(test: &TestStore, neu: i64, bestehend: i64) {
+    let statement = format!(
+        "INSERT INTO moegliche_duplikate (person_id, kandidat_id, status, created_at) \
+         VALUES ({neu}, {bestehend}, 'offen', '2026-11-21T09:00:00+00:00')"
+    );
+    test.raw_connection().await.execute_unprepared(&statement).await.unwrap();
+}
+
+#[tokio::test]
+async fn the_start_page_counts_exactly_the_pairs_the_list_shows_page_by_page() {
+    let test = TestStore::new().await;
+    let olten = test.integration_officer_of(2581).await;
+    let solothurn = test.integration_officer_of(2601).await;
+    for n in 0..25 {
+        let neu = test.register(&olten, person_named(2581, "Doppelt", &format!("Neu{n}"))).await;
+        let bestehend = test.register(&olten, person_named(2581, "Doppelt", &format!("Alt{n}"))).await;
+        pair(&test, neu.id, bestehend.id).await;
+    }
+    let neu_in_olten = test.register(&olten, person_named(2581, "Grenz", "Neu")).await;
+    let bestehend_in_solothurn = test.register(&solothurn, person_named(2601, "Grenz", "Alt")).await;
+    pair(&test, neu_in_olten.id, bestehend_in_solothurn.id).await;
+
+    let first = test.store.possible_duplicates(&olten, 1).await.unwrap();
+    let second = test.store.possible_duplicates(&olten, 2).await.unwrap();
+
+    assert_eq!((first.items.len(), second.items.len(), first.total), (20, 5, 25), "the pair across the border is out");
+    assert_eq!(test.store.count_possible_duplicates(&olten).await.unwrap(), first.total);
+    assert!(
+        first.items.iter().chain(&second.items).all(|p| p.neu.gemeinde == "Olten" && p.bestehend.gemeinde == "Olten")
+    );
+    let seen: std::collections::BTreeSet<i64> = first.items.iter().chain(&second.items).map(|p| p.id).collect();
+    assert_eq!(seen.len(), 25, "no pair on two pages");
+    assert_eq!(test.store.count_possible_duplicates(&solothurn).await.unwrap(), 0);
+    assert_eq!(test.store.possible_duplicates(&solothurn, 1).await.unwrap().total, 0);
+}
+
+#[tokio::test]
+async fn an_unknown_stored_recommendation_is_reported_as_corrupt_never_read_as_another() {
+    let test = TestStore::new().await;
+    let officer = test.integration_officer_of(2581).await;
+    let id = newcomer_in(&test, 2581, &officer).await;
+    let input = UebergabeInput {
+        empfehlung: "integrationsvereinbarung".to_owned(),
+        begruendung: "Hat zwei Einladungen zum Deutschkurs nicht wahrgenommen.".to_owned(),
+    };
+    test.store.hand_over_to_migrationsamt(&officer, id, &input).await.unwrap();
+    let raw = test.raw_connection().await;
+    raw.execute_unprepared("UPDATE fordern_faelle SET empfehlung = 'kaputt'").await.unwrap();
+    let migrationsamt = test.logged_in("migrationsamt", &[Role::Migrationsamt]).await;
+
+    let detail = test.store.get_newcomer(&officer, id).await;
+    let list = test.store.list_fordern(&migrationsamt, true, 1).await;
+
+    assert!(matches!(&detail, Err(StoreError::Corrupt(m)) if m.contains("kaputt")), "{:?}", detail.map(|d| d.fordern));
+    assert!(matches!(&list, Err(StoreError::Corrupt(m)) if m.contains("kaputt")), "{:?}", list.map(|l| l.total));
+}
+
+#[tokio::test]
+async fn an_unknown_stored_newcomer_status_is_reported_as_corrupt_never_read_as_to_invite() {
+    let test = TestStore::new().await;
+    let officer = test.integration_officer_of(2581).await;
+    let id = newcomer_in(&test, 2581, &officer).await;
+    test.raw_connection().await.execute_unprepared("UPDATE zuzuege SET status = 'kaputt'").await.unwrap();
+
+    let detail = test.store.get_newcomer(&officer, id).await;
+
+    assert!(matches!(&detail, Err(StoreError::Corrupt(m)) if m.contains("kaputt")), "{:?}", detail.map(|d| d.zuzug));
 }

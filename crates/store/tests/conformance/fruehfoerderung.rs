@@ -8,7 +8,9 @@ use chrono::NaiveDate;
 use iim_domain::fruehfoerderung::{Eingabe, Faelligkeit, Kennzahl, Phase, Verstaendigung};
 use iim_domain::{Actor, PersonData, PersonInput};
 use iim_ech::read_delivery;
-use iim_store::{AuditQuery, AuditRecord, KinderFilter, KinderQuery, Quelle, StoreError};
+use iim_store::{
+    AuditQuery, AuditRecord, DuplikatEntscheid, KinderFilter, KinderQuery, MoeglichesDuplikat, Quelle, StoreError,
+};
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -302,4 +304,57 @@ async fn a_person_is_taken_in_by_hand_once_if_young_enough_and_in_scope() {
 
 fn kind_named_adult() -> PersonData {
     kind(2581, "Erwachsen", "1990")
+}
+
+/// Lina Berhe, born 1 November 2026 in Olten, entered by hand: the child the register's `birth` delivers again.
+fn lina_by_hand() -> PersonData {
+    PersonInput {
+        nachname: "Berhe".into(),
+        vornamen: "Lina".into(),
+        geburtsdatum: "01.11.2026".into(),
+        einreisedatum: String::new(),
+        sprachen: vec![],
+        ..valid_input(2581)
+    }
+    .parse(day(2026, 11, 21))
+    .unwrap()
+}
+
+/// Imports the register's birth of Lina, which the import marks as a possible duplicate of the hand-made record.
+async fn birth_of_a_namesake(test: &TestStore, olten: &Actor) -> MoeglichesDuplikat {
+    let xml = birth("geburt-dup", "2581-888");
+    test.import_register_delivery(olten, "geburt.xml", read_delivery(xml.as_bytes()).unwrap()).await.unwrap();
+    let mut pairs = test.possible_duplicates(olten, 1).await.unwrap().items;
+    assert_eq!(pairs.len(), 1, "the birth is a possible duplicate of the hand-made record");
+    pairs.remove(0)
+}
+
+#[tokio::test]
+async fn the_same_person_on_a_duplicate_child_hands_the_track_to_the_existing_record() {
+    let test = TestStore::new().await;
+    let olten = test.integration_officer_of(2581).await;
+    let existing = test.register(&olten, lina_by_hand()).await;
+    let pair = birth_of_a_namesake(&test, &olten).await;
+
+    test.decide_duplicate(&olten, pair.id, DuplikatEntscheid::DieselbePerson).await.unwrap();
+
+    let kinder = test.list_kinder(&olten, &query(KinderFilter::Alle)).await.unwrap();
+    assert_eq!(kinder.total, 1);
+    let kind = test.get_kind(&olten, kinder.items[0].id).await.unwrap();
+    assert_eq!((kind.person_id, kind.quelle), (existing.id, Quelle::Register));
+}
+
+#[tokio::test]
+async fn the_same_person_is_refused_plainly_when_both_records_of_a_child_have_a_track() {
+    let test = TestStore::new().await;
+    let olten = test.integration_officer_of(2581).await;
+    test.neues_kind_aufnehmen(&olten, lina_by_hand()).await.unwrap();
+    let pair = birth_of_a_namesake(&test, &olten).await;
+
+    let result = test.decide_duplicate(&olten, pair.id, DuplikatEntscheid::DieselbePerson).await;
+
+    let errors = field_errors(result);
+    assert!(errors.get("entscheid").is_some_and(|m| m.contains("frühen Sprachförderung")), "{errors:?}");
+    assert_eq!(test.list_kinder(&olten, &query(KinderFilter::Alle)).await.unwrap().total, 2, "nothing changed");
+    assert_eq!(test.possible_duplicates(&olten, 1).await.unwrap().total, 1, "the pair still waits");
 }

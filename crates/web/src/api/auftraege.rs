@@ -90,7 +90,8 @@ impl AuftragDto {
 
 /// Die Aufträge an die eigene Organisation (nur Anbieter), offene zuerst.
 #[utoipa::path(get, path = "/auftraege", tag = "Anbieter", params(PageParams), responses(
-    (status = 200, body = AuftragListDto), (status = 401, body = Problem), (status = 403, body = Problem)
+    (status = 200, body = AuftragListDto), (status = 400, body = Problem, description = "Abfrage nicht lesbar"),
+    (status = 401, body = Problem), (status = 403, body = Problem)
 ))]
 pub async fn list(
     State(state): State<SharedState>,

@@ -201,7 +201,8 @@ impl DossierDto {
 
 /// Die Fallliste: für die Fallführung die eigenen Dossiers, für die Leitung jene der Stelle.
 #[utoipa::path(get, path = "/dossiers", tag = "Fallführung", params(PageParams), responses(
-    (status = 200, body = DossierListDto), (status = 401, body = Problem), (status = 403, body = Problem)
+    (status = 200, body = DossierListDto), (status = 400, body = Problem, description = "Abfrage nicht lesbar"),
+    (status = 401, body = Problem), (status = 403, body = Problem)
 ))]
 pub async fn list(
     State(state): State<SharedState>,

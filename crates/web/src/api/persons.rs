@@ -137,7 +137,7 @@ pub struct ListParams {
 /// Personen im Zuständigkeitsgebiet, nach Namen sortiert.
 #[utoipa::path(get, path = "/persons", tag = "Personenregister", params(ListParams), responses(
     (status = 200, body = PersonListDto),
-    (status = 401, body = Problem), (status = 403, body = Problem)
+    (status = 400, body = Problem, description = "Abfrage nicht lesbar"), (status = 401, body = Problem), (status = 403, body = Problem)
 ))]
 pub async fn list(
     State(state): State<crate::state::SharedState>,

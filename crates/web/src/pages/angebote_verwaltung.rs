@@ -716,8 +716,40 @@ impl From<&AngebotVerweis> for OfferLink {
     }
 }
 
-/// The select of published offers for casework forms, those near the actor first.
-pub async fn offer_options(state: &SharedState, user: &CurrentUser) -> Result<Vec<(String, String)>, PageError> {
-    let offers = state.store.offers_to_pick(user.actor()).await?;
-    Ok(offers.iter().map(|offer| (offer.id.to_string(), offer.bezeichnung())).collect())
+/// How many offers a casework picker shows at most.
+const PICKER_LIMIT: u64 = 20;
+
+/// The GET search above a casework form (`angebote_verwaltung/suche.html`) that fills the form's offer picker.
+pub struct OfferSearch {
+    /// The form page itself: searching reloads it.
+    pub action: String,
+    pub suche: String,
+}
+
+impl OfferSearch {
+    pub fn new(action: String, query: &HashMap<String, String>) -> Self {
+        Self { action, suche: query.get("angebot_suche").map(|s| s.trim().to_owned()).unwrap_or_default() }
+    }
+}
+
+/// The options of a casework form's offer picker: at most [`PICKER_LIMIT`] published offers matching the
+/// search (those near the actor first), plus the offers already chosen in the form.
+pub async fn offer_options(
+    state: &SharedState,
+    user: &CurrentUser,
+    suche: &str,
+    chosen: &[&str],
+) -> Result<Vec<(String, String)>, PageError> {
+    let offers = state.store.offers_to_pick(user.actor(), suche, PICKER_LIMIT).await?;
+    let mut options: Vec<(String, String)> =
+        offers.iter().map(|offer| (offer.id.to_string(), offer.bezeichnung())).collect();
+    for id in chosen.iter().filter_map(|id| id.parse::<i64>().ok()) {
+        if options.iter().any(|(value, _)| *value == id.to_string()) {
+            continue;
+        }
+        if let Ok(offer) = state.store.public_offer(id).await {
+            options.insert(0, (id.to_string(), format!("{} – {}", offer.data.titel, offer.anbieter)));
+        }
+    }
+    Ok(options)
 }

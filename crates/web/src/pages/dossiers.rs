@@ -2,7 +2,7 @@
 //! Kurzassessment and timeline, and the standardised Kurzassessment form. The printable Hilfsplan
 //! (`hilfsplan.rs`) shows goals, dates and answers the way this page does, with the helpers made `pub` here.
 
-use super::angebote_verwaltung::{OfferLink, offer_options};
+use super::angebote_verwaltung::{OfferLink, OfferSearch, offer_options};
 use super::auftraege::{AuftragRow, DecisionForm, order_rows};
 use super::form::{FormField, choice_field, choices, summary, text_field, with_errors};
 use super::{Layout, Pagination, page_number, parse_id};
@@ -468,6 +468,7 @@ pub async fn open(
 pub struct DossierFormPage {
     layout: Layout,
     id: i64,
+    offer_search: Option<OfferSearch>,
     heading: String,
     lead: String,
     action: String,
@@ -495,6 +496,7 @@ pub(super) fn form_page(
     DossierFormPage {
         layout: Layout::for_user(user, format!("{} {person_name}", spec.title), "dossiers"),
         id: dossier.id,
+        offer_search: None,
         heading: format!("{}: {person_name}", spec.title),
         lead: spec.lead,
         action: format!("/dossiers/{}/{}", dossier.id, spec.path),
@@ -658,6 +660,7 @@ async fn goal_page(
     id: i64,
     input: &ZielInput,
     angebot: &str,
+    search: OfferSearch,
     errors: &FieldErrors,
 ) -> Result<DossierFormPage, PageError> {
     let dossier = state.store.get_dossier(user.actor(), id).await?;
@@ -686,7 +689,7 @@ async fn goal_page(
                 "Angebot",
                 "select",
                 false,
-                offer_options(state, user).await?,
+                offer_options(state, user, &search.suche, &[angebot]).await?,
                 &[angebot.to_owned()],
             )
         },
@@ -699,16 +702,19 @@ async fn goal_page(
         path: "ziele",
         submit: "Ziel speichern",
     };
-    Ok(form_page(user, &dossier, spec, fields, errors))
+    Ok(DossierFormPage { offer_search: Some(search), ..form_page(user, &dossier, spec, fields, errors) })
 }
 
 pub async fn goal_form(
     State(state): State<SharedState>,
     user: CurrentUser,
     Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
 ) -> Result<DossierFormPage, PageError> {
     state.store.check_dossier_permission(user.actor(), Action::Update).await?;
-    goal_page(&state, &user, parse_id(&id)?, &ZielInput::default(), "", &FieldErrors::new()).await
+    let id = parse_id(&id)?;
+    let search = OfferSearch::new(format!("/dossiers/{id}/ziele/neu"), &query);
+    goal_page(&state, &user, id, &ZielInput::default(), "", search, &FieldErrors::new()).await
 }
 
 pub async fn add_goal(
@@ -737,7 +743,8 @@ pub async fn add_goal(
     match added {
         Ok(_) => Ok(to_dossier(id, "ziel")),
         Err(StoreError::Invalid(errors)) => {
-            unprocessable(goal_page(&state, &user, id, &input, &form.angebot, &errors).await?)
+            let search = OfferSearch::new(format!("/dossiers/{id}/ziele/neu"), &HashMap::new());
+            unprocessable(goal_page(&state, &user, id, &input, &form.angebot, search, &errors).await?)
         }
         Err(other) => Err(other.into()),
     }

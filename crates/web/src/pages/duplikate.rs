@@ -3,7 +3,7 @@
 
 use super::Layout;
 use super::dossiers::unprocessable;
-use super::parse_id;
+use super::{Pagination, page_number, parse_id};
 use crate::auth::CurrentUser;
 use crate::error::PageError;
 use crate::state::SharedState;
@@ -51,22 +51,29 @@ pub struct Pair {
 pub struct ListPage {
     layout: Layout,
     pairs: Vec<Pair>,
+    total: u64,
+    pagination: Pagination,
     error: Option<String>,
 }
 
 async fn list_page(
     state: &SharedState,
     user: &CurrentUser,
+    page: u64,
     notice: Option<&str>,
     error: Option<String>,
 ) -> Result<ListPage, PageError> {
-    let pairs = state.store.possible_duplicates(user.actor()).await?;
+    let pairs = state.store.possible_duplicates(user.actor(), page).await?;
+    let pagination = Pagination::new("/personen/duplikate", &[], pairs.page, pairs.pages());
     Ok(ListPage {
         layout: Layout::for_user(user, "Mögliche Duplikate", "personen").with_notice(notice),
+        total: pairs.total,
         pairs: pairs
+            .items
             .into_iter()
             .map(|p| Pair { id: p.id, new: Side::from(p.neu), existing: Side::from(p.bestehend) })
             .collect(),
+        pagination,
         error,
     })
 }
@@ -76,7 +83,8 @@ pub async fn list(
     user: CurrentUser,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<ListPage, PageError> {
-    list_page(&state, &user, params.get("hinweis").map(String::as_str), None).await
+    let page = page_number(params.get("seite"));
+    list_page(&state, &user, page, params.get("hinweis").map(String::as_str), None).await
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -96,7 +104,7 @@ pub async fn decide(
         "verschieden" => DuplikatEntscheid::Verschieden,
         "dieselbe" => DuplikatEntscheid::DieselbePerson,
         _ => {
-            let page = list_page(&state, &user, None, Some("Bitte einen Entscheid wählen.".to_owned())).await?;
+            let page = list_page(&state, &user, 1, None, Some("Bitte einen Entscheid wählen.".to_owned())).await?;
             return unprocessable(page);
         }
     };
@@ -104,7 +112,7 @@ pub async fn decide(
         Ok(()) => Ok(Redirect::to("/personen/duplikate?hinweis=duplikat").into_response()),
         Err(StoreError::Invalid(errors)) => {
             let message = errors.iter().map(|(_, m)| m.to_owned()).collect::<Vec<_>>().join(" ");
-            unprocessable(list_page(&state, &user, None, Some(message)).await?)
+            unprocessable(list_page(&state, &user, 1, None, Some(message)).await?)
         }
         Err(other) => Err(other.into()),
     }

@@ -2,19 +2,18 @@
 //! no session yet; failed attempts are throttled by the store.
 
 use super::Layout;
-use crate::auth::{CurrentUser, cookie, login_csrf_cookie_name, random_token, session_cookie_name};
+use crate::auth::{ClientAddress, CurrentUser, cookie, login_csrf_cookie_name, random_token, session_cookie_name};
 use crate::error::PageError;
 use crate::state::SharedState;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::Form;
 use iim_store::LoginError;
 use std::collections::HashMap;
-use std::net::SocketAddr;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "login.html")]
@@ -71,12 +70,12 @@ pub async fn form(
 
 pub async fn submit(
     State(state): State<SharedState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     jar: CookieJar,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
     let secure = state.settings.secure_cookies;
-    match state.store.login(&form.username, &form.password, &client.ip().to_string()).await {
+    match state.store.login(&form.username, &form.password, &client.to_string()).await {
         Ok(actor) => {
             let (token, _) = state.store.start_session(&actor).await?;
             let jar = jar.remove(cookie(login_csrf_cookie_name(secure), String::new(), secure)).add(cookie(

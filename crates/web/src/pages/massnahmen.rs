@@ -138,6 +138,8 @@ pub struct FormPage {
     pub(super) reasons: Vec<(String, String)>,
     pub(super) fields: Vec<FormField>,
     pub(super) errors: Vec<(String, String)>,
+    /// The search that fills an offer picker among the fields, if there is one.
+    pub(super) offer_search: Option<super::angebote_verwaltung::OfferSearch>,
 }
 
 struct Spec {
@@ -168,6 +170,7 @@ fn dossier_form(
         reasons,
         fields: with_errors(fields, errors),
         errors: others,
+        offer_search: None,
     }
 }
 
@@ -789,6 +792,7 @@ async fn massnahme_page(
         reasons: Vec::new(),
         fields: with_errors(fields, errors),
         errors: summary(errors),
+        offer_search: None,
     })
 }
 

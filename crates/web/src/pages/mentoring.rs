@@ -7,12 +7,12 @@
 use super::dossiers::{swiss_date, unprocessable};
 use super::form::{FormField, choice_field, choices, summary, text_field, textarea_field, with_errors};
 use super::{Layout, Pagination, page_number, parse_id};
-use crate::auth::{CurrentUser, cookie, public_csrf_cookie_name, random_token};
+use crate::auth::{ClientAddress, CurrentUser, cookie, public_csrf_cookie_name, random_token};
 use crate::error::PageError;
 use crate::state::SharedState;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::{CookieJar, Form};
@@ -25,7 +25,6 @@ use iim_domain::person::Choice;
 use iim_domain::{FieldErrors, catalog};
 use iim_store::{AnmeldungError, MentorQuery, PoolZahlen, StoreError};
 use std::collections::HashMap;
-use std::net::SocketAddr;
 
 const PER_PAGE: u64 = 50;
 
@@ -151,7 +150,7 @@ pub async fn public_form(State(state): State<SharedState>, jar: CookieJar) -> Re
 /// Stores a sign-up. A filled honeypot gets the same thank-you page and stores nothing.
 pub async fn sign_up(
     State(state): State<SharedState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     jar: CookieJar,
     Form(form): Form<AnmeldungForm>,
 ) -> Result<Response, PageError> {
@@ -168,7 +167,7 @@ pub async fn sign_up(
         Ok(anmeldung) => anmeldung,
         Err(errors) => return unprocessable(public_page(token, &form, &errors, None)),
     };
-    match state.store.mentor_anmelden(&anmeldung, &client.ip().to_string()).await {
+    match state.store.mentor_anmelden(&anmeldung, &client.to_string()).await {
         Ok(_) => Ok(thanks),
         Err(AnmeldungError::ZuViele) => {
             let refusal = Some(AnmeldungError::ZuViele.to_string());

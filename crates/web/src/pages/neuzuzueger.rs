@@ -2,7 +2,7 @@
 //! invitation status, the Erstinformationsgespräch form with Empfehlungen, and the hand-over to the
 //! Migrationsamt (Fordern). What may be seen and changed is the store's decision.
 
-use super::angebote_verwaltung::{OfferLink, offer_options};
+use super::angebote_verwaltung::{OfferLink, OfferSearch, offer_options};
 use super::dossiers::{swiss_date, unprocessable};
 use super::export::csv_download;
 use super::form::{FormField, choice_field, choices, summary, text_field, textarea_field, with_errors};
@@ -412,9 +412,12 @@ async fn conversation_page(
     user: &CurrentUser,
     id: i64,
     input: &GespraechInput,
+    search: OfferSearch,
     errors: &FieldErrors,
 ) -> Result<FormPage, PageError> {
     let detail = state.store.get_newcomer(user.actor(), id).await?;
+    let chosen: Vec<&str> = input.empfehlungen.iter().map(|e| e.angebot.as_str()).collect();
+    let angebote = offer_options(state, user, &search.suche, &chosen).await?;
     let name = detail.zuzug.name;
     Ok(FormPage {
         layout: Layout::for_user(user, format!("Erstinformationsgespräch {name}"), "neuzuzueger"),
@@ -425,7 +428,8 @@ async fn conversation_page(
         action: format!("/neuzuzueger/{id}/gespraech"),
         submit: "Gespräch speichern",
         reasons: Vec::new(),
-        fields: with_errors(conversation_fields(input, &offer_options(state, user).await?), errors),
+        fields: with_errors(conversation_fields(input, &angebote), errors),
+        offer_search: Some(search),
         errors: summary(errors),
     })
 }
@@ -434,13 +438,16 @@ pub async fn conversation_form(
     State(state): State<SharedState>,
     user: CurrentUser,
     Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
 ) -> Result<FormPage, PageError> {
     let input = GespraechInput {
         gefuehrt_am: swiss_date(state.store.clock().today()),
         empfehlungen: vec![EmpfehlungInput::default(); EMPFEHLUNG_ROWS],
         ..GespraechInput::default()
     };
-    conversation_page(&state, &user, parse_id(&id)?, &input, &FieldErrors::new()).await
+    let id = parse_id(&id)?;
+    let search = OfferSearch::new(format!("/neuzuzueger/{id}/gespraech"), &query);
+    conversation_page(&state, &user, id, &input, search, &FieldErrors::new()).await
 }
 
 pub async fn record_conversation(
@@ -453,7 +460,10 @@ pub async fn record_conversation(
     let input = form.input();
     match state.store.record_conversation(user.actor(), id, &input).await {
         Ok(()) => Ok(Redirect::to(&format!("/neuzuzueger/{id}?hinweis=gespraech")).into_response()),
-        Err(StoreError::Invalid(errors)) => unprocessable(conversation_page(&state, &user, id, &input, &errors).await?),
+        Err(StoreError::Invalid(errors)) => {
+            let search = OfferSearch::new(format!("/neuzuzueger/{id}/gespraech"), &HashMap::new());
+            unprocessable(conversation_page(&state, &user, id, &input, search, &errors).await?)
+        }
         Err(other) => Err(other.into()),
     }
 }
@@ -502,6 +512,7 @@ async fn hand_over_page(
         reasons: Vec::new(),
         fields: with_errors(fields, errors),
         errors: summary(errors),
+        offer_search: None,
     })
 }
 

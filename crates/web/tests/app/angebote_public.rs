@@ -65,7 +65,7 @@ async fn load(store: &Store, org: i64, user: i64, offers: &[AngebotData], status
 pub(crate) async fn app_with_offers() -> (TestApp, Offers) {
     let ids = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let sink = ids.clone();
-    let settings = Settings { listen: "127.0.0.1:0".to_owned(), secure_cookies: false };
+    let settings = Settings { listen: "127.0.0.1:0".to_owned(), ..Settings::default() };
     let app = TestApp::spawn_prepared(settings, move |store: &Store| {
         Box::pin(async move {
             let actor = store.login("anbieter.lernwerk", PASSWORD, "10.0.0.1").await.unwrap();

@@ -212,3 +212,51 @@ async fn a_case_worker_links_a_hilfsplan_goal_to_an_offer() {
     let print = case_worker.get(&format!("/dossiers/{dossier}/hilfsplan")).await.text().await.unwrap();
     assert!(visible_text(&print).contains("Deutsch-Treff Olten"), "{print}");
 }
+
+/// Loads `count` published offers «Kurs 000», «Kurs 001» … of Lernwerk in Olten.
+async fn many_published_offers(app: &TestApp, count: usize) {
+    let provider = app.actor("anbieter.lernwerk").await;
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+    let offers: Vec<iim_store::NeuesAngebot> = (0..count)
+        .map(|index| {
+            let input = AngebotInput {
+                titel: format!("Kurs {index:03}"),
+                beschreibung: "Deutsch für den Alltag.".to_owned(),
+                kategorie: "sprache".to_owned(),
+                handlungsfeld: "sprachfoerderung".to_owned(),
+                zielgruppen: vec!["erwachsene".to_owned()],
+                sprachen: vec!["de".to_owned()],
+                orte: vec![("2581".to_owned(), "Kirchgasse 3, Olten".to_owned())],
+                anmeldung: "Sekretariat".to_owned(),
+                gueltig_bis: "30.06.2027".to_owned(),
+                ..AngebotInput::default()
+            };
+            iim_store::NeuesAngebot {
+                organisation_id: provider.organisation_id,
+                status: iim_domain::angebot::AngebotStatus::Veroeffentlicht,
+                data: input.check(today).unwrap(),
+                updated_by: provider.user_id,
+                updated_at: chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 20, 9, 0, 0).unwrap(),
+            }
+        })
+        .collect();
+    app.store.load_offers(&offers).await.unwrap();
+}
+
+#[tokio::test]
+async fn the_goal_form_searches_the_offers_instead_of_listing_every_published_one() {
+    let app = TestApp::spawn().await;
+    many_published_offers(&app, 60).await;
+    let dossier = app.dossier_opened_by("fallfuehrung.olten", "Berhe", 2581).await;
+    let browser = app.log_in_as("fallfuehrung.olten").await;
+
+    let form = browser.get(&format!("/dossiers/{dossier}/ziele/neu")).await.text().await.unwrap();
+    let searched =
+        browser.get(&format!("/dossiers/{dossier}/ziele/neu?angebot_suche=Kurs+05")).await.text().await.unwrap();
+
+    assert!(form.contains("name=\"angebot_suche\""), "the form offers a search");
+    assert_eq!(form.matches(">Kurs 0").count(), 20, "at most 20 offers to pick, not all 60");
+    assert_eq!(searched.matches(">Kurs 05").count(), 10, "Kurs 050 to Kurs 059");
+    assert_eq!(searched.matches(">Kurs 0").count(), 10, "only what matches");
+    assert!(searched.contains("value=\"Kurs 05\""), "the search stays in its field");
+}

@@ -223,3 +223,15 @@ async fn case_worker_creates_a_token_on_the_page_uses_it_and_revokes_it() {
     assert_eq!(revoked.headers()["location"], "/konto/api-tokens?hinweis=widerrufen");
     assert_eq!(app.api().get(app.url("/api/v1/me")).bearer_auth(&secret).send().await.unwrap().status(), 401);
 }
+
+#[tokio::test]
+async fn a_page_far_beyond_the_end_is_a_problem_not_a_server_error() {
+    let app = TestApp::spawn().await;
+    let token = app.token_for("fallfuehrung.olten").await;
+    for list in ["dossiers", "persons"] {
+        let url = app.url(&format!("/api/v1/{list}?page=184467440737095518"));
+        let response = app.api().get(url).bearer_auth(&token).send().await.unwrap();
+        assert_eq!(response.status(), 400, "{list}");
+        assert_eq!(response.headers()["content-type"], "application/problem+json", "{list}");
+    }
+}

@@ -1,4 +1,4 @@
-use crate::support::{PASSWORD, TestApp, csrf_token_in, visible_text};
+use crate::support::{Browser, PASSWORD, TestApp, csrf_token_in, visible_text};
 use iim_web::Settings;
 
 #[tokio::test]
@@ -64,9 +64,57 @@ async fn login_form_without_its_csrf_cookie_is_refused() {
 
 #[tokio::test]
 async fn secure_setting_gives_host_prefixed_secure_cookies() {
-    let app = TestApp::spawn_with(Settings { listen: "127.0.0.1:0".to_owned(), secure_cookies: true }).await;
+    let app =
+        TestApp::spawn_with(Settings { listen: "127.0.0.1:0".to_owned(), secure_cookies: true, ..Settings::default() })
+            .await;
     let response = app.api().get(app.url("/login")).send().await.unwrap();
     let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(cookie.starts_with("__Host-iim_login_csrf="), "{cookie}");
     assert!(cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("Path=/"), "{cookie}");
+}
+
+/// A browser whose requests carry `X-Forwarded-For: <forwarded_for>` (as a proxy would add, or a client
+/// would invent).
+fn browser_forwarded_for(app: &TestApp, forwarded_for: &str) -> Browser {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-forwarded-for", forwarded_for.parse().unwrap());
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .build()
+        .unwrap();
+    Browser { client, base: app.base.clone(), csrf_token: String::new() }
+}
+
+/// Twenty wrong passwords for twenty different user names, so only the count per address can lock.
+async fn twenty_failures(browser: &mut Browser) {
+    for n in 0..20 {
+        assert_eq!(browser.log_in(&format!("geraten.{n}"), "falsch-falsch").await.status(), 401);
+    }
+}
+
+#[tokio::test]
+async fn a_forwarded_for_header_from_an_untrusted_peer_is_ignored() {
+    let app = TestApp::spawn().await;
+    twenty_failures(&mut browser_forwarded_for(&app, "203.0.113.5")).await;
+
+    let with_another_invented_address = browser_forwarded_for(&app, "203.0.113.99").log_in("ib.olten", PASSWORD).await;
+
+    assert_eq!(with_another_invented_address.status(), 429, "the peer address was counted, not the header");
+}
+
+#[tokio::test]
+async fn twenty_failures_of_one_client_behind_the_trusted_proxy_do_not_lock_another_client() {
+    let trusted_proxies = vec!["127.0.0.0/8".parse().unwrap()];
+    let app =
+        TestApp::spawn_with(Settings { listen: "127.0.0.1:0".to_owned(), trusted_proxies, ..Settings::default() })
+            .await;
+    twenty_failures(&mut browser_forwarded_for(&app, "203.0.113.5")).await;
+
+    let guesser = browser_forwarded_for(&app, "203.0.113.5").log_in("ib.olten", PASSWORD).await;
+    let colleague = browser_forwarded_for(&app, "6.6.6.6, 203.0.113.6").log_in("ib.olten", PASSWORD).await;
+
+    assert_eq!(guesser.status(), 429);
+    assert_eq!(colleague.status(), 303, "another client behind the same proxy logs in");
 }

@@ -36,7 +36,7 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn() -> Self {
-        Self::spawn_with(Settings { listen: "127.0.0.1:0".to_owned(), secure_cookies: false }).await
+        Self::spawn_with(Settings { listen: "127.0.0.1:0".to_owned(), ..Settings::default() }).await
     }
 
     pub async fn spawn_with(settings: Settings) -> Self {
