@@ -279,7 +279,8 @@ async fn demo_gemeinden(store: &Store) -> anyhow::Result<()> {
         ib_kontakt: "Sara Weber, Fachstelle Integration, integration@olten.example".to_owned(),
         ..GemeindeorganisationInput::default()
     };
-    store.save_gemeindeorganisation(&ib, gemeinde(2581)?, &olten).await?;
+    let stand = store.get_gemeinde(&ib, gemeinde(2581)?).await?.version;
+    store.save_gemeindeorganisation(&ib, gemeinde(2581)?, stand, &olten).await?;
     let herbetswil = GemeindeorganisationInput {
         vertrag_beginn: "01.01.2025".to_owned(),
         vertrag_ende: "31.12.2028".to_owned(),
@@ -287,7 +288,8 @@ async fn demo_gemeinden(store: &Store) -> anyhow::Result<()> {
         leitung_ressort: "Soziales".to_owned(),
         ib_kontakt: String::new(),
     };
-    store.save_gemeindeorganisation(&kanton, gemeinde(2424)?, &herbetswil).await?;
+    let stand = store.get_gemeinde(&kanton, gemeinde(2424)?).await?.version;
+    store.save_gemeindeorganisation(&kanton, gemeinde(2424)?, stand, &herbetswil).await?;
     Ok(())
 }
 

@@ -7,6 +7,7 @@
 
 mod abschluss;
 mod accounts;
+mod aenderung;
 mod angebote;
 mod angebote_verwaltung;
 mod audit;
@@ -109,6 +110,10 @@ pub enum StoreError {
     /// Someone else changed the record since the caller read it; carries the current state.
     #[error("Datensatz wurde inzwischen geändert")]
     Stale(Box<Person>),
+    /// Someone else changed the record since the caller's form was loaded (its version is no longer the
+    /// stored one); nothing was stored. The caller reloads the record to show the current values.
+    #[error("Datensatz wurde inzwischen geändert")]
+    Changed { current_version: i32 },
     #[error("Konfiguration: {0}")]
     Config(String),
     #[error("gespeicherte Daten ungültig: {0}")]

@@ -69,6 +69,7 @@ impl From<StoreError> for AppError {
             StoreError::Denied(_) => AppError::Forbidden,
             StoreError::Invalid(errors) => AppError::Invalid(errors),
             StoreError::Stale(current) => AppError::Conflict { current_version: current.version },
+            StoreError::Changed { current_version } => AppError::Conflict { current_version },
             other => AppError::Internal(format!("{other:?}")),
         }
     }

@@ -18,6 +18,7 @@ mod m20261122_000009_umzuege;
 mod m20261122_000010_angebote;
 mod m20261122_000011_mentoring;
 mod m20261122_000012_angebot_links;
+mod m20261204_000034_versionen;
 
 pub(crate) struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000010_angebote::Migration),
             Box::new(m20261122_000011_mentoring::Migration),
             Box::new(m20261122_000012_angebot_links::Migration),
+            Box::new(m20261204_000034_versionen::Migration),
         ]
     }
 }

@@ -6,7 +6,7 @@ use iim_domain::PersonInput;
 use iim_domain::dossier::{DossierEvent, DossierStatus, KurzassessmentInput};
 use iim_store::{AuditQuery, StoreError};
 
-fn assessment(datum: &str) -> iim_domain::dossier::Kurzassessment {
+pub(crate) fn assessment(datum: &str) -> iim_domain::dossier::Kurzassessment {
     KurzassessmentInput {
         datum: datum.into(),
         richtung: "arbeitsmarktlich".into(),
@@ -122,7 +122,7 @@ async fn the_kurzassessment_sets_the_status_and_starts_the_twelve_month_clock() 
     assert!(later.items[0].overdue, "a year and a day later the review is overdue");
 }
 
-fn goal(feld: &str, ziel: &str) -> iim_domain::dossier::Ziel {
+pub(crate) fn goal(feld: &str, ziel: &str) -> iim_domain::dossier::Ziel {
     iim_domain::dossier::ZielInput {
         handlungsfeld: feld.into(),
         ziel: ziel.into(),
@@ -152,7 +152,7 @@ async fn goals_make_the_plan_active_and_a_standortbestimmung_judges_every_open_g
         antworten: vec![(first, "erreicht".into(), String::new())],
         bemerkungen: String::new(),
     };
-    let errors = field_errors(test.store.record_standortbestimmung(&case_worker, dossier.id, &incomplete).await);
+    let errors = field_errors(test.store.record_standortbestimmung(&case_worker, dossier.id, None, &incomplete).await);
     assert_eq!(errors.get(&format!("bewertung_{second}")), Some("Bitte dieses Ziel bewerten."));
     assert_eq!(test.store.get_dossier(&case_worker, dossier.id).await.unwrap().timeline.len(), 4, "nothing stored");
 
@@ -160,7 +160,7 @@ async fn goals_make_the_plan_active_and_a_standortbestimmung_judges_every_open_g
         antworten: vec![(first, "erreicht".into(), "fide A2".into()), (second, "teilweise".into(), String::new())],
         ..incomplete
     };
-    let reviewed = test.store.record_standortbestimmung(&case_worker, dossier.id, &complete).await.unwrap();
+    let reviewed = test.store.record_standortbestimmung(&case_worker, dossier.id, None, &complete).await.unwrap();
     assert_eq!(reviewed.ziele[0].letzte_bewertung, Some(Bewertung::Erreicht));
     assert!(!reviewed.ziele[0].offen() && reviewed.ziele[1].offen());
     assert_eq!(reviewed.next_standortbestimmung, NaiveDate::from_ymd_opt(2027, 11, 21), "the clock restarts");
@@ -172,7 +172,7 @@ async fn goals_make_the_plan_active_and_a_standortbestimmung_judges_every_open_g
         bemerkungen: String::new(),
     };
     assert!(
-        test.store.record_standortbestimmung(&case_worker, dossier.id, &next_round).await.is_ok(),
+        test.store.record_standortbestimmung(&case_worker, dossier.id, None, &next_round).await.is_ok(),
         "a reached goal needs no further judgement"
     );
 }

@@ -383,7 +383,7 @@ pub async fn record_standortbestimmung(
         antworten: body.bewertungen.into_iter().map(|b| (b.ziel_id, b.bewertung, b.kommentar)).collect(),
         bemerkungen: body.bemerkungen,
     };
-    Ok(Json(DossierDto::of(&state.store.record_standortbestimmung(&actor, parse_id(&id)?, &input).await?)))
+    Ok(Json(DossierDto::of(&state.store.record_standortbestimmung(&actor, parse_id(&id)?, None, &input).await?)))
 }
 
 /// Dossier abschliessen, mit einem Grund aus der Liste. Danach ist keine Standortbestimmung mehr fällig.

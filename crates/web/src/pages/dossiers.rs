@@ -473,6 +473,8 @@ pub struct DossierFormPage {
     submit: &'static str,
     fields: Vec<FormField>,
     errors: Vec<(String, String)>,
+    /// The dossier's version the form is based on, for forms that send it back (Standortbestimmung).
+    version: Option<i32>,
 }
 
 /// What differs between the dossier's forms.
@@ -500,6 +502,7 @@ pub(super) fn form_page(
         submit: spec.submit,
         fields: with_errors(fields, errors),
         errors: summary(errors),
+        version: None,
     }
 }
 
@@ -742,14 +745,18 @@ pub async fn add_goal(
     }
 }
 
+/// The Standortbestimmung form on the dossier as it is now; `version` is the dossier's version the form is
+/// based on (`None`: the current one).
 async fn review_page(
     state: &SharedState,
     user: &CurrentUser,
     id: i64,
     input: &StandortbestimmungInput,
     errors: &FieldErrors,
+    version: Option<i32>,
 ) -> Result<DossierFormPage, PageError> {
     let dossier = state.store.get_dossier(user.actor(), id).await?;
+    let version = version.unwrap_or(dossier.version);
     let mut fields = vec![text_field("datum", "Datum der Standortbestimmung", "TT.MM.JJJJ", true, &input.datum)];
     for goal in dossier.ziele.iter().filter(|goal| goal.offen()) {
         let answer = input.antworten.iter().find(|(goal_id, _, _)| *goal_id == goal.id);
@@ -770,7 +777,7 @@ async fn review_page(
         path: "standortbestimmung",
         submit: "Standortbestimmung speichern",
     };
-    Ok(form_page(user, &dossier, spec, fields, errors))
+    Ok(DossierFormPage { version: Some(version), ..form_page(user, &dossier, spec, fields, errors) })
 }
 
 pub async fn review_form(
@@ -783,7 +790,7 @@ pub async fn review_form(
         datum: swiss_date(state.store.clock().today()),
         ..StandortbestimmungInput::default()
     };
-    review_page(&state, &user, parse_id(&id)?, &input, &FieldErrors::new()).await
+    review_page(&state, &user, parse_id(&id)?, &input, &FieldErrors::new(), None).await
 }
 
 /// The review form has one judgement and one comment per goal (`bewertung_<id>`, `kommentar_<id>`).
@@ -807,9 +814,21 @@ pub async fn record_review(
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
     let input = review_input(&fields);
-    match state.store.record_standortbestimmung(user.actor(), id, &input).await {
+    let version = fields.iter().find(|(key, _)| key == "version").and_then(|(_, v)| v.trim().parse().ok());
+    match state.store.record_standortbestimmung(user.actor(), id, version, &input).await {
         Ok(_) => Ok(to_dossier(id, "standortbestimmung")),
-        Err(StoreError::Invalid(errors)) => unprocessable(review_page(&state, &user, id, &input, &errors).await?),
+        Err(StoreError::Invalid(errors)) => {
+            unprocessable(review_page(&state, &user, id, &input, &errors, version).await?)
+        }
+        Err(StoreError::Changed { .. }) => {
+            let mut errors = FieldErrors::new();
+            errors.add(
+                "datum",
+                "Nicht gespeichert: inzwischen hat jemand anderes dieses Dossier geändert, zum Beispiel eine Standortbestimmung erfasst. Die Ziele unten zeigen den jetzigen Stand; bitte prüfen und nochmals speichern.",
+            );
+            let page = review_page(&state, &user, id, &input, &errors, None).await?;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
         Err(other) => Err(other.into()),
     }
 }

@@ -17,6 +17,7 @@ mod gemeinden;
 mod hilfsplan;
 mod home;
 mod kennzahlen;
+mod konflikt;
 mod login;
 mod massnahmen;
 mod mentoring;

@@ -427,6 +427,8 @@ async fn conversation_page(
         reasons: Vec::new(),
         fields: with_errors(conversation_fields(input, &offer_options(state, user).await?), errors),
         errors: summary(errors),
+        version: None,
+        konflikt: None,
     })
 }
 
@@ -502,6 +504,8 @@ async fn hand_over_page(
         reasons: Vec::new(),
         fields: with_errors(fields, errors),
         errors: summary(errors),
+        version: None,
+        konflikt: None,
     })
 }
 
