@@ -278,3 +278,20 @@ impl TestApp {
         self.store.list_audit(&auditor, &query).await.unwrap().items
     }
 }
+
+/// The version a form was loaded with (its hidden field `version`).
+pub fn version_in(html: &str) -> String {
+    html.split("name=\"version\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Sends two forms at the same moment from two sessions; returns the answers in the order given.
+pub async fn submit_together(
+    first: (&Browser, &str, &[(&str, String)]),
+    second: (&Browser, &str, &[(&str, String)]),
+) -> (reqwest::Response, reqwest::Response) {
+    tokio::join!(first.0.submit(first.1, first.2), second.0.submit(second.1, second.2))
+}
