@@ -240,3 +240,54 @@ async fn of_two_decisions_of_the_migrationsamt_sent_at_once_only_one_is_stored()
     let expected = if winner == 0 { FordernEntscheid::Integrationsvereinbarung } else { FordernEntscheid::Keine };
     assert_eq!(stored, Some(expected), "the first decision stays, on {:?}", test.backend());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn of_two_erstinformationsgespraeche_recorded_at_once_only_one_is_stored() {
+    // The fixture's arrival can be imported once per database: a fresh database per round.
+    for round in 0..3 {
+        let test = TestStore::new().await;
+        let officer = test.integration_officer_of(OLTEN).await;
+        let colleague = test.integration_officer_of(OLTEN).await;
+        let newcomer = crate::erstinformation::newcomer_in(&test, OLTEN, &officer).await;
+        let conversation = crate::erstinformation::conversation();
+        let (first, second) = tokio::join!(
+            test.record_conversation(&officer, newcomer, &conversation),
+            test.record_conversation(&colleague, newcomer, &conversation),
+        );
+        let (_, error) = one_winner(first, second);
+        assert!(
+            matches!(error, StoreError::Invalid(ref e) if e.get("gefuehrt_am").is_some_and(|m| m.contains("kein Gespräch mehr"))),
+            "round {round} on {:?}: the status is checked in the transaction, got {error:?}",
+            test.backend()
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn of_two_tandems_proposed_at_once_for_one_mentee_only_one_is_stored() {
+    use crate::mentoring::{coordinator_of, referral, sign_up, signed_up, suitable};
+    let test = TestStore::new().await;
+    let coordinator = coordinator_of(&test, "sr-olten").await;
+    let colleague = coordinator_of(&test, "sr-olten").await;
+    let officer = test.integration_officer_of(OLTEN).await;
+    for round in 0..5 {
+        let mentee = test.mentee_zuweisen(&officer, &referral(&format!("Mentee {round}"), OLTEN)).await.unwrap();
+        let mut mentors = Vec::new();
+        for which in 0..2 {
+            let input = sign_up(&format!("Mentor {round} {which}"), OLTEN, &["de"], &[]);
+            let mentor = signed_up(&test, &input, &format!("10.0.{round}.{which}")).await;
+            test.mentor_abklaeren(&coordinator, mentor, &suitable()).await.unwrap();
+            mentors.push(mentor);
+        }
+        let (first, second) = tokio::join!(
+            test.tandem_vorschlagen(&coordinator, mentee, mentors[0]),
+            test.tandem_vorschlagen(&colleague, mentee, mentors[1]),
+        );
+        let (_, error) = one_winner(first, second);
+        assert!(
+            matches!(error, StoreError::Invalid(ref e) if e.get("mentor") == Some("Diese Person ist schon in einem Tandem.")),
+            "round {round} on {:?}: the check runs on the locked mentee, got {error:?}",
+            test.backend()
+        );
+    }
+}
