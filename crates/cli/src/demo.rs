@@ -144,7 +144,7 @@ async fn open_demo_dossiers(store: &Store, seed: u64) -> anyhow::Result<()> {
             let assessment = synthetic::kurzassessment(&mut rng, datum)
                 .parse(today)
                 .map_err(|e| anyhow::anyhow!("Demo-Kurzassessment: {e}"))?;
-            store.record_kurzassessment(&case_worker, dossier.id, assessment).await?;
+            store.record_kurzassessment(&case_worker, dossier.id, None, assessment).await?;
         }
     }
     println!("{} Dossiers für fallfuehrung.olten eröffnet.", opened.len());

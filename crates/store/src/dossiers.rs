@@ -273,13 +273,19 @@ impl Store {
     }
 
     /// Records the Kurzassessment; it sets the dossier "in Abklärung" and starts the 12-month review clock.
+    /// `form_token` is the one-time token of the form (`None` for callers without a form): a form sent twice
+    /// stores one Kurzassessment, the second attempt is [`StoreError::AlreadySaved`].
     pub async fn record_kurzassessment(
         &self,
         actor: &Actor,
         id: i64,
+        form_token: Option<&str>,
         assessment: Kurzassessment,
     ) -> Result<Dossier, StoreError> {
         let (txn, row, now) = self.begin_change(actor, id, Action::Update, false).await?;
+        if let Some(token) = form_token {
+            self.consume_form_token(&txn, actor, token, &id.to_string()).await?;
+        }
         kurzassessment::ActiveModel {
             id: NotSet,
             dossier_id: Set(row.id),

@@ -20,6 +20,7 @@ mod entity;
 mod erstinformation;
 mod familien;
 mod fordern;
+mod formular;
 mod fruehfoerderung;
 mod gemeinden;
 mod lieferungen;
@@ -114,6 +115,10 @@ pub enum StoreError {
     /// stored one); nothing was stored. The caller reloads the record to show the current values.
     #[error("Datensatz wurde inzwischen geändert")]
     Changed { current_version: i32 },
+    /// The form was saved before with the same one-time token; nothing new was stored. Carries the number
+    /// of the record the first save wrote to, to link to.
+    #[error("Dieses Formular wurde bereits gespeichert.")]
+    AlreadySaved { record: String },
     #[error("Konfiguration: {0}")]
     Config(String),
     #[error("gespeicherte Daten ungültig: {0}")]

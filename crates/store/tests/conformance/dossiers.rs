@@ -107,7 +107,8 @@ async fn the_kurzassessment_sets_the_status_and_starts_the_twelve_month_clock() 
     let case_worker = test.case_worker_of("sr-olten").await;
     let person = test.register(&case_worker, valid_person(2581)).await;
     let dossier = test.store.open_dossier(&case_worker, person.id, false, false).await.unwrap();
-    let assessed = test.store.record_kurzassessment(&case_worker, dossier.id, assessment("18.11.2026")).await.unwrap();
+    let assessed =
+        test.store.record_kurzassessment(&case_worker, dossier.id, None, assessment("18.11.2026")).await.unwrap();
     assert_eq!(assessed.status, DossierStatus::InAbklaerung);
     assert_eq!(assessed.next_standortbestimmung, NaiveDate::from_ymd_opt(2027, 11, 18));
     assert_eq!(assessed.kurzassessment.as_ref().map(|k| k.schuljahre), Some(8));
@@ -140,7 +141,7 @@ async fn goals_make_the_plan_active_and_a_standortbestimmung_judges_every_open_g
     let case_worker = test.case_worker_of("sr-olten").await;
     let person = test.register(&case_worker, valid_person(2581)).await;
     let dossier = test.store.open_dossier(&case_worker, person.id, false, false).await.unwrap();
-    test.store.record_kurzassessment(&case_worker, dossier.id, assessment("01.02.2026")).await.unwrap();
+    test.store.record_kurzassessment(&case_worker, dossier.id, None, assessment("01.02.2026")).await.unwrap();
     test.store.add_ziel(&case_worker, dossier.id, goal("sprachfoerderung", "Deutsch A2")).await.unwrap();
     let planned = test.store.add_ziel(&case_worker, dossier.id, goal("arbeitsintegration", "Modul 3")).await.unwrap();
     assert_eq!(planned.status, DossierStatus::HilfsplanAktiv);
@@ -196,7 +197,7 @@ async fn a_closed_dossier_takes_no_changes_until_it_is_reopened() {
     let case_worker = test.case_worker_of("sr-olten").await;
     let person = test.register(&case_worker, valid_person(2581)).await;
     let dossier = test.store.open_dossier(&case_worker, person.id, false, false).await.unwrap();
-    test.store.record_kurzassessment(&case_worker, dossier.id, assessment("01.10.2025")).await.unwrap();
+    test.store.record_kurzassessment(&case_worker, dossier.id, None, assessment("01.10.2025")).await.unwrap();
     assert_eq!(test.store.overdue_reviews(&case_worker).await.unwrap(), 1);
 
     let closed =

@@ -275,7 +275,7 @@ pub async fn record_kurzassessment(
     ApiJson(body): ApiJson<KurzassessmentDto>,
 ) -> Result<Json<DossierDto>, ApiError> {
     let assessment = body.input().parse(state.store.clock().today()).map_err(AppError::Invalid)?;
-    let dossier = state.store.record_kurzassessment(&actor, parse_id(&id)?, assessment).await?;
+    let dossier = state.store.record_kurzassessment(&actor, parse_id(&id)?, None, assessment).await?;
     Ok(Json(DossierDto::of(&dossier)))
 }
 

@@ -475,6 +475,8 @@ pub struct DossierFormPage {
     errors: Vec<(String, String)>,
     /// The dossier's version the form is based on, for forms that send it back (Standortbestimmung).
     version: Option<i32>,
+    /// The one-time token of a create form (Kurzassessment), consumed by its save.
+    form_token: Option<String>,
 }
 
 /// What differs between the dossier's forms.
@@ -503,6 +505,7 @@ pub(super) fn form_page(
         fields: with_errors(fields, errors),
         errors: summary(errors),
         version: None,
+        form_token: None,
     }
 }
 
@@ -518,6 +521,8 @@ pub struct AssessmentForm {
     potenzial: String,
     dolmetschende: String,
     bemerkungen: String,
+    /// The one-time token the form was shown with; empty from callers without the form.
+    form_token: String,
 }
 
 impl AssessmentForm {
@@ -601,6 +606,7 @@ async fn assessment_page(
     id: i64,
     input: &KurzassessmentInput,
     errors: &FieldErrors,
+    form_token: String,
 ) -> Result<DossierFormPage, PageError> {
     let dossier = state.store.get_dossier(user.actor(), id).await?;
     let spec = FormSpec {
@@ -611,7 +617,8 @@ async fn assessment_page(
         path: "kurzassessment",
         submit: "Kurzassessment speichern",
     };
-    Ok(form_page(user, &dossier, spec, assessment_fields(input), errors))
+    let page = form_page(user, &dossier, spec, assessment_fields(input), errors);
+    Ok(DossierFormPage { form_token: Some(form_token), ..page })
 }
 
 pub async fn assessment_form(
@@ -622,7 +629,8 @@ pub async fn assessment_form(
     state.store.check_dossier_permission(user.actor(), Action::Update).await?;
     let today = state.store.clock().today();
     let input = KurzassessmentInput { datum: swiss_date(today), ..KurzassessmentInput::default() };
-    assessment_page(&state, &user, parse_id(&id)?, &input, &FieldErrors::new()).await
+    let token = state.store.issue_form_token(user.actor()).await?;
+    assessment_page(&state, &user, parse_id(&id)?, &input, &FieldErrors::new(), token).await
 }
 
 pub async fn record_assessment(
@@ -632,14 +640,21 @@ pub async fn record_assessment(
     Form(form): Form<AssessmentForm>,
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
+    let token = form.form_token.clone();
     let input = form.input();
+    let sent_token = Some(token.as_str()).filter(|t| !t.is_empty());
     let recorded = match input.parse(state.store.clock().today()) {
-        Ok(assessment) => state.store.record_kurzassessment(user.actor(), id, assessment).await,
+        Ok(assessment) => state.store.record_kurzassessment(user.actor(), id, sent_token, assessment).await,
         Err(errors) => Err(StoreError::Invalid(errors)),
     };
     match recorded {
         Ok(_) => Ok(to_dossier(id, "kurzassessment")),
-        Err(StoreError::Invalid(errors)) => unprocessable(assessment_page(&state, &user, id, &input, &errors).await?),
+        Err(StoreError::AlreadySaved { record }) => {
+            Ok(Redirect::to(&format!("/dossiers/{record}?hinweis=bereits_gespeichert")).into_response())
+        }
+        Err(StoreError::Invalid(errors)) => {
+            unprocessable(assessment_page(&state, &user, id, &input, &errors, token).await?)
+        }
         Err(other) => Err(other.into()),
     }
 }

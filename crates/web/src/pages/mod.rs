@@ -254,6 +254,7 @@ impl Layout {
             Some("duplikat") => Some("Der Entscheid zum möglichen Duplikat ist gespeichert."),
             Some("eroeffnet") => Some("Das Dossier ist eröffnet."),
             Some("kurzassessment") => Some("Das Kurzassessment ist gespeichert."),
+            Some("bereits_gespeichert") => Some("Dieses Formular wurde bereits gespeichert."),
             Some("ziel") => Some("Das Ziel ist im Hilfsplan."),
             Some("standortbestimmung") => Some("Die Standortbestimmung ist gespeichert."),
             Some("abgeschlossen") => Some("Das Dossier ist abgeschlossen."),

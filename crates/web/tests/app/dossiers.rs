@@ -299,3 +299,23 @@ async fn two_tabs_send_the_same_standortbestimmung_at_once_only_one_is_stored() 
     let page = visible_text(&browser.get(&dossier).await.text().await.unwrap());
     assert_eq!(page.matches("Standortbestimmung erfasst").count(), 1, "{page}");
 }
+
+#[tokio::test]
+async fn a_kurzassessment_sent_again_after_back_is_stored_once_and_the_page_says_so() {
+    let app = TestApp::spawn().await;
+    let dossier = open_dossier_for(&app, "fallfuehrung.olten").await;
+    let browser = app.log_in_as("fallfuehrung.olten").await;
+    let form = browser.get(&format!("{dossier}/kurzassessment")).await.text().await.unwrap();
+    let token = form.split("name=\"form_token\" value=\"").nth(1).and_then(|r| r.split('"').next()).unwrap();
+    let mut fields = assessment_form();
+    fields.push(("form_token", token.to_owned()));
+    let path = format!("{dossier}/kurzassessment");
+    assert_eq!(browser.submit(&path, &fields).await.status(), 303);
+    let again = browser.submit(&path, &fields).await;
+    assert_eq!(again.status(), 303, "the second send leads to the record");
+    let location = again.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(location, format!("{dossier}?hinweis=bereits_gespeichert"));
+    let page = visible_text(&browser.get(&location).await.text().await.unwrap());
+    assert!(page.contains("Dieses Formular wurde bereits gespeichert."), "{page}");
+    assert_eq!(page.matches("Kurzassessment erfasst").count(), 1, "one Kurzassessment, not two: {page}");
+}
