@@ -888,7 +888,12 @@ async fn save(
         }
         Err(StoreError::Changed { .. }) => {
             let katalog = state.store.katalog().await?;
-            let aktuell = katalog.massnahme(&input.code).ok_or(PageError(crate::error::AppError::NotFound))?;
+            let Some(aktuell) = katalog.massnahme(&input.code) else {
+                // A new measure lost against another new one saved at the same moment: nothing to compare.
+                let mut errors = FieldErrors::new();
+                errors.add("kommentar", "Der Katalog wurde gleichzeitig geändert. Bitte nochmals speichern.");
+                return unprocessable(massnahme_page(state, user, neu, &input, &kommentar, &errors, None).await?);
+            };
             let konflikt = massnahme_konflikt(aktuell, &input);
             let errors = FieldErrors::new();
             let page =
