@@ -197,7 +197,7 @@ async fn open_dossiers(store: &Store, case_worker: &iim_domain::Actor, seed: u64
                 let assessment = synthetic::kurzassessment(&mut rng, datum)
                     .parse(today)
                     .map_err(|e| anyhow::anyhow!("Demo-Kurzassessment: {e}"))?;
-                store.record_kurzassessment(case_worker, dossier.id, assessment).await?;
+                store.record_kurzassessment(case_worker, dossier.id, None, assessment).await?;
             }
         }
         page += 1;
@@ -389,8 +389,9 @@ async fn demo_gemeinden(store: &Store) -> anyhow::Result<()> {
     };
     let mut saved = 0;
     for (actor, bfs, input) in [(&ib, gemeinde(2581)?, &olten), (&kanton, gemeinde(2424)?, &herbetswil)] {
-        if store.get_gemeinde(&kanton, bfs).await?.organisation.is_none() {
-            store.save_gemeindeorganisation(actor, bfs, input).await?;
+        let stand = store.get_gemeinde(&kanton, bfs).await?;
+        if stand.organisation.is_none() {
+            store.save_gemeindeorganisation(actor, bfs, stand.version, input).await?;
             saved += 1;
         }
     }

@@ -638,7 +638,7 @@ fn check_password_policy(password: &str) -> Result<(), String> {
 }
 
 /// 32 random bytes, URL-safe base64.
-fn random_token() -> String {
+pub(crate) fn random_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)

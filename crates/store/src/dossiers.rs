@@ -2,6 +2,7 @@
 //! the matrix (a case worker reaches the dossiers it is responsible for, the Leitung those of its Stelle),
 //! and writes the access log; a change writes its timeline event and log entry in its own transaction.
 
+use crate::aenderung::{check_version, load_for_change};
 use crate::audit::insert_entry;
 use crate::entity::{
     dossier, dossier_event, hilfsplan_ziel, kurzassessment, organisation, person, standortbestimmung, user,
@@ -34,6 +35,8 @@ pub struct Dossier {
     pub groups: TargetGroups,
     pub status: DossierStatus,
     pub opened_at: DateTime<Utc>,
+    /// Grows with every change; a form sends back the version it was loaded with.
+    pub version: i32,
     pub kurzassessment: Option<Kurzassessment>,
     pub next_standortbestimmung: Option<NaiveDate>,
     /// The Hilfsplan, in the order the goals were set.
@@ -189,6 +192,7 @@ impl Store {
             standortbestimmung_datum: Set(None),
             naechste_standortbestimmung: Set(None),
             status: Set(status_code(DossierStatus::Eroeffnet).to_owned()),
+            version: Set(1),
         }
         .insert(&txn)
         .await;
@@ -284,13 +288,19 @@ impl Store {
     }
 
     /// Records the Kurzassessment; it sets the dossier "in Abklärung" and starts the 12-month review clock.
+    /// `form_token` is the one-time token of the form (`None` for callers without a form): a form sent twice
+    /// stores one Kurzassessment, the second attempt is [`StoreError::AlreadySaved`].
     pub async fn record_kurzassessment(
         &self,
         actor: &Actor,
         id: i64,
+        form_token: Option<&str>,
         assessment: Kurzassessment,
     ) -> Result<Dossier, StoreError> {
         let (txn, row, now) = self.begin_change(actor, id, Action::Update, false).await?;
+        if let Some(token) = form_token {
+            self.consume_form_token(&txn, actor, token, &id.to_string()).await?;
+        }
         kurzassessment::ActiveModel {
             id: NotSet,
             dossier_id: Set(row.id),
@@ -346,21 +356,21 @@ impl Store {
     }
 
     /// Records a Standortbestimmung that judges every open goal; it restarts the 12-month review clock.
+    /// `expected_version` is the dossier's version the form was loaded with (`None`: no check, the API): a
+    /// Standortbestimmung based on an older state is refused with [`StoreError::Changed`]. A goal already
+    /// found reached is never judged again. Both checks run on the locked dossier, in the transaction.
     pub async fn record_standortbestimmung(
         &self,
         actor: &Actor,
         id: i64,
+        expected_version: Option<i32>,
         input: &StandortbestimmungInput,
     ) -> Result<Dossier, StoreError> {
-        let (txn, row, now) = self.begin_change(actor, id, Action::Update, false).await?;
-        let open: Vec<i64> = hilfsplan_ziel::Entity::find()
-            .filter(hilfsplan_ziel::Column::DossierId.eq(row.id))
-            .all(&txn)
-            .await?
-            .into_iter()
-            .filter(|goal| goal.letzte_bewertung.as_deref() != Some(Bewertung::Erreicht.code()))
-            .map(|goal| goal.id)
-            .collect();
+        let (txn, row, now) = self.begin_versioned_change(actor, id, Action::Update, expected_version).await?;
+        let goals =
+            hilfsplan_ziel::Entity::find().filter(hilfsplan_ziel::Column::DossierId.eq(row.id)).all(&txn).await?;
+        refuse_judging_reached_goals(&goals, input)?;
+        let open: Vec<i64> = goals.iter().filter(|goal| !is_reached(goal)).map(|goal| goal.id).collect();
         let review = input.parse(&open, self.clock.today()).map_err(StoreError::Invalid)?;
         let stored = standortbestimmung::ActiveModel {
             id: NotSet,
@@ -404,6 +414,8 @@ impl Store {
 
     /// Opens the write transaction of a change: checks the scope for `action`, and that the dossier is open
     /// (or, when `reopening`, that it is closed).
+    /// The dossier row is locked until the change commits (see `aenderung`), so changes of one dossier run
+    /// one after the other and each sees the one before.
     pub(crate) async fn begin_change(
         &self,
         actor: &Actor,
@@ -413,7 +425,15 @@ impl Store {
     ) -> Result<(DatabaseTransaction, dossier::Model, DateTime<Utc>), StoreError> {
         let scope = self.authorize_dossier(actor, action, Some(id)).await?;
         let txn = begin_write(&self.db).await?;
-        let row = self.dossier_in_scope(&txn, actor, scope, action, id).await?;
+        let row = load_for_change(&txn, dossier::Entity::find_by_id(id), None).await?.ok_or(StoreError::NotFound)?;
+        if !reaches(actor, scope, &row) {
+            self.log_read(
+                self.dossier_entry(actor, action, Some(id), Outcome::Denied)
+                    .with_detail("ausserhalb der Zuständigkeit"),
+            )
+            .await?;
+            return Err(StoreError::NotFound);
+        }
         let closed = row.status == status_code(DossierStatus::Abgeschlossen);
         let refusal = match (closed, reopening) {
             (true, false) => Some("Das Dossier ist abgeschlossen. Bitte zuerst wiedereröffnen."),
@@ -426,6 +446,23 @@ impl Store {
             return Err(StoreError::Invalid(errors));
         }
         Ok((txn, row, self.clock.now()))
+    }
+
+    /// [`Store::begin_change`] of a form that names the dossier's version it was loaded with: a change based
+    /// on an older state is refused with [`StoreError::Changed`] (only after the scope check, so the answer
+    /// reveals nothing outside the scope).
+    pub(crate) async fn begin_versioned_change(
+        &self,
+        actor: &Actor,
+        id: i64,
+        action: Action,
+        expected_version: Option<i32>,
+    ) -> Result<(DatabaseTransaction, dossier::Model, DateTime<Utc>), StoreError> {
+        let (txn, row, now) = self.begin_change(actor, id, action, false).await?;
+        if let Some(expected) = expected_version {
+            check_version(&row, expected)?;
+        }
+        Ok((txn, row, now))
     }
 
     /// Reopens a closed dossier; it continues where it stood, with the same Stelle and case worker.
@@ -506,6 +543,8 @@ impl Store {
         let next =
             next_standortbestimmung(kurzassessment, last_review).filter(|_| status != DossierStatus::Abgeschlossen);
         active.naechste_standortbestimmung = Set(next);
+        let version = active.version.clone().take().unwrap_or_default();
+        active.version = Set(version + 1);
         let row = active.update(&txn).await?;
         let entry = self.dossier_entry(actor, action, Some(id), Outcome::Allowed).with_detail(event.label());
         insert_entry(&txn, &entry).await?;
@@ -645,6 +684,7 @@ impl Store {
             groups: groups_of(&row),
             status: status_from_code(&row.status)?,
             opened_at: row.opened_at,
+            version: row.version,
             kurzassessment,
             next_standortbestimmung: row.naechste_standortbestimmung,
             ziele,
@@ -707,6 +747,7 @@ fn seed_row(seed: &DossierSeed) -> dossier::ActiveModel {
         standortbestimmung_datum: Set(None),
         naechste_standortbestimmung: Set(next_standortbestimmung(assessed, None)),
         status: Set(status_code(status).to_owned()),
+        version: Set(1),
     }
 }
 
@@ -818,6 +859,28 @@ pub(crate) fn status_from_code(code: &str) -> Result<DossierStatus, StoreError> 
         .into_iter()
         .find(|status| status_code(*status) == code)
         .ok_or_else(|| StoreError::Corrupt(format!("Dossierstatus {code} unbekannt")))
+}
+
+/// A goal found reached stays reached: a Standortbestimmung that judges it again (typically a second one
+/// written at the same time from an older page) is refused.
+fn refuse_judging_reached_goals(
+    goals: &[hilfsplan_ziel::Model],
+    input: &StandortbestimmungInput,
+) -> Result<(), StoreError> {
+    let mut errors = FieldErrors::new();
+    for goal in goals.iter().filter(|goal| is_reached(goal)) {
+        if input.antworten.iter().any(|(id, code, _)| *id == goal.id && !code.trim().is_empty()) {
+            errors.add_owned(
+                format!("bewertung_{}", goal.id),
+                "Dieses Ziel wurde inzwischen als erreicht beurteilt und wird nicht nochmals bewertet.",
+            );
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(StoreError::Invalid(errors)) }
+}
+
+fn is_reached(goal: &hilfsplan_ziel::Model) -> bool {
+    goal.letzte_bewertung.as_deref() == Some(Bewertung::Erreicht.code())
 }
 
 fn goal_from_row(row: hilfsplan_ziel::Model) -> Result<HilfsplanZiel, StoreError> {

@@ -5,6 +5,7 @@
 //! Leitgemeinde) reaches it through the `Zuzug` row of the matrix. Every list read is logged with the
 //! newcomers shown, every change with its record, and a newcomer outside the scope answers «not found».
 
+use crate::aenderung::lock_for_change;
 use crate::audit::insert_entry;
 use crate::entity::{empfehlung, erstgespraech, fordern_fall, person, user, zuzug};
 use crate::{Page, PageWindow, Store, StoreError, begin_write, decode, decode_optional};
@@ -181,12 +182,14 @@ impl Store {
         })
     }
 
-    /// Records an invitation (with its date), a refusal or «not reached».
+    /// Records an invitation (with its date), a refusal or «not reached». The change is checked against the
+    /// status as it is in the transaction (the row locked), not as it was when the page was shown.
     pub async fn change_newcomer_status(&self, actor: &Actor, id: i64, input: &StatusInput) -> Result<(), StoreError> {
-        let row = self.newcomer_in_scope(actor, Action::Update, id).await?;
-        let wechsel = input.check(status_of(&row)?).map_err(StoreError::Invalid)?;
+        self.newcomer_in_scope(actor, Action::Update, id).await?;
         let now = self.clock.now();
         let txn = begin_write(&self.db).await?;
+        let row = lock_for_change(&txn, zuzug::Entity::find_by_id(id)).await?.ok_or(StoreError::NotFound)?;
+        let wechsel = input.check(status_of(&row)?).map_err(StoreError::Invalid)?;
         let mut active = row.into_active_model();
         active.status = Set(wechsel.status.code().to_owned());
         if let Some(date) = wechsel.eingeladen_am {
@@ -207,7 +210,10 @@ impl Store {
 
     /// Records the Erstinformationsgespräch with its Empfehlungen; the newcomer's status becomes «held».
     pub async fn record_conversation(&self, actor: &Actor, id: i64, input: &GespraechInput) -> Result<(), StoreError> {
-        let row = self.newcomer_in_scope(actor, Action::Update, id).await?;
+        self.newcomer_in_scope(actor, Action::Update, id).await?;
+        let now = self.clock.now();
+        let txn = begin_write(&self.db).await?;
+        let row = lock_for_change(&txn, zuzug::Entity::find_by_id(id)).await?.ok_or(StoreError::NotFound)?;
         let status = status_of(&row)?;
         if !status.conversation_possible() {
             return Err(StoreError::invalid(
@@ -216,8 +222,6 @@ impl Store {
             ));
         }
         let gespraech = input.check(row.zuzug_am, self.clock.today()).map_err(StoreError::Invalid)?;
-        let now = self.clock.now();
-        let txn = begin_write(&self.db).await?;
         let mut errors = iim_domain::FieldErrors::new();
         for (index, item) in gespraech.empfehlungen.iter().enumerate() {
             if let Some(angebot_id) = item.angebot_id {

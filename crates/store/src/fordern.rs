@@ -15,8 +15,8 @@ use iim_domain::erstinformation::{EntscheidInput, FordernEmpfehlung, FordernEnts
 use iim_domain::{Action, Actor, BfsNr, Choice, Outcome, ResidenceStatus, Resource, catalog};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, NotSet, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, NotSet, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait,
 };
 use std::collections::HashMap;
 
@@ -130,21 +130,26 @@ impl Store {
         Ok(fall)
     }
 
-    /// The Migrationsamt records its decision; it flows back to the Gemeinde. A decision is final.
+    /// The Migrationsamt records its decision; it flows back to the Gemeinde. A decision is final: the
+    /// update only applies to a case still without decision (checked by the database in the same
+    /// statement), so of two decisions sent at once exactly one is stored.
     pub async fn decide_fordern(&self, actor: &Actor, id: i64, input: &EntscheidInput) -> Result<(), StoreError> {
-        let row = self.fordern_in_scope(actor, Action::Update, id).await?;
-        if row.entscheid.is_some() {
-            return Err(StoreError::invalid("entscheid", "Über diesen Fall ist bereits entschieden."));
-        }
+        self.fordern_in_scope(actor, Action::Update, id).await?;
         let (entscheid, begruendung) = input.check().map_err(StoreError::Invalid)?;
         let now = self.clock.now();
         let txn = begin_write(&self.db).await?;
-        let mut active = row.into_active_model();
-        active.entscheid = Set(Some(entscheid.code().to_owned()));
-        active.entscheid_begruendung = Set(Some(begruendung));
-        active.entschieden_at = Set(Some(now));
-        active.entschieden_von = Set(Some(actor.user_id));
-        active.update(&txn).await?;
+        let updated = fordern_fall::Entity::update_many()
+            .col_expr(fordern_fall::Column::Entscheid, Expr::value(entscheid.code()))
+            .col_expr(fordern_fall::Column::EntscheidBegruendung, Expr::value(begruendung))
+            .col_expr(fordern_fall::Column::EntschiedenAt, Expr::value(now))
+            .col_expr(fordern_fall::Column::EntschiedenVon, Expr::value(actor.user_id))
+            .filter(fordern_fall::Column::Id.eq(id))
+            .filter(fordern_fall::Column::Entscheid.is_null())
+            .exec(&txn)
+            .await?;
+        if updated.rows_affected != 1 {
+            return Err(StoreError::invalid("entscheid", "Über diesen Fall ist bereits entschieden."));
+        }
         let detail = format!("Entscheid: {}", entscheid.label());
         insert_entry(
             &txn,

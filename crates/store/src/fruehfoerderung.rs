@@ -308,13 +308,26 @@ impl Store {
     /// field `person_id`; a person outside the scope is refused like one that does not exist, and logged.
     pub async fn kind_aufnehmen(&self, actor: &Actor, person_id: i64) -> Result<Fruehfoerderung, StoreError> {
         let scope = self.authorize_fruehfoerderung(actor, Action::Create, None).await?;
+        let txn = begin_write(&self.db).await?;
+        let kind = self.take_into_track(&txn, actor, scope, person_id).await?;
+        txn.commit().await?;
+        Ok(kind)
+    }
+
+    /// [`Store::kind_aufnehmen`] inside the caller's transaction.
+    async fn take_into_track(
+        &self,
+        txn: &sea_orm::DatabaseTransaction,
+        actor: &Actor,
+        scope: Scope,
+        person_id: i64,
+    ) -> Result<Fruehfoerderung, StoreError> {
         let unknown = || {
             StoreError::invalid("person_id", "In Ihrem Zuständigkeitsgebiet gibt es keine Person mit dieser Nummer.")
         };
         let today = self.clock.today();
         let now = self.clock.now();
-        let txn = begin_write(&self.db).await?;
-        let Some(person) = person::Entity::find_by_id(person_id).one(&txn).await? else {
+        let Some(person) = person::Entity::find_by_id(person_id).one(txn).await? else {
             return Err(unknown());
         };
         let data = person_data(&person, today)?;
@@ -328,11 +341,11 @@ impl Store {
             return Err(StoreError::invalid("person_id", &message));
         }
         let existing =
-            fruehfoerderung::Entity::find().filter(fruehfoerderung::Column::PersonId.eq(person_id)).one(&txn).await?;
+            fruehfoerderung::Entity::find().filter(fruehfoerderung::Column::PersonId.eq(person_id)).one(txn).await?;
         if let Some(existing) = existing {
             return Err(already_in_track(existing.id));
         }
-        let inserted = match new_row(person_id, Quelle::Erfasst, actor.user_id, now).insert(&txn).await {
+        let inserted = match new_row(person_id, Quelle::Erfasst, actor.user_id, now).insert(txn).await {
             Ok(row) => row,
             Err(error) if is_unique_violation(&error) => return Err(already_in_track(0)),
             Err(error) => return Err(error.into()),
@@ -340,21 +353,23 @@ impl Store {
         let entry = self
             .fruehfoerderung_entry(actor, Action::Create, Some(inserted.id), Outcome::Allowed)
             .with_detail(format!("Kind (Person {person_id}) von Hand aufgenommen"));
-        insert_entry(&txn, &entry).await?;
-        let kind = self.track_from_rows(&txn, inserted, &person).await?;
-        txn.commit().await?;
-        Ok(kind)
+        insert_entry(txn, &entry).await?;
+        self.track_from_rows(txn, inserted, &person).await
     }
 
     /// Registers a new person (a child the register did not deliver) through the Personenregister and takes it
-    /// into the track. The child is checked first, so no person is created for a refused track.
+    /// into the track, in one transaction: if taking it in fails, no person is left behind. The child is
+    /// checked first, so a refused track costs no write at all.
     pub async fn neues_kind_aufnehmen(&self, actor: &Actor, data: PersonData) -> Result<Fruehfoerderung, StoreError> {
-        self.authorize_fruehfoerderung(actor, Action::Create, None).await?;
+        let scope = self.authorize_fruehfoerderung(actor, Action::Create, None).await?;
         if let Err(message) = aufnahme_moeglich(data.geburtsdatum, &self.kindergarten, self.clock.today()) {
             return Err(StoreError::invalid("geburtsdatum", &message));
         }
-        let person = self.create_person(actor, data).await?;
-        self.kind_aufnehmen(actor, person.id).await
+        let txn = begin_write(&self.db).await?;
+        let person = self.insert_person(&txn, actor, data).await?;
+        let kind = self.take_into_track(&txn, actor, scope, person.id).await?;
+        txn.commit().await?;
+        Ok(kind)
     }
 
     /// Records one section of the track (or adds an information contact), checked against the child's birth

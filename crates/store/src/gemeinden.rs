@@ -8,10 +8,11 @@
 //! scope is refused like an unknown Gemeinde and logged. The records name office holders, not clients, so
 //! reading them is not logged.
 
+use crate::aenderung::load_for_change;
 use crate::audit::insert_entry;
 use crate::directory::{Directory, OrganisationInfo, OrganisationKind};
 use crate::entity::{gemeindeorganisation, user};
-use crate::{Store, StoreError, begin_write};
+use crate::{Store, StoreError, begin_write, is_unique_violation};
 use chrono::{DateTime, Utc};
 use iim_domain::gemeindeorganisation::{Gemeindeorganisation, GemeindeorganisationInput, Modell};
 use iim_domain::person::fold_for_search;
@@ -35,6 +36,8 @@ pub struct GemeindeEintrag {
     pub organisation: Option<Gemeindeorganisation>,
     pub geaendert_am: Option<DateTime<Utc>>,
     pub geaendert_von: String,
+    /// The version of what is recorded; 0 while nothing is. A save names the version its form was loaded with.
+    pub version: i32,
 }
 
 /// Filter of the overview.
@@ -123,10 +126,13 @@ impl Store {
 
     /// Records contract, strategic lead and contact of a Gemeinde, checked against its model. Logged with the
     /// names of the changed fields in the same transaction; saving unchanged values changes nothing.
+    /// `expected_version` is the [`GemeindeEintrag::version`] the form was loaded with: if a colleague saved
+    /// in between, nothing is stored and the answer is [`StoreError::Changed`].
     pub async fn save_gemeindeorganisation(
         &self,
         actor: &Actor,
         bfs: BfsNr,
+        expected_version: i32,
         input: &GemeindeorganisationInput,
     ) -> Result<GemeindeEintrag, StoreError> {
         let scope = self.scope_for_gemeinden(actor, Action::Update, Some(bfs)).await?;
@@ -136,10 +142,12 @@ impl Store {
         let neu = input.check(modell).map_err(StoreError::Invalid)?;
         let now = self.clock.now();
         let txn = begin_write(&self.db).await?;
-        let existing = gemeindeorganisation::Entity::find()
-            .filter(gemeindeorganisation::Column::OrganisationId.eq(organisation.id))
-            .one(&txn)
-            .await?;
+        let select = gemeindeorganisation::Entity::find()
+            .filter(gemeindeorganisation::Column::OrganisationId.eq(organisation.id));
+        let existing = load_for_change(&txn, select, Some(expected_version)).await?;
+        if existing.is_none() && expected_version != 0 {
+            return Err(StoreError::Changed { current_version: 0 });
+        }
         let geaendert = match &existing {
             Some(row) => organisation_of(row).geaenderte_felder(&neu),
             None => vec!["neu erfasst"],
@@ -155,11 +163,17 @@ impl Store {
                 ib_kontakt: Set(neu.ib_kontakt.clone()),
                 updated_at: Set(now),
                 updated_by: Set(actor.user_id),
+                version: Set(expected_version + 1),
             };
             if existing.is_some() {
                 row.update(&txn).await?;
-            } else {
-                row.insert(&txn).await?;
+            } else if let Err(error) = row.insert(&txn).await {
+                // Two first saves at once on PostgreSQL: there was no row to lock, the unique key decides.
+                return Err(if is_unique_violation(&error) {
+                    StoreError::Changed { current_version: 1 }
+                } else {
+                    error.into()
+                });
             }
             let entry = self.gemeinde_entry(actor, Action::Update, bfs, Outcome::Allowed).with_detail(format!(
                 "Gemeindeorganisation {}: {}",
@@ -240,6 +254,7 @@ fn eintrag(
         geaendert_am: row.as_ref().map(|r| r.updated_at),
         geaendert_von: row.as_ref().and_then(|r| names.get(&r.updated_by).cloned()).unwrap_or_default(),
         organisation: row.as_ref().map(organisation_of),
+        version: row.as_ref().map_or(0, |r| r.version),
     }
 }
 

@@ -7,6 +7,7 @@
 
 mod abschluss;
 mod accounts;
+mod aenderung;
 mod angebote;
 mod angebote_verwaltung;
 mod audit;
@@ -19,6 +20,7 @@ mod entity;
 mod erstinformation;
 mod familien;
 mod fordern;
+mod formular;
 mod fruehfoerderung;
 mod gemeinden;
 mod lieferungen;
@@ -133,6 +135,14 @@ pub enum StoreError {
     /// Someone else changed the record since the caller read it; carries the current state.
     #[error("Datensatz wurde inzwischen geändert")]
     Stale(Box<Person>),
+    /// Someone else changed the record since the caller's form was loaded (its version is no longer the
+    /// stored one); nothing was stored. The caller reloads the record to show the current values.
+    #[error("Datensatz wurde inzwischen geändert")]
+    Changed { current_version: i32 },
+    /// The form was saved before with the same one-time token; nothing new was stored. Carries the number
+    /// of the record the first save wrote to, to link to.
+    #[error("Dieses Formular wurde bereits gespeichert.")]
+    AlreadySaved { record: String },
     #[error("Konfiguration: {0}")]
     Config(String),
     #[error("gespeicherte Daten ungültig: {0}")]

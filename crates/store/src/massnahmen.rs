@@ -87,11 +87,16 @@ impl Store {
 
     /// The Kanton adds (`neu`) or changes one measure; the whole catalogue is saved as the next version,
     /// valid from today, with the comment. Logged in the same transaction; a refusal is logged too.
+    ///
+    /// `basis` is the catalogue version the edit form was loaded with (`None`: no check). If the measure
+    /// was changed in a later version, nothing is stored and the answer is [`StoreError::Changed`] with the
+    /// current version; changes of other measures in between do not count.
     pub async fn save_massnahme(
         &self,
         actor: &Actor,
         massnahme: Massnahme,
         neu: bool,
+        basis: Option<i32>,
         kommentar: &str,
     ) -> Result<Katalog, StoreError> {
         let code = massnahme.code.clone();
@@ -105,13 +110,20 @@ impl Store {
             return Err(StoreError::invalid("kommentar", "Bitte kurz festhalten, was geändert wird und warum."));
         }
         let txn = begin_write(&self.db).await?;
-        let neuer = current_katalog(&txn)
-            .await?
-            .mit_massnahme(massnahme, neu, self.clock.today())
-            .map_err(StoreError::Invalid)?;
+        let aktuell = current_katalog(&txn).await?;
+        if let Some(basis) = basis {
+            check_measure_unchanged(&txn, &aktuell, &code, basis).await?;
+        }
+        let aktuelle_version = aktuell.version;
+        let neuer = aktuell.mit_massnahme(massnahme, neu, self.clock.today()).map_err(StoreError::Invalid)?;
         let now = self.clock.now();
         if let Err(error) = katalog_row(&neuer, now, Some(actor.user_id), kommentar)?.insert(&txn).await {
-            return Err(if is_unique_violation(&error) { katalog_changed_meanwhile() } else { error.into() });
+            // Two saves at once on PostgreSQL: both read the same newest version, the unique version decides.
+            return Err(if is_unique_violation(&error) {
+                StoreError::Changed { current_version: aktuelle_version + 1 }
+            } else {
+                error.into()
+            });
         }
         let detail = format!("Katalogversion {}: {kommentar}", neuer.version);
         insert_entry(&txn, &self.katalog_entry(actor, &code, Outcome::Allowed).with_detail(detail)).await?;
@@ -379,10 +391,28 @@ fn exception(
     Err(StoreError::Invalid(errors))
 }
 
-fn katalog_changed_meanwhile() -> StoreError {
-    let mut errors = FieldErrors::new();
-    errors.add("kommentar", "Der Katalog wurde inzwischen geändert. Bitte die Seite neu laden und nochmals speichern.");
-    StoreError::Invalid(errors)
+/// Refuses an edit based on catalogue version `basis` when the measure `code` has changed since.
+async fn check_measure_unchanged(
+    txn: &DatabaseTransaction,
+    aktuell: &Katalog,
+    code: &str,
+    basis: i32,
+) -> Result<(), StoreError> {
+    if aktuell.version == basis {
+        return Ok(());
+    }
+    let row = massnahmen_katalog::Entity::find()
+        .filter(massnahmen_katalog::Column::Version.eq(basis))
+        .one(txn)
+        .await?
+        .ok_or(StoreError::Changed { current_version: aktuell.version })?;
+    let damals =
+        Katalog::from_toml(&row.inhalt).map_err(|e| StoreError::Corrupt(format!("Katalogversion {basis}: {e}")))?;
+    if damals.massnahme(code) == aktuell.massnahme(code) {
+        Ok(())
+    } else {
+        Err(StoreError::Changed { current_version: aktuell.version })
+    }
 }
 
 fn katalog_row(

@@ -7,6 +7,7 @@
 //! the `Mentoring` row of the matrix. Referrers only create (`MentoringZuweisung`) and never read the pool.
 //! The public sign-up has no actor: it is limited per client address and logged as «öffentlich».
 
+use crate::aenderung::lock_for_change;
 use crate::audit::insert_entry;
 use crate::dossiers::user_names;
 use crate::entity::{login_throttle, mentoring_checkin, mentoring_mentee, mentoring_mentor, mentoring_tandem};
@@ -297,12 +298,13 @@ impl Store {
 
     /// Records the vetting: status, interview date and notes.
     pub async fn mentor_abklaeren(&self, actor: &Actor, id: i64, input: &AbklaerungInput) -> Result<(), StoreError> {
-        let row = self.mentor_in_pool(actor, Action::Update, id).await?;
-        let offene = self.open_tandems_of_mentor(id).await?;
-        let Abklaerung { status, gespraech_am, notizen } =
-            input.check(self.clock.today(), offene).map_err(StoreError::Invalid)?;
+        self.mentor_in_pool(actor, Action::Update, id).await?;
         let now = self.clock.now();
         let txn = begin_write(&self.db).await?;
+        let row = lock_for_change(&txn, mentoring_mentor::Entity::find_by_id(id)).await?.ok_or(StoreError::NotFound)?;
+        let offene = self.open_tandems_of_mentor(&txn, id).await?;
+        let Abklaerung { status, gespraech_am, notizen } =
+            input.check(self.clock.today(), offene).map_err(StoreError::Invalid)?;
         let mut active = row.into_active_model();
         active.status = Set(status.code().to_owned());
         active.gespraech_am = Set(gespraech_am);
@@ -429,7 +431,7 @@ impl Store {
             .filter(mentoring_mentor::Column::Status.eq(MentorStatus::Geeignet.code()))
             .all(&self.db)
             .await?;
-        let open = self.open_tandem_counts(mentors.iter().map(|m| m.id).collect()).await?;
+        let open = self.open_tandem_counts(&self.db, mentors.iter().map(|m| m.id).collect()).await?;
         let wanted = profil(&mentee.sprachen, &mentee.interessen, mentee.gemeinde_bfs);
         let mut vorschlaege: Vec<Vorschlag> = mentors
             .into_iter()
@@ -459,28 +461,36 @@ impl Store {
     }
 
     /// The coordinator confirms a suggestion: a tandem «vorgeschlagen» of the mentor and the mentee.
+    /// The checks run in the transaction on the locked mentor and mentee (always in this order), so two
+    /// proposals for the same person at once cannot both pass them.
     pub async fn tandem_vorschlagen(&self, actor: &Actor, mentee_id: i64, mentor_id: i64) -> Result<i64, StoreError> {
-        let mentee = self.mentee_in_pool(actor, Action::Update, mentee_id).await?;
-        let mentor = self.mentor_in_pool(actor, Action::Update, mentor_id).await?;
+        self.mentee_in_pool(actor, Action::Update, mentee_id).await?;
+        self.mentor_in_pool(actor, Action::Update, mentor_id).await?;
+        let now = self.clock.now();
+        let txn = begin_write(&self.db).await?;
+        let mentor = lock_for_change(&txn, mentoring_mentor::Entity::find_by_id(mentor_id))
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let mentee = lock_for_change(&txn, mentoring_mentee::Entity::find_by_id(mentee_id))
+            .await?
+            .ok_or(StoreError::NotFound)?;
         if mentor_status(&mentor) != MentorStatus::Geeignet {
             return Err(StoreError::invalid(
                 "mentor",
                 "Nur Mentor/innen mit dem Status «geeignet» können ein Tandem bilden.",
             ));
         }
-        if self.open_tandems_of_mentor(mentor_id).await? >= MAX_OFFENE_TANDEMS {
+        if self.open_tandems_of_mentor(&txn, mentor_id).await? >= MAX_OFFENE_TANDEMS {
             return Err(StoreError::invalid("mentor", "Diese Person begleitet schon die höchste Zahl an Tandems."));
         }
         let offen = mentoring_tandem::Entity::find()
             .filter(mentoring_tandem::Column::MenteeId.eq(mentee_id))
             .filter(mentoring_tandem::Column::Status.ne(TandemStatus::Beendet.code()))
-            .count(&self.db)
+            .count(&txn)
             .await?;
         if offen > 0 {
             return Err(StoreError::invalid("mentor", "Diese Person ist schon in einem Tandem."));
         }
-        let now = self.clock.now();
-        let txn = begin_write(&self.db).await?;
         let tandem = mentoring_tandem::ActiveModel {
             id: NotSet,
             mentor_id: Set(Some(mentor_id)),
@@ -815,18 +825,22 @@ impl Store {
         Err(StoreError::NotFound)
     }
 
-    async fn open_tandems_of_mentor(&self, mentor_id: i64) -> Result<usize, StoreError> {
-        Ok(self.open_tandem_counts(vec![mentor_id]).await?.get(&mentor_id).copied().unwrap_or(0))
+    async fn open_tandems_of_mentor(&self, db: &impl ConnectionTrait, mentor_id: i64) -> Result<usize, StoreError> {
+        Ok(self.open_tandem_counts(db, vec![mentor_id]).await?.get(&mentor_id).copied().unwrap_or(0))
     }
 
-    async fn open_tandem_counts(&self, mentor_ids: Vec<i64>) -> Result<HashMap<i64, usize>, StoreError> {
+    async fn open_tandem_counts(
+        &self,
+        db: &impl ConnectionTrait,
+        mentor_ids: Vec<i64>,
+    ) -> Result<HashMap<i64, usize>, StoreError> {
         let rows: Vec<Option<i64>> = mentoring_tandem::Entity::find()
             .filter(mentoring_tandem::Column::MentorId.is_in(mentor_ids))
             .filter(mentoring_tandem::Column::Status.ne(TandemStatus::Beendet.code()))
             .select_only()
             .column(mentoring_tandem::Column::MentorId)
             .into_tuple()
-            .all(&self.db)
+            .all(db)
             .await?;
         let mut counts = HashMap::new();
         for id in rows.into_iter().flatten() {

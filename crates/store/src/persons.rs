@@ -138,11 +138,24 @@ impl Store {
     /// Registers a person living in a Gemeinde of the actor's scope. Person and log entry are stored in one
     /// transaction.
     pub async fn create_person(&self, actor: &Actor, data: PersonData) -> Result<Person, StoreError> {
+        let txn = crate::begin_write(&self.db).await?;
+        let person = self.insert_person(&txn, actor, data).await?;
+        txn.commit().await?;
+        Ok(person)
+    }
+
+    /// Creates a person inside the caller's transaction (checked and logged as by [`Store::create_person`]),
+    /// for changes that register a person and build on it in one transaction.
+    pub(crate) async fn insert_person(
+        &self,
+        txn: &sea_orm::DatabaseTransaction,
+        actor: &Actor,
+        data: PersonData,
+    ) -> Result<Person, StoreError> {
         let scope = self.authorize(actor, Action::Create, None).await?;
         check_wohngemeinde(actor, scope, data.wohngemeinde)?;
         let now = self.clock.now();
-        let txn = crate::begin_write(&self.db).await?;
-        check_ahv_unique(&txn, &data, None).await?;
+        check_ahv_unique(txn, &data, None).await?;
         let mut row = active_row(&data);
         row.id = NotSet;
         row.version = Set(1);
@@ -150,7 +163,7 @@ impl Store {
         row.created_by = Set(actor.user_id);
         row.updated_at = Set(now);
         row.updated_by = Set(actor.user_id);
-        let inserted = row.insert(&txn).await.map_err(ahv_conflict)?;
+        let inserted = row.insert(txn).await.map_err(ahv_conflict)?;
         let entry = AuditEntry::of(
             actor,
             Action::Create,
@@ -159,10 +172,8 @@ impl Store {
             Outcome::Allowed,
             now,
         );
-        insert_entry(&txn, &entry).await?;
-        let person = self.person_from_row(&txn, inserted).await?;
-        txn.commit().await?;
-        Ok(person)
+        insert_entry(txn, &entry).await?;
+        self.person_from_row(txn, inserted).await
     }
 
     /// Changes a person. `expected_version` is the version the caller's form was based on: if someone else

@@ -79,6 +79,7 @@ impl From<StoreError> for AppError {
             StoreError::Invalid(errors) => AppError::Invalid(errors),
             StoreError::Stale(current) => AppError::Conflict { current_version: current.version },
             StoreError::AuditUnavailable => AppError::AuditUnavailable,
+            StoreError::Changed { current_version } => AppError::Conflict { current_version },
             other => AppError::Internal(format!("{other:?}")),
         }
     }

@@ -25,6 +25,8 @@ pub struct Model {
     pub naechste_standortbestimmung: Option<Date>,
     /// Derived from the events (see `DossierStatus::after`), stored for lists and filters.
     pub status: String,
+    /// Grows by one with every change of the dossier (optimistic concurrency of its forms).
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,6 +16,8 @@ pub struct Model {
     pub ib_kontakt: String,
     pub updated_at: DateTimeUtc,
     pub updated_by: i64,
+    /// Grows by one with every change (optimistic concurrency of the form).
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,7 @@ pub(crate) mod erstgespraech;
 pub(crate) mod familie;
 pub(crate) mod familien_mitglied;
 pub(crate) mod fordern_fall;
+pub(crate) mod form_token;
 pub(crate) mod fruehfoerderung;
 pub(crate) mod fruehfoerderung_kontakt;
 pub(crate) mod gemeindeorganisation;

@@ -18,6 +18,8 @@ mod m20261122_000009_umzuege;
 mod m20261122_000010_angebote;
 mod m20261122_000011_mentoring;
 mod m20261122_000012_angebot_links;
+mod m20261204_000034_versionen;
+mod m20261204_000035_form_tokens;
 
 pub(crate) struct Migrator;
 
@@ -37,6 +39,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000010_angebote::Migration),
             Box::new(m20261122_000011_mentoring::Migration),
             Box::new(m20261122_000012_angebot_links::Migration),
+            Box::new(m20261204_000034_versionen::Migration),
+            Box::new(m20261204_000035_form_tokens::Migration),
         ]
     }
 }

@@ -40,7 +40,7 @@ async fn the_export_holds_the_scope_with_open_goals_and_is_logged_with_format_an
         ],
         bemerkungen: String::new(),
     };
-    test.store.record_standortbestimmung(&case_worker, planned.id, &review).await.unwrap();
+    test.store.record_standortbestimmung(&case_worker, planned.id, None, &review).await.unwrap();
 
     let rows = test.store.export_caseload(&case_worker, ExportFormat::Xlsx).await.unwrap();
     assert_eq!(rows.iter().map(|r| r.id).collect::<Vec<_>>(), vec![planned.id, plain.id], "own dossiers by number");

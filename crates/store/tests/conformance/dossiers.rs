@@ -6,7 +6,7 @@ use iim_domain::PersonInput;
 use iim_domain::dossier::{DossierEvent, DossierStatus, KurzassessmentInput};
 use iim_store::{AuditQuery, StoreError};
 
-fn assessment(datum: &str) -> iim_domain::dossier::Kurzassessment {
+pub(crate) fn assessment(datum: &str) -> iim_domain::dossier::Kurzassessment {
     KurzassessmentInput {
         datum: datum.into(),
         richtung: "arbeitsmarktlich".into(),
@@ -108,7 +108,8 @@ async fn the_kurzassessment_sets_the_status_and_starts_the_twelve_month_clock() 
     let case_worker = test.case_worker_of("sr-olten").await;
     let person = test.register(&case_worker, valid_person(2581)).await;
     let dossier = test.store.open_dossier(&case_worker, person.id, false, false).await.unwrap();
-    let assessed = test.store.record_kurzassessment(&case_worker, dossier.id, assessment("18.11.2026")).await.unwrap();
+    let assessed =
+        test.store.record_kurzassessment(&case_worker, dossier.id, None, assessment("18.11.2026")).await.unwrap();
     assert_eq!(assessed.status, DossierStatus::InAbklaerung);
     assert_eq!(assessed.next_standortbestimmung, NaiveDate::from_ymd_opt(2027, 11, 18));
     assert_eq!(assessed.kurzassessment.as_ref().map(|k| k.schuljahre), Some(8));
@@ -123,7 +124,7 @@ async fn the_kurzassessment_sets_the_status_and_starts_the_twelve_month_clock() 
     assert!(later.items[0].overdue, "a year and a day later the review is overdue");
 }
 
-fn goal(feld: &str, ziel: &str) -> iim_domain::dossier::Ziel {
+pub(crate) fn goal(feld: &str, ziel: &str) -> iim_domain::dossier::Ziel {
     iim_domain::dossier::ZielInput {
         handlungsfeld: feld.into(),
         ziel: ziel.into(),
@@ -141,7 +142,7 @@ async fn goals_make_the_plan_active_and_a_standortbestimmung_judges_every_open_g
     let case_worker = test.case_worker_of("sr-olten").await;
     let person = test.register(&case_worker, valid_person(2581)).await;
     let dossier = test.store.open_dossier(&case_worker, person.id, false, false).await.unwrap();
-    test.store.record_kurzassessment(&case_worker, dossier.id, assessment("01.02.2026")).await.unwrap();
+    test.store.record_kurzassessment(&case_worker, dossier.id, None, assessment("01.02.2026")).await.unwrap();
     test.store.add_ziel(&case_worker, dossier.id, goal("sprachfoerderung", "Deutsch A2")).await.unwrap();
     let planned = test.store.add_ziel(&case_worker, dossier.id, goal("arbeitsintegration", "Modul 3")).await.unwrap();
     assert_eq!(planned.status, DossierStatus::HilfsplanAktiv);
@@ -153,7 +154,7 @@ async fn goals_make_the_plan_active_and_a_standortbestimmung_judges_every_open_g
         antworten: vec![(first, "erreicht".into(), String::new())],
         bemerkungen: String::new(),
     };
-    let errors = field_errors(test.store.record_standortbestimmung(&case_worker, dossier.id, &incomplete).await);
+    let errors = field_errors(test.store.record_standortbestimmung(&case_worker, dossier.id, None, &incomplete).await);
     assert_eq!(errors.get(&format!("bewertung_{second}")), Some("Bitte dieses Ziel bewerten."));
     assert_eq!(test.store.get_dossier(&case_worker, dossier.id).await.unwrap().timeline.len(), 4, "nothing stored");
 
@@ -161,7 +162,7 @@ async fn goals_make_the_plan_active_and_a_standortbestimmung_judges_every_open_g
         antworten: vec![(first, "erreicht".into(), "fide A2".into()), (second, "teilweise".into(), String::new())],
         ..incomplete
     };
-    let reviewed = test.store.record_standortbestimmung(&case_worker, dossier.id, &complete).await.unwrap();
+    let reviewed = test.store.record_standortbestimmung(&case_worker, dossier.id, None, &complete).await.unwrap();
     assert_eq!(reviewed.ziele[0].letzte_bewertung, Some(Bewertung::Erreicht));
     assert!(!reviewed.ziele[0].offen() && reviewed.ziele[1].offen());
     assert_eq!(reviewed.next_standortbestimmung, NaiveDate::from_ymd_opt(2027, 11, 21), "the clock restarts");
@@ -173,7 +174,7 @@ async fn goals_make_the_plan_active_and_a_standortbestimmung_judges_every_open_g
         bemerkungen: String::new(),
     };
     assert!(
-        test.store.record_standortbestimmung(&case_worker, dossier.id, &next_round).await.is_ok(),
+        test.store.record_standortbestimmung(&case_worker, dossier.id, None, &next_round).await.is_ok(),
         "a reached goal needs no further judgement"
     );
 }
@@ -197,7 +198,7 @@ async fn a_closed_dossier_takes_no_changes_until_it_is_reopened() {
     let case_worker = test.case_worker_of("sr-olten").await;
     let person = test.register(&case_worker, valid_person(2581)).await;
     let dossier = test.store.open_dossier(&case_worker, person.id, false, false).await.unwrap();
-    test.store.record_kurzassessment(&case_worker, dossier.id, assessment("01.10.2025")).await.unwrap();
+    test.store.record_kurzassessment(&case_worker, dossier.id, None, assessment("01.10.2025")).await.unwrap();
     assert_eq!(test.store.overdue_reviews(&case_worker).await.unwrap(), 1);
 
     let closed =

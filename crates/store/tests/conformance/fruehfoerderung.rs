@@ -358,3 +358,20 @@ async fn the_same_person_is_refused_plainly_when_both_records_of_a_child_have_a_
     assert_eq!(test.list_kinder(&olten, &query(KinderFilter::Alle)).await.unwrap().total, 2, "nothing changed");
     assert_eq!(test.possible_duplicates(&olten, 1).await.unwrap().total, 1, "the pair still waits");
 }
+
+#[tokio::test]
+async fn a_new_child_is_registered_and_taken_in_at_once_so_a_failure_in_the_track_leaves_no_person() {
+    use sea_orm::ConnectionTrait;
+    let test = TestStore::new().await;
+    let olten = test.integration_officer_of(2581).await;
+    let raw = test.raw_connection().await;
+    // The track's table out of reach: the person is inserted, then taking the child in fails.
+    raw.execute_unprepared("ALTER TABLE fruehfoerderungen RENAME TO fruehfoerderungen_weg").await.unwrap();
+    let failed = test.neues_kind_aufnehmen(&olten, kind(2581, "Amanuel", "06.2024")).await;
+    assert!(matches!(failed, Err(StoreError::Database(_))), "{failed:?}");
+    assert_eq!(test.count_persons().await.unwrap(), 0, "no person is left behind on {:?}", test.backend());
+
+    raw.execute_unprepared("ALTER TABLE fruehfoerderungen_weg RENAME TO fruehfoerderungen").await.unwrap();
+    aufgenommen(&test, &olten, 2581, "Amanuel", "06.2024").await;
+    assert_eq!(test.count_persons().await.unwrap(), 1);
+}

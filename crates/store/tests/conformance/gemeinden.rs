@@ -70,26 +70,30 @@ async fn an_integration_officer_sees_its_gemeinde_and_the_members_it_leads() {
 async fn contract_and_strategic_lead_are_checked_against_the_model_and_every_change_is_logged() {
     let test = TestStore::new().await;
     let leitgemeinde = test.integration_officer_of(2430).await;
-    let errors = field_errors(test.save_gemeindeorganisation(&leitgemeinde, bfs(2424), &input("", "")).await);
+    let errors = field_errors(test.save_gemeindeorganisation(&leitgemeinde, bfs(2424), 0, &input("", "")).await);
     assert_eq!(errors.get("vertrag_beginn"), Some("Im Leitgemeindemodell braucht der Vertrag einen Beginn."));
     let errors = field_errors(
-        test.save_gemeindeorganisation(&leitgemeinde, bfs(2424), &input("01.01.2027", "31.12.2026")).await,
+        test.save_gemeindeorganisation(&leitgemeinde, bfs(2424), 0, &input("01.01.2027", "31.12.2026")).await,
     );
     assert_eq!(errors.get("vertrag_ende"), Some("Das Vertragsende liegt nach dem Beginn (01.01.2027)."));
-    let errors = field_errors(test.save_gemeindeorganisation(&leitgemeinde, bfs(2430), &input("01.01.2027", "")).await);
+    let errors =
+        field_errors(test.save_gemeindeorganisation(&leitgemeinde, bfs(2430), 0, &input("01.01.2027", "")).await);
     assert!(errors.get("vertrag_beginn").unwrap().contains("nur im Leitgemeindemodell"), "a Leitgemeinde is no member");
 
     let saved =
-        test.save_gemeindeorganisation(&leitgemeinde, bfs(2424), &input("01.01.2027", "31.12.2030")).await.unwrap();
+        test.save_gemeindeorganisation(&leitgemeinde, bfs(2424), 0, &input("01.01.2027", "31.12.2030")).await.unwrap();
+    assert_eq!(saved.version, 1);
     let organisation = saved.organisation.unwrap();
     assert_eq!(organisation.vertrag_beginn, chrono::NaiveDate::from_ymd_opt(2027, 1, 1));
     assert_eq!(saved.geaendert_von, format!("Test {}", leitgemeinde.username));
-    test.save_gemeindeorganisation(&leitgemeinde, bfs(2424), &input("01.01.2027", "31.12.2030")).await.unwrap();
+    let unchanged =
+        test.save_gemeindeorganisation(&leitgemeinde, bfs(2424), 1, &input("01.01.2027", "31.12.2030")).await.unwrap();
+    assert_eq!(unchanged.version, 1, "saving unchanged values keeps the version");
     let changed = GemeindeorganisationInput {
         ib_kontakt: "integration@welschenrohr.ch".to_owned(),
         ..input("01.01.2027", "31.12.2030")
     };
-    test.save_gemeindeorganisation(&leitgemeinde, bfs(2424), &changed).await.unwrap();
+    assert_eq!(test.save_gemeindeorganisation(&leitgemeinde, bfs(2424), 1, &changed).await.unwrap().version, 2);
 
     let log = log_of(&test, 2424).await;
     let details: Vec<&str> = log.iter().filter_map(|e| e.detail.as_deref()).collect();
@@ -106,7 +110,7 @@ async fn a_gemeinde_outside_the_scope_is_not_found_and_the_attempt_logged() {
     let balsthal = test.integration_officer_of(2422).await;
     assert!(matches!(test.get_gemeinde(&balsthal, bfs(2424)).await, Err(StoreError::NotFound)));
     assert!(matches!(
-        test.save_gemeindeorganisation(&balsthal, bfs(2424), &input("01.01.2027", "")).await,
+        test.save_gemeindeorganisation(&balsthal, bfs(2424), 0, &input("01.01.2027", "")).await,
         Err(StoreError::NotFound)
     ));
     let log = log_of(&test, 2424).await;

@@ -43,7 +43,7 @@ async fn record_schooling(test: &TestStore, actor: &Actor, id: i64, schuljahre: 
     }
     .parse(today())
     .unwrap();
-    test.store.record_kurzassessment(actor, id, assessment).await.unwrap();
+    test.store.record_kurzassessment(actor, id, None, assessment).await.unwrap();
 }
 
 fn booking(code: &str) -> BuchungInput {
@@ -207,7 +207,8 @@ async fn a_catalogue_edit_is_a_new_version_and_old_bookings_keep_theirs() {
     assert_eq!(katalog.version, 1);
     let mut input = MassnahmeInput::of(katalog.massnahme("SF-S").unwrap());
     input.titel = "Strukturierte Sprachförderung (Deutsch ab 16)".into();
-    let changed = test.store.save_massnahme(&kanton, input.parse().unwrap(), false, "Titel präzisiert").await.unwrap();
+    let changed =
+        test.store.save_massnahme(&kanton, input.parse().unwrap(), false, None, "Titel präzisiert").await.unwrap();
     assert_eq!(changed.version, 2);
     assert_eq!(test.store.katalog().await.unwrap(), changed);
     let versions = test.store.katalog_versionen().await.unwrap();
@@ -241,15 +242,15 @@ async fn a_deactivated_measure_cannot_be_booked_and_a_new_one_can() {
     let kanton = test.kanton_auditor().await;
     let mut mentoring = test.store.katalog().await.unwrap().massnahme("SI-M").unwrap().clone();
     mentoring.aktiv = false;
-    test.store.save_massnahme(&kanton, mentoring.clone(), false, "Pool aufgelöst").await.unwrap();
+    test.store.save_massnahme(&kanton, mentoring.clone(), false, None, "Pool aufgelöst").await.unwrap();
     let errors = field_errors(test.store.book_massnahme(&case_worker, id, &booking("SI-M")).await);
     assert!(errors.get("massnahme").is_some());
     mentoring.code = "SI-M2".into();
     mentoring.aktiv = true;
-    let katalog = test.store.save_massnahme(&kanton, mentoring.clone(), true, "Neuer Pool").await.unwrap();
+    let katalog = test.store.save_massnahme(&kanton, mentoring.clone(), true, None, "Neuer Pool").await.unwrap();
     assert_eq!(katalog.version, 3);
     assert!(test.store.book_massnahme(&case_worker, id, &booking("SI-M2")).await.is_ok());
-    let errors = field_errors(test.store.save_massnahme(&kanton, mentoring, true, "nochmals").await);
+    let errors = field_errors(test.store.save_massnahme(&kanton, mentoring, true, None, "nochmals").await);
     assert!(errors.get("code").unwrap().contains("gibt es im Katalog schon"));
 }
 
@@ -258,12 +259,12 @@ async fn only_the_kanton_changes_the_catalogue_and_refusals_are_logged() {
     let test = TestStore::new().await;
     let massnahme = test.store.katalog().await.unwrap().massnahme("AI-1").unwrap().clone();
     for actor in [test.case_worker_of("sr-olten").await, test.leitung_of("sr-olten").await] {
-        let refused = test.store.save_massnahme(&actor, massnahme.clone(), false, "Versuch").await;
+        let refused = test.store.save_massnahme(&actor, massnahme.clone(), false, None, "Versuch").await;
         assert!(matches!(refused, Err(StoreError::Denied(_))), "{refused:?}");
     }
     assert_eq!(test.store.katalog().await.unwrap().version, 1);
     let kanton = test.kanton_auditor().await;
-    let errors = field_errors(test.store.save_massnahme(&kanton, massnahme, false, "  ").await);
+    let errors = field_errors(test.store.save_massnahme(&kanton, massnahme, false, None, "  ").await);
     assert!(errors.get("kommentar").is_some());
     let log = log_of(&test, "massnahmenkatalog").await;
     assert_eq!(log.iter().filter(|e| e.outcome == "verweigert" && e.record_id.as_deref() == Some("AI-1")).count(), 2);

@@ -11,7 +11,7 @@ use iim_domain::mentoring::{
 use iim_domain::{Actor, Role};
 use iim_store::{AnmeldungError, MAX_ANMELDUNGEN_PRO_STUNDE, MentorQuery, StoreError};
 
-fn sign_up(name: &str, bfs: u16, sprachen: &[&str], interessen: &[&str]) -> AnmeldungInput {
+pub(crate) fn sign_up(name: &str, bfs: u16, sprachen: &[&str], interessen: &[&str]) -> AnmeldungInput {
     AnmeldungInput {
         name: name.to_owned(),
         email: "freiwillig@example.ch".to_owned(),
@@ -24,7 +24,7 @@ fn sign_up(name: &str, bfs: u16, sprachen: &[&str], interessen: &[&str]) -> Anme
     }
 }
 
-fn referral(name: &str, bfs: u16) -> ZuweisungInput {
+pub(crate) fn referral(name: &str, bfs: u16) -> ZuweisungInput {
     ZuweisungInput {
         name: name.to_owned(),
         gemeinde: bfs.to_string(),
@@ -37,7 +37,7 @@ fn referral(name: &str, bfs: u16) -> ZuweisungInput {
     }
 }
 
-fn suitable() -> AbklaerungInput {
+pub(crate) fn suitable() -> AbklaerungInput {
     AbklaerungInput {
         status: "geeignet".to_owned(),
         gespraech_am: "19.11.2026".to_owned(),
@@ -49,11 +49,11 @@ fn change(status: &str, datum: &str) -> TandemWechselInput {
     TandemWechselInput { status: status.to_owned(), datum: datum.to_owned(), ..TandemWechselInput::default() }
 }
 
-async fn coordinator_of(test: &TestStore, region: &str) -> Actor {
+pub(crate) async fn coordinator_of(test: &TestStore, region: &str) -> Actor {
     test.logged_in(region, &[Role::Koordination]).await
 }
 
-async fn signed_up(test: &TestStore, input: &AnmeldungInput, client: &str) -> i64 {
+pub(crate) async fn signed_up(test: &TestStore, input: &AnmeldungInput, client: &str) -> i64 {
     test.store.mentor_anmelden(&input.check().unwrap(), client).await.unwrap()
 }
 

@@ -7,7 +7,7 @@ use iim_domain::Role;
 const GOLDEN_SCHEMA: &str = include_str!("../schema.txt");
 
 /// Every migration, oldest first. A new migration is added here, never removed or renamed.
-const MIGRATIONS: [&str; 12] = [
+const MIGRATIONS: [&str; 14] = [
     "m20261121_000001_foundation",
     "m20261121_000002_dossiers",
     "m20261121_000003_auftraege",
@@ -20,6 +20,8 @@ const MIGRATIONS: [&str; 12] = [
     "m20261122_000010_angebote",
     "m20261122_000011_mentoring",
     "m20261122_000012_angebot_links",
+    "m20261204_000034_versionen",
+    "m20261204_000035_form_tokens",
 ];
 
 #[tokio::test]

@@ -276,7 +276,7 @@ pub async fn record_kurzassessment(
     ApiJson(body): ApiJson<KurzassessmentDto>,
 ) -> Result<Json<DossierDto>, ApiError> {
     let assessment = body.input().parse(state.store.clock().today()).map_err(AppError::Invalid)?;
-    let dossier = state.store.record_kurzassessment(&actor, parse_id(&id)?, assessment).await?;
+    let dossier = state.store.record_kurzassessment(&actor, parse_id(&id)?, None, assessment).await?;
     Ok(Json(DossierDto::of(&dossier)))
 }
 
@@ -384,7 +384,7 @@ pub async fn record_standortbestimmung(
         antworten: body.bewertungen.into_iter().map(|b| (b.ziel_id, b.bewertung, b.kommentar)).collect(),
         bemerkungen: body.bemerkungen,
     };
-    Ok(Json(DossierDto::of(&state.store.record_standortbestimmung(&actor, parse_id(&id)?, &input).await?)))
+    Ok(Json(DossierDto::of(&state.store.record_standortbestimmung(&actor, parse_id(&id)?, None, &input).await?)))
 }
 
 /// Dossier abschliessen, mit einem Grund aus der Liste. Danach ist keine Standortbestimmung mehr fällig.

@@ -475,6 +475,10 @@ pub struct DossierFormPage {
     submit: &'static str,
     fields: Vec<FormField>,
     errors: Vec<(String, String)>,
+    /// The dossier's version the form is based on, for forms that send it back (Standortbestimmung).
+    version: Option<i32>,
+    /// The one-time token of a create form (Kurzassessment), consumed by its save.
+    form_token: Option<String>,
 }
 
 /// What differs between the dossier's forms.
@@ -503,6 +507,8 @@ pub(super) fn form_page(
         submit: spec.submit,
         fields: with_errors(fields, errors),
         errors: summary(errors),
+        version: None,
+        form_token: None,
     }
 }
 
@@ -518,6 +524,8 @@ pub struct AssessmentForm {
     potenzial: String,
     dolmetschende: String,
     bemerkungen: String,
+    /// The one-time token the form was shown with; empty from callers without the form.
+    form_token: String,
 }
 
 impl AssessmentForm {
@@ -601,6 +609,7 @@ async fn assessment_page(
     id: i64,
     input: &KurzassessmentInput,
     errors: &FieldErrors,
+    form_token: String,
 ) -> Result<DossierFormPage, PageError> {
     let dossier = state.store.get_dossier(user.actor(), id).await?;
     let spec = FormSpec {
@@ -611,7 +620,8 @@ async fn assessment_page(
         path: "kurzassessment",
         submit: "Kurzassessment speichern",
     };
-    Ok(form_page(user, &dossier, spec, assessment_fields(input), errors))
+    let page = form_page(user, &dossier, spec, assessment_fields(input), errors);
+    Ok(DossierFormPage { form_token: Some(form_token), ..page })
 }
 
 pub async fn assessment_form(
@@ -622,7 +632,8 @@ pub async fn assessment_form(
     state.store.check_dossier_permission(user.actor(), Action::Update).await?;
     let today = state.store.clock().today();
     let input = KurzassessmentInput { datum: swiss_date(today), ..KurzassessmentInput::default() };
-    assessment_page(&state, &user, parse_id(&id)?, &input, &FieldErrors::new()).await
+    let token = state.store.issue_form_token(user.actor()).await?;
+    assessment_page(&state, &user, parse_id(&id)?, &input, &FieldErrors::new(), token).await
 }
 
 pub async fn record_assessment(
@@ -632,14 +643,21 @@ pub async fn record_assessment(
     Form(form): Form<AssessmentForm>,
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
+    let token = form.form_token.clone();
     let input = form.input();
+    let sent_token = Some(token.as_str()).filter(|t| !t.is_empty());
     let recorded = match input.parse(state.store.clock().today()) {
-        Ok(assessment) => state.store.record_kurzassessment(user.actor(), id, assessment).await,
+        Ok(assessment) => state.store.record_kurzassessment(user.actor(), id, sent_token, assessment).await,
         Err(errors) => Err(StoreError::Invalid(errors)),
     };
     match recorded {
         Ok(_) => Ok(to_dossier(id, "kurzassessment")),
-        Err(StoreError::Invalid(errors)) => unprocessable(assessment_page(&state, &user, id, &input, &errors).await?),
+        Err(StoreError::AlreadySaved { record }) => {
+            Ok(Redirect::to(&format!("/dossiers/{record}?hinweis=bereits_gespeichert")).into_response())
+        }
+        Err(StoreError::Invalid(errors)) => {
+            unprocessable(assessment_page(&state, &user, id, &input, &errors, token).await?)
+        }
         Err(other) => Err(other.into()),
     }
 }
@@ -750,14 +768,18 @@ pub async fn add_goal(
     }
 }
 
+/// The Standortbestimmung form on the dossier as it is now; `version` is the dossier's version the form is
+/// based on (`None`: the current one).
 async fn review_page(
     state: &SharedState,
     user: &CurrentUser,
     id: i64,
     input: &StandortbestimmungInput,
     errors: &FieldErrors,
+    version: Option<i32>,
 ) -> Result<DossierFormPage, PageError> {
     let dossier = state.store.get_dossier(user.actor(), id).await?;
+    let version = version.unwrap_or(dossier.version);
     let mut fields = vec![text_field("datum", "Datum der Standortbestimmung", "TT.MM.JJJJ", true, &input.datum)];
     for goal in dossier.ziele.iter().filter(|goal| goal.offen()) {
         let answer = input.antworten.iter().find(|(goal_id, _, _)| *goal_id == goal.id);
@@ -778,7 +800,7 @@ async fn review_page(
         path: "standortbestimmung",
         submit: "Standortbestimmung speichern",
     };
-    Ok(form_page(user, &dossier, spec, fields, errors))
+    Ok(DossierFormPage { version: Some(version), ..form_page(user, &dossier, spec, fields, errors) })
 }
 
 pub async fn review_form(
@@ -791,7 +813,7 @@ pub async fn review_form(
         datum: swiss_date(state.store.clock().today()),
         ..StandortbestimmungInput::default()
     };
-    review_page(&state, &user, parse_id(&id)?, &input, &FieldErrors::new()).await
+    review_page(&state, &user, parse_id(&id)?, &input, &FieldErrors::new(), None).await
 }
 
 /// The review form has one judgement and one comment per goal (`bewertung_<id>`, `kommentar_<id>`).
@@ -815,9 +837,21 @@ pub async fn record_review(
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
     let input = review_input(&fields);
-    match state.store.record_standortbestimmung(user.actor(), id, &input).await {
+    let version = fields.iter().find(|(key, _)| key == "version").and_then(|(_, v)| v.trim().parse().ok());
+    match state.store.record_standortbestimmung(user.actor(), id, version, &input).await {
         Ok(_) => Ok(to_dossier(id, "standortbestimmung")),
-        Err(StoreError::Invalid(errors)) => unprocessable(review_page(&state, &user, id, &input, &errors).await?),
+        Err(StoreError::Invalid(errors)) => {
+            unprocessable(review_page(&state, &user, id, &input, &errors, version).await?)
+        }
+        Err(StoreError::Changed { .. }) => {
+            let mut errors = FieldErrors::new();
+            errors.add(
+                "datum",
+                "Nicht gespeichert: inzwischen hat jemand anderes dieses Dossier geändert, zum Beispiel eine Standortbestimmung erfasst. Die Ziele unten zeigen den jetzigen Stand; bitte prüfen und nochmals speichern.",
+            );
+            let page = review_page(&state, &user, id, &input, &errors, None).await?;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
         Err(other) => Err(other.into()),
     }
 }

@@ -4,6 +4,7 @@
 //! edited: it comes from the mapping file (ADR 0008).
 
 use super::form::{FormField, summary, text_field, textarea_field, with_errors};
+use super::konflikt::Konflikt;
 use super::tabelle::{self, Zelle};
 use super::{Layout, parse_id};
 use crate::auth::CurrentUser;
@@ -198,6 +199,10 @@ pub struct ShowPage {
     may_update: bool,
     fields: Vec<FormField>,
     errors: Vec<(String, String)>,
+    /// The version the form is based on; sent back with the save.
+    version: i32,
+    /// Set when a colleague saved while the form was open.
+    konflikt: Option<Konflikt>,
 }
 
 fn gemeinde_nr(text: &str) -> Result<BfsNr, PageError> {
@@ -222,6 +227,7 @@ fn show_page(
     input: &GemeindeorganisationInput,
     errors: &FieldErrors,
     notice: Option<&str>,
+    konflikt: Option<Konflikt>,
 ) -> ShowPage {
     let mut fields = Vec::new();
     // Contract fields belong to the Leitgemeindemodell; they are shown elsewhere only to carry the message
@@ -279,7 +285,28 @@ fn show_page(
         may_update: user.actor().may(Resource::Gemeindeorganisation, Action::Update),
         fields: with_errors(fields, errors),
         errors: summary(errors),
+        version: g.version,
+        konflikt,
     }
+}
+
+/// The saved values of `current` beside the ones sent in `mine`.
+fn konflikt(current: &GemeindeEintrag, mine: &GemeindeorganisationInput) -> Konflikt {
+    let saved = input_of(current);
+    let geaendert = current.geaendert_am.map_or_else(String::new, |at| {
+        format!("Gespeichert am {} von {}", iim_domain::clock::format_swiss(at), current.geaendert_von)
+    });
+    Konflikt::new(
+        geaendert,
+        vec![
+            ("Vertrag: Beginn", saved.vertrag_beginn, mine.vertrag_beginn.clone()),
+            ("Vertrag: Ende", saved.vertrag_ende, mine.vertrag_ende.clone()),
+            ("Strategische Leitung: Name", saved.leitung_name, mine.leitung_name.clone()),
+            ("Strategische Leitung: Ressort", saved.leitung_ressort, mine.leitung_ressort.clone()),
+            ("Kontakt der Integrationsbeauftragten", saved.ib_kontakt, mine.ib_kontakt.clone()),
+        ],
+        format!("/gemeinden/{}", current.bfs),
+    )
 }
 
 pub async fn show(
@@ -290,7 +317,7 @@ pub async fn show(
 ) -> Result<ShowPage, PageError> {
     let gemeinde = state.store.get_gemeinde(user.actor(), gemeinde_nr(&bfs)?).await?;
     let notice = params.get("hinweis").map(String::as_str);
-    Ok(show_page(&user, &gemeinde, &input_of(&gemeinde), &FieldErrors::new(), notice))
+    Ok(show_page(&user, &gemeinde, &input_of(&gemeinde), &FieldErrors::new(), notice, None))
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -301,6 +328,8 @@ pub struct OrganisationForm {
     leitung_name: String,
     leitung_ressort: String,
     ib_kontakt: String,
+    /// The version the form was loaded with (0: nothing recorded yet).
+    version: i32,
 }
 
 pub async fn save(
@@ -317,11 +346,19 @@ pub async fn save(
         leitung_ressort: form.leitung_ressort,
         ib_kontakt: form.ib_kontakt,
     };
-    match state.store.save_gemeindeorganisation(user.actor(), bfs, &input).await {
+    match state.store.save_gemeindeorganisation(user.actor(), bfs, form.version, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/gemeinden/{bfs}?hinweis=gespeichert")).into_response()),
         Err(StoreError::Invalid(errors)) => {
-            let gemeinde = state.store.get_gemeinde(user.actor(), bfs).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, show_page(&user, &gemeinde, &input, &errors, None)).into_response())
+            let mut gemeinde = state.store.get_gemeinde(user.actor(), bfs).await?;
+            gemeinde.version = form.version;
+            let page = show_page(&user, &gemeinde, &input, &errors, None, None);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(StoreError::Changed { .. }) => {
+            let current = state.store.get_gemeinde(user.actor(), bfs).await?;
+            let konflikt = konflikt(&current, &input);
+            let page = show_page(&user, &current, &input, &FieldErrors::new(), None, Some(konflikt));
+            Ok((StatusCode::CONFLICT, page).into_response())
         }
         Err(other) => Err(other.into()),
     }

@@ -5,6 +5,7 @@
 
 use super::dossiers::{to_dossier, unprocessable};
 use super::form::{FormField, choice_field, choices, summary, text_field, with_errors};
+use super::konflikt::Konflikt;
 use super::{Layout, parse_id};
 use crate::auth::CurrentUser;
 use crate::error::PageError;
@@ -140,6 +141,10 @@ pub struct FormPage {
     pub(super) errors: Vec<(String, String)>,
     /// The search that fills an offer picker among the fields, if there is one.
     pub(super) offer_search: Option<super::angebote_verwaltung::OfferSearch>,
+    /// The version of the record the form is based on, sent back with the save (versioned records only).
+    pub(super) version: Option<i32>,
+    /// Set when a colleague saved while the form was open.
+    pub(super) konflikt: Option<Konflikt>,
 }
 
 struct Spec {
@@ -171,6 +176,8 @@ fn dossier_form(
         fields: with_errors(fields, errors),
         errors: others,
         offer_search: None,
+        version: None,
+        konflikt: None,
     }
 }
 
@@ -674,10 +681,12 @@ pub struct MassnahmeForm {
     anschluesse: Vec<String>,
     aktiv: String,
     kommentar: String,
+    /// The catalogue version the edit form was loaded with.
+    version: Option<i32>,
 }
 
 impl MassnahmeForm {
-    fn input(self) -> (MassnahmeInput, String) {
+    fn input(self) -> (MassnahmeInput, String, Option<i32>) {
         let input = MassnahmeInput {
             code: self.code,
             titel: self.titel,
@@ -691,11 +700,12 @@ impl MassnahmeForm {
             anschluesse: self.anschluesse,
             aktiv: self.aktiv,
         };
-        (input, self.kommentar)
+        (input, self.kommentar, self.version)
     }
 }
 
 /// The Kanton's form for one measure; `neu` adds a code field, editing keeps the code from the address.
+/// `basis` is the catalogue version the form is based on (the current one when `None`).
 async fn massnahme_page(
     state: &SharedState,
     user: &CurrentUser,
@@ -703,8 +713,24 @@ async fn massnahme_page(
     input: &MassnahmeInput,
     kommentar: &str,
     errors: &FieldErrors,
+    basis: Option<i32>,
 ) -> Result<FormPage, PageError> {
     let katalog = state.store.katalog().await?;
+    massnahme_form(user, &katalog, neu, input, kommentar, errors, basis.unwrap_or(katalog.version), None)
+}
+
+/// The measure form on `katalog`, with the conflict part when a colleague saved the measure meanwhile.
+#[allow(clippy::too_many_arguments)]
+fn massnahme_form(
+    user: &CurrentUser,
+    katalog: &Katalog,
+    neu: bool,
+    input: &MassnahmeInput,
+    kommentar: &str,
+    errors: &FieldErrors,
+    basis: i32,
+    konflikt: Option<Konflikt>,
+) -> Result<FormPage, PageError> {
     let others: Vec<(String, String)> = katalog
         .massnahmen
         .iter()
@@ -788,12 +814,36 @@ async fn massnahme_page(
             katalog.version
         ),
         action,
-        submit: "Als neue Version speichern",
+        submit: if konflikt.is_some() { "Meine Werte trotzdem speichern" } else { "Als neue Version speichern" },
         reasons: Vec::new(),
         fields: with_errors(fields, errors),
         errors: summary(errors),
         offer_search: None,
+        version: (!neu).then_some(basis),
+        konflikt,
     })
+}
+
+/// The measure as saved now beside the values sent.
+fn massnahme_konflikt(aktuell: &Massnahme, mine: &MassnahmeInput) -> Konflikt {
+    let saved = MassnahmeInput::of(aktuell);
+    let liste = |codes: &[String]| codes.join(", ");
+    Konflikt::new(
+        String::new(),
+        vec![
+            ("Titel", saved.titel, mine.titel.clone()),
+            ("Handlungsfeld", saved.handlungsfeld, mine.handlungsfeld.clone()),
+            ("Beschreibung", saved.beschreibung, mine.beschreibung.clone()),
+            ("Üblicher Anbieter", saved.anbieter, mine.anbieter.clone()),
+            ("Mindestniveau Deutsch", saved.mindestniveau, mine.mindestniveau.clone()),
+            ("Nur für schulgewohnte Personen", saved.schulgewohnt, mine.schulgewohnt.clone()),
+            ("Mindestalter", saved.mindestalter, mine.mindestalter.clone()),
+            ("Lehrvertrag oder Entscheid BFE", saved.lehrvertrag_oder_bfe, mine.lehrvertrag_oder_bfe.clone()),
+            ("Folgemassnahmen", liste(&saved.anschluesse), liste(&mine.anschluesse)),
+            ("Kann gebucht werden", saved.aktiv, mine.aktiv.clone()),
+        ],
+        format!("/massnahmen/{}/bearbeiten", aktuell.code),
+    )
 }
 
 pub async fn new_massnahme_form(State(state): State<SharedState>, user: CurrentUser) -> Result<FormPage, PageError> {
@@ -804,7 +854,7 @@ pub async fn new_massnahme_form(State(state): State<SharedState>, user: CurrentU
         aktiv: "ja".to_owned(),
         ..MassnahmeInput::default()
     };
-    massnahme_page(&state, &user, true, &input, "", &FieldErrors::new()).await
+    massnahme_page(&state, &user, true, &input, "", &FieldErrors::new(), None).await
 }
 
 pub async fn edit_massnahme_form(
@@ -815,7 +865,7 @@ pub async fn edit_massnahme_form(
     user.actor().scope_for(Resource::Massnahmenkatalog, Action::Update)?;
     let katalog = state.store.katalog().await?;
     let massnahme = katalog.massnahme(&code).ok_or(PageError(crate::error::AppError::NotFound))?;
-    massnahme_page(&state, &user, false, &MassnahmeInput::of(massnahme), "", &FieldErrors::new()).await
+    massnahme_page(&state, &user, false, &MassnahmeInput::of(massnahme), "", &FieldErrors::new(), None).await
 }
 
 /// A well-formed measure goes to the store, which checks the role and logs a refusal; a malformed one is
@@ -826,9 +876,10 @@ async fn save(
     neu: bool,
     input: MassnahmeInput,
     kommentar: String,
+    basis: Option<i32>,
 ) -> Result<Response, PageError> {
     let saved = match input.parse() {
-        Ok(massnahme) => state.store.save_massnahme(user.actor(), massnahme, neu, &kommentar).await,
+        Ok(massnahme) => state.store.save_massnahme(user.actor(), massnahme, neu, basis, &kommentar).await,
         Err(errors) => {
             user.actor().scope_for(Resource::Massnahmenkatalog, Action::Update)?;
             Err(StoreError::Invalid(errors))
@@ -837,7 +888,21 @@ async fn save(
     match saved {
         Ok(_) => Ok(Redirect::to("/massnahmen?hinweis=katalog").into_response()),
         Err(StoreError::Invalid(errors)) => {
-            unprocessable(massnahme_page(state, user, neu, &input, &kommentar, &errors).await?)
+            unprocessable(massnahme_page(state, user, neu, &input, &kommentar, &errors, basis).await?)
+        }
+        Err(StoreError::Changed { .. }) => {
+            let katalog = state.store.katalog().await?;
+            let Some(aktuell) = katalog.massnahme(&input.code) else {
+                // A new measure lost against another new one saved at the same moment: nothing to compare.
+                let mut errors = FieldErrors::new();
+                errors.add("kommentar", "Der Katalog wurde gleichzeitig geändert. Bitte nochmals speichern.");
+                return unprocessable(massnahme_page(state, user, neu, &input, &kommentar, &errors, None).await?);
+            };
+            let konflikt = massnahme_konflikt(aktuell, &input);
+            let errors = FieldErrors::new();
+            let page =
+                massnahme_form(user, &katalog, neu, &input, &kommentar, &errors, katalog.version, Some(konflikt))?;
+            Ok((StatusCode::CONFLICT, page).into_response())
         }
         Err(other) => Err(other.into()),
     }
@@ -848,8 +913,8 @@ pub async fn create_massnahme(
     user: CurrentUser,
     Form(form): Form<MassnahmeForm>,
 ) -> Result<Response, PageError> {
-    let (input, kommentar) = form.input();
-    save(&state, &user, true, input, kommentar).await
+    let (input, kommentar, _) = form.input();
+    save(&state, &user, true, input, kommentar, None).await
 }
 
 pub async fn update_massnahme(
@@ -858,9 +923,9 @@ pub async fn update_massnahme(
     Path(code): Path<String>,
     Form(form): Form<MassnahmeForm>,
 ) -> Result<Response, PageError> {
-    let (mut input, kommentar) = form.input();
+    let (mut input, kommentar, basis) = form.input();
     input.code = code;
-    save(&state, &user, false, input, kommentar).await
+    save(&state, &user, false, input, kommentar, basis).await
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -879,7 +944,7 @@ pub async fn deactivate_massnahme(
     let katalog = state.store.katalog().await?;
     let mut massnahme = katalog.massnahme(&code).cloned().ok_or(PageError(crate::error::AppError::NotFound))?;
     massnahme.aktiv = false;
-    match state.store.save_massnahme(user.actor(), massnahme, false, &form.kommentar).await {
+    match state.store.save_massnahme(user.actor(), massnahme, false, None, &form.kommentar).await {
         Ok(_) => Ok(Redirect::to("/massnahmen?hinweis=katalog").into_response()),
         Err(StoreError::Invalid(errors)) => {
             let message = errors.iter().map(|(_, m)| m.to_owned()).collect::<Vec<_>>().join(" ");

@@ -17,6 +17,7 @@ mod gemeinden;
 mod hilfsplan;
 mod home;
 mod kennzahlen;
+mod konflikt;
 mod login;
 mod massnahmen;
 mod mentoring;
@@ -254,6 +255,7 @@ impl Layout {
             Some("duplikat") => Some("Der Entscheid zum möglichen Duplikat ist gespeichert."),
             Some("eroeffnet") => Some("Das Dossier ist eröffnet."),
             Some("kurzassessment") => Some("Das Kurzassessment ist gespeichert."),
+            Some("bereits_gespeichert") => Some("Dieses Formular wurde bereits gespeichert."),
             Some("ziel") => Some("Das Ziel ist im Hilfsplan."),
             Some("standortbestimmung") => Some("Die Standortbestimmung ist gespeichert."),
             Some("abgeschlossen") => Some("Das Dossier ist abgeschlossen."),

@@ -431,6 +431,8 @@ async fn conversation_page(
         fields: with_errors(conversation_fields(input, &angebote), errors),
         offer_search: Some(search),
         errors: summary(errors),
+        version: None,
+        konflikt: None,
     })
 }
 
@@ -513,6 +515,8 @@ async fn hand_over_page(
         fields: with_errors(fields, errors),
         errors: summary(errors),
         offer_search: None,
+        version: None,
+        konflikt: None,
     })
 }
 

@@ -1,4 +1,4 @@
-use crate::support::{TestApp, person_form, visible_text};
+use crate::support::{TestApp, person_form, submit_together, version_in, visible_text};
 
 pub(crate) fn assessment_form() -> Vec<(&'static str, String)> {
     vec![
@@ -264,4 +264,58 @@ async fn case_worker_closes_and_reopens_and_the_leitung_hands_the_dossier_over()
     let colleague = app.log_in_as("kollegin.olten").await;
     let page = visible_text(&colleague.get(&dossier).await.text().await.unwrap());
     assert!(page.contains("Fallführung Test kollegin.olten") && page.contains("Fallführung übertragen"), "{page}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_tabs_send_the_same_standortbestimmung_at_once_only_one_is_stored() {
+    let app = TestApp::spawn().await;
+    let dossier = open_dossier_for(&app, "fallfuehrung.olten").await;
+    let browser = app.log_in_as("fallfuehrung.olten").await;
+    let other_tab = app.log_in_as("fallfuehrung.olten").await;
+    browser.submit(&format!("{dossier}/kurzassessment"), &assessment_form()).await;
+    let goal = vec![
+        ("handlungsfeld", "sprachfoerderung".to_owned()),
+        ("ziel", "Deutsch A2".to_owned()),
+        ("kriterium", "Nachweis liegt vor".to_owned()),
+        ("faellig_am", "30.06.2027".to_owned()),
+    ];
+    assert_eq!(browser.submit(&format!("{dossier}/ziele"), &goal).await.status(), 303);
+    let path = format!("{dossier}/standortbestimmung");
+    let form = browser.get(&path).await.text().await.unwrap();
+    let goal_id = form.split("name=\"bewertung_").nth(1).and_then(|rest| rest.split('"').next()).unwrap().to_owned();
+    let field = format!("bewertung_{goal_id}");
+    let review = |bewertung: &str| {
+        vec![("datum", "21.11.2026".to_owned()), (field.as_str(), bewertung.to_owned()), ("version", version_in(&form))]
+    };
+    let (reached, partly) = (review("erreicht"), review("teilweise"));
+    let (first, second) = submit_together((&browser, &path, &reached), (&other_tab, &path, &partly)).await;
+    let mut statuses = [first.status().as_u16(), second.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [303, 409], "exactly one Standortbestimmung is accepted");
+    let loser = if first.status() == 409 { first } else { second };
+    assert!(
+        visible_text(&loser.text().await.unwrap()).contains("inzwischen hat jemand anderes dieses Dossier geändert")
+    );
+    let page = visible_text(&browser.get(&dossier).await.text().await.unwrap());
+    assert_eq!(page.matches("Standortbestimmung erfasst").count(), 1, "{page}");
+}
+
+#[tokio::test]
+async fn a_kurzassessment_sent_again_after_back_is_stored_once_and_the_page_says_so() {
+    let app = TestApp::spawn().await;
+    let dossier = open_dossier_for(&app, "fallfuehrung.olten").await;
+    let browser = app.log_in_as("fallfuehrung.olten").await;
+    let form = browser.get(&format!("{dossier}/kurzassessment")).await.text().await.unwrap();
+    let token = form.split("name=\"form_token\" value=\"").nth(1).and_then(|r| r.split('"').next()).unwrap();
+    let mut fields = assessment_form();
+    fields.push(("form_token", token.to_owned()));
+    let path = format!("{dossier}/kurzassessment");
+    assert_eq!(browser.submit(&path, &fields).await.status(), 303);
+    let again = browser.submit(&path, &fields).await;
+    assert_eq!(again.status(), 303, "the second send leads to the record");
+    let location = again.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(location, format!("{dossier}?hinweis=bereits_gespeichert"));
+    let page = visible_text(&browser.get(&location).await.text().await.unwrap());
+    assert!(page.contains("Dieses Formular wurde bereits gespeichert."), "{page}");
+    assert_eq!(page.matches("Kurzassessment erfasst").count(), 1, "one Kurzassessment, not two: {page}");
 }

@@ -2,7 +2,7 @@
 //! Integrationsbeauftragte's own Gemeinde and members, the form with its checks, and refusals.
 
 use crate::fruehfoerderung::integration_officer;
-use crate::support::{Browser, TestApp, visible_text};
+use crate::support::{Browser, TestApp, submit_together, version_in, visible_text};
 use iim_store::AuditQuery;
 
 async fn text_of(browser: &Browser, path: &str) -> String {
@@ -121,4 +121,40 @@ async fn a_leitgemeinde_records_the_contract_of_its_member() {
     );
     assert_eq!(ib.submit("/gemeinden/2424", &organisation("01.01.2027", "Peter Beispiel")).await.status(), 303);
     assert!(text_of(&ib, "/gemeinden").await.contains("ab 01.01.2027, unbefristet"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_sessions_saving_one_gemeinde_at_once_one_wins_the_other_sees_both_values_and_must_choose() {
+    let app = TestApp::spawn().await;
+    let ib = app.log_in_as("ib.olten").await;
+    let kanton = app.log_in_as("kanton.aso").await;
+    let mut mine = organisation("", "Anna Muster");
+    mine.push(("version", version_in(&ib.get("/gemeinden/2581").await.text().await.unwrap())));
+    let mut theirs = organisation("", "Beat Beispiel");
+    theirs.push(("version", version_in(&kanton.get("/gemeinden/2581").await.text().await.unwrap())));
+    assert_eq!((mine[5].1.as_str(), theirs[5].1.as_str()), ("0", "0"), "nothing recorded yet");
+
+    let (first, second) = submit_together((&ib, "/gemeinden/2581", &mine), (&kanton, "/gemeinden/2581", &theirs)).await;
+    let statuses = [first.status().as_u16(), second.status().as_u16()];
+    let (loser, loser_fields, lost, winner_name) = match statuses {
+        [303, 409] => (&kanton, &theirs, second, "Anna Muster"),
+        [409, 303] => (&ib, &mine, first, "Beat Beispiel"),
+        other => panic!("exactly one save wins, the other gets the conflict page: {other:?}"),
+    };
+    let conflict = lost.text().await.unwrap();
+    let text = visible_text(&conflict);
+    let loser_name = &loser_fields[2].1;
+    assert!(text.contains("Nicht gespeichert: inzwischen hat jemand anderes gespeichert"), "{text}");
+    assert!(text.contains(winner_name) && text.contains(loser_name.as_str()), "both values side by side: {text}");
+    assert!(text.contains("unterschiedlich") && text.contains("1 Angaben unterscheiden sich"), "{text}");
+    assert!(text.contains("Meine Werte trotzdem speichern") && text.contains("Werte der Kollegin übernehmen"));
+    assert!(text.contains(&format!("{winner_name} (Bildung und Soziales)")), "the winner's save stands: {text}");
+
+    let again = loser.submit("/gemeinden/2581", loser_fields).await;
+    assert_eq!(again.status(), 409, "the stale form saved again does not silently revert the colleague's change");
+    let mut chosen = loser_fields.clone();
+    chosen[5].1 = version_in(&conflict);
+    assert_eq!(chosen[5].1, "1", "the conflict page carries the current version");
+    assert_eq!(loser.submit("/gemeinden/2581", &chosen).await.status(), 303, "«Meine Werte trotzdem speichern»");
+    assert!(text_of(loser, "/gemeinden/2581").await.contains(&format!("{loser_name} (Bildung und Soziales)")));
 }

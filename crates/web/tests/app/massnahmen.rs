@@ -1,7 +1,7 @@
 //! Sprache und Massnahmen through HTTP: recording a level, a booking refused by its entry criteria, the
 //! Leitung's exception, ending a participation and its Anschluss, and the catalogue that the Kanton edits.
 
-use crate::support::{Browser, TestApp, person_form, visible_text};
+use crate::support::{Browser, TestApp, person_form, submit_together, version_in, visible_text};
 
 /// Registers a person and opens its dossier as `username`; returns the browser and the dossier's path.
 async fn dossier_of(app: &TestApp, username: &str) -> (Browser, String) {
@@ -171,4 +171,50 @@ async fn everyone_reads_the_catalogue_and_only_the_kanton_edits_it_as_a_new_vers
     let (browser, dossier) = dossier_of(&app, "fallfuehrung.olten").await;
     let form = browser.get(&format!("{dossier}/massnahmen/neu")).await.text().await.unwrap();
     assert!(form.contains("SI-M – Mentoring und Gotti-Götti") && !form.contains("SI-V –"), "only active measures");
+}
+
+fn mentoring_fields(titel: &str, version: String) -> Vec<(&'static str, String)> {
+    vec![
+        ("titel", titel.to_owned()),
+        ("handlungsfeld", "soziale_integration".to_owned()),
+        ("beschreibung", "Begleitung im Alltag".to_owned()),
+        ("anbieter", "Regionaler Mentoring-Pool".to_owned()),
+        ("mindestniveau", String::new()),
+        ("schulgewohnt", "nein".to_owned()),
+        ("mindestalter", "18".to_owned()),
+        ("lehrvertrag_oder_bfe", "nein".to_owned()),
+        ("anschluesse", "SI-V".to_owned()),
+        ("aktiv", "ja".to_owned()),
+        ("kommentar", format!("Titel: {titel}")),
+        ("version", version),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_stale_edits_of_one_measure_at_once_one_wins_the_other_gets_the_conflict_page() {
+    let app = TestApp::spawn().await;
+    let (kanton, colleague) = (app.log_in_as("kanton.aso").await, app.log_in_as("kanton.aso").await);
+    let path = "/massnahmen/SI-M/bearbeiten";
+    let mine = mentoring_fields("Mentoring A", version_in(&kanton.get(path).await.text().await.unwrap()));
+    let theirs = mentoring_fields("Mentoring B", version_in(&colleague.get(path).await.text().await.unwrap()));
+    assert_eq!(mine[11].1, "1", "the form carries the catalogue version it was loaded with");
+
+    let (first, second) = submit_together((&kanton, path, &mine), (&colleague, path, &theirs)).await;
+    let (loser, loser_fields, lost, winner_title) = match [first.status().as_u16(), second.status().as_u16()] {
+        [303, 409] => (&colleague, &theirs, second, "Mentoring A"),
+        [409, 303] => (&kanton, &mine, first, "Mentoring B"),
+        other => panic!("exactly one edit wins, the other gets the conflict page: {other:?}"),
+    };
+    let conflict = lost.text().await.unwrap();
+    let text = visible_text(&conflict);
+    assert!(text.contains("Nicht gespeichert") && text.contains(winner_title), "{text}");
+    assert!(text.contains(loser_fields[0].1.as_str()) && text.contains("unterschiedlich"), "{text}");
+    assert!(text.contains("Meine Werte trotzdem speichern"), "{text}");
+    assert!(page_text(loser, "/massnahmen").await.contains(winner_title), "the winner's version stands");
+
+    assert_eq!(loser.submit(path, loser_fields).await.status(), 409, "no silent revert by saving the old form again");
+    let mut chosen = loser_fields.clone();
+    chosen[11].1 = version_in(&conflict);
+    assert_eq!(loser.submit(path, &chosen).await.status(), 303, "an explicit choice saves");
+    assert!(page_text(loser, "/massnahmen").await.contains(loser_fields[0].1.as_str()));
 }

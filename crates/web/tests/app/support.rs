@@ -259,7 +259,7 @@ impl TestApp {
             dolmetschende: "ja".to_owned(),
             bemerkungen: "Interne Notiz".to_owned(),
         };
-        self.store.record_kurzassessment(&actor, dossier, assessment.parse(today).unwrap()).await.unwrap();
+        self.store.record_kurzassessment(&actor, dossier, None, assessment.parse(today).unwrap()).await.unwrap();
         let goal = iim_domain::dossier::ZielInput {
             handlungsfeld: "sprachfoerderung".to_owned(),
             ziel: "Deutsch auf Niveau A2".to_owned(),
@@ -277,4 +277,21 @@ impl TestApp {
         let query = iim_store::AuditQuery { page: 1, per_page: 500, ..query };
         self.store.list_audit(&auditor, &query).await.unwrap().items
     }
+}
+
+/// The version a form was loaded with (its hidden field `version`).
+pub fn version_in(html: &str) -> String {
+    html.split("name=\"version\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Sends two forms at the same moment from two sessions; returns the answers in the order given.
+pub async fn submit_together(
+    first: (&Browser, &str, &[(&str, String)]),
+    second: (&Browser, &str, &[(&str, String)]),
+) -> (reqwest::Response, reqwest::Response) {
+    tokio::join!(first.0.submit(first.1, first.2), second.0.submit(second.1, second.2))
 }
