@@ -35,7 +35,7 @@ port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
 export IIM_DATA_DIR="$scratch" IIM_LISTEN="127.0.0.1:$port" IIM_SECURE_COOKIES=false IIM_LOG="${IIM_LOG:-warn}"
 unset IIM_DATABASE_URL
 
-"$iim" demo --no-serve --persons 300 >"$scratch/demo.log"
+"$iim" demo --no-serve --persons 600 >"$scratch/demo.log"
 token="$("$iim" token create --user fallfuehrung.olten --name schemathesis | grep '^iim_')"
 "$iim" serve >"$scratch/serve.log" 2>&1 &
 server=$!

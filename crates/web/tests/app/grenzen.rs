@@ -155,7 +155,9 @@ async fn every_response_switches_off_unused_browser_features() {
 
 #[tokio::test]
 async fn served_over_https_every_response_asks_for_https_only() {
-    let app = TestApp::spawn_with(Settings { listen: "127.0.0.1:0".to_owned(), secure_cookies: true, ..Settings::default() }).await;
+    let app =
+        TestApp::spawn_with(Settings { listen: "127.0.0.1:0".to_owned(), secure_cookies: true, ..Settings::default() })
+            .await;
     for path in ["/login", "/api/v1/persons", "/health"] {
         let response = app.api().get(app.url(path)).send().await.unwrap();
         let hsts = response.headers()["strict-transport-security"].to_str().unwrap();
