@@ -51,7 +51,7 @@ async fn a_newcomer_is_invited_informed_and_handed_to_the_migrationsamt() {
     choose(&client, "empfehlung_art_1", "deutschkurs").await;
     fill(&client, "empfehlung_text_1", "Deutsch A1 am Abend, Volkshochschule Olten").await;
     fill(&client, "nachfassen_am", "20.02.2027").await;
-    click(&client, Locator::Css("main form button[type=submit]")).await;
+    click(&client, Locator::Css("main form.form button[type=submit]")).await;
     wait_for_notice(&client, "Das Erstinformationsgespräch ist gespeichert.").await;
     let page = main_text(&client).await;
     assert!(page.contains("Deutschkurs: Deutsch A1 am Abend, Volkshochschule Olten"), "{page}");
@@ -75,7 +75,7 @@ async fn a_newcomer_is_invited_informed_and_handed_to_the_migrationsamt() {
     click(&client, Locator::Css("main form button[type=submit]")).await;
     wait_for_notice(&client, "Der Entscheid ist gespeichert.").await;
     client.goto(&app.url(&newcomer)).await.unwrap();
-    assert!(main_text(&client).await.contains("Ihre Rolle erlaubt"), "the Migrationsamt never sees the newcomer");
+    assert!(main_text(&client).await.contains("existiert nicht"), "the Migrationsamt never sees the newcomer");
     client.goto(&app.url("/")).await.unwrap();
     log_out(&client).await;
 
