@@ -138,7 +138,10 @@ impl From<&Angebot> for AngebotDto {
     ("tageszeit" = Option<Vec<String>>, Query, description = "morgen, nachmittag, abend, wochenende"),
     ("sort" = Option<String>, Query, description = "relevanz (Standard), preis, beginn, neu"),
     ("seite" = Option<usize>, Query, description = "Seite, ab 1; 20 Angebote je Seite"),
-), responses((status = 200, body = SuchergebnisDto)))]
+), responses(
+    (status = 200, body = SuchergebnisDto),
+    (status = 400, body = Problem, description = "Abfrage nicht lesbar (ungültiges UTF-8 oder Steuerzeichen)")
+))]
 pub async fn search(
     State(state): State<SharedState>,
     RawQuery(raw): RawQuery,
