@@ -49,7 +49,7 @@ status=0
 "$venv/bin/schemathesis" run "http://127.0.0.1:$port/api/v1/openapi.json" \
   --header "Authorization: Bearer $token" \
   --checks not_a_server_error,response_schema_conformance,status_code_conformance \
-  --hypothesis-max-examples "$examples" --hypothesis-seed "$seed" \
+  --hypothesis-max-examples "$examples" --hypothesis-seed "$seed" --hypothesis-database=none \
   --experimental=openapi-3.1 --request-timeout 10000 --no-color || status=$?
 if [ "$status" -ne 0 ]; then
   echo "== server log (last 50 lines)"; tail -n 50 "$scratch/serve.log"
