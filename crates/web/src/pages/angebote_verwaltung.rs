@@ -3,9 +3,9 @@
 //! Kanton (the queue of submissions and changes, publish or return with a reason, and an overview of all offers).
 //! Who may do what is decided in the store; after each change the search is told (`search_hook`).
 
-use super::dossiers::{swiss_date, unprocessable};
 use super::form::{FormField, choice_field, choices, summary, text_field, textarea_field, with_errors};
 use super::{Layout, Pagination, page_number, parse_id};
+use super::{swiss_date, unprocessable};
 use crate::auth::CurrentUser;
 use crate::error::PageError;
 use crate::search_hook;

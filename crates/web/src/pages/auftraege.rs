@@ -2,8 +2,9 @@
 //! Potenzialerfassung, Integrationscoaching), the Leitung approves coaching, the case worker takes note of
 //! results. The provider has its own pages: the orders addressed to it and a form for the result.
 
-use super::dossiers::{DossierFormPage, FormSpec, after_action, form_page, to_dossier, unprocessable};
+use super::dossiers::{DossierFormPage, FormSpec, after_action, form_page, to_dossier};
 use super::form::{choice_field, choices, summary, textarea_field, with_errors};
+use super::unprocessable;
 use super::{Layout, Pagination, page_number, parse_id};
 use crate::auth::CurrentUser;
 use crate::error::PageError;

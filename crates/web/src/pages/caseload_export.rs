@@ -2,8 +2,8 @@
 //! and CSV for everything else. Both carry the same columns; every text cell is defused as in the register
 //! export, so a name such as `=HYPERLINK(…)` stays inert text in either format.
 
-use super::dossiers::swiss_date;
 use super::export::{csv_download, defuse_formula, download};
+use super::swiss_date;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
 use crate::state::SharedState;

@@ -6,6 +6,7 @@ use super::angebote_verwaltung::{OfferLink, OfferSearch, offer_options};
 use super::auftraege::{AuftragRow, DecisionForm, order_rows};
 use super::form::{FormField, choice_field, choices, summary, text_field, with_errors};
 use super::{Layout, Pagination, page_number, parse_id};
+use super::{swiss_date, unprocessable};
 use crate::auth::CurrentUser;
 use crate::error::PageError;
 use crate::state::SharedState;
@@ -80,15 +81,6 @@ pub async fn list(
 /// Back to the dossier with a notice (Post/Redirect/Get).
 pub(super) fn to_dossier(id: i64, notice: &str) -> Response {
     Redirect::to(&format!("/dossiers/{id}?hinweis={notice}")).into_response()
-}
-
-/// A form shown again with its messages and the input kept.
-pub(super) fn unprocessable(page: impl IntoResponse) -> Result<Response, PageError> {
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-}
-
-pub fn swiss_date(date: chrono::NaiveDate) -> String {
-    date.format("%d.%m.%Y").to_string()
 }
 
 pub struct TimelineRow {

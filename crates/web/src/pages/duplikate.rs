@@ -2,7 +2,7 @@
 //! or the same person (the store then merges the import's record into the existing one).
 
 use super::Layout;
-use super::dossiers::unprocessable;
+use super::unprocessable;
 use super::{Pagination, page_number, parse_id};
 use crate::auth::CurrentUser;
 use crate::error::PageError;

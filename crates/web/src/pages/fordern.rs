@@ -1,8 +1,8 @@
 //! Fordern pages: the hand-overs to the Migrationsamt. The Migrationsamt sees the cases waiting for its
 //! decision and records it; a Gemeinde sees its own hand-overs with the decisions that came back.
 
-use super::dossiers::unprocessable;
 use super::form::summary;
+use super::unprocessable;
 use super::{Layout, Pagination, page_number, parse_id};
 use crate::auth::CurrentUser;
 use crate::error::PageError;

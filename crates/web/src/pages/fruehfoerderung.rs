@@ -4,7 +4,7 @@
 //! and the domain's; these pages show their answers.
 
 use super::form::{FormField, choice_field, choices, summary, text_field, textarea_field, with_errors};
-use super::{Layout, Pagination, page_number, parse_id};
+use super::{Layout, Pagination, page_number, parse_id, swiss_date};
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
 use crate::state::SharedState;
@@ -24,10 +24,6 @@ use std::collections::HashMap;
 
 const PER_PAGE: u64 = 50;
 
-fn datum(date: NaiveDate) -> String {
-    date.format("%d.%m.%Y").to_string()
-}
-
 fn sprachen_text(codes: &[String]) -> String {
     codes.iter().map(|code| catalog::language_name(code).unwrap_or(code)).collect::<Vec<_>>().join(", ")
 }
@@ -45,7 +41,11 @@ fn gemeinden_im_gebiet(actor: &Actor) -> Vec<BfsNr> {
 
 /// The planned assessment as shown: the date, marked when the birth date is incomplete.
 fn geplant(termine: &iim_domain::fruehfoerderung::Termine) -> String {
-    if termine.genau { datum(termine.abklaerung) } else { format!("{} (vorläufig)", datum(termine.abklaerung)) }
+    if termine.genau {
+        swiss_date(termine.abklaerung)
+    } else {
+        format!("{} (vorläufig)", swiss_date(termine.abklaerung))
+    }
 }
 
 pub struct ListZeile {
@@ -158,11 +158,11 @@ fn show_page(user: &CurrentUser, kind: &Fruehfoerderung, notice: Option<&str>) -
     let link = |abschnitt: &str| format!("/fruehfoerderung/{id}/{abschnitt}");
     let termine = kind.termine;
     let eintritt = if termine.genau {
-        datum(termine.eintritt)
+        swiss_date(termine.eintritt)
     } else {
         format!(
             "{} (vorläufig: das Geburtsdatum ist unvollständig, angenommen ist der früheste mögliche Eintritt)",
-            datum(termine.eintritt)
+            swiss_date(termine.eintritt)
         )
     };
     let abklaerung_geplant = match kind.faelligkeit {
@@ -178,13 +178,13 @@ fn show_page(user: &CurrentUser, kind: &Fruehfoerderung, notice: Option<&str>) -
         ("Abklärung Deutsch geplant", abklaerung_geplant),
     ];
     let warnung = (kind.faelligkeit == Faelligkeit::Ueberfaellig)
-        .then(|| format!("Die Abklärung Deutsch ist seit dem {} fällig.", datum(termine.abklaerung)));
+        .then(|| format!("Die Abklärung Deutsch ist seit dem {} fällig.", swiss_date(termine.abklaerung)));
     let familiensprache = Abschnitt {
         titel: "Familiensprache",
         zeilen: match (&kind.familiensprachen, kind.familiensprache_am) {
             (Some(sprachen), am) => vec![
                 ("Sprachen".to_owned(), sprachen_text(sprachen)),
-                ("bestätigt am".to_owned(), am.map(datum).unwrap_or_default()),
+                ("bestätigt am".to_owned(), am.map(swiss_date).unwrap_or_default()),
             ],
             (None, _) => Vec::new(),
         },
@@ -196,7 +196,8 @@ fn show_page(user: &CurrentUser, kind: &Fruehfoerderung, notice: Option<&str>) -
     let geburtskontakt = Abschnitt {
         titel: "Kontakt bei der Geburt",
         zeilen: kind.geburtskontakt.as_ref().map_or_else(Vec::new, |k| {
-            let mut zeilen = vec![("Datum".to_owned(), datum(k.datum)), ("Wie".to_owned(), k.art.label().to_owned())];
+            let mut zeilen =
+                vec![("Datum".to_owned(), swiss_date(k.datum)), ("Wie".to_owned(), k.art.label().to_owned())];
             if !k.notiz.is_empty() {
                 zeilen.push(("Notiz".to_owned(), k.notiz.clone()));
             }
@@ -210,14 +211,14 @@ fn show_page(user: &CurrentUser, kind: &Fruehfoerderung, notice: Option<&str>) -
         titel: "Abklärung Deutsch",
         zeilen: kind.abklaerung.as_ref().map_or_else(Vec::new, |a| {
             let mut zeilen =
-                vec![("Datum".to_owned(), datum(a.datum)), ("Ergebnis".to_owned(), a.ergebnis.label().to_owned())];
+                vec![("Datum".to_owned(), swiss_date(a.datum)), ("Ergebnis".to_owned(), a.ergebnis.label().to_owned())];
             if !a.bemerkung.is_empty() {
                 zeilen.push(("Bemerkung".to_owned(), a.bemerkung.clone()));
             }
             zeilen
         }),
         leer: if kind.phase.offen() {
-            format!("Geplant für den {}, 18 Monate vor dem Kindergarteneintritt.", datum(termine.abklaerung))
+            format!("Geplant für den {}, 18 Monate vor dem Kindergarteneintritt.", swiss_date(termine.abklaerung))
         } else {
             "Keine Abklärung erfasst.".to_owned()
         },
@@ -227,7 +228,7 @@ fn show_page(user: &CurrentUser, kind: &Fruehfoerderung, notice: Option<&str>) -
     let empfehlung = Abschnitt {
         titel: "Empfehlung Deutschförderangebot",
         zeilen: kind.empfehlung.as_ref().map_or_else(Vec::new, |e| {
-            vec![("Datum".to_owned(), datum(e.datum)), ("Angebot".to_owned(), e.angebot.clone())]
+            vec![("Datum".to_owned(), swiss_date(e.datum)), ("Angebot".to_owned(), e.angebot.clone())]
         }),
         leer: "Noch keine Empfehlung.".to_owned(),
         link: link("empfehlung"),
@@ -238,10 +239,10 @@ fn show_page(user: &CurrentUser, kind: &Fruehfoerderung, notice: Option<&str>) -
         zeilen: kind.teilnahme.map_or_else(Vec::new, |t| {
             let mut zeilen = vec![("Nimmt teil".to_owned(), ja_nein(t.teilnimmt).to_owned())];
             if let Some(von) = t.von {
-                zeilen.push(("von".to_owned(), datum(von)));
+                zeilen.push(("von".to_owned(), swiss_date(von)));
             }
             if let Some(bis) = t.bis {
-                zeilen.push(("bis".to_owned(), datum(bis)));
+                zeilen.push(("bis".to_owned(), swiss_date(bis)));
             }
             zeilen
         }),
@@ -258,7 +259,7 @@ fn show_page(user: &CurrentUser, kind: &Fruehfoerderung, notice: Option<&str>) -
                 ("Zählt für die Gemeinde".to_owned(), kind.eintritt_gemeinde.map(|g| g.name()).unwrap_or_default()),
             ]
         }),
-        leer: format!("Wird ab dem Kindergarteneintritt ({}) erfasst.", datum(termine.eintritt)),
+        leer: format!("Wird ab dem Kindergarteneintritt ({}) erfasst.", swiss_date(termine.eintritt)),
         link: link("eintritt"),
         link_text: if kind.eintritt.is_some() { "Stand ändern" } else { "Stand erfassen" },
     };
@@ -266,7 +267,12 @@ fn show_page(user: &CurrentUser, kind: &Fruehfoerderung, notice: Option<&str>) -
         .kontakte
         .iter()
         .map(|k| {
-            (datum(k.kontakt.datum), k.kontakt.art.label().to_owned(), k.kontakt.notiz.clone(), k.erfasst_von.clone())
+            (
+                swiss_date(k.kontakt.datum),
+                k.kontakt.art.label().to_owned(),
+                k.kontakt.notiz.clone(),
+                k.erfasst_von.clone(),
+            )
         })
         .collect();
     ShowPage {
@@ -372,7 +378,7 @@ impl Teil {
             Teil::Kontakt => "Information der Familie in den ersten zwei Lebensjahren (Angebote, Spielgruppen, Elternberatung).".to_owned(),
             Teil::Abklaerung => format!(
                 "Abklärung der Deutschkenntnisse 18 Monate vor dem Kindergarteneintritt; geplant für den {}.",
-                datum(kind.termine.abklaerung)
+                swiss_date(kind.termine.abklaerung)
             ),
             Teil::Empfehlung => "Welches Deutschförderangebot der Familie empfohlen wird (Spielgruppe, Kita, Deutschkurs für Kinder …).".to_owned(),
             Teil::Teilnahme => "Ob das Kind am empfohlenen Angebot teilnimmt, und von wann bis wann.".to_owned(),
@@ -385,7 +391,7 @@ impl Teil {
 
     /// The stored values as form input (or sensible defaults for a first entry).
     fn werte(self, kind: &Fruehfoerderung, heute: NaiveDate) -> AbschnittForm {
-        let heute = datum(heute);
+        let heute = swiss_date(heute);
         let mut werte = AbschnittForm::default();
         match self {
             Teil::Familiensprache => {
@@ -393,7 +399,8 @@ impl Teil {
             }
             Teil::Geburtskontakt => match &kind.geburtskontakt {
                 Some(k) => {
-                    (werte.datum, werte.art, werte.notiz) = (datum(k.datum), k.art.code().to_owned(), k.notiz.clone())
+                    (werte.datum, werte.art, werte.notiz) =
+                        (swiss_date(k.datum), k.art.code().to_owned(), k.notiz.clone())
                 }
                 None => werte.datum = heute,
             },
@@ -401,19 +408,19 @@ impl Teil {
             Teil::Abklaerung => match &kind.abklaerung {
                 Some(a) => {
                     (werte.datum, werte.ergebnis, werte.bemerkung) =
-                        (datum(a.datum), a.ergebnis.code().to_owned(), a.bemerkung.clone());
+                        (swiss_date(a.datum), a.ergebnis.code().to_owned(), a.bemerkung.clone());
                 }
                 None => werte.datum = heute,
             },
             Teil::Empfehlung => match &kind.empfehlung {
-                Some(e) => (werte.datum, werte.angebot) = (datum(e.datum), e.angebot.clone()),
+                Some(e) => (werte.datum, werte.angebot) = (swiss_date(e.datum), e.angebot.clone()),
                 None => werte.datum = heute,
             },
             Teil::Teilnahme => {
                 if let Some(t) = kind.teilnahme {
                     werte.teilnahme = ja_nein(t.teilnimmt).to_owned();
-                    werte.von = t.von.map(datum).unwrap_or_default();
-                    werte.bis = t.bis.map(datum).unwrap_or_default();
+                    werte.von = t.von.map(swiss_date).unwrap_or_default();
+                    werte.bis = t.bis.map(swiss_date).unwrap_or_default();
                 }
             }
             Teil::Eintritt => match kind.eintritt {

@@ -3,7 +3,8 @@
 //! timeline; the print stylesheet hides the navigation, so the page needs no JavaScript to print cleanly.
 
 use super::Layout;
-use super::dossiers::{GoalRow, answers, next_review, person_name, swiss_date};
+use super::dossiers::{GoalRow, answers, next_review, person_name};
+use super::swiss_date;
 use crate::auth::CurrentUser;
 use crate::error::PageError;
 use crate::state::SharedState;

@@ -3,10 +3,11 @@
 //! everyone reads and the Kanton edits. All decisions (criteria, who may override, who may edit) are the
 //! store's; these pages only show its answers.
 
-use super::dossiers::{to_dossier, unprocessable};
+use super::dossiers::to_dossier;
 use super::form::{FormField, choice_field, choices, summary, text_field, with_errors};
 use super::konflikt::Konflikt;
 use super::{Layout, parse_id};
+use super::{swiss_date, unprocessable};
 use crate::auth::CurrentUser;
 use crate::error::PageError;
 use crate::state::SharedState;
@@ -26,10 +27,6 @@ use iim_domain::sprache::{Fertigkeit, Nachweis, Niveau, SprachstandInput, aktuel
 use iim_domain::{Action, FieldErrors, Resource};
 use iim_store::{Dossier, StoreError, TeilnahmeEintrag};
 use std::collections::HashMap;
-
-fn swiss_date(date: chrono::NaiveDate) -> String {
-    date.format("%d.%m.%Y").to_string()
-}
 
 fn person_name(dossier: &Dossier) -> String {
     format!("{}, {}", dossier.person.data.nachname.as_str(), dossier.person.data.vornamen.as_str())

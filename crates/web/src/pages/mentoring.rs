@@ -4,9 +4,9 @@
 //! coordinator's pages (`/mentoring/pool`, mentors, mentees, tandems) and the referral form of
 //! Integrationsbeauftragte and case workers are ordinary logged-in pages (ADR 0013).
 
-use super::dossiers::{swiss_date, unprocessable};
 use super::form::{FormField, choice_field, choices, summary, text_field, textarea_field, with_errors};
 use super::{Layout, Pagination, page_number, parse_id};
+use super::{swiss_date, unprocessable};
 use crate::auth::{ClientAddress, CurrentUser, cookie, public_csrf_cookie_name, random_token};
 use crate::error::PageError;
 use crate::state::SharedState;

@@ -176,6 +176,16 @@ pub fn upload_router(state: SharedState) -> Router {
         .with_state(state)
 }
 
+/// A form shown again with its messages and the input kept (422).
+pub(crate) fn unprocessable(page: impl IntoResponse) -> Result<Response, crate::error::PageError> {
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+/// A date as the users write it: 21.11.2026.
+pub fn swiss_date(date: chrono::NaiveDate) -> String {
+    date.format("%d.%m.%Y").to_string()
+}
+
 /// What the frame around every page needs.
 pub struct Layout {
     pub title: String,

@@ -3,11 +3,11 @@
 //! Migrationsamt (Fordern). What may be seen and changed is the store's decision.
 
 use super::angebote_verwaltung::{OfferLink, OfferSearch, offer_options};
-use super::dossiers::{swiss_date, unprocessable};
 use super::export::csv_download;
 use super::form::{FormField, choice_field, choices, summary, text_field, textarea_field, with_errors};
 use super::massnahmen::FormPage;
 use super::{Layout, Pagination, page_number, parse_id};
+use super::{swiss_date, unprocessable};
 use crate::auth::CurrentUser;
 use crate::error::PageError;
 use crate::state::SharedState;

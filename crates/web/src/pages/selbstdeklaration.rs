@@ -7,9 +7,9 @@
 //! overview); what anyone may read or change is decided in the store.
 
 use super::Layout;
-use super::dossiers::unprocessable;
 use super::export::{defuse_formula, download};
 use super::form::{FormField, choice_field, choices, summary, text_field, textarea_field, with_errors};
+use super::unprocessable;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
 use crate::state::SharedState;

@@ -1,8 +1,9 @@
 //! Transfer on Wohnortwechsel: the case worker asks the Stelle of the new Gemeinde to take the dossier over
 //! (form on the dossier); the receiving Stelle sees the requests addressed to it and accepts or refuses.
 
-use super::dossiers::{DossierFormPage, FormSpec, after_action, form_page, to_dossier, unprocessable};
+use super::dossiers::{DossierFormPage, FormSpec, after_action, form_page, to_dossier};
 use super::form::{choice_field, text_field};
+use super::unprocessable;
 use super::{Layout, parse_id};
 use crate::auth::CurrentUser;
 use crate::error::PageError;
