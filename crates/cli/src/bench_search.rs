@@ -326,7 +326,7 @@ mod tests {
         for (year, month, day) in crate::synthetic_angebote::HARD_DAYS {
             let today = chrono::NaiveDate::from_ymd_opt(year, month, day).unwrap();
             for offer in generate(300, today, 7) {
-                let checked = crate::synthetic_angebote::as_input(&offer).check(today);
+                let checked = iim_domain::angebot::AngebotInput::from_data(&offer).check(today);
                 assert_eq!(checked.map_err(|e| format!("{e:?}")), Ok(offer), "{today}");
             }
         }

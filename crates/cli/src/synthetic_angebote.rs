@@ -354,34 +354,6 @@ fn adresse(rng: &mut ChaCha8Rng, ort: &str) -> String {
     format!("{} {}, {ort}", strasse.unwrap_or("Hauptstrasse"), rng.random_range(1..60))
 }
 
-/// The offer as its form would show it, so tests can run the form's checks on generated offers.
-#[cfg(test)]
-pub fn as_input(data: &AngebotData) -> iim_domain::angebot::AngebotInput {
-    let swiss = |date: NaiveDate| date.format("%d.%m.%Y").to_string();
-    iim_domain::angebot::AngebotInput {
-        titel: data.titel.clone(),
-        beschreibung: data.beschreibung.clone(),
-        kategorie: data.kategorie.code().to_owned(),
-        handlungsfeld: data.handlungsfeld.code().to_owned(),
-        zielgruppen: data.zielgruppen.iter().map(|z| z.code().to_owned()).collect(),
-        niveau_von: data.niveau_von.map(|n| n.code().to_owned()).unwrap_or_default(),
-        niveau_bis: data.niveau_bis.map(|n| n.code().to_owned()).unwrap_or_default(),
-        sprachen: data.sprachen.clone(),
-        orte: data.orte.iter().map(|o| (o.gemeinde.get().to_string(), o.adresse.clone())).collect(),
-        tageszeiten: data.tageszeiten.iter().map(|t| t.code().to_owned()).collect(),
-        zeitplan: data.zeitplan.clone(),
-        beginn: data.beginn.map(swiss).unwrap_or_default(),
-        ende: data.ende.map(swiss).unwrap_or_default(),
-        preis: format!("{}.{:02}", data.preis_rappen / 100, data.preis_rappen % 100),
-        subventioniert: data.subventioniert,
-        kinderbetreuung: data.kinderbetreuung,
-        barrierefrei: data.barrierefrei,
-        anmeldung: data.anmeldung.clone(),
-        anmeldung_link: data.anmeldung_link.clone().unwrap_or_default(),
-        gueltig_bis: swiss(data.gueltig_bis),
-    }
-}
-
 /// Days on which date arithmetic goes wrong most easily: month ends, 29 February, the turn of the year and
 /// the Kindergarten cut-off.
 #[cfg(test)]
@@ -431,7 +403,7 @@ mod tests {
             for offer in &generated {
                 assert!(offer.updated_at <= now, "{now}: saved in the future");
                 let saved_on = iim_domain::clock::local_date(offer.updated_at);
-                let checked = as_input(&offer.data).check(saved_on);
+                let checked = iim_domain::angebot::AngebotInput::from_data(&offer.data).check(saved_on);
                 assert_eq!(
                     checked.as_ref().map_err(|e| format!("{e:?}")),
                     Ok(&offer.data),

@@ -252,6 +252,37 @@ pub struct AngebotInput {
 }
 
 impl AngebotInput {
+    /// The form's values of a stored offer: what the edit form shows, and what a generated offer must pass.
+    pub fn from_data(data: &AngebotData) -> Self {
+        let swiss = |date: NaiveDate| date.format("%d.%m.%Y").to_string();
+        AngebotInput {
+            titel: data.titel.clone(),
+            beschreibung: data.beschreibung.clone(),
+            kategorie: data.kategorie.code().to_owned(),
+            handlungsfeld: data.handlungsfeld.code().to_owned(),
+            zielgruppen: data.zielgruppen.iter().map(|z| z.code().to_owned()).collect(),
+            niveau_von: data.niveau_von.map(|n| n.code().to_owned()).unwrap_or_default(),
+            niveau_bis: data.niveau_bis.map(|n| n.code().to_owned()).unwrap_or_default(),
+            sprachen: data.sprachen.clone(),
+            orte: data.orte.iter().map(|o| (o.gemeinde.get().to_string(), o.adresse.clone())).collect(),
+            tageszeiten: data.tageszeiten.iter().map(|t| t.code().to_owned()).collect(),
+            zeitplan: data.zeitplan.clone(),
+            beginn: data.beginn.map(swiss).unwrap_or_default(),
+            ende: data.ende.map(swiss).unwrap_or_default(),
+            preis: if data.preis_rappen == 0 {
+                String::new()
+            } else {
+                format!("{}.{:02}", data.preis_rappen / 100, data.preis_rappen % 100)
+            },
+            subventioniert: data.subventioniert,
+            kinderbetreuung: data.kinderbetreuung,
+            barrierefrei: data.barrierefrei,
+            anmeldung: data.anmeldung.clone(),
+            anmeldung_link: data.anmeldung_link.clone().unwrap_or_default(),
+            gueltig_bis: swiss(data.gueltig_bis),
+        }
+    }
+
     /// Checks the form; `today` bounds the validity date (an offer valid only in the past is no offer).
     pub fn check(&self, today: NaiveDate) -> Result<AngebotData, FieldErrors> {
         let mut errors = FieldErrors::new();

@@ -358,38 +358,11 @@ impl OfferForm {
     }
 }
 
-/// The form's values for an existing offer.
+/// The form's values for an existing offer, with empty rows for further places.
 fn input_of(angebot: &Angebot) -> AngebotInput {
-    let data = &angebot.data;
-    let mut orte: Vec<(String, String)> =
-        data.orte.iter().map(|o| (o.gemeinde.get().to_string(), o.adresse.clone())).collect();
-    orte.resize(ORT_ROWS, (String::new(), String::new()));
-    AngebotInput {
-        titel: data.titel.clone(),
-        beschreibung: data.beschreibung.clone(),
-        kategorie: data.kategorie.code().to_owned(),
-        handlungsfeld: data.handlungsfeld.code().to_owned(),
-        zielgruppen: data.zielgruppen.iter().map(|z| z.code().to_owned()).collect(),
-        niveau_von: data.niveau_von.map(|n| n.code().to_owned()).unwrap_or_default(),
-        niveau_bis: data.niveau_bis.map(|n| n.code().to_owned()).unwrap_or_default(),
-        sprachen: data.sprachen.clone(),
-        orte,
-        tageszeiten: data.tageszeiten.iter().map(|t| t.code().to_owned()).collect(),
-        zeitplan: data.zeitplan.clone(),
-        beginn: data.beginn.map(swiss_date).unwrap_or_default(),
-        ende: data.ende.map(swiss_date).unwrap_or_default(),
-        preis: if data.preis_rappen == 0 {
-            String::new()
-        } else {
-            format!("{}.{:02}", data.preis_rappen / 100, data.preis_rappen % 100)
-        },
-        subventioniert: data.subventioniert,
-        kinderbetreuung: data.kinderbetreuung,
-        barrierefrei: data.barrierefrei,
-        anmeldung: data.anmeldung.clone(),
-        anmeldung_link: data.anmeldung_link.clone().unwrap_or_default(),
-        gueltig_bis: swiss_date(data.gueltig_bis),
-    }
+    let mut input = AngebotInput::from_data(&angebot.data);
+    input.orte.resize(ORT_ROWS, (String::new(), String::new()));
+    input
 }
 
 fn offer_fields(input: &AngebotInput) -> Vec<FormField> {
