@@ -175,7 +175,7 @@ async fn load(store: &Store, created_by: i64, count: usize) -> anyhow::Result<()
 }
 
 /// Gives every person a dossier at the Stelle of its Wohngemeinde, with a Kurzassessment (1 to 15 months old,
-/// so some reviews are overdue) and two goals for most. The bench case worker keeps 60 dossiers of Olten, the
+/// so some Standortbestimmungen are overdue) and two goals for most. The bench case worker keeps 60 dossiers of Olten, the
 /// rest of each Stelle belongs to a colleague. Returns the number of dossiers.
 async fn load_dossiers(store: &Store, bench_user: i64) -> anyhow::Result<usize> {
     let directory = store.directory();

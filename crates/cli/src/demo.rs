@@ -71,7 +71,7 @@ async fn prepare(store: &Store, args: &DemoArgs) -> anyhow::Result<()> {
     store.set_closing_approval("sr-olten", true).await?;
     let admin_id = create_demo_users(store).await?;
     demo_persons(store, args, admin_id).await?;
-    demo_newcomers(store).await?;
+    demo_neuzuzueger(store).await?;
     demo_register_import(store).await?;
     open_demo_dossiers(store, args.seed).await?;
     demo_selbstdeklarationen(store).await?;
@@ -142,7 +142,7 @@ pub const CASELOAD: u64 = 40;
 
 /// Gives the demo case worker of Olten a caseload of [`CASELOAD`] dossiers, opened for grown-up persons of
 /// the region ([`of_working_age`]) who belong to the target group, most with a Kurzassessment between one
-/// and fifteen months old so that some reviews are overdue; then the orders and the German course. A rerun
+/// and fifteen months old so that some Standortbestimmungen are overdue; then the orders and the German course. A rerun
 /// opens only the dossiers still missing.
 async fn open_demo_dossiers(store: &Store, seed: u64) -> anyhow::Result<()> {
     let case_worker = store.login("fallfuehrung.olten", DEMO_PASSWORD, "127.0.0.1").await?;
@@ -576,10 +576,10 @@ fn moved_to_today(xml: &str, today: chrono::NaiveDate) -> String {
     moved
 }
 
-/// Newcomers for the Integrationsbeauftragte of Olten: imported from the demo deliveries (once per message
+/// Neuzuzüger for the Integrationsbeauftragte of Olten: imported from the demo deliveries (once per message
 /// id), one invited and one with a held Erstinformationsgespräch and its Empfehlungen, both today. The
-/// follow-up is skipped when any newcomer of Olten has moved on from «einzuladen».
-async fn demo_newcomers(store: &Store) -> anyhow::Result<()> {
+/// follow-up is skipped when any Neuzuzüger of Olten has moved on from «einzuladen».
+async fn demo_neuzuzueger(store: &Store) -> anyhow::Result<()> {
     let importer = store.operator_actor("ib.olten").await?;
     let today = store.clock().today();
     let mut new = 0;
@@ -594,17 +594,17 @@ async fn demo_newcomers(store: &Store) -> anyhow::Result<()> {
     let officer = store.login("ib.olten", DEMO_PASSWORD, "127.0.0.1").await?;
     let query =
         NeuzuzuegerQuery { filter: NeuzuzuegerFilter::Alle, page: 1, per_page: 50, ..NeuzuzuegerQuery::default() };
-    let newcomers = store.list_newcomers(&officer, &query).await?.items;
-    if newcomers.iter().any(|n| n.status != iim_domain::erstinformation::ZuzugStatus::Einzuladen) {
-        already_there("Neuzuzüger", &format!("{} Neuzuzüger, Einladung und Gespräch erfasst", newcomers.len()));
+    let neuzuzueger = store.list_neuzuzueger(&officer, &query).await?.items;
+    if neuzuzueger.iter().any(|n| n.status != iim_domain::erstinformation::NeuzuzuegerStatus::Einzuladen) {
+        already_there("Neuzuzüger", &format!("{} Neuzuzüger, Einladung und Gespräch erfasst", neuzuzueger.len()));
         return Ok(());
     }
     let today = today.format("%d.%m.%Y").to_string();
-    if let Some(first) = newcomers.first() {
+    if let Some(first) = neuzuzueger.first() {
         let invited = StatusInput { status: "eingeladen".to_owned(), datum: today.clone() };
-        store.change_newcomer_status(&officer, first.id, &invited).await?;
+        store.change_neuzuzueger_status(&officer, first.id, &invited).await?;
     }
-    if let Some(second) = newcomers.get(1) {
+    if let Some(second) = neuzuzueger.get(1) {
         let gespraech = GespraechInput {
             gefuehrt_am: today,
             sprache: "fa".to_owned(),
@@ -630,7 +630,7 @@ fn demo_delivery(message_id: &str, event: &str) -> String {
     )
 }
 
-/// A moveIn of the demo newcomer into `bfs`, coming from `comes_from`.
+/// A moveIn of the demo Neuzuzüger into `bfs`, coming from `comes_from`.
 fn demo_move_in(bfs: u16, name: &str, date: &str, comes_from: &str) -> String {
     format!(
         "<moveIn><moveInPerson><personIdentification><p:localPersonId><p:personIdCategory>CH.ZAR</p:personIdCategory><p:personId>demo-2581-0001</p:personId></p:localPersonId><p:officialName>Haile</p:officialName><p:firstName>Yonas</p:firstName><p:sex>1</p:sex><p:dateOfBirth><p:yearMonthDay>1991-05-14</p:yearMonthDay></p:dateOfBirth></personIdentification><nationalityData><d:nationalityStatus>2</d:nationalityStatus><d:countryInfo><d:country><c:countryIdISO2>ER</c:countryIdISO2><c:countryNameShort>Eritrea</c:countryNameShort></d:country></d:countryInfo></nationalityData><residencePermitData><d:residencePermit>05</d:residencePermit></residencePermitData></moveInPerson><hasMainResidence><reportingMunicipality><m:municipalityId>{bfs}</m:municipalityId><m:municipalityName>{name}</m:municipalityName></reportingMunicipality><arrivalDate>{date}</arrivalDate><comesFrom>{comes_from}</comesFrom></hasMainResidence></moveIn>"
@@ -669,7 +669,7 @@ async fn demo_register_import(store: &Store) -> anyhow::Result<()> {
 }
 
 /// The Mentoring-Pool of Olten for `koordination.olten`: four volunteers from the public sign-up (three
-/// found suitable, one still new), two newcomers referred by `ib.olten`, an active tandem with a check-in
+/// found suitable, one still new), two Neuzuzüger referred by `ib.olten`, an active tandem with a check-in
 /// and one that ended after four months. Skipped when the pool already has mentors.
 async fn demo_mentoring(store: &Store) -> anyhow::Result<()> {
     let coordinator = store.login("koordination.olten", DEMO_PASSWORD, "127.0.0.1").await?;

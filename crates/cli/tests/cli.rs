@@ -262,7 +262,7 @@ async fn every_read_answered_before_a_kill_9_is_in_the_access_log() {
     let auditor = store.login("kanton.pruefung", "ein-langes-passwort", "127.0.0.1").await.unwrap();
     for (slot, id) in persons.iter().enumerate() {
         let query = AuditQuery {
-            resource: Some("person".to_owned()),
+            resource: Some(iim_domain::Resource::Person),
             record_id: Some(id.to_string()),
             page: 1,
             per_page: 1,

@@ -83,8 +83,8 @@ pub enum Resource {
     Uebergabe,
     /// The Massnahmen catalogue kept by the Kanton (no personal data; everyone reads it).
     Massnahmenkatalog,
-    /// A newcomer from abroad (start.integration) with invitation status and Erstinformationsgespräch.
-    Zuzug,
+    /// A Neuzuzüger from abroad (start.integration) with invitation status and Erstinformationsgespräch.
+    Neuzuzueger,
     /// A delivery of the population register (eCH-0020) and its import report.
     RegisterImport,
     /// A Fordern case: the Gemeinde's hand-over to the Migrationsamt and its decision.
@@ -101,7 +101,7 @@ pub enum Resource {
     /// (published offers are public and need no permission to read).
     Angebot,
     /// The Mentoring-Pool of a Sozialregion: volunteer mentors with their vetting, the referred mentees,
-    /// tandems, check-ins and the pool's figures (personal data of volunteers and newcomers).
+    /// tandems, check-ins and the pool's figures (personal data of volunteers and Neuzuzüger).
     Mentoring,
     /// A referral of a mentee to the Mentoring-Pool, made with the person's consent (creating only: the
     /// referrer never reads the pool).
@@ -119,7 +119,7 @@ impl Resource {
             Resource::Auftrag => "auftrag",
             Resource::Uebergabe => "uebergabe",
             Resource::Massnahmenkatalog => "massnahmenkatalog",
-            Resource::Zuzug => "zuzug",
+            Resource::Neuzuzueger => "neuzuzueger",
             Resource::RegisterImport => "register_import",
             Resource::Fordern => "fordern",
             Resource::Fruehfoerderung => "fruehfoerderung",
@@ -130,6 +130,17 @@ impl Resource {
             Resource::Mentoring => "mentoring",
             Resource::MentoringZuweisung => "mentoring_zuweisung",
         }
+    }
+
+    /// Every code under which the append-only access log holds entries of this resource: today's code first,
+    /// then codes of earlier versions (entries are never rewritten, so a renamed resource keeps its old code
+    /// in old entries: `zuzug` became `neuzuzueger` in issue 10).
+    pub fn logged_codes(self) -> Vec<&'static str> {
+        let mut codes = vec![self.code()];
+        if self == Resource::Neuzuzueger {
+            codes.push("zuzug");
+        }
+        codes
     }
 }
 
@@ -190,7 +201,7 @@ const MATRIX: &[(Role, Resource, &[Action], Scope)] = {
         (Leitung, Uebergabe, &[Read, Update], Scope::Organisation),
         (Anbieter, Auftrag, &[Read, Update], Scope::Organisation),
         (Kanton, Massnahmenkatalog, &[Update], Scope::Canton),
-        (Integrationsbeauftragte, Zuzug, &[Read, Update], Scope::Organisation),
+        (Integrationsbeauftragte, Neuzuzueger, &[Read, Update], Scope::Organisation),
         (Integrationsbeauftragte, RegisterImport, &[Read, Create], Scope::Organisation),
         (Admin, RegisterImport, &[Read, Create], Scope::Canton),
         (Integrationsbeauftragte, Fordern, &[Read, Create], Scope::Organisation),
@@ -351,7 +362,7 @@ mod tests {
     #[test]
     fn the_migrationsamt_reaches_only_fordern_cases() {
         assert_eq!(granted_scope(&[Role::Migrationsamt], Resource::Fordern, Action::Update), Some(Scope::Canton));
-        for resource in [Resource::Person, Resource::Zuzug, Resource::Dossier, Resource::Fruehfoerderung] {
+        for resource in [Resource::Person, Resource::Neuzuzueger, Resource::Dossier, Resource::Fruehfoerderung] {
             assert_eq!(granted_scope(&[Role::Migrationsamt], resource, Action::Read), None, "{resource:?}");
         }
         assert_eq!(granted_scope(&[Role::Integrationsbeauftragte], Resource::Fordern, Action::Update), None);

@@ -794,7 +794,7 @@ mod tests {
     }
 
     #[test]
-    fn standortbestimmung_is_due_twelve_months_after_the_last_review_or_the_assessment() {
+    fn standortbestimmung_is_due_twelve_months_after_the_last_standortbestimmung_or_the_assessment() {
         let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
         assert_eq!(next_standortbestimmung(None, None), None);
         assert_eq!(next_standortbestimmung(Some(date(2026, 2, 10)), None), Some(date(2027, 2, 10)));
@@ -855,9 +855,9 @@ mod tests {
             antworten: vec![(7, "erreicht".into(), " gut ".into()), (9, "teilweise".into(), String::new())],
             bemerkungen: String::new(),
         };
-        let review = input.parse(&[7, 9], today()).unwrap();
-        assert_eq!(review.bewertungen.len(), 2);
-        assert_eq!(review.bewertungen[0].kommentar, "gut");
+        let standortbestimmung = input.parse(&[7, 9], today()).unwrap();
+        assert_eq!(standortbestimmung.bewertungen.len(), 2);
+        assert_eq!(standortbestimmung.bewertungen[0].kommentar, "gut");
         let missing = input.parse(&[7, 9, 11], today()).unwrap_err();
         assert_eq!(missing.get("bewertung_11"), Some("Bitte dieses Ziel bewerten."));
         let no_goals = input.parse(&[], today()).unwrap_err();

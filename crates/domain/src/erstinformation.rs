@@ -1,5 +1,5 @@
 //! start.integration, Informieren and Fordern (seed 000, Schwerpunkt «Informieren»; DOMAIN.md
-//! "start.integration"): every newcomer from abroad is invited to an Erstinformationsgespräch; the
+//! "start.integration"): every Neuzuzüger from abroad is invited to an Erstinformationsgespräch; the
 //! Integrationsbeauftragte records the invitation, the conversation and its Empfehlungen, and may hand the case
 //! to the Migrationsamt with a recommendation for an Integrationsvereinbarung or -empfehlung (Fordern).
 //!
@@ -13,9 +13,9 @@ use crate::limits::TextLimit;
 use crate::person::Choice;
 use chrono::NaiveDate;
 
-/// Where a newcomer stands in the Erstinformation.
+/// Where a Neuzuzüger stands in the Erstinformation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ZuzugStatus {
+pub enum NeuzuzuegerStatus {
     Einzuladen,
     Eingeladen,
     Gefuehrt,
@@ -24,44 +24,44 @@ pub enum ZuzugStatus {
     Weggezogen,
 }
 
-impl Choice for ZuzugStatus {
+impl Choice for NeuzuzuegerStatus {
     const ALL: &'static [Self] = &[
-        ZuzugStatus::Einzuladen,
-        ZuzugStatus::Eingeladen,
-        ZuzugStatus::Gefuehrt,
-        ZuzugStatus::Abgelehnt,
-        ZuzugStatus::NichtErreicht,
-        ZuzugStatus::Weggezogen,
+        NeuzuzuegerStatus::Einzuladen,
+        NeuzuzuegerStatus::Eingeladen,
+        NeuzuzuegerStatus::Gefuehrt,
+        NeuzuzuegerStatus::Abgelehnt,
+        NeuzuzuegerStatus::NichtErreicht,
+        NeuzuzuegerStatus::Weggezogen,
     ];
 
     fn code(self) -> &'static str {
         match self {
-            ZuzugStatus::Einzuladen => "einzuladen",
-            ZuzugStatus::Eingeladen => "eingeladen",
-            ZuzugStatus::Gefuehrt => "gefuehrt",
-            ZuzugStatus::Abgelehnt => "abgelehnt",
-            ZuzugStatus::NichtErreicht => "nicht_erreicht",
-            ZuzugStatus::Weggezogen => "weggezogen",
+            NeuzuzuegerStatus::Einzuladen => "einzuladen",
+            NeuzuzuegerStatus::Eingeladen => "eingeladen",
+            NeuzuzuegerStatus::Gefuehrt => "gefuehrt",
+            NeuzuzuegerStatus::Abgelehnt => "abgelehnt",
+            NeuzuzuegerStatus::NichtErreicht => "nicht_erreicht",
+            NeuzuzuegerStatus::Weggezogen => "weggezogen",
         }
     }
 
     fn label(self) -> &'static str {
         match self {
-            ZuzugStatus::Einzuladen => "einzuladen",
-            ZuzugStatus::Eingeladen => "eingeladen",
-            ZuzugStatus::Gefuehrt => "Gespräch geführt",
-            ZuzugStatus::Abgelehnt => "abgelehnt",
-            ZuzugStatus::NichtErreicht => "nicht erreicht",
-            ZuzugStatus::Weggezogen => "weggezogen",
+            NeuzuzuegerStatus::Einzuladen => "einzuladen",
+            NeuzuzuegerStatus::Eingeladen => "eingeladen",
+            NeuzuzuegerStatus::Gefuehrt => "Gespräch geführt",
+            NeuzuzuegerStatus::Abgelehnt => "abgelehnt",
+            NeuzuzuegerStatus::NichtErreicht => "nicht erreicht",
+            NeuzuzuegerStatus::Weggezogen => "weggezogen",
         }
     }
 }
 
-impl ZuzugStatus {
+impl NeuzuzuegerStatus {
     /// Whether the Integrationsbeauftragte may set `next` by hand. A held conversation and a move away are
     /// final; a conversation is recorded with its own form, never by a status change alone.
-    pub fn may_change_to(self, next: ZuzugStatus) -> bool {
-        use ZuzugStatus::*;
+    pub fn may_change_to(self, next: NeuzuzuegerStatus) -> bool {
+        use NeuzuzuegerStatus::*;
         matches!(
             (self, next),
             (Einzuladen, Eingeladen | Abgelehnt | NichtErreicht)
@@ -73,12 +73,12 @@ impl ZuzugStatus {
 
     /// Whether a conversation may still be recorded.
     pub fn conversation_possible(self) -> bool {
-        !matches!(self, ZuzugStatus::Gefuehrt | ZuzugStatus::Weggezogen)
+        !matches!(self, NeuzuzuegerStatus::Gefuehrt | NeuzuzuegerStatus::Weggezogen)
     }
 
-    /// Whether the newcomer still waits for the Integrationsbeauftragte (the default list).
+    /// Whether the Neuzuzüger still waits for the Integrationsbeauftragte (the default list).
     pub fn open(self) -> bool {
-        matches!(self, ZuzugStatus::Einzuladen | ZuzugStatus::Eingeladen | ZuzugStatus::NichtErreicht)
+        matches!(self, NeuzuzuegerStatus::Einzuladen | NeuzuzuegerStatus::Eingeladen | NeuzuzuegerStatus::NichtErreicht)
     }
 }
 
@@ -92,15 +92,15 @@ pub struct StatusInput {
 /// A checked status change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StatusWechsel {
-    pub status: ZuzugStatus,
+    pub status: NeuzuzuegerStatus,
     /// The invitation date; required when inviting.
     pub eingeladen_am: Option<NaiveDate>,
 }
 
 impl StatusInput {
-    pub fn check(&self, current: ZuzugStatus) -> Result<StatusWechsel, FieldErrors> {
+    pub fn check(&self, current: NeuzuzuegerStatus) -> Result<StatusWechsel, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let status = errors.check("status", pick::<ZuzugStatus>(&self.status, "Bitte den neuen Status wählen."));
+        let status = errors.check("status", pick::<NeuzuzuegerStatus>(&self.status, "Bitte den neuen Status wählen."));
         let mut eingeladen_am = None;
         if let Some(status) = status {
             if !current.may_change_to(status) {
@@ -109,7 +109,7 @@ impl StatusInput {
                     format!("Von «{}» kann der Status nicht auf «{}» wechseln.", current.label(), status.label()),
                 );
             }
-            if status == ZuzugStatus::Eingeladen {
+            if status == NeuzuzuegerStatus::Eingeladen {
                 eingeladen_am = if self.datum.trim().is_empty() {
                     errors.add("datum", "Bitte das Datum der Einladung angeben.");
                     None
@@ -553,7 +553,7 @@ mod tests {
 
     #[test]
     fn status_changes_follow_the_invitation_flow() {
-        use ZuzugStatus::*;
+        use NeuzuzuegerStatus::*;
         assert!(Einzuladen.may_change_to(Eingeladen));
         assert!(NichtErreicht.may_change_to(Eingeladen));
         assert!(!Gefuehrt.may_change_to(Eingeladen));

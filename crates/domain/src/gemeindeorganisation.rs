@@ -1,5 +1,5 @@
 //! How a Gemeinde runs start.integration: on its own (gemeindeintern) or in the Leitgemeindemodell, where a
-//! Leitgemeinde's Integrationsbeauftragte works on the newcomers of its member Gemeinden under a contract with
+//! Leitgemeinde's Integrationsbeauftragte works on the Neuzuzüger of its member Gemeinden under a contract with
 //! a start and an end. Every Gemeinde names its strategic lead (a member of the Gemeinderat and the Ressort).
 //!
 //! Which Gemeinde leads which is not recorded here: it comes from the Gemeinde → Sozialregion mapping that

@@ -1,6 +1,6 @@
 //! Regional Mentoring-Pools (seed 002 §3.2; seed 000 Schwerpunkt 5.4; DOMAIN.md "Angebotsplattform and
 //! Mentoring-Pools"): volunteers sign up as mentors on a public form, the pool's coordinator vets them,
-//! Integrationsbeauftragte and case workers refer newcomers (mentees) with their consent, the coordinator
+//! Integrationsbeauftragte and case workers refer Neuzuzüger (mentees) with their consent, the coordinator
 //! confirms a match and follows the tandem until it ends.
 //!
 //! The rules live here, without I/O: what a sign-up, a referral, a vetting record, a tandem change and a

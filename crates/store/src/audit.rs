@@ -229,7 +229,7 @@ fn row(entry: &AuditEntry) -> audit_log::ActiveModel {
 /// Filter for reading the log.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditQuery {
-    pub resource: Option<String>,
+    pub resource: Option<Resource>,
     pub record_id: Option<String>,
     pub username: Option<String>,
     pub page: u64,
@@ -266,8 +266,8 @@ impl Store {
         if scope < Scope::Canton {
             select = select.filter(audit_log::Column::ActorOrganisationId.eq(actor.organisation_id));
         }
-        if let Some(resource) = query.resource.as_deref().filter(|r| !r.is_empty()) {
-            select = select.filter(audit_log::Column::Resource.eq(resource));
+        if let Some(resource) = query.resource {
+            select = select.filter(audit_log::Column::Resource.is_in(resource.logged_codes()));
         }
         if let Some(record_id) = query.record_id.as_deref().filter(|r| !r.is_empty()) {
             select = select.filter(audit_log::Column::RecordId.eq(record_id));

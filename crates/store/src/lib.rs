@@ -5,37 +5,20 @@
 //! the domain's permission matrix, filter by the actor's scope and write the access log, so no caller can
 //! forget the check. Table rows (`entity`) stay private to this crate.
 
-mod abschluss;
-mod accounts;
-mod aenderung;
+mod fallfuehrung;
+mod start_integration;
 mod angebote;
-mod angebote_verwaltung;
+mod steuerung;
+mod konten;
+mod aenderung;
 mod audit;
-mod auftraege;
-mod caseload_export;
 mod directory;
-mod dossiers;
-mod duplikate;
 mod entity;
-mod erstinformation;
-mod familien;
-mod fordern;
 mod formular;
-mod fruehfoerderung;
-mod gemeinden;
-mod lieferungen;
-mod massnahmen;
 mod mentoring;
 mod migration;
-mod pendenzen;
-mod persons;
-mod register_files;
-mod register_import;
 mod schema;
 pub mod scratch;
-mod selbstdeklaration;
-mod uebergaben;
-mod umzuege;
 
 use iim_domain::{Clock, Denied, FieldErrors};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
@@ -44,38 +27,38 @@ use sea_orm_migration::MigratorTrait;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-pub use abschluss::AbschlussAntrag;
-pub use accounts::{ApiTokenInfo, LoginError, NewUser, Session, UserInfo};
-pub use angebote::Angebot;
-pub use angebote_verwaltung::{AngebotFilter, AngebotQuery, AngebotVerweis, NeuesAngebot, VerwaltetesAngebot};
+pub use fallfuehrung::abschluss::AbschlussAntrag;
+pub use konten::accounts::{ApiTokenInfo, LoginError, NewUser, Session, UserInfo};
+pub use angebote::oeffentlich::Angebot;
+pub use angebote::verwaltung::{AngebotFilter, AngebotQuery, AngebotVerweis, NeuesAngebot, VerwaltetesAngebot};
 pub use audit::{AuditQuery, AuditRecord};
-pub use auftraege::{Anbieter, Auftrag, AuftragFuerAnbieter};
-pub use caseload_export::{CaseloadRow, ExportFormat};
+pub use fallfuehrung::auftraege::{Anbieter, Auftrag, AuftragFuerAnbieter};
+pub use fallfuehrung::caseload_export::{CaseloadRow, ExportFormat};
 pub use directory::{Directory, OrganisationInfo, OrganisationKind, RegionMapping};
-pub use dossiers::{Dossier, DossierSeed, DossierSummary, HilfsplanZiel, TimelineEntry};
-pub use duplikate::{DuplikatEntscheid, DuplikatPerson, MoeglichesDuplikat};
-pub use erstinformation::{
+pub use fallfuehrung::dossiers::{Dossier, DossierSeed, DossierSummary, HilfsplanZiel, TimelineEntry};
+pub use start_integration::duplikate::{DuplikatEntscheid, DuplikatPerson, MoeglichesDuplikat};
+pub use start_integration::erstinformation::{
     Erstgespraech, FordernStand, Neuzuzueger, NeuzuzuegerDetail, NeuzuzuegerFilter, NeuzuzuegerQuery,
 };
-pub use familien::FamilienMitglied;
-pub use fordern::FordernFall;
-pub use fruehfoerderung::{
+pub use fallfuehrung::familien::FamilienMitglied;
+pub use start_integration::fordern::FordernFall;
+pub use start_integration::fruehfoerderung::{
     Fruehfoerderung, KennzahlZeile, KindZeile, KinderFilter, KinderQuery, KontaktEintrag, Quelle,
 };
-pub use gemeinden::{GemeindeEintrag, GemeindeQuery};
-pub use lieferungen::{Lieferung, LieferungAblehnung};
-pub use massnahmen::{KatalogVersion, TeilnahmeEintrag};
+pub use steuerung::gemeinden::{GemeindeEintrag, GemeindeQuery};
+pub use start_integration::lieferungen::{Lieferung, LieferungAblehnung};
+pub use fallfuehrung::massnahmen::{KatalogVersion, TeilnahmeEintrag};
 pub use mentoring::{
     AnmeldungError, AufraeumBericht, CheckinEintrag, MAX_ANMELDUNGEN_PRO_STUNDE, Mentee, MenteeZeile, Mentor,
     MentorQuery, MentorZeile, PoolZahlen, Tandem, TandemZeile, Vorschlag,
 };
-pub use pendenzen::{Pendenz, Pendenzen, PendenzenZahlen};
-pub use persons::{Person, PersonQuery, PersonSummary};
-pub use register_files::{DeliveryFile, FileOutcome, FileResult, delivery_files};
-pub use register_import::ImportReport;
-pub use selbstdeklaration::{DeklarationFilter, FragebogenStand, Rueckgabe, Selbstdeklaration};
-pub use uebergaben::{EingehendeUebergabe, Uebergabe};
-pub use umzuege::Umzugsvorschlag;
+pub use fallfuehrung::pendenzen::{Pendenz, Pendenzen, PendenzenZahlen};
+pub use fallfuehrung::persons::{Person, PersonQuery, PersonSummary};
+pub use start_integration::register_files::{DeliveryFile, FileOutcome, FileResult, delivery_files};
+pub use start_integration::register_import::ImportReport;
+pub use steuerung::selbstdeklaration::{DeklarationFilter, FragebogenStand, Rueckgabe, Selbstdeklaration};
+pub use fallfuehrung::uebergaben::{EingehendeUebergabe, Uebergabe};
+pub use fallfuehrung::umzuege::Umzugsvorschlag;
 
 /// Which database engine a [`Store`] runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use super::{iim, text};
 use chrono::{NaiveDate, TimeZone, Utc};
 use iim_domain::angebot::AngebotStatus;
 use iim_domain::clock::FixedClock;
-use iim_domain::erstinformation::ZuzugStatus;
+use iim_domain::erstinformation::NeuzuzuegerStatus;
 use iim_domain::fruehfoerderung::{Faelligkeit, Phase};
 use iim_domain::selbstdeklaration::DeklarationStatus;
 use iim_store::scratch::ScratchDatabase;
@@ -92,7 +92,7 @@ async fn store_on(database: &str, day: NaiveDate) -> Store {
 struct Promises {
     persons: u64,
     dossiers: u64,
-    overdue_reviews: usize,
+    overdue_standortbestimmungen: usize,
     results_waiting: usize,
     without_anschluss: usize,
     transfer_proposals: usize,
@@ -103,9 +103,9 @@ struct Promises {
     offers: u64,
     offers_published: u64,
     offers_to_check: u64,
-    newcomers: u64,
-    newcomers_invited: usize,
-    newcomers_talked_to: usize,
+    neuzuzueger: u64,
+    neuzuzueger_invited: usize,
+    neuzuzueger_talked_to: usize,
     declarations: Vec<(u16, DeklarationStatus)>,
     mentors: u64,
     mentees: u64,
@@ -129,8 +129,8 @@ async fn promises(store: &Store, day: NaiveDate) -> Promises {
             store.offers(&kanton, &query).await.unwrap().total
         }
     };
-    let newcomers = NeuzuzuegerQuery { filter: NeuzuzuegerFilter::Alle, page: 1, per_page: 50, ..Default::default() };
-    let newcomers = store.list_newcomers(&ib, &newcomers).await.unwrap();
+    let neuzuzueger = NeuzuzuegerQuery { filter: NeuzuzuegerFilter::Alle, page: 1, per_page: 50, ..Default::default() };
+    let neuzuzueger = store.list_neuzuzueger(&ib, &neuzuzueger).await.unwrap();
     let year = chrono::Datelike::year(&day);
     let mut declarations: Vec<(u16, DeklarationStatus)> = store
         .selbstdeklarationen(&kanton, year, &DeklarationFilter::default())
@@ -147,7 +147,7 @@ async fn promises(store: &Store, day: NaiveDate) -> Promises {
     Promises {
         persons: store.count_persons().await.unwrap(),
         dossiers: store.caseload(&case_worker, 1, 1).await.unwrap().total,
-        overdue_reviews: worklist.ueberfaellig.len(),
+        overdue_standortbestimmungen: worklist.ueberfaellig.len(),
         results_waiting: worklist.ergebnisse.len(),
         without_anschluss: worklist.ohne_anschluss.len(),
         transfer_proposals: worklist.umzuege.len(),
@@ -158,9 +158,9 @@ async fn promises(store: &Store, day: NaiveDate) -> Promises {
         offers: offers(None).await,
         offers_published: offers(Some(AngebotFilter::Status(AngebotStatus::Veroeffentlicht))).await,
         offers_to_check: offers(Some(AngebotFilter::ZuPruefen)).await,
-        newcomers: newcomers.total,
-        newcomers_invited: newcomers.items.iter().filter(|n| n.status == ZuzugStatus::Eingeladen).count(),
-        newcomers_talked_to: newcomers.items.iter().filter(|n| n.status == ZuzugStatus::Gefuehrt).count(),
+        neuzuzueger: neuzuzueger.total,
+        neuzuzueger_invited: neuzuzueger.items.iter().filter(|n| n.status == NeuzuzuegerStatus::Eingeladen).count(),
+        neuzuzueger_talked_to: neuzuzueger.items.iter().filter(|n| n.status == NeuzuzuegerStatus::Gefuehrt).count(),
         declarations,
         mentors: store.list_mentoren(&coordinator, &mentors).await.unwrap().total,
         mentees: store.list_mentees(&coordinator, 1, 1).await.unwrap().total,
@@ -172,9 +172,9 @@ async fn promises(store: &Store, day: NaiveDate) -> Promises {
 
 /// The README's demo paragraph, checked on one day.
 fn assert_promises_kept(found: &Promises, day: &str) {
-    assert_eq!(found.persons, 600 + 4 + 1 + 8, "{day}: synthetic persons, newcomers, the mover, the children");
+    assert_eq!(found.persons, 600 + 4 + 1 + 8, "{day}: synthetic persons, neuzuzueger, the mover, the children");
     assert_eq!(found.dossiers, 40, "{day}: caseload of fallfuehrung.olten");
-    assert!(found.overdue_reviews > 0, "{day}: some reviews overdue");
+    assert!(found.overdue_standortbestimmungen > 0, "{day}: some Standortbestimmungen overdue");
     assert_eq!(found.results_waiting, 2, "{day}: two results waiting");
     assert_eq!(found.without_anschluss, 1, "{day}: a completed German course without Anschluss");
     assert_eq!(found.transfer_proposals, 1, "{day}: the move to Balsthal proposes the transfer");
@@ -185,8 +185,8 @@ fn assert_promises_kept(found: &Promises, day: &str) {
     assert_eq!(found.offers, 400, "{day}: offers of the Angebotsplattform");
     assert!(found.offers_published > 200, "{day}: most offers published: {}", found.offers_published);
     assert!(found.offers_to_check > 0, "{day}: some offers wait for kanton.aso");
-    assert!(found.newcomers >= 4, "{day}: the four demo arrivals");
-    assert_eq!((found.newcomers_invited, found.newcomers_talked_to), (1, 1), "{day}: one invited, one talked to");
+    assert!(found.neuzuzueger >= 4, "{day}: the four demo arrivals");
+    assert_eq!((found.neuzuzueger_invited, found.neuzuzueger_talked_to), (1, 1), "{day}: one invited, one talked to");
     assert_eq!(
         found.declarations,
         vec![
@@ -197,7 +197,7 @@ fn assert_promises_kept(found: &Promises, day: &str) {
         "{day}: two submitted, one draft"
     );
     assert_eq!(found.mentors, 4, "{day}: four volunteers in the pool");
-    assert_eq!(found.mentees, 2, "{day}: two newcomers referred by ib.olten");
+    assert_eq!(found.mentees, 2, "{day}: two neuzuzueger referred by ib.olten");
     assert_eq!(found.tandems_active_ended, (1, 1), "{day}: an active and an ended tandem");
     assert_eq!((found.orders_lernwerk, found.orders_potenzial), (3, 1), "{day}: four orders to providers");
 }

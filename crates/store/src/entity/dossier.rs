@@ -20,7 +20,7 @@ pub struct Model {
     /// Date of the latest Kurzassessment and Standortbestimmung, kept here for the worklists.
     pub kurzassessment_datum: Option<Date>,
     pub standortbestimmung_datum: Option<Date>,
-    /// Due date of the next review, computed on every change (see `next_standortbestimmung`), so that the
+    /// Due date of the next Standortbestimmung, computed on every change (see `next_standortbestimmung`), so that the
     /// worklists can sort and count by it.
     pub naechste_standortbestimmung: Option<Date>,
     /// Derived from the events (see `DossierStatus::after`), stored for lists and filters.

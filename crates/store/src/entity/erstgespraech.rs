@@ -6,7 +6,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     #[sea_orm(unique)]
-    pub zuzug_id: i64,
+    pub neuzuzueger_id: i64,
     pub gefuehrt_am: Date,
     /// ISO 639 code of the conversation's language.
     pub sprache: String,

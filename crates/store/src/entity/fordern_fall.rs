@@ -5,7 +5,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub zuzug_id: i64,
+    pub neuzuzueger_id: i64,
     /// The Gemeinde (organisation) that handed the case over.
     pub organisation_id: i64,
     /// A `FordernEmpfehlung` code.

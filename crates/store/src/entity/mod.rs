@@ -42,4 +42,4 @@ pub(crate) mod uebergabe;
 pub(crate) mod umzugsvorschlag;
 pub(crate) mod user;
 pub(crate) mod ziel_bewertung;
-pub(crate) mod zuzug;
+pub(crate) mod neuzuzueger;

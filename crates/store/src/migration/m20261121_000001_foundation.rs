@@ -4,7 +4,7 @@ use sea_orm::{ConnectionTrait, DbBackend};
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-pub(super) struct Migration;
+pub(crate) struct Migration;
 
 impl MigrationName for Migration {
     fn name(&self) -> &str {
@@ -151,7 +151,7 @@ impl MigrationTrait for Migration {
 }
 
 /// A foreign key named after its table and column.
-pub(super) fn fk(table: &str, column: &str, target: &str) -> ForeignKeyCreateStatement {
+pub(crate) fn fk(table: &str, column: &str, target: &str) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .name(format!("fk_{table}_{column}"))
         .from(table.to_owned(), column.to_owned())
@@ -160,7 +160,7 @@ pub(super) fn fk(table: &str, column: &str, target: &str) -> ForeignKeyCreateSta
 }
 
 /// A plain index named after its table and columns.
-pub(super) fn index(table: &str, columns: &[&str]) -> IndexCreateStatement {
+pub(crate) fn index(table: &str, columns: &[&str]) -> IndexCreateStatement {
     let mut statement = Index::create();
     statement.name(format!("ix_{table}_{}", columns.join("_"))).table(table.to_owned());
     for column in columns {

@@ -7,7 +7,7 @@ use super::m20261121_000001_foundation::index;
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-pub(super) struct Migration;
+pub(crate) struct Migration;
 
 impl MigrationName for Migration {
     fn name(&self) -> &str {

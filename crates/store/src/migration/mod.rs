@@ -20,6 +20,7 @@ mod m20261122_000011_mentoring;
 mod m20261122_000012_angebot_links;
 mod m20261204_000034_versionen;
 mod m20261204_000035_form_tokens;
+mod m20261204_000036_neuzuzueger;
 
 pub(crate) struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000012_angebot_links::Migration),
             Box::new(m20261204_000034_versionen::Migration),
             Box::new(m20261204_000035_form_tokens::Migration),
+            Box::new(m20261204_000036_neuzuzueger::Migration),
         ]
     }
 }

@@ -2,7 +2,7 @@
 //! reason, nobody reaches another organisation's offer, a stale form is refused, the yearly reminder, and the
 //! links from casework that survive the offer's expiry.
 
-use crate::erstinformation::{conversation, newcomer_in};
+use crate::erstinformation::{conversation, neuzuzueger_in};
 use crate::support::{TestStore, field_errors, valid_person};
 use chrono::Duration;
 use iim_domain::angebot::{AngebotInput, AngebotStatus};
@@ -211,14 +211,14 @@ async fn casework_links_to_an_offer_survive_its_expiry() {
     assert!(errors.get("angebot").is_some(), "only published offers can be picked");
 
     let officer = test.integration_officer_of(2581).await;
-    let newcomer = newcomer_in(&test, 2581, &officer).await;
+    let neuzuzueger = neuzuzueger_in(&test, 2581, &officer).await;
     let mut gespraech = conversation();
     gespraech.empfehlungen.push(EmpfehlungInput {
         art: "angebot".to_owned(),
         angebot: offer.id.to_string(),
         ..EmpfehlungInput::default()
     });
-    test.store.record_conversation(&officer, newcomer, &gespraech).await.unwrap();
+    test.store.record_conversation(&officer, neuzuzueger, &gespraech).await.unwrap();
     let picks = test.store.offers_to_pick(&officer, "", 20).await.unwrap();
     assert_eq!(picks[0].bezeichnung(), "Deutschkurs A1 Olten – Deutschkurse Olten GmbH, Olten");
 
@@ -227,7 +227,7 @@ async fn casework_links_to_an_offer_survive_its_expiry() {
     let link = dossier.ziele[0].angebot.clone().unwrap();
     assert_eq!(link.status, AngebotStatus::Abgelaufen);
     assert!(link.oeffentlich());
-    let empfehlungen = test.store.get_newcomer(&officer, newcomer).await.unwrap().gespraech.unwrap().empfehlungen;
+    let empfehlungen = test.store.get_neuzuzueger(&officer, neuzuzueger).await.unwrap().gespraech.unwrap().empfehlungen;
     let linked = empfehlungen[2].2.clone().unwrap();
     assert_eq!((linked.id, linked.status), (offer.id, AngebotStatus::Abgelaufen));
     assert!(empfehlungen[0].2.is_none());

@@ -113,7 +113,7 @@ async fn creating_a_person_is_logged_at_once_in_the_same_transaction() {
 
     // No flush: the entry of a change is written with the change, not by the background writer.
     let query = AuditQuery {
-        resource: Some("person".to_owned()),
+        resource: Some(iim_domain::Resource::Person),
         record_id: Some(person.id.to_string()),
         page: 1,
         per_page: 50,
@@ -341,7 +341,7 @@ async fn every_acknowledged_read_is_already_committed_to_the_log() {
     let person = test.register(&worker, valid_person(OLTEN)).await;
     let auditor = test.kanton_auditor().await;
     let query = AuditQuery {
-        resource: Some("person".to_owned()),
+        resource: Some(iim_domain::Resource::Person),
         record_id: Some(person.id.to_string()),
         page: 1,
         per_page: 1,

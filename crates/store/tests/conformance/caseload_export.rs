@@ -32,7 +32,7 @@ async fn the_export_holds_the_scope_with_open_goals_and_is_logged_with_format_an
     test.store.open_dossier(&elsewhere, far.id, true, false).await.unwrap();
     test.store.add_ziel(&case_worker, planned.id, goal("Deutsch A2")).await.unwrap();
     let goals = test.store.add_ziel(&case_worker, planned.id, goal("Deutsch B1")).await.unwrap().ziele;
-    let review = StandortbestimmungInput {
+    let standortbestimmung = StandortbestimmungInput {
         datum: "21.11.2026".into(),
         antworten: vec![
             (goals[0].id, "erreicht".into(), String::new()),
@@ -40,7 +40,7 @@ async fn the_export_holds_the_scope_with_open_goals_and_is_logged_with_format_an
         ],
         bemerkungen: String::new(),
     };
-    test.store.record_standortbestimmung(&case_worker, planned.id, None, &review).await.unwrap();
+    test.store.record_standortbestimmung(&case_worker, planned.id, None, &standortbestimmung).await.unwrap();
 
     let rows = test.store.export_caseload(&case_worker, ExportFormat::Xlsx).await.unwrap();
     assert_eq!(rows.iter().map(|r| r.id).collect::<Vec<_>>(), vec![planned.id, plain.id], "own dossiers by number");

@@ -184,8 +184,8 @@ async fn two_standortbestimmungen_from_the_same_dossier_state_exactly_one_is_acc
         );
     }
     let dossier = test.get_dossier(&case_worker, id).await.unwrap();
-    let reviews = dossier.timeline.iter().filter(|e| e.event == iim_domain::dossier::DossierEvent::Standortbestimmung);
-    assert_eq!(reviews.count(), STANDORT_ROUNDS, "one Standortbestimmung per round");
+    let standortbestimmungen = dossier.timeline.iter().filter(|e| e.event == iim_domain::dossier::DossierEvent::Standortbestimmung);
+    assert_eq!(standortbestimmungen.count(), STANDORT_ROUNDS, "one Standortbestimmung per round");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -213,8 +213,8 @@ async fn a_goal_reached_is_never_judged_again_even_by_a_standortbestimmung_sent_
         );
     }
     let dossier = test.get_dossier(&case_worker, id).await.unwrap();
-    let reviews = dossier.timeline.iter().filter(|e| e.event == iim_domain::dossier::DossierEvent::Standortbestimmung);
-    assert_eq!(reviews.count(), STANDORT_ROUNDS);
+    let standortbestimmungen = dossier.timeline.iter().filter(|e| e.event == iim_domain::dossier::DossierEvent::Standortbestimmung);
+    assert_eq!(standortbestimmungen.count(), STANDORT_ROUNDS);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -224,12 +224,12 @@ async fn of_two_decisions_of_the_migrationsamt_sent_at_once_only_one_is_stored()
     let officer = test.integration_officer_of(OLTEN).await;
     let migrationsamt = test.logged_in("migrationsamt", &[iim_domain::Role::Migrationsamt]).await;
     let colleague = test.logged_in("migrationsamt", &[iim_domain::Role::Migrationsamt]).await;
-    let newcomer = crate::erstinformation::newcomer_in(&test, OLTEN, &officer).await;
+    let neuzuzueger = crate::erstinformation::neuzuzueger_in(&test, OLTEN, &officer).await;
     let uebergabe = UebergabeInput {
         empfehlung: "integrationsvereinbarung".to_owned(),
         begruendung: "Hat zwei Einladungen nicht wahrgenommen.".to_owned(),
     };
-    let fall = test.hand_over_to_migrationsamt(&officer, newcomer, &uebergabe).await.unwrap();
+    let fall = test.hand_over_to_migrationsamt(&officer, neuzuzueger, &uebergabe).await.unwrap();
     let vereinbarung = EntscheidInput { entscheid: "integrationsvereinbarung".to_owned(), begruendung: String::new() };
     let keine = EntscheidInput { entscheid: "keine".to_owned(), begruendung: "Bereits im Kurs.".to_owned() };
     let (first, second) = tokio::join!(
@@ -250,11 +250,11 @@ async fn of_two_erstinformationsgespraeche_recorded_at_once_only_one_is_stored()
         let test = TestStore::new().await;
         let officer = test.integration_officer_of(OLTEN).await;
         let colleague = test.integration_officer_of(OLTEN).await;
-        let newcomer = crate::erstinformation::newcomer_in(&test, OLTEN, &officer).await;
+        let neuzuzueger = crate::erstinformation::neuzuzueger_in(&test, OLTEN, &officer).await;
         let conversation = crate::erstinformation::conversation();
         let (first, second) = tokio::join!(
-            test.record_conversation(&officer, newcomer, &conversation),
-            test.record_conversation(&colleague, newcomer, &conversation),
+            test.record_conversation(&officer, neuzuzueger, &conversation),
+            test.record_conversation(&colleague, neuzuzueger, &conversation),
         );
         let (_, error) = one_winner(first, second);
         assert!(

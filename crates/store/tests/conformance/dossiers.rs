@@ -1,4 +1,4 @@
-//! Dossiers: opening, who reaches them, the Kurzassessment, the derived status and the review clock.
+//! Dossiers: opening, who reaches them, the Kurzassessment, the derived status and the Standortbestimmung clock.
 
 use crate::support::{TestStore, field_errors, today, valid_input, valid_person};
 use chrono::{Duration, NaiveDate};
@@ -82,7 +82,7 @@ async fn only_the_responsible_case_worker_and_the_leitung_of_the_stelle_reach_a_
     let auditor = test.kanton_auditor().await;
     test.store.flush_audit().await;
     let query = AuditQuery {
-        resource: Some("dossier".into()),
+        resource: Some(iim_domain::Resource::Dossier),
         record_id: Some(dossier.id.to_string()),
         page: 1,
         per_page: 50,
@@ -121,7 +121,7 @@ async fn the_kurzassessment_sets_the_status_and_starts_the_twelve_month_clock() 
 
     test.let_time_pass(Duration::days(366));
     let later = test.store.caseload(&case_worker, 1, 50).await.unwrap();
-    assert!(later.items[0].overdue, "a year and a day later the review is overdue");
+    assert!(later.items[0].overdue, "a year and a day later the Standortbestimmung is overdue");
 }
 
 pub(crate) fn goal(feld: &str, ziel: &str) -> iim_domain::dossier::Ziel {
@@ -162,11 +162,11 @@ async fn goals_make_the_plan_active_and_a_standortbestimmung_judges_every_open_g
         antworten: vec![(first, "erreicht".into(), "fide A2".into()), (second, "teilweise".into(), String::new())],
         ..incomplete
     };
-    let reviewed = test.store.record_standortbestimmung(&case_worker, dossier.id, None, &complete).await.unwrap();
-    assert_eq!(reviewed.ziele[0].letzte_bewertung, Some(Bewertung::Erreicht));
-    assert!(!reviewed.ziele[0].offen() && reviewed.ziele[1].offen());
-    assert_eq!(reviewed.next_standortbestimmung, NaiveDate::from_ymd_opt(2027, 11, 21), "the clock restarts");
-    assert_eq!(reviewed.timeline[0].detail.as_deref(), Some("21.11.2026, 1 von 2 Zielen erreicht"));
+    let bewertet = test.store.record_standortbestimmung(&case_worker, dossier.id, None, &complete).await.unwrap();
+    assert_eq!(bewertet.ziele[0].letzte_bewertung, Some(Bewertung::Erreicht));
+    assert!(!bewertet.ziele[0].offen() && bewertet.ziele[1].offen());
+    assert_eq!(bewertet.next_standortbestimmung, NaiveDate::from_ymd_opt(2027, 11, 21), "the clock restarts");
+    assert_eq!(bewertet.timeline[0].detail.as_deref(), Some("21.11.2026, 1 von 2 Zielen erreicht"));
 
     let next_round = StandortbestimmungInput {
         datum: "21.11.2026".into(),
@@ -199,13 +199,13 @@ async fn a_closed_dossier_takes_no_changes_until_it_is_reopened() {
     let person = test.register(&case_worker, valid_person(2581)).await;
     let dossier = test.store.open_dossier(&case_worker, person.id, false, false).await.unwrap();
     test.store.record_kurzassessment(&case_worker, dossier.id, None, assessment("01.10.2025")).await.unwrap();
-    assert_eq!(test.store.overdue_reviews(&case_worker).await.unwrap(), 1);
+    assert_eq!(test.store.overdue_standortbestimmungen(&case_worker).await.unwrap(), 1);
 
     let closed =
         test.store.close_dossier(&case_worker, dossier.id, AbschlussGrund::NachhaltigIntegriert, "").await.unwrap();
     assert_eq!(closed.status, DossierStatus::Abgeschlossen);
-    assert_eq!(closed.next_standortbestimmung, None, "a closed dossier has no review due");
-    assert_eq!(test.store.overdue_reviews(&case_worker).await.unwrap(), 0);
+    assert_eq!(closed.next_standortbestimmung, None, "a closed dossier has no Standortbestimmung due");
+    assert_eq!(test.store.overdue_standortbestimmungen(&case_worker).await.unwrap(), 0);
     assert_eq!(closed.timeline[0].detail.as_deref(), Some("nachhaltig integriert"));
     let refused = field_errors(test.store.add_ziel(&case_worker, dossier.id, goal("sprachfoerderung", "A2")).await);
     assert!(refused.get("status").unwrap().contains("abgeschlossen"));

@@ -1,10 +1,10 @@
-//! start.integration, Informieren and Fordern: newcomers from the register in the Integrationsbeauftragte's
+//! start.integration, Informieren and Fordern: Neuzuzüger from the register in the Integrationsbeauftragte's
 //! list, invitation, conversation with Empfehlungen, hand-over to the Migrationsamt and its decision flowing
 //! back, possible duplicates decided by a human; each reachable only by those who need it.
 
 use crate::support::{TestStore, field_errors, person_named};
 use iim_domain::erstinformation::{
-    EmpfehlungInput, EntscheidInput, FordernEntscheid, GespraechInput, StatusInput, UebergabeInput, ZuzugStatus,
+    EmpfehlungInput, EntscheidInput, FordernEntscheid, GespraechInput, StatusInput, UebergabeInput, NeuzuzuegerStatus,
 };
 use iim_domain::{Actor, Role};
 use iim_ech::read_delivery;
@@ -22,13 +22,13 @@ fn arrival_in(bfs: u16, message: &str) -> String {
         .replace("olten-2026-11-20-0001", message)
 }
 
-/// Imports the fixture's arrival into `bfs` and returns the newcomer's id as the officer sees it.
-pub(crate) async fn newcomer_in(test: &TestStore, bfs: u16, officer: &Actor) -> i64 {
+/// Imports the fixture's arrival into `bfs` and returns the Neuzuzüger's id as the officer sees it.
+pub(crate) async fn neuzuzueger_in(test: &TestStore, bfs: u16, officer: &Actor) -> i64 {
     let importer = test.store.operator_actor(&test.add_user("aso", &[Role::Admin]).await).await.unwrap();
     let xml = arrival_in(bfs, &format!("msg-{bfs}"));
     test.store.import_register_delivery(&importer, "zuzug.xml", read_delivery(xml.as_bytes()).unwrap()).await.unwrap();
-    let page = test.store.list_newcomers(officer, &query(NeuzuzuegerFilter::Offen)).await.unwrap();
-    assert_eq!(page.total, 1, "the newcomer is in the officer's list");
+    let page = test.store.list_neuzuzueger(officer, &query(NeuzuzuegerFilter::Offen)).await.unwrap();
+    assert_eq!(page.total, 1, "the neuzuzueger is in the officer's list");
     page.items[0].id
 }
 
@@ -60,31 +60,31 @@ pub(crate) fn conversation() -> GespraechInput {
 }
 
 #[tokio::test]
-async fn a_newcomer_is_invited_and_the_conversation_with_recommendations_is_recorded() {
+async fn a_neuzuzueger_is_invited_and_the_conversation_with_recommendations_is_recorded() {
     let test = TestStore::new().await;
     let officer = test.integration_officer_of(2581).await;
-    let id = newcomer_in(&test, 2581, &officer).await;
-    let listed = test.store.list_newcomers(&officer, &query(NeuzuzuegerFilter::Offen)).await.unwrap();
+    let id = neuzuzueger_in(&test, 2581, &officer).await;
+    let listed = test.store.list_neuzuzueger(&officer, &query(NeuzuzuegerFilter::Offen)).await.unwrap();
     assert_eq!(listed.items[0].name, "Tesfamariam-Čelik, Selam Ñaomi");
-    assert_eq!(listed.items[0].status, ZuzugStatus::Einzuladen);
+    assert_eq!(listed.items[0].status, NeuzuzuegerStatus::Einzuladen);
 
     let invite = StatusInput { status: "eingeladen".to_owned(), datum: "16.11.2026".to_owned() };
-    test.store.change_newcomer_status(&officer, id, &invite).await.unwrap();
+    test.store.change_neuzuzueger_status(&officer, id, &invite).await.unwrap();
     test.store.record_conversation(&officer, id, &conversation()).await.unwrap();
 
-    let detail = test.store.get_newcomer(&officer, id).await.unwrap();
-    assert_eq!(detail.zuzug.status, ZuzugStatus::Gefuehrt);
-    assert_eq!(detail.zuzug.eingeladen_am.unwrap().to_string(), "2026-11-16");
+    let detail = test.store.get_neuzuzueger(&officer, id).await.unwrap();
+    assert_eq!(detail.neuzuzueger.status, NeuzuzuegerStatus::Gefuehrt);
+    assert_eq!(detail.neuzuzueger.eingeladen_am.unwrap().to_string(), "2026-11-16");
     let gespraech = detail.gespraech.unwrap();
     assert_eq!(gespraech.sprache, "Tigrinya");
     assert_eq!(gespraech.themen, vec!["Deutsch lernen", "Arbeit und Erwerb"]);
     assert_eq!(gespraech.empfehlungen.len(), 2);
     assert_eq!(gespraech.empfehlungen[1].1, "Berufsberatung BIZ");
-    assert_eq!(detail.zuzug.nachfassen_am.unwrap().to_string(), "2027-02-20");
+    assert_eq!(detail.neuzuzueger.nachfassen_am.unwrap().to_string(), "2027-02-20");
 
-    let open = test.store.list_newcomers(&officer, &query(NeuzuzuegerFilter::Offen)).await.unwrap();
+    let open = test.store.list_neuzuzueger(&officer, &query(NeuzuzuegerFilter::Offen)).await.unwrap();
     assert_eq!(open.total, 0, "a held conversation leaves the open list");
-    let held = test.store.list_newcomers(&officer, &query(NeuzuzuegerFilter::Status(ZuzugStatus::Gefuehrt))).await;
+    let held = test.store.list_neuzuzueger(&officer, &query(NeuzuzuegerFilter::Status(NeuzuzuegerStatus::Gefuehrt))).await;
     assert_eq!(held.unwrap().total, 1);
 
     let again = test.store.record_conversation(&officer, id, &conversation()).await;
@@ -95,15 +95,15 @@ async fn a_newcomer_is_invited_and_the_conversation_with_recommendations_is_reco
 async fn an_invalid_conversation_or_status_change_stores_nothing() {
     let test = TestStore::new().await;
     let officer = test.integration_officer_of(2581).await;
-    let id = newcomer_in(&test, 2581, &officer).await;
+    let id = neuzuzueger_in(&test, 2581, &officer).await;
     let before_arrival = GespraechInput { gefuehrt_am: "01.10.2026".to_owned(), ..conversation() };
     let errors = field_errors(test.store.record_conversation(&officer, id, &before_arrival).await);
     assert_eq!(errors.get("gefuehrt_am"), Some("Das Gespräch kann nicht vor dem Zuzug liegen."));
     let without_date = StatusInput { status: "eingeladen".to_owned(), datum: String::new() };
-    let errors = field_errors(test.store.change_newcomer_status(&officer, id, &without_date).await);
+    let errors = field_errors(test.store.change_neuzuzueger_status(&officer, id, &without_date).await);
     assert_eq!(errors.get("datum"), Some("Bitte das Datum der Einladung angeben."));
-    let detail = test.store.get_newcomer(&officer, id).await.unwrap();
-    assert_eq!(detail.zuzug.status, ZuzugStatus::Einzuladen);
+    let detail = test.store.get_neuzuzueger(&officer, id).await.unwrap();
+    assert_eq!(detail.neuzuzueger.status, NeuzuzuegerStatus::Einzuladen);
     assert!(detail.gespraech.is_none());
 }
 
@@ -111,30 +111,30 @@ async fn an_invalid_conversation_or_status_change_stores_nothing() {
 async fn an_officer_reaches_the_own_gemeinde_and_the_leitgemeinde_its_members_only() {
     let test = TestStore::new().await;
     let leitgemeinde = test.integration_officer_of(2430).await;
-    let id = newcomer_in(&test, 2424, &leitgemeinde).await;
+    let id = neuzuzueger_in(&test, 2424, &leitgemeinde).await;
     let olten = test.integration_officer_of(2581).await;
-    assert_eq!(test.store.list_newcomers(&olten, &query(NeuzuzuegerFilter::Alle)).await.unwrap().total, 0);
-    assert!(matches!(test.store.get_newcomer(&olten, id).await, Err(StoreError::NotFound)));
+    assert_eq!(test.store.list_neuzuzueger(&olten, &query(NeuzuzuegerFilter::Alle)).await.unwrap().total, 0);
+    assert!(matches!(test.store.get_neuzuzueger(&olten, id).await, Err(StoreError::NotFound)));
     let invite = StatusInput { status: "abgelehnt".to_owned(), datum: String::new() };
-    assert!(matches!(test.store.change_newcomer_status(&olten, id, &invite).await, Err(StoreError::NotFound)));
+    assert!(matches!(test.store.change_neuzuzueger_status(&olten, id, &invite).await, Err(StoreError::NotFound)));
     assert!(matches!(test.store.record_conversation(&olten, id, &conversation()).await, Err(StoreError::NotFound)));
 
     let case_worker = test.case_worker_of("sr-olten").await;
-    assert!(matches!(test.store.get_newcomer(&case_worker, id).await, Err(StoreError::Denied(_))));
+    assert!(matches!(test.store.get_neuzuzueger(&case_worker, id).await, Err(StoreError::Denied(_))));
     let migrationsamt = test.logged_in("migrationsamt", &[Role::Migrationsamt]).await;
-    assert!(matches!(test.store.get_newcomer(&migrationsamt, id).await, Err(StoreError::Denied(_))));
+    assert!(matches!(test.store.get_neuzuzueger(&migrationsamt, id).await, Err(StoreError::Denied(_))));
 
     let log = test.whole_log(&test.kanton_auditor().await).await;
-    let refused: Vec<_> = log.iter().filter(|e| e.resource == "zuzug" && e.outcome == "verweigert").collect();
+    let refused: Vec<_> = log.iter().filter(|e| e.resource == "neuzuzueger" && e.outcome == "verweigert").collect();
     assert_eq!(refused.len(), 5, "each refusal is logged: {refused:?}");
-    assert_eq!(test.store.get_newcomer(&leitgemeinde, id).await.unwrap().zuzug.status, ZuzugStatus::Einzuladen);
+    assert_eq!(test.store.get_neuzuzueger(&leitgemeinde, id).await.unwrap().neuzuzueger.status, NeuzuzuegerStatus::Einzuladen);
 }
 
 #[tokio::test]
 async fn the_migrationsamt_sees_only_hand_overs_and_its_decision_flows_back() {
     let test = TestStore::new().await;
     let officer = test.integration_officer_of(2581).await;
-    let id = newcomer_in(&test, 2581, &officer).await;
+    let id = neuzuzueger_in(&test, 2581, &officer).await;
     let migrationsamt = test.logged_in("migrationsamt", &[Role::Migrationsamt]).await;
     assert_eq!(test.store.list_fordern(&migrationsamt, true, 1).await.unwrap().total, 0);
 
@@ -166,7 +166,7 @@ async fn the_migrationsamt_sees_only_hand_overs_and_its_decision_flows_back() {
     test.store.decide_fordern(&migrationsamt, fall, &decision).await.unwrap();
     let again = test.store.decide_fordern(&migrationsamt, fall, &decision).await;
     assert!(field_errors(again).get("entscheid").is_some(), "a decision is final");
-    let back = test.store.get_newcomer(&officer, id).await.unwrap();
+    let back = test.store.get_neuzuzueger(&officer, id).await.unwrap();
     assert_eq!(back.fordern[0].entscheid, Some(FordernEntscheid::Integrationsvereinbarung));
     assert_eq!(test.store.list_fordern(&migrationsamt, true, 1).await.unwrap().total, 0);
     assert_eq!(test.store.list_fordern(&officer, false, 1).await.unwrap().total, 1);
@@ -194,8 +194,8 @@ async fn a_possible_duplicate_is_decided_by_a_human_and_merging_keeps_the_existi
     test.store.decide_duplicate(&officer, pairs[0].id, DuplikatEntscheid::DieselbePerson).await.unwrap();
     assert!(test.store.possible_duplicates(&officer, 1).await.unwrap().items.is_empty());
     assert_eq!(test.search(&officer, "Tesfamariam").await.len(), 1, "the import's record is merged away");
-    let newcomers = test.store.list_newcomers(&officer, &query(NeuzuzuegerFilter::Alle)).await.unwrap();
-    assert_eq!(newcomers.items[0].person_id, existing.id, "the arrival now belongs to the existing person");
+    let neuzuzueger = test.store.list_neuzuzueger(&officer, &query(NeuzuzuegerFilter::Alle)).await.unwrap();
+    assert_eq!(neuzuzueger.items[0].person_id, existing.id, "the arrival now belongs to the existing person");
 
     let resent = arrival_in(2581, "dup-2").replace("<e44:vn>7561234567897</e44:vn>", "");
     let report = test
@@ -263,7 +263,7 @@ async fn the_start_page_counts_exactly_the_pairs_the_list_shows_page_by_page() {
 async fn an_unknown_stored_recommendation_is_reported_as_corrupt_never_read_as_another() {
     let test = TestStore::new().await;
     let officer = test.integration_officer_of(2581).await;
-    let id = newcomer_in(&test, 2581, &officer).await;
+    let id = neuzuzueger_in(&test, 2581, &officer).await;
     let input = UebergabeInput {
         empfehlung: "integrationsvereinbarung".to_owned(),
         begruendung: "Hat zwei Einladungen zum Deutschkurs nicht wahrgenommen.".to_owned(),
@@ -273,7 +273,7 @@ async fn an_unknown_stored_recommendation_is_reported_as_corrupt_never_read_as_a
     raw.execute_unprepared("UPDATE fordern_faelle SET empfehlung = 'kaputt'").await.unwrap();
     let migrationsamt = test.logged_in("migrationsamt", &[Role::Migrationsamt]).await;
 
-    let detail = test.store.get_newcomer(&officer, id).await;
+    let detail = test.store.get_neuzuzueger(&officer, id).await;
     let list = test.store.list_fordern(&migrationsamt, true, 1).await;
 
     assert!(matches!(&detail, Err(StoreError::Corrupt(m)) if m.contains("kaputt")), "{:?}", detail.map(|d| d.fordern));
@@ -281,13 +281,13 @@ async fn an_unknown_stored_recommendation_is_reported_as_corrupt_never_read_as_a
 }
 
 #[tokio::test]
-async fn an_unknown_stored_newcomer_status_is_reported_as_corrupt_never_read_as_to_invite() {
+async fn an_unknown_stored_neuzuzueger_status_is_reported_as_corrupt_never_read_as_to_invite() {
     let test = TestStore::new().await;
     let officer = test.integration_officer_of(2581).await;
-    let id = newcomer_in(&test, 2581, &officer).await;
-    test.raw_connection().await.execute_unprepared("UPDATE zuzuege SET status = 'kaputt'").await.unwrap();
+    let id = neuzuzueger_in(&test, 2581, &officer).await;
+    test.raw_connection().await.execute_unprepared("UPDATE neuzuzueger SET status = 'kaputt'").await.unwrap();
 
-    let detail = test.store.get_newcomer(&officer, id).await;
+    let detail = test.store.get_neuzuzueger(&officer, id).await;
 
-    assert!(matches!(&detail, Err(StoreError::Corrupt(m)) if m.contains("kaputt")), "{:?}", detail.map(|d| d.zuzug));
+    assert!(matches!(&detail, Err(StoreError::Corrupt(m)) if m.contains("kaputt")), "{:?}", detail.map(|d| d.neuzuzueger));
 }

@@ -46,7 +46,7 @@ async fn entries_about(test: &TestStore, id: i64) -> Vec<AuditRecord> {
     test.flush_audit().await;
     let auditor = test.kanton_auditor().await;
     let query = AuditQuery {
-        resource: Some("fruehfoerderung".to_owned()),
+        resource: Some(iim_domain::Resource::Fruehfoerderung),
         record_id: Some(id.to_string()),
         page: 1,
         per_page: 100,

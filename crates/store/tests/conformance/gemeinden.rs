@@ -24,7 +24,7 @@ async fn log_of(test: &TestStore, number: u16) -> Vec<iim_store::AuditRecord> {
     test.flush_audit().await;
     let auditor = test.kanton_auditor().await;
     let query = AuditQuery {
-        resource: Some("gemeindeorganisation".to_owned()),
+        resource: Some(iim_domain::Resource::Gemeindeorganisation),
         record_id: Some(number.to_string()),
         page: 1,
         per_page: 100,

@@ -1,5 +1,5 @@
 //! Mentoring-Pools: a volunteer's sign-up is vetted by the pool's coordinator, an Integrationsbeauftragte
-//! refers a newcomer with consent, the coordinator confirms a suggested match and follows the tandem to its
+//! refers a Neuzuzüger with consent, the coordinator confirms a suggested match and follows the tandem to its
 //! end; other pools and referrers never reach the pool's people, and retention deletes exactly the expired.
 
 use crate::support::{TestStore, field_errors};

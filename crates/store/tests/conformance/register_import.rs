@@ -1,4 +1,4 @@
-//! Import of eCH-0020 deliveries: newcomers from abroad stored once, everything else counted and skipped,
+//! Import of eCH-0020 deliveries: Neuzuzüger from abroad stored once, everything else counted and skipped,
 //! refusals named, persons matched and possible duplicates marked, never merged.
 
 use crate::support::{TestStore, person_named};
@@ -125,8 +125,8 @@ async fn a_birth_is_kept_for_a_foreign_child_or_a_known_foreign_parent() {
     assert_eq!(persons_named(&test, "Berhe").await, 1);
 
     import(&test, &importer, &fixture("move-in-from-abroad.xml")).await;
-    let swiss_child_of_a_newcomer = import(&test, &importer, &birth("geburt-3", "CH", "2581-004711")).await;
-    assert_eq!(swiss_child_of_a_newcomer.gespeichert, 1, "the mother is a known foreign national");
+    let swiss_child_of_a_neuzuzueger = import(&test, &importer, &birth("geburt-3", "CH", "2581-004711")).await;
+    assert_eq!(swiss_child_of_a_neuzuzueger.gespeichert, 1, "the mother is a known foreign national");
     assert_eq!(persons_named(&test, "Berhe").await, 2);
 }
 

@@ -7,7 +7,7 @@ use iim_domain::Role;
 const GOLDEN_SCHEMA: &str = include_str!("../schema.txt");
 
 /// Every migration, oldest first. A new migration is added here, never removed or renamed.
-const MIGRATIONS: [&str; 14] = [
+const MIGRATIONS: [&str; 15] = [
     "m20261121_000001_foundation",
     "m20261121_000002_dossiers",
     "m20261121_000003_auftraege",
@@ -22,6 +22,7 @@ const MIGRATIONS: [&str; 14] = [
     "m20261122_000012_angebot_links",
     "m20261204_000034_versionen",
     "m20261204_000035_form_tokens",
+    "m20261204_000036_neuzuzueger",
 ];
 
 #[tokio::test]

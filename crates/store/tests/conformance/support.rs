@@ -155,7 +155,7 @@ impl TestStore {
     pub async fn log_of_person(&self, auditor: &Actor, id: i64) -> Vec<AuditRecord> {
         self.store.flush_audit().await;
         let query = AuditQuery {
-            resource: Some("person".to_owned()),
+            resource: Some(iim_domain::Resource::Person),
             record_id: Some(id.to_string()),
             page: 1,
             per_page: 500,

@@ -3,7 +3,7 @@
 
 use super::parse_id;
 use crate::error::{ApiError, AppError, Problem};
-use crate::pages::angebote::{SearchParams, run_search};
+use crate::pages::angebote::oeffentlich::{SearchParams, run_search};
 use crate::state::SharedState;
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};

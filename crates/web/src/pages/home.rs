@@ -22,7 +22,7 @@ pub struct HomePage {
     may_read_orders: bool,
     /// What waits in the worklist, if the user keeps dossiers.
     pendenzen: Option<PendenzenZahlen>,
-    /// Newcomers to invite and possible duplicates, for the Integrationsbeauftragte.
+    /// Neuzuzüger to invite and possible duplicates, for the Integrationsbeauftragte.
     start_integration: Option<(u64, u64)>,
     /// Hand-overs waiting for the Migrationsamt's decision.
     fordern_offen: Option<u64>,
@@ -37,8 +37,8 @@ pub async fn show(State(state): State<SharedState>, user: CurrentUser) -> Result
     } else {
         None
     };
-    let start_integration = if actor.may(Resource::Zuzug, Action::Read) {
-        Some((state.store.count_newcomers_to_invite(actor).await?, state.store.count_possible_duplicates(actor).await?))
+    let start_integration = if actor.may(Resource::Neuzuzueger, Action::Read) {
+        Some((state.store.count_neuzuzueger_to_invite(actor).await?, state.store.count_possible_duplicates(actor).await?))
     } else {
         None
     };

@@ -649,7 +649,7 @@ pub struct ZuweisungForm {
     kontakt: String,
     einwilligung: Vec<String>,
     einwilligung_am: String,
-    /// Where the referral came from: `zuzug:ID` or `dossier:ID`, for the way back.
+    /// Where the referral came from: `neuzuzueger:ID` or `dossier:ID`, for the way back.
     herkunft: String,
 }
 
@@ -670,7 +670,7 @@ impl ZuweisungForm {
     /// The page the referral came from.
     fn back(&self) -> String {
         match self.herkunft.split_once(':') {
-            Some(("zuzug", id)) if id.parse::<i64>().is_ok() => format!("/neuzuzueger/{id}"),
+            Some(("neuzuzueger", id)) if id.parse::<i64>().is_ok() => format!("/neuzuzueger/{id}"),
             Some(("dossier", id)) if id.parse::<i64>().is_ok() => format!("/dossiers/{id}"),
             _ => "/".to_owned(),
         }
@@ -724,7 +724,7 @@ fn zuweisung_page(user: &CurrentUser, form: &ZuweisungForm, errors: &FieldErrors
     }
 }
 
-/// The referral form, prefilled from the newcomer (`?zuzug=ID`) or the dossier (`?dossier=ID`) it comes from.
+/// The referral form, prefilled from the Neuzuzüger (`?neuzuzueger=ID`) or the dossier (`?dossier=ID`) it comes from.
 pub async fn zuweisung_form(
     State(state): State<SharedState>,
     user: CurrentUser,
@@ -732,11 +732,11 @@ pub async fn zuweisung_form(
 ) -> Result<ZuweisungPage, PageError> {
     let actor = user.actor();
     let today = swiss_date(state.store.clock().today());
-    let person = if let Some(id) = params.get("zuzug") {
-        let newcomer = state.store.get_newcomer(actor, parse_id(id)?).await?;
+    let person = if let Some(id) = params.get("neuzuzueger") {
+        let neuzuzueger = state.store.get_neuzuzueger(actor, parse_id(id)?).await?;
         Some((
-            format!("zuzug:{}", newcomer.zuzug.id),
-            state.store.get_person(actor, newcomer.zuzug.person_id).await?.data,
+            format!("neuzuzueger:{}", neuzuzueger.neuzuzueger.id),
+            state.store.get_person(actor, neuzuzueger.neuzuzueger.person_id).await?.data,
         ))
     } else if let Some(id) = params.get("dossier") {
         let dossier = state.store.get_dossier(actor, parse_id(id)?).await?;

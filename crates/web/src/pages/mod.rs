@@ -2,33 +2,17 @@
 //! successful form the browser is sent to the result page, with a short notice named in the URL
 //! (`?hinweis=gespeichert`), so a reload never submits twice.
 
-pub mod angebote;
-mod angebote_verwaltung;
-mod audit;
-mod auftraege;
-mod caseload_export;
-mod dossiers;
-mod duplikate;
+pub(crate) mod fallfuehrung;
+pub(crate) mod start_integration;
+pub(crate) mod angebote;
+pub(crate) mod steuerung;
+pub(crate) mod konten;
 mod export;
-mod fordern;
 mod form;
-mod fruehfoerderung;
-mod gemeinden;
-mod hilfsplan;
 mod home;
-mod kennzahlen;
 mod konflikt;
-mod login;
-mod massnahmen;
 mod mentoring;
-mod neuzuzueger;
-mod pendenzen;
-mod persons;
-mod register_import;
-mod selbstdeklaration;
 mod tabelle;
-mod tokens;
-mod uebergaben;
 
 use crate::auth::{CurrentUser, csrf_guard};
 use crate::state::SharedState;
@@ -40,15 +24,20 @@ use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use iim_domain::{Action, Resource};
+use angebote::{oeffentlich, verwaltung};
+use fallfuehrung::{auftraege, caseload_export, dossiers, hilfsplan, massnahmen, pendenzen, persons, uebergaben};
+use konten::{audit, login, tokens};
+use start_integration::{duplikate, fordern, fruehfoerderung, neuzuzueger, register_import};
+use steuerung::{gemeinden, kennzahlen, selbstdeklaration};
 
 pub fn router(state: SharedState) -> Router {
     Router::new()
         .route("/", get(home::show))
         .route("/login", get(login::form).post(login::submit))
-        .route("/angebote", get(angebote::search))
-        .route("/angebote/export.csv", get(angebote::export_csv))
-        .route("/angebote/export.json", get(angebote::export_json))
-        .route("/angebote/{id}", get(angebote::show))
+        .route("/angebote", get(oeffentlich::search))
+        .route("/angebote/export.csv", get(oeffentlich::export_csv))
+        .route("/angebote/export.json", get(oeffentlich::export_json))
+        .route("/angebote/{id}", get(oeffentlich::show))
         .route("/abmelden", axum::routing::post(login::logout))
         .route("/personen", get(persons::list).post(persons::create))
         .route("/personen/neu", get(persons::new_form))
@@ -66,7 +55,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/dossiers/{id}/kurzassessment", get(dossiers::assessment_form).post(dossiers::record_assessment))
         .route("/dossiers/{id}/ziele/neu", get(dossiers::goal_form))
         .route("/dossiers/{id}/ziele", axum::routing::post(dossiers::add_goal))
-        .route("/dossiers/{id}/standortbestimmung", get(dossiers::review_form).post(dossiers::record_review))
+        .route("/dossiers/{id}/standortbestimmung", get(dossiers::standortbestimmung_form).post(dossiers::record_standortbestimmung))
         .route("/dossiers/{id}/abschliessen", axum::routing::post(dossiers::close))
         .route("/dossiers/{id}/wiedereroeffnen", axum::routing::post(dossiers::reopen))
         .route("/dossiers/{id}/zuweisen", axum::routing::post(dossiers::assign))
@@ -147,15 +136,15 @@ pub fn router(state: SharedState) -> Router {
         .route("/mentoring/tandems/{id}/status", axum::routing::post(mentoring::tandem_change))
         .route("/mentoring/tandems/{id}/checkins", axum::routing::post(mentoring::checkin))
         .route("/mentoring/zuweisung", get(mentoring::zuweisung_form).post(mentoring::zuweisen))
-        .route("/meine-angebote", get(angebote_verwaltung::own_list).post(angebote_verwaltung::create))
-        .route("/meine-angebote/neu", get(angebote_verwaltung::new_form))
-        .route("/meine-angebote/{id}", get(angebote_verwaltung::show).post(angebote_verwaltung::update))
-        .route("/meine-angebote/{id}/bearbeiten", get(angebote_verwaltung::edit_form))
-        .route("/meine-angebote/{id}/einreichen", axum::routing::post(angebote_verwaltung::submit))
-        .route("/meine-angebote/{id}/archivieren", axum::routing::post(angebote_verwaltung::archive))
-        .route("/angebote-pruefen", get(angebote_verwaltung::review_list))
-        .route("/angebote-pruefen/{id}/veroeffentlichen", axum::routing::post(angebote_verwaltung::publish))
-        .route("/angebote-pruefen/{id}/zurueckgeben", axum::routing::post(angebote_verwaltung::give_back))
+        .route("/meine-angebote", get(verwaltung::own_list).post(verwaltung::create))
+        .route("/meine-angebote/neu", get(verwaltung::new_form))
+        .route("/meine-angebote/{id}", get(verwaltung::show).post(verwaltung::update))
+        .route("/meine-angebote/{id}/bearbeiten", get(verwaltung::edit_form))
+        .route("/meine-angebote/{id}/einreichen", axum::routing::post(verwaltung::submit))
+        .route("/meine-angebote/{id}/archivieren", axum::routing::post(verwaltung::archive))
+        .route("/angebote-pruefen", get(verwaltung::pruefliste))
+        .route("/angebote-pruefen/{id}/veroeffentlichen", axum::routing::post(verwaltung::publish))
+        .route("/angebote-pruefen/{id}/zurueckgeben", axum::routing::post(verwaltung::give_back))
         .route("/protokoll", get(audit::list))
         .route("/konto/api-tokens", get(tokens::list).post(tokens::create))
         .route("/konto/api-tokens/{id}/widerrufen", axum::routing::post(tokens::revoke))
@@ -204,7 +193,7 @@ pub struct UserBar {
     pub may_read_dossiers: bool,
     pub may_read_orders: bool,
     pub may_read_audit: bool,
-    pub may_read_newcomers: bool,
+    pub may_read_neuzuzueger: bool,
     pub may_import: bool,
     pub may_read_fordern: bool,
     pub may_read_fruehfoerderung: bool,
@@ -214,7 +203,7 @@ pub struct UserBar {
     pub may_read_mentoring: bool,
     pub may_refer_mentoring: bool,
     pub may_keep_offers: bool,
-    pub may_review_offers: bool,
+    pub may_pruefen_offers: bool,
 }
 
 impl Layout {
@@ -231,7 +220,7 @@ impl Layout {
                 may_read_dossiers: actor.may(Resource::Dossier, Action::Read),
                 may_read_orders: actor.may(Resource::Auftrag, Action::Read),
                 may_read_audit: actor.may(Resource::AuditLog, Action::Read),
-                may_read_newcomers: actor.may(Resource::Zuzug, Action::Read),
+                may_read_neuzuzueger: actor.may(Resource::Neuzuzueger, Action::Read),
                 may_import: actor.may(Resource::RegisterImport, Action::Create),
                 may_read_fordern: actor.may(Resource::Fordern, Action::Read),
                 may_read_fruehfoerderung: actor.may(Resource::Fruehfoerderung, Action::Read),
@@ -241,7 +230,7 @@ impl Layout {
                 may_read_mentoring: actor.may(Resource::Mentoring, Action::Read),
                 may_refer_mentoring: actor.may(Resource::MentoringZuweisung, Action::Create),
                 may_keep_offers: actor.may(Resource::Angebot, Action::Create),
-                may_review_offers: actor.may(Resource::Angebot, Action::Approve),
+                may_pruefen_offers: actor.may(Resource::Angebot, Action::Approve),
             }),
             csrf_token: user.session.csrf_token.clone(),
             notice: None,

@@ -258,7 +258,7 @@ impl Fixture {
     /// The user of Olten who reaches the record named by the route.
     fn owner(route: &str) -> &'static str {
         match id_kind(route) {
-            "zuzug" | "kind" | "duplikat" | "lieferung" | "selbstdeklaration" => "ib.olten",
+            "neuzuzueger" | "kind" | "duplikat" | "lieferung" | "selbstdeklaration" => "ib.olten",
             "auftrag_anbieter" | "angebot" => "anbieter.lernwerk",
             "mentor" | "mentee" | "tandem" => "koordination.olten",
             "fordern" => "migrationsamt",
@@ -278,7 +278,7 @@ fn id_kind(route: &str) -> &'static str {
         ("/dossiers/", "dossier"),
         ("/uebergaben/", "uebergabe"),
         ("/auftraege/", "auftrag_anbieter"),
-        ("/neuzuzueger/", "zuzug"),
+        ("/neuzuzueger/", "neuzuzueger"),
         ("/fordern/", "fordern"),
         ("/fruehfoerderung/", "kind"),
         ("/mentoring/mentoren/", "mentor"),
@@ -387,7 +387,7 @@ fn location_id(response: &reqwest::Response, prefix: &str) -> String {
     location.trim_start_matches(prefix).split(['?', '/']).next().unwrap().to_owned()
 }
 
-/// Olten's records: a client with dossier, goal, order, participation and a transfer; a newcomer with its
+/// Olten's records: a client with dossier, goal, order, participation and a transfer; a Neuzuzüger with its
 /// hand-over and a possible duplicate; a child; a mentor, a mentee and their tandem; an offer of Lernwerk;
 /// a token of the case worker; a register delivery.
 async fn olten_records(app: &TestApp) -> Fixture {
@@ -417,13 +417,13 @@ async fn olten_records(app: &TestApp) -> Fixture {
     namesake.geburtsdatum = "03.1994".to_owned();
     let data = namesake.parse(chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap()).unwrap();
     app.store.create_person(&app.actor("ib.olten").await, data).await.unwrap();
-    let newcomer = crate::start_integration::arrival_in_olten(app, true).await;
-    ids.insert("zuzug", newcomer.trim_start_matches("/neuzuzueger/").to_owned());
+    let neuzuzueger = crate::start_integration::arrival_in_olten(app, true).await;
+    ids.insert("neuzuzueger", neuzuzueger.trim_start_matches("/neuzuzueger/").to_owned());
     let duplicates = officer.get("/personen/duplikate").await.text().await.unwrap();
     ids.insert("duplikat", first_link(&duplicates, "action=\"/personen/duplikate/"));
     let hand_over =
         [("empfehlung", "integrationsempfehlung".to_owned()), ("begruendung", "Kein Kurs besucht.".to_owned())];
-    let handed = officer.submit(&format!("{newcomer}/fordern"), &hand_over).await;
+    let handed = officer.submit(&format!("{neuzuzueger}/fordern"), &hand_over).await;
     assert_eq!(handed.status(), 303, "{}", handed.text().await.unwrap());
     let fordern = app.log_in_as("migrationsamt").await.get("/fordern").await.text().await.unwrap();
     ids.insert("fordern", first_link(&fordern, "href=\"/fordern/"));

@@ -131,7 +131,7 @@ async fn another_provider_gets_not_found_and_nothing_changes() {
     app.store.flush_audit().await;
     let refused = app
         .audit_entries(iim_store::AuditQuery {
-            resource: Some("angebot".to_owned()),
+            resource: Some(iim_domain::Resource::Angebot),
             record_id: Some(id.to_owned()),
             page: 1,
             per_page: 50,
@@ -168,16 +168,16 @@ async fn published_offer(app: &TestApp, titel: &str) -> i64 {
 async fn the_integrationsbeauftragte_recommends_a_published_offer() {
     let app = TestApp::spawn().await;
     let offer = published_offer(&app, "Elterncafé mit Deutsch").await;
-    let newcomer = arrival_in_olten(&app, false).await;
+    let neuzuzueger = arrival_in_olten(&app, false).await;
     let officer = app.log_in_as("ib.olten").await;
-    let form = officer.get(&format!("{newcomer}/gespraech")).await.text().await.unwrap();
+    let form = officer.get(&format!("{neuzuzueger}/gespraech")).await.text().await.unwrap();
     assert!(form.contains(&format!("<option value=\"{offer}\">Elterncafé mit Deutsch – Lernwerk")), "{form}");
 
     let mut bad = conversation("20.11.2026");
     bad.push(("empfehlung_art_3", "angebot".to_owned()));
     bad.push(("empfehlung_angebot_3", "99999".to_owned()));
     bad[7].1 = "beratung".to_owned();
-    let refused = officer.submit(&format!("{newcomer}/gespraech"), &bad).await;
+    let refused = officer.submit(&format!("{neuzuzueger}/gespraech"), &bad).await;
     assert_eq!(refused.status(), 422);
     assert!(
         visible_text(&refused.text().await.unwrap()).contains("Das Angebot Nr. 99999 ist nicht (mehr) veröffentlicht")
@@ -187,8 +187,8 @@ async fn the_integrationsbeauftragte_recommends_a_published_offer() {
     valid[7].1 = "beratung".to_owned();
     valid.push(("empfehlung_art_3", "angebot".to_owned()));
     valid.push(("empfehlung_angebot_3", offer.to_string()));
-    assert_eq!(officer.submit(&format!("{newcomer}/gespraech"), &valid).await.status(), 303);
-    let html = officer.get(&newcomer).await.text().await.unwrap();
+    assert_eq!(officer.submit(&format!("{neuzuzueger}/gespraech"), &valid).await.status(), 303);
+    let html = officer.get(&neuzuzueger).await.text().await.unwrap();
     assert!(html.contains(&format!("<a href=\"/angebote/{offer}\">Elterncafé mit Deutsch</a>")), "{html}");
     assert!(visible_text(&html).contains("Integrationsangebot: Angebot Elterncafé mit Deutsch"), "{html}");
 }

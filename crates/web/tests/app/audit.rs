@@ -5,7 +5,7 @@ async fn entries_for(app: &TestApp, record: i64) -> Vec<iim_store::AuditRecord> 
     app.store.flush_audit().await;
     let auditor = app.store.login("kanton.aso", PASSWORD, "10.0.0.9").await.unwrap();
     let query = AuditQuery {
-        resource: Some("person".to_owned()),
+        resource: Some(iim_domain::Resource::Person),
         record_id: Some(record.to_string()),
         page: 1,
         per_page: 100,
@@ -80,7 +80,7 @@ async fn graceful_shutdown_writes_every_queued_read_entry() {
     reopened.migrate().await.unwrap();
     let auditor = reopened.login("kanton.aso", PASSWORD, "10.0.0.9").await.unwrap();
     let query = AuditQuery {
-        resource: Some("person".to_owned()),
+        resource: Some(iim_domain::Resource::Person),
         record_id: Some(id.to_string()),
         page: 1,
         per_page: 200,

@@ -157,7 +157,7 @@ async fn dossier_api_opens_assesses_and_lists_under_the_same_rules() {
 }
 
 #[tokio::test]
-async fn an_assessment_older_than_a_year_puts_the_review_on_the_start_page_and_first_in_the_list() {
+async fn an_assessment_older_than_a_year_puts_the_standortbestimmung_on_the_start_page_and_first_in_the_list() {
     let app = TestApp::spawn().await;
     let recent = open_dossier_for(&app, "fallfuehrung.olten").await;
     let old = open_dossier_for(&app, "fallfuehrung.olten").await;
@@ -176,7 +176,7 @@ async fn an_assessment_older_than_a_year_puts_the_review_on_the_start_page_and_f
     let cases = browser.get("/dossiers").await.text().await.unwrap();
     let old_row = cases.find(&format!("href=\"{old}\"")).unwrap();
     let recent_row = cases.find(&format!("href=\"{recent}\"")).unwrap();
-    assert!(old_row < recent_row, "the overdue review comes first");
+    assert!(old_row < recent_row, "the overdue Standortbestimmung comes first");
     assert!(visible_text(&cases).contains("überfällig seit 01.10.2026"));
 }
 
@@ -284,10 +284,10 @@ async fn two_tabs_send_the_same_standortbestimmung_at_once_only_one_is_stored() 
     let form = browser.get(&path).await.text().await.unwrap();
     let goal_id = form.split("name=\"bewertung_").nth(1).and_then(|rest| rest.split('"').next()).unwrap().to_owned();
     let field = format!("bewertung_{goal_id}");
-    let review = |bewertung: &str| {
+    let standortbestimmung = |bewertung: &str| {
         vec![("datum", "21.11.2026".to_owned()), (field.as_str(), bewertung.to_owned()), ("version", version_in(&form))]
     };
-    let (reached, partly) = (review("erreicht"), review("teilweise"));
+    let (reached, partly) = (standortbestimmung("erreicht"), standortbestimmung("teilweise"));
     let (first, second) = submit_together((&browser, &path, &reached), (&other_tab, &path, &partly)).await;
     let mut statuses = [first.status().as_u16(), second.status().as_u16()];
     statuses.sort_unstable();

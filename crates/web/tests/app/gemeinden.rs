@@ -90,7 +90,7 @@ async fn an_integration_officer_records_the_strategic_lead_and_sees_only_its_gem
     assert_eq!(ib.get("/gemeinden/2422").await.status(), 404);
     assert_eq!(ib.submit("/gemeinden/2422", &organisation("", "Anna Muster")).await.status(), 404);
     assert_eq!(ib.get("/gemeinden/9999").await.status(), 404);
-    let query = AuditQuery { resource: Some("gemeindeorganisation".to_owned()), ..Default::default() };
+    let query = AuditQuery { resource: Some(iim_domain::Resource::Gemeindeorganisation), ..Default::default() };
     let log = app.audit_entries(query).await;
     assert!(log.iter().any(|e| e.record_id.as_deref() == Some("2422") && e.outcome == "verweigert"), "{log:?}");
     assert!(log.iter().any(|e| e.record_id.as_deref() == Some("2581")

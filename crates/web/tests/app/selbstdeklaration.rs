@@ -122,7 +122,7 @@ async fn others_are_refused_and_nothing_changes() {
     assert!(text.contains("Status: nicht begonnen"), "{text}");
     let refused = app
         .audit_entries(iim_store::AuditQuery {
-            resource: Some("selbstdeklaration".to_owned()),
+            resource: Some(iim_domain::Resource::Selbstdeklaration),
             page: 1,
             per_page: 100,
             ..iim_store::AuditQuery::default()

@@ -1,11 +1,11 @@
-//! Through HTTP: a newcomer from a register delivery followed by the Integrationsbeauftragte through
+//! Through HTTP: a Neuzuzüger from a register delivery followed by the Integrationsbeauftragte through
 //! invitation, conversation and recommendation, the hand-over to the Migrationsamt and its decision, and the
 //! decision on a possible duplicate; each page refused to those who do not need it.
 
 use crate::support::{TestApp, visible_text};
 use iim_ech::read_delivery;
 
-/// Imports the fixture's arrival from abroad into Olten and returns the newcomer's page path.
+/// Imports the fixture's arrival from abroad into Olten and returns the Neuzuzüger's page path.
 pub(crate) async fn arrival_in_olten(app: &TestApp, without_ahv: bool) -> String {
     let path = format!("{}/../ech/tests/fixtures/move-in-from-abroad.xml", env!("CARGO_MANIFEST_DIR"));
     let mut xml = std::fs::read_to_string(path).unwrap();
@@ -19,7 +19,7 @@ pub(crate) async fn arrival_in_olten(app: &TestApp, without_ahv: bool) -> String
         .unwrap();
     let officer = app.log_in_as("ib.olten").await;
     let list = officer.get("/neuzuzueger").await.text().await.unwrap();
-    let start = list.find("href=\"/neuzuzueger/").expect("newcomer listed") + "href=\"".len();
+    let start = list.find("href=\"/neuzuzueger/").expect("neuzuzueger listed") + "href=\"".len();
     list[start..].split('"').next().unwrap().to_owned()
 }
 
@@ -39,9 +39,9 @@ pub(crate) fn conversation(date: &str) -> Vec<(&'static str, String)> {
 }
 
 #[tokio::test]
-async fn a_newcomer_is_followed_through_invitation_conversation_and_recommendation() {
+async fn a_neuzuzueger_is_followed_through_invitation_conversation_and_recommendation() {
     let app = TestApp::spawn().await;
-    let newcomer = arrival_in_olten(&app, false).await;
+    let neuzuzueger = arrival_in_olten(&app, false).await;
     let officer = app.log_in_as("ib.olten").await;
     let list = visible_text(&officer.get("/neuzuzueger").await.text().await.unwrap());
     assert!(list.contains("Tesfamariam-Čelik, Selam Ñaomi") && list.contains("einzuladen"), "{list}");
@@ -50,13 +50,13 @@ async fn a_newcomer_is_followed_through_invitation_conversation_and_recommendati
 
     let invited = officer
         .submit(
-            &format!("{newcomer}/status"),
+            &format!("{neuzuzueger}/status"),
             &[("status", "eingeladen".to_owned()), ("datum", "16.11.2026".to_owned())],
         )
         .await;
     assert_eq!(invited.status(), 303);
 
-    let refused = officer.submit(&format!("{newcomer}/gespraech"), &conversation("01.01.2026")).await;
+    let refused = officer.submit(&format!("{neuzuzueger}/gespraech"), &conversation("01.01.2026")).await;
     assert_eq!(refused.status(), 422);
     let html = refused.text().await.unwrap();
     let page = visible_text(&html);
@@ -66,8 +66,8 @@ async fn a_newcomer_is_followed_through_invitation_conversation_and_recommendati
 
     let mut valid = conversation("20.11.2026");
     valid[7].1 = "beratung".to_owned();
-    assert_eq!(officer.submit(&format!("{newcomer}/gespraech"), &valid).await.status(), 303);
-    let shown = visible_text(&officer.get(&newcomer).await.text().await.unwrap());
+    assert_eq!(officer.submit(&format!("{neuzuzueger}/gespraech"), &valid).await.status(), 303);
+    let shown = visible_text(&officer.get(&neuzuzueger).await.text().await.unwrap());
     for expected in [
         "Gespräch geführt",
         "eingeladen am 16.11.2026",
@@ -88,13 +88,13 @@ async fn a_newcomer_is_followed_through_invitation_conversation_and_recommendati
 #[tokio::test]
 async fn the_migrationsamt_decides_a_hand_over_and_sees_nothing_else() {
     let app = TestApp::spawn().await;
-    let newcomer = arrival_in_olten(&app, false).await;
+    let neuzuzueger = arrival_in_olten(&app, false).await;
     let officer = app.log_in_as("ib.olten").await;
-    let empty = officer.submit(&format!("{newcomer}/fordern"), &[("empfehlung", String::new())]).await;
+    let empty = officer.submit(&format!("{neuzuzueger}/fordern"), &[("empfehlung", String::new())]).await;
     assert_eq!(empty.status(), 422);
     let reasons =
         [("empfehlung", "integrationsempfehlung".to_owned()), ("begruendung", "Kommt zu keinem Termin.".to_owned())];
-    assert_eq!(officer.submit(&format!("{newcomer}/fordern"), &reasons).await.status(), 303);
+    assert_eq!(officer.submit(&format!("{neuzuzueger}/fordern"), &reasons).await.status(), 303);
 
     let amt = app.log_in_as("migrationsamt").await;
     let home = visible_text(&amt.get("/").await.text().await.unwrap());
@@ -105,7 +105,7 @@ async fn the_migrationsamt_decides_a_hand_over_and_sees_nothing_else() {
     let case = list[start..].split('"').next().unwrap().to_owned();
     let detail = visible_text(&amt.get(&case).await.text().await.unwrap());
     assert!(detail.contains("Kommt zu keinem Termin.") && !detail.contains("Tigrinya"), "{detail}");
-    assert_eq!(amt.get(&newcomer).await.status(), 404, "a newcomer looks like not existing");
+    assert_eq!(amt.get(&neuzuzueger).await.status(), 404, "a neuzuzueger looks like not existing");
     for path in ["/neuzuzueger", "/personen", "/dossiers"] {
         assert_eq!(amt.get(path).await.status(), 403, "{path}");
     }
@@ -115,27 +115,27 @@ async fn the_migrationsamt_decides_a_hand_over_and_sees_nothing_else() {
     let decided = amt.submit(&format!("{case}/entscheid"), &[("entscheid", "integrationsempfehlung".to_owned())]).await;
     assert_eq!(decided.status(), 303);
 
-    let back = visible_text(&officer.get(&newcomer).await.text().await.unwrap());
+    let back = visible_text(&officer.get(&neuzuzueger).await.text().await.unwrap());
     assert!(back.contains("Integrationsempfehlung abgegeben"), "{back}");
     assert_eq!(officer.submit(&format!("{case}/entscheid"), &[("entscheid", "keine".to_owned())]).await.status(), 403);
 }
 
 #[tokio::test]
-async fn other_gemeinden_case_workers_and_providers_do_not_reach_newcomers() {
+async fn other_gemeinden_case_workers_and_providers_do_not_reach_neuzuzueger() {
     let app = TestApp::spawn().await;
-    let newcomer = arrival_in_olten(&app, false).await;
+    let neuzuzueger = arrival_in_olten(&app, false).await;
     let other = app.log_in_as("ib.schoenenwerd").await;
-    assert_eq!(other.get(&newcomer).await.status(), 404);
-    let change = other.submit(&format!("{newcomer}/status"), &[("status", "abgelehnt".to_owned())]).await;
+    assert_eq!(other.get(&neuzuzueger).await.status(), 404);
+    let change = other.submit(&format!("{neuzuzueger}/status"), &[("status", "abgelehnt".to_owned())]).await;
     assert_eq!(change.status(), 404);
     assert!(visible_text(&other.get("/neuzuzueger").await.text().await.unwrap()).contains("Zurzeit warten keine"));
     for username in ["fallfuehrung.olten", "anbieter.lernwerk"] {
         let user = app.log_in_as(username).await;
-        assert_eq!(user.get(&newcomer).await.status(), 404, "{username}");
+        assert_eq!(user.get(&neuzuzueger).await.status(), 404, "{username}");
         assert_eq!(user.get("/fordern").await.status(), 403, "{username}");
     }
     let officer = app.log_in_as("ib.olten").await;
-    assert!(visible_text(&officer.get(&newcomer).await.text().await.unwrap()).contains("einzuladen"));
+    assert!(visible_text(&officer.get(&neuzuzueger).await.text().await.unwrap()).contains("einzuladen"));
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
-//! start.integration in a real Chromium, as issue 4 tells it: a newcomer from a register delivery appears in
+//! start.integration in a real Chromium, as issue 4 tells it: a Neuzuzüger from a register delivery appears in
 //! the list of the Integrationsbeauftragte of Olten, who invites her, records the Erstinformationsgespräch
 //! with a recommendation and hands the case to the Migrationsamt; the Migrationsamt decides, and the decision
-//! is back on the newcomer's page.
+//! is back on the Neuzuzüger's page.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -16,7 +16,7 @@ async fn main_text(client: &Client) -> String {
 
 #[tokio::test]
 #[ignore = "braucht Chromium: scripts/test führt ihn aus"]
-async fn a_newcomer_is_invited_informed_and_handed_to_the_migrationsamt() {
+async fn a_neuzuzueger_is_invited_informed_and_handed_to_the_migrationsamt() {
     let app = TestApp::spawn().await;
     let path = format!("{}/../ech/tests/fixtures/move-in-from-abroad.xml", env!("CARGO_MANIFEST_DIR"));
     let xml = std::fs::read_to_string(path).unwrap();
@@ -35,7 +35,7 @@ async fn a_newcomer_is_invited_informed_and_handed_to_the_migrationsamt() {
     click(&client, Locator::LinkText("Neuzuzüger")).await;
     click(&client, Locator::LinkText("Tesfamariam-Čelik, Selam Ñaomi")).await;
     wait_for(&client, "#status").await;
-    let newcomer = path_of(&client).await;
+    let neuzuzueger = path_of(&client).await;
     choose(&client, "status", "eingeladen").await;
     fill(&client, "datum", "16.11.2026").await;
     click(&client, Locator::Css("form[action$='/status'] button[type=submit]")).await;
@@ -74,13 +74,13 @@ async fn a_newcomer_is_invited_informed_and_handed_to_the_migrationsamt() {
     click(&client, Locator::Id("entscheid-integrationsvereinbarung")).await;
     click(&client, Locator::Css("main form button[type=submit]")).await;
     wait_for_notice(&client, "Der Entscheid ist gespeichert.").await;
-    client.goto(&app.url(&newcomer)).await.unwrap();
-    assert!(main_text(&client).await.contains("existiert nicht"), "the Migrationsamt never sees the newcomer");
+    client.goto(&app.url(&neuzuzueger)).await.unwrap();
+    assert!(main_text(&client).await.contains("existiert nicht"), "the Migrationsamt never sees the neuzuzueger");
     client.goto(&app.url("/")).await.unwrap();
     log_out(&client).await;
 
     log_in(&client, &app, "ib.olten").await;
-    client.goto(&app.url(&newcomer)).await.unwrap();
+    client.goto(&app.url(&neuzuzueger)).await.unwrap();
     let back = main_text(&client).await;
     assert!(back.contains("Integrationsvereinbarung abgeschlossen"), "{back}");
     client.close().await.unwrap();

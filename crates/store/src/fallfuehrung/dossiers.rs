@@ -1,0 +1,941 @@
+//! Dossiers of the Durchgehende Fallführung, guarded like persons: every method takes the [`Actor`], asks
+//! the matrix (a case worker reaches the dossiers it is responsible for, the Leitung those of its Stelle),
+//! and writes the access log; a change writes its timeline event and log entry in its own transaction.
+
+use crate::aenderung::{check_version, load_for_change};
+use crate::audit::insert_entry;
+use crate::entity::{
+    dossier, dossier_event, hilfsplan_ziel, kurzassessment, organisation, person, standortbestimmung, user,
+    ziel_bewertung,
+};
+use crate::fallfuehrung::massnahmen::{TeilnahmeEintrag, sprachstaende_of, teilnahmen_of};
+use crate::fallfuehrung::persons::{PersonSummary, person_data};
+use crate::{Page, PageWindow, Store, StoreError, begin_write, is_unique_violation};
+use chrono::{DateTime, NaiveDate, Utc};
+use iim_domain::dossier::{
+    AsylStatus, Bewertung, DossierEvent, DossierStatus, Handlungsfeld, KURZASSESSMENT_VERSION, Kurzassessment,
+    KurzassessmentInput, StandortbestimmungInput, TargetGroups, Ziel, check_eligibility, next_standortbestimmung,
+};
+use iim_domain::person::Choice;
+use iim_domain::sprache::Sprachstand;
+use iim_domain::{Action, Actor, AuditEntry, FieldErrors, Outcome, Resource, Role, Scope};
+use sea_orm::sea_query::{Expr, NullOrdering, Order};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, NotSet, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+};
+
+/// A dossier as the case worker sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dossier {
+    pub id: i64,
+    pub person: PersonSummary,
+    pub stelle: String,
+    pub responsible: String,
+    pub groups: TargetGroups,
+    pub status: DossierStatus,
+    pub opened_at: DateTime<Utc>,
+    /// Grows with every change; a form sends back the version it was loaded with.
+    pub version: i32,
+    pub kurzassessment: Option<Kurzassessment>,
+    pub next_standortbestimmung: Option<NaiveDate>,
+    /// The Hilfsplan, in the order the goals were set.
+    pub ziele: Vec<HilfsplanZiel>,
+    /// Orders to providers, oldest first.
+    pub auftraege: Vec<crate::Auftrag>,
+    /// The other members of the family, if linked.
+    pub familie: Vec<crate::FamilienMitglied>,
+    /// The open transfer, or the last refused one.
+    pub uebergabe: Option<crate::Uebergabe>,
+    /// A closing waiting for the Leitung.
+    pub abschluss_antrag: Option<crate::AbschlussAntrag>,
+    /// German levels, oldest first (as `aktueller_sprachstand` takes them).
+    pub sprachstaende: Vec<Sprachstand>,
+    /// Participations in measures, the latest start first.
+    pub teilnahmen: Vec<TeilnahmeEintrag>,
+    /// Newest first.
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// A goal of the Hilfsplan with its latest judgement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HilfsplanZiel {
+    pub id: i64,
+    pub ziel: Ziel,
+    pub letzte_bewertung: Option<Bewertung>,
+    pub bewertet_am: Option<NaiveDate>,
+    /// The offer of the Angebotsplattform the goal is to be reached with, if any (shown also once expired).
+    pub angebot: Option<crate::AngebotVerweis>,
+}
+
+impl HilfsplanZiel {
+    /// Open until a Standortbestimmung finds it reached.
+    pub fn offen(&self) -> bool {
+        self.letzte_bewertung != Some(Bewertung::Erreicht)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineEntry {
+    pub at: DateTime<Utc>,
+    pub event: DossierEvent,
+    pub by: String,
+    pub detail: Option<String>,
+}
+
+/// A dossier for bulk loading (demo data, benchmark): opened at a time, optionally assessed, with goals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DossierSeed {
+    pub person_id: i64,
+    pub stelle_id: i64,
+    pub responsible_user_id: i64,
+    pub opened_at: DateTime<Utc>,
+    pub kurzassessment: Option<Kurzassessment>,
+    pub ziele: Vec<Ziel>,
+}
+
+/// One line of a caseload or worklist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DossierSummary {
+    pub id: i64,
+    pub person_name: String,
+    pub status: DossierStatus,
+    pub responsible: String,
+    pub next_standortbestimmung: Option<NaiveDate>,
+    pub overdue: bool,
+}
+
+impl Store {
+    pub(crate) async fn authorize_dossier(
+        &self,
+        actor: &Actor,
+        action: Action,
+        record: Option<i64>,
+    ) -> Result<Scope, StoreError> {
+        match actor.scope_for(Resource::Dossier, action) {
+            Ok(scope) => Ok(scope),
+            Err(denied) => {
+                self.log_read(
+                    self.dossier_entry(actor, action, record, Outcome::Denied).with_detail("Rolle ohne Berechtigung"),
+                )
+                .await?;
+                if let Some(id) = record
+                    && !self.dossier_visible(actor, id).await?
+                {
+                    return Err(StoreError::NotFound);
+                }
+                Err(denied.into())
+            }
+        }
+    }
+
+    /// Whether the actor may read the dossier. An action refused on a dossier the actor cannot even see
+    /// answers "not found", so that a record number reveals nothing.
+    async fn dossier_visible(&self, actor: &Actor, id: i64) -> Result<bool, StoreError> {
+        let Ok(scope) = actor.scope_for(Resource::Dossier, Action::Read) else {
+            return Ok(false);
+        };
+        let row = dossier::Entity::find_by_id(id).one(&self.db).await?;
+        Ok(row.is_some_and(|row| reaches(actor, scope, &row)))
+    }
+
+    pub(crate) fn dossier_entry(
+        &self,
+        actor: &Actor,
+        action: Action,
+        record: Option<i64>,
+        outcome: Outcome,
+    ) -> AuditEntry {
+        AuditEntry::of(actor, action, Resource::Dossier, record.map(|id| id.to_string()), outcome, self.clock.now())
+    }
+
+    /// Refuses, and logs the refusal of, an actor whose roles allow `action` on no dossier at all. For pages
+    /// that check before they show a form or a list; the record-level check follows in the store call.
+    pub async fn check_dossier_permission(&self, actor: &Actor, action: Action) -> Result<Scope, StoreError> {
+        self.authorize_dossier(actor, action, None).await
+    }
+
+    /// Opens the dossier of a person the actor may see, kept by the actor's organisation with the actor as
+    /// responsible case worker. Refuses persons outside the target group and a second dossier.
+    pub async fn open_dossier(
+        &self,
+        actor: &Actor,
+        person_id: i64,
+        sozialhilfe: bool,
+        gesundheitliche_einschraenkung: bool,
+    ) -> Result<Dossier, StoreError> {
+        self.authorize_dossier(actor, Action::Create, None).await?;
+        let person = self.get_person(actor, person_id).await?;
+        let today = self.clock.today();
+        let groups = TargetGroups::derive(&person.data, sozialhilfe, gesundheitliche_einschraenkung, today);
+        if let Err(refusal) = check_eligibility(&person.data, &groups) {
+            let mut errors = FieldErrors::new();
+            errors.add("sozialhilfe", refusal.to_string());
+            return Err(StoreError::Invalid(errors));
+        }
+        let now = self.clock.now();
+        let txn = begin_write(&self.db).await?;
+        let row = dossier::ActiveModel {
+            id: NotSet,
+            person_id: Set(person_id),
+            stelle_id: Set(actor.organisation_id),
+            responsible_user_id: Set(actor.user_id),
+            asyl: Set(groups.asyl.map(|a| match a {
+                AsylStatus::Va => "va".to_owned(),
+                AsylStatus::Fl => "fl".to_owned(),
+            })),
+            sozialhilfe: Set(groups.sozialhilfe),
+            jugendliche: Set(groups.jugendliche),
+            gesundheitliche_einschraenkung: Set(groups.gesundheitliche_einschraenkung),
+            opened_at: Set(now),
+            kurzassessment_datum: Set(None),
+            standortbestimmung_datum: Set(None),
+            naechste_standortbestimmung: Set(None),
+            status: Set(status_code(DossierStatus::Eroeffnet).to_owned()),
+            version: Set(1),
+        }
+        .insert(&txn)
+        .await;
+        let row = match row {
+            Ok(row) => row,
+            Err(error) if is_unique_violation(&error) => {
+                return Err(StoreError::invalid("person", "Für diese Person besteht bereits ein Dossier."));
+            }
+            Err(error) => return Err(error.into()),
+        };
+        add_event(&txn, row.id, actor.user_id, DossierEvent::Eroeffnet, None, now).await?;
+        insert_entry(&txn, &self.dossier_entry(actor, Action::Create, Some(row.id), Outcome::Allowed)).await?;
+        let dossier = self.dossier_from_row(&txn, row).await?;
+        txn.commit().await?;
+        Ok(dossier)
+    }
+
+    /// One dossier with its timeline, if within the actor's scope; the read is logged.
+    pub async fn get_dossier(&self, actor: &Actor, id: i64) -> Result<Dossier, StoreError> {
+        let scope = self.authorize_dossier(actor, Action::Read, Some(id)).await?;
+        let row = self.dossier_in_scope(&self.db, actor, scope, Action::Read, id).await?;
+        let dossier = self.dossier_from_row(&self.db, row).await?;
+        self.log_read(self.dossier_entry(actor, Action::Read, Some(id), Outcome::Allowed)).await?;
+        Ok(dossier)
+    }
+
+    /// Bulk load for the demo and the benchmark (operator action, one log entry for the whole load): dossiers
+    /// with their timeline, Kurzassessment and goals, in batches, bypassing the per-record checks.
+    pub async fn load_dossiers(&self, seeds: &[DossierSeed]) -> Result<(), StoreError> {
+        let txn = begin_write(&self.db).await?;
+        for chunk in seeds.chunks(500) {
+            dossier::Entity::insert_many(chunk.iter().map(seed_row)).exec(&txn).await?;
+            let ids: std::collections::HashMap<i64, i64> = dossier::Entity::find()
+                .filter(dossier::Column::PersonId.is_in(chunk.iter().map(|seed| seed.person_id)))
+                .select_only()
+                .column(dossier::Column::PersonId)
+                .column(dossier::Column::Id)
+                .into_tuple::<(i64, i64)>()
+                .all(&txn)
+                .await?
+                .into_iter()
+                .collect();
+            let mut events = Vec::new();
+            let mut assessments = Vec::new();
+            let mut goals = Vec::new();
+            for seed in chunk {
+                let Some(&id) = ids.get(&seed.person_id) else { continue };
+                let by = seed.responsible_user_id;
+                events.push(event_row(id, by, DossierEvent::Eroeffnet, None, seed.opened_at));
+                if let Some(assessment) = &seed.kurzassessment {
+                    events.push(event_row(id, by, DossierEvent::Kurzassessment, None, seed.opened_at));
+                    assessments.push(kurzassessment::ActiveModel {
+                        id: NotSet,
+                        dossier_id: Set(id),
+                        form_version: Set(KURZASSESSMENT_VERSION),
+                        datum: Set(assessment.datum),
+                        answers: Set(answers_json(assessment)),
+                        created_at: Set(seed.opened_at),
+                        created_by: Set(by),
+                    });
+                }
+                for ziel in &seed.ziele {
+                    events.push(event_row(id, by, DossierEvent::ZielErfasst, Some(ziel.ziel.clone()), seed.opened_at));
+                    goals.push(goal_row(id, ziel, by, seed.opened_at));
+                }
+            }
+            dossier_event::Entity::insert_many(events).exec(&txn).await?;
+            if !assessments.is_empty() {
+                kurzassessment::Entity::insert_many(assessments).exec(&txn).await?;
+            }
+            if !goals.is_empty() {
+                hilfsplan_ziel::Entity::insert_many(goals).exec(&txn).await?;
+            }
+        }
+        let entry = crate::audit::bulk_load_entry(
+            Resource::Dossier,
+            None,
+            format!("Demo-Daten: {} Dossiers geladen", seeds.len()),
+            self.clock.now(),
+        );
+        insert_entry(&txn, &entry).await?;
+        txn.commit().await?;
+        self.refresh_statistics().await
+    }
+
+    /// The id of the person's dossier, if there is one the actor may open (for a link on the person page).
+    pub async fn dossier_id_of_person(&self, actor: &Actor, person_id: i64) -> Result<Option<i64>, StoreError> {
+        let Ok(scope) = actor.scope_for(Resource::Dossier, Action::Read) else {
+            return Ok(None);
+        };
+        let select = in_scope(dossier::Entity::find(), actor, scope).filter(dossier::Column::PersonId.eq(person_id));
+        Ok(select.one(&self.db).await?.map(|row| row.id))
+    }
+
+    /// Records the Kurzassessment; it sets the dossier "in Abklärung" and starts the 12-month Standortbestimmung clock.
+    /// `form_token` is the one-time token of the form (`None` for callers without a form): a form sent twice
+    /// stores one Kurzassessment, the second attempt is [`StoreError::AlreadySaved`].
+    pub async fn record_kurzassessment(
+        &self,
+        actor: &Actor,
+        id: i64,
+        form_token: Option<&str>,
+        assessment: Kurzassessment,
+    ) -> Result<Dossier, StoreError> {
+        let (txn, row, now) = self.begin_change(actor, id, Action::Update, false).await?;
+        if let Some(token) = form_token {
+            self.consume_form_token(&txn, actor, token, &id.to_string()).await?;
+        }
+        kurzassessment::ActiveModel {
+            id: NotSet,
+            dossier_id: Set(row.id),
+            form_version: Set(KURZASSESSMENT_VERSION),
+            datum: Set(assessment.datum),
+            answers: Set(answers_json(&assessment)),
+            created_at: Set(now),
+            created_by: Set(actor.user_id),
+        }
+        .insert(&txn)
+        .await?;
+        let summary = format!("{}, {}", assessment.datum.format("%d.%m.%Y"), assessment.richtung.label());
+        let mut active = row.into_active_model();
+        active.kurzassessment_datum = Set(Some(assessment.datum));
+        self.finish_change(txn, actor, Action::Update, active, DossierEvent::Kurzassessment, Some(summary), now).await
+    }
+
+    /// Adds a goal to the Hilfsplan; the first goal makes the plan active.
+    pub async fn add_ziel(&self, actor: &Actor, id: i64, ziel: Ziel) -> Result<Dossier, StoreError> {
+        self.add_ziel_mit_angebot(actor, id, ziel, None).await
+    }
+
+    /// Adds a goal to be reached with a published offer of the Angebotsplattform (`angebot_id`, checked here).
+    pub async fn add_ziel_mit_angebot(
+        &self,
+        actor: &Actor,
+        id: i64,
+        ziel: Ziel,
+        angebot_id: Option<i64>,
+    ) -> Result<Dossier, StoreError> {
+        let (txn, row, now) = self.begin_change(actor, id, Action::Update, false).await?;
+        if let Some(angebot_id) = angebot_id {
+            let mut errors = iim_domain::FieldErrors::new();
+            self.check_pickable(&txn, angebot_id, "angebot".to_owned(), &mut errors).await?;
+            if !errors.is_empty() {
+                return Err(StoreError::Invalid(errors));
+            }
+        }
+        let summary = format!("{}: {}", ziel.handlungsfeld.label(), ziel.ziel);
+        let mut goal = goal_row(row.id, &ziel, actor.user_id, now);
+        goal.angebot_id = Set(angebot_id);
+        goal.insert(&txn).await?;
+        self.finish_change(
+            txn,
+            actor,
+            Action::Update,
+            row.into_active_model(),
+            DossierEvent::ZielErfasst,
+            Some(summary),
+            now,
+        )
+        .await
+    }
+
+    /// Records a Standortbestimmung that judges every open goal; it restarts the 12-month Standortbestimmung clock.
+    /// `expected_version` is the dossier's version the form was loaded with (`None`: no check, the API): a
+    /// Standortbestimmung based on an older state is refused with [`StoreError::Changed`]. A goal already
+    /// found reached is never judged again. Both checks run on the locked dossier, in the transaction.
+    pub async fn record_standortbestimmung(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: Option<i32>,
+        input: &StandortbestimmungInput,
+    ) -> Result<Dossier, StoreError> {
+        let (txn, row, now) = self.begin_versioned_change(actor, id, Action::Update, expected_version).await?;
+        let goals =
+            hilfsplan_ziel::Entity::find().filter(hilfsplan_ziel::Column::DossierId.eq(row.id)).all(&txn).await?;
+        refuse_judging_reached_goals(&goals, input)?;
+        let open: Vec<i64> = goals.iter().filter(|goal| !is_reached(goal)).map(|goal| goal.id).collect();
+        let standortbestimmung = input.parse(&open, self.clock.today()).map_err(StoreError::Invalid)?;
+        let stored = standortbestimmung::ActiveModel {
+            id: NotSet,
+            dossier_id: Set(row.id),
+            datum: Set(standortbestimmung.datum),
+            bemerkungen: Set(standortbestimmung.bemerkungen.clone()),
+            created_at: Set(now),
+            created_by: Set(actor.user_id),
+        }
+        .insert(&txn)
+        .await?;
+        for judgement in &standortbestimmung.bewertungen {
+            ziel_bewertung::ActiveModel {
+                id: NotSet,
+                standortbestimmung_id: Set(stored.id),
+                ziel_id: Set(judgement.ziel_id),
+                bewertung: Set(judgement.bewertung.code().to_owned()),
+                kommentar: Set(judgement.kommentar.clone()),
+            }
+            .insert(&txn)
+            .await?;
+            hilfsplan_ziel::Entity::update_many()
+                .col_expr(hilfsplan_ziel::Column::LetzteBewertung, Expr::value(judgement.bewertung.code()))
+                .col_expr(hilfsplan_ziel::Column::BewertetAm, Expr::value(standortbestimmung.datum))
+                .filter(hilfsplan_ziel::Column::Id.eq(judgement.ziel_id))
+                .exec(&txn)
+                .await?;
+        }
+        let reached = standortbestimmung.bewertungen.iter().filter(|b| b.bewertung == Bewertung::Erreicht).count();
+        let summary = format!(
+            "{}, {} von {} Zielen erreicht",
+            standortbestimmung.datum.format("%d.%m.%Y"),
+            reached,
+            standortbestimmung.bewertungen.len()
+        );
+        let mut active = row.into_active_model();
+        active.standortbestimmung_datum = Set(Some(standortbestimmung.datum));
+        self.finish_change(txn, actor, Action::Update, active, DossierEvent::Standortbestimmung, Some(summary), now)
+            .await
+    }
+
+    /// Opens the write transaction of a change: checks the scope for `action`, and that the dossier is open
+    /// (or, when `reopening`, that it is closed).
+    /// The dossier row is locked until the change commits (see `aenderung`), so changes of one dossier run
+    /// one after the other and each sees the one before.
+    pub(crate) async fn begin_change(
+        &self,
+        actor: &Actor,
+        id: i64,
+        action: Action,
+        reopening: bool,
+    ) -> Result<(DatabaseTransaction, dossier::Model, DateTime<Utc>), StoreError> {
+        let scope = self.authorize_dossier(actor, action, Some(id)).await?;
+        let txn = begin_write(&self.db).await?;
+        let row = load_for_change(&txn, dossier::Entity::find_by_id(id), None).await?.ok_or(StoreError::NotFound)?;
+        if !reaches(actor, scope, &row) {
+            self.log_read(
+                self.dossier_entry(actor, action, Some(id), Outcome::Denied)
+                    .with_detail("ausserhalb der Zuständigkeit"),
+            )
+            .await?;
+            return Err(StoreError::NotFound);
+        }
+        let closed = row.status == status_code(DossierStatus::Abgeschlossen);
+        let refusal = match (closed, reopening) {
+            (true, false) => Some("Das Dossier ist abgeschlossen. Bitte zuerst wiedereröffnen."),
+            (false, true) => Some("Das Dossier ist nicht abgeschlossen."),
+            _ => None,
+        };
+        if let Some(message) = refusal {
+            let mut errors = FieldErrors::new();
+            errors.add("status", message);
+            return Err(StoreError::Invalid(errors));
+        }
+        Ok((txn, row, self.clock.now()))
+    }
+
+    /// [`Store::begin_change`] of a form that names the dossier's version it was loaded with: a change based
+    /// on an older state is refused with [`StoreError::Changed`] (only after the scope check, so the answer
+    /// reveals nothing outside the scope).
+    pub(crate) async fn begin_versioned_change(
+        &self,
+        actor: &Actor,
+        id: i64,
+        action: Action,
+        expected_version: Option<i32>,
+    ) -> Result<(DatabaseTransaction, dossier::Model, DateTime<Utc>), StoreError> {
+        let (txn, row, now) = self.begin_change(actor, id, action, false).await?;
+        if let Some(expected) = expected_version {
+            check_version(&row, expected)?;
+        }
+        Ok((txn, row, now))
+    }
+
+    /// Reopens a closed dossier; it continues where it stood, with the same Stelle and case worker.
+    pub async fn reopen_dossier(&self, actor: &Actor, id: i64, begruendung: &str) -> Result<Dossier, StoreError> {
+        if begruendung.trim().is_empty() {
+            return Err(StoreError::invalid("begruendung", "Bitte begründen, warum das Dossier wieder geöffnet wird."));
+        }
+        let (txn, row, now) = self.begin_change(actor, id, Action::Update, true).await?;
+        let summary = Some(begruendung.trim().to_owned());
+        self.finish_change(
+            txn,
+            actor,
+            Action::Update,
+            row.into_active_model(),
+            DossierEvent::Wiedereroeffnet,
+            summary,
+            now,
+        )
+        .await
+    }
+
+    /// The Leitung hands the dossier to another case worker of the same Stelle.
+    pub async fn reassign_dossier(&self, actor: &Actor, id: i64, username: &str) -> Result<Dossier, StoreError> {
+        let (txn, row, now) = self.begin_change(actor, id, Action::Assign, false).await?;
+        let candidate =
+            self.case_workers_of(&txn, row.stelle_id).await?.into_iter().find(|u| u.username == username.trim());
+        let Some(case_worker) = candidate else {
+            return Err(StoreError::invalid("fallfuehrung", "Bitte eine Person der Fallführung dieser Stelle wählen."));
+        };
+        let summary = Some(format!("an {}", case_worker.display_name));
+        let mut active = row.into_active_model();
+        active.responsible_user_id = Set(case_worker.id);
+        self.finish_change(txn, actor, Action::Assign, active, DossierEvent::Zugewiesen, summary, now).await
+    }
+
+    /// The active case workers (Fallführung or Leitung) of the actor's Stelle, for reassignment.
+    pub async fn case_workers_of_stelle(&self, actor: &Actor) -> Result<Vec<(String, String)>, StoreError> {
+        actor.scope_for(Resource::Dossier, Action::Assign)?;
+        let users = self.case_workers_of(&self.db, actor.organisation_id).await?;
+        Ok(users.into_iter().map(|u| (u.username, u.display_name)).collect())
+    }
+
+    async fn case_workers_of(&self, db: &impl ConnectionTrait, stelle_id: i64) -> Result<Vec<user::Model>, StoreError> {
+        let users = user::Entity::find()
+            .filter(user::Column::OrganisationId.eq(stelle_id))
+            .filter(user::Column::Disabled.eq(false))
+            .order_by_asc(user::Column::DisplayName)
+            .all(db)
+            .await?;
+        Ok(users
+            .into_iter()
+            .filter(|u| {
+                u.roles.split(',').any(|role| role == Role::Fallfuehrung.code() || role == Role::Leitung.code())
+            })
+            .collect())
+    }
+
+    /// Completes a change in its transaction: appends the timeline event, recomputes status and next Standortbestimmung
+    /// from the events and dates, writes the log entry and commits.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn finish_change(
+        &self,
+        txn: DatabaseTransaction,
+        actor: &Actor,
+        action: Action,
+        mut active: dossier::ActiveModel,
+        event: DossierEvent,
+        summary: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Result<Dossier, StoreError> {
+        let id = active.id.clone().take().ok_or_else(|| StoreError::Corrupt("Dossier ohne Nummer".to_owned()))?;
+        add_event(&txn, id, actor.user_id, event, summary, now).await?;
+        let events = events_of(&txn, id).await?;
+        let status = DossierStatus::after(&events);
+        active.status = Set(status_code(status).to_owned());
+        let kurzassessment = active.kurzassessment_datum.clone().take().flatten();
+        let last_standortbestimmung = active.standortbestimmung_datum.clone().take().flatten();
+        let next =
+            next_standortbestimmung(kurzassessment, last_standortbestimmung).filter(|_| status != DossierStatus::Abgeschlossen);
+        active.naechste_standortbestimmung = Set(next);
+        let version = active.version.clone().take().unwrap_or_default();
+        active.version = Set(version + 1);
+        let row = active.update(&txn).await?;
+        let entry = self.dossier_entry(actor, action, Some(id), Outcome::Allowed).with_detail(event.label());
+        insert_entry(&txn, &entry).await?;
+        let dossier = self.dossier_from_row(&txn, row).await?;
+        txn.commit().await?;
+        Ok(dossier)
+    }
+
+    /// The caseload: the dossiers within the actor's scope; first those still without Kurzassessment, then by
+    /// due date of the next Standortbestimmung, so the most overdue come first. `overdue` marks Standortbestimmungen past
+    /// due today.
+    pub async fn caseload(&self, actor: &Actor, page: u64, per_page: u64) -> Result<Page<DossierSummary>, StoreError> {
+        let scope = self.authorize_dossier(actor, Action::Read, None).await?;
+        let select = in_scope(dossier::Entity::find(), actor, scope);
+        let window = PageWindow::new(page, per_page, 200);
+        let PageWindow { page, per_page } = window;
+        let total = select.clone().count(&self.db).await?;
+        let rows = select
+            .order_by_with_nulls(dossier::Column::NaechsteStandortbestimmung, Order::Asc, NullOrdering::First)
+            .order_by_asc(dossier::Column::Id)
+            .offset(window.offset())
+            .limit(per_page)
+            .all(&self.db)
+            .await?;
+        let today = self.clock.today();
+        let names = person_names(&self.db, rows.iter().map(|row| row.person_id)).await?;
+        let case_workers = user_names(&self.db, rows.iter().map(|row| row.responsible_user_id)).await?;
+        let mut items = Vec::with_capacity(rows.len());
+        for row in rows {
+            let next = row.naechste_standortbestimmung;
+            items.push(DossierSummary {
+                id: row.id,
+                person_name: names.get(&row.person_id).cloned().ok_or(StoreError::NotFound)?,
+                status: status_from_code(&row.status)?,
+                responsible: case_workers.get(&row.responsible_user_id).cloned().unwrap_or_default(),
+                next_standortbestimmung: next,
+                overdue: next.is_some_and(|due| due < today),
+            });
+        }
+        let shown: Vec<String> = items.iter().map(|d| d.id.to_string()).collect();
+        self.log_read(
+            self.dossier_entry(actor, Action::Read, None, Outcome::Allowed)
+                .with_detail(format!("Fallliste Seite {page}, angezeigt: {}", shown.join(","))),
+        )
+        .await?;
+        Ok(Page { items, page, per_page, total })
+    }
+
+    /// How many open dossiers within the actor's scope have a Standortbestimmung past due (for the start
+    /// page). No personal data, so not logged.
+    pub async fn overdue_standortbestimmungen(&self, actor: &Actor) -> Result<u64, StoreError> {
+        let scope = actor.scope_for(Resource::Dossier, Action::Read)?;
+        Ok(in_scope(dossier::Entity::find(), actor, scope)
+            .filter(dossier::Column::NaechsteStandortbestimmung.lt(self.clock.today()))
+            .filter(dossier::Column::Status.ne(status_code(DossierStatus::Abgeschlossen)))
+            .count(&self.db)
+            .await?)
+    }
+
+    /// Loads a dossier row if the actor's scope reaches it; otherwise logs the refusal and says "not found".
+    pub(crate) async fn dossier_in_scope(
+        &self,
+        db: &impl ConnectionTrait,
+        actor: &Actor,
+        scope: Scope,
+        action: Action,
+        id: i64,
+    ) -> Result<dossier::Model, StoreError> {
+        let row = dossier::Entity::find_by_id(id).one(db).await?.ok_or(StoreError::NotFound)?;
+        if reaches(actor, scope, &row) {
+            return Ok(row);
+        }
+        self.log_read(
+            self.dossier_entry(actor, action, Some(id), Outcome::Denied).with_detail("ausserhalb der Zuständigkeit"),
+        )
+        .await?;
+        Err(StoreError::NotFound)
+    }
+
+    pub(crate) async fn dossier_from_row(
+        &self,
+        db: &impl ConnectionTrait,
+        row: dossier::Model,
+    ) -> Result<Dossier, StoreError> {
+        let today = self.clock.today();
+        let person_row = person::Entity::find_by_id(row.person_id).one(db).await?.ok_or(StoreError::NotFound)?;
+        let person = PersonSummary { id: person_row.id, data: person_data(&person_row, today)? };
+        let stelle = organisation::Entity::find_by_id(row.stelle_id).one(db).await?.map(|o| o.name).unwrap_or_default();
+        let kurzassessment = kurzassessment::Entity::find()
+            .filter(kurzassessment::Column::DossierId.eq(row.id))
+            .order_by_desc(kurzassessment::Column::Id)
+            .one(db)
+            .await?
+            .map(|k| assessment_from_row(&k, today))
+            .transpose()?;
+        let goal_rows = hilfsplan_ziel::Entity::find()
+            .filter(hilfsplan_ziel::Column::DossierId.eq(row.id))
+            .order_by_asc(hilfsplan_ziel::Column::Id)
+            .all(db)
+            .await?;
+        let angebote = self.offer_links(db, goal_rows.iter().filter_map(|goal| goal.angebot_id)).await?;
+        let ziele = goal_rows
+            .into_iter()
+            .map(|goal| {
+                let angebot = goal.angebot_id.and_then(|id| angebote.get(&id).cloned());
+                goal_from_row(goal).map(|ziel| crate::HilfsplanZiel { angebot, ..ziel })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let events = dossier_event::Entity::find()
+            .filter(dossier_event::Column::DossierId.eq(row.id))
+            .order_by_desc(dossier_event::Column::Id)
+            .all(db)
+            .await?;
+        let names = user_names(db, events.iter().map(|event| event.actor_user_id)).await?;
+        let timeline = events
+            .into_iter()
+            .map(|event| {
+                Ok(TimelineEntry {
+                    at: event.occurred_at,
+                    event: DossierEvent::from_code(&event.kind)
+                        .ok_or_else(|| StoreError::Corrupt(format!("Ereignis {} unbekannt", event.kind)))?,
+                    by: names.get(&event.actor_user_id).cloned().unwrap_or_default(),
+                    detail: event.detail,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let directory = self.directory();
+        Ok(Dossier {
+            auftraege: crate::fallfuehrung::auftraege::orders_of(db, row.id).await?,
+            familie: crate::fallfuehrung::familien::family_of(db, &row, &directory).await?,
+            uebergabe: crate::fallfuehrung::uebergaben::latest_transfer(db, row.id, &directory).await?,
+            abschluss_antrag: crate::fallfuehrung::abschluss::pending_closing(db, row.id).await?,
+            id: row.id,
+            person,
+            stelle,
+            responsible: user_name(db, row.responsible_user_id).await?,
+            groups: groups_of(&row),
+            status: status_from_code(&row.status)?,
+            opened_at: row.opened_at,
+            version: row.version,
+            kurzassessment,
+            next_standortbestimmung: row.naechste_standortbestimmung,
+            ziele,
+            sprachstaende: sprachstaende_of(db, row.id).await?,
+            teilnahmen: teilnahmen_of(db, row.id).await?,
+            timeline,
+        })
+    }
+}
+
+/// Own scope: the responsible case worker; organisation and region: the Stelle; canton: all.
+pub(crate) fn in_scope(select: Select<dossier::Entity>, actor: &Actor, scope: Scope) -> Select<dossier::Entity> {
+    match scope {
+        Scope::Own => select.filter(dossier::Column::ResponsibleUserId.eq(actor.user_id)),
+        Scope::Organisation | Scope::Region => select.filter(dossier::Column::StelleId.eq(actor.organisation_id)),
+        Scope::Canton => select,
+    }
+}
+
+/// The target groups as stored with the dossier.
+pub(crate) fn groups_of(row: &dossier::Model) -> TargetGroups {
+    TargetGroups {
+        asyl: match row.asyl.as_deref() {
+            Some("va") => Some(AsylStatus::Va),
+            Some("fl") => Some(AsylStatus::Fl),
+            _ => None,
+        },
+        sozialhilfe: row.sozialhilfe,
+        jugendliche: row.jugendliche,
+        gesundheitliche_einschraenkung: row.gesundheitliche_einschraenkung,
+    }
+}
+
+pub(crate) fn reaches(actor: &Actor, scope: Scope, row: &dossier::Model) -> bool {
+    match scope {
+        Scope::Own => row.responsible_user_id == actor.user_id,
+        Scope::Organisation | Scope::Region => row.stelle_id == actor.organisation_id,
+        Scope::Canton => true,
+    }
+}
+
+fn seed_row(seed: &DossierSeed) -> dossier::ActiveModel {
+    let assessed = seed.kurzassessment.as_ref().map(|k| k.datum);
+    let status = match (seed.ziele.is_empty(), assessed) {
+        (false, _) => DossierStatus::HilfsplanAktiv,
+        (true, Some(_)) => DossierStatus::InAbklaerung,
+        (true, None) => DossierStatus::Eroeffnet,
+    };
+    dossier::ActiveModel {
+        id: NotSet,
+        person_id: Set(seed.person_id),
+        stelle_id: Set(seed.stelle_id),
+        responsible_user_id: Set(seed.responsible_user_id),
+        asyl: Set(None),
+        sozialhilfe: Set(true),
+        jugendliche: Set(false),
+        gesundheitliche_einschraenkung: Set(false),
+        opened_at: Set(seed.opened_at),
+        kurzassessment_datum: Set(assessed),
+        standortbestimmung_datum: Set(None),
+        naechste_standortbestimmung: Set(next_standortbestimmung(assessed, None)),
+        status: Set(status_code(status).to_owned()),
+        version: Set(1),
+    }
+}
+
+fn event_row(
+    dossier_id: i64,
+    actor_user_id: i64,
+    event: DossierEvent,
+    detail: Option<String>,
+    at: DateTime<Utc>,
+) -> dossier_event::ActiveModel {
+    dossier_event::ActiveModel {
+        id: NotSet,
+        dossier_id: Set(dossier_id),
+        occurred_at: Set(at),
+        actor_user_id: Set(actor_user_id),
+        kind: Set(event.code().to_owned()),
+        detail: Set(detail),
+    }
+}
+
+fn goal_row(dossier_id: i64, ziel: &Ziel, by: i64, at: DateTime<Utc>) -> hilfsplan_ziel::ActiveModel {
+    hilfsplan_ziel::ActiveModel {
+        id: NotSet,
+        dossier_id: Set(dossier_id),
+        handlungsfeld: Set(ziel.handlungsfeld.code().to_owned()),
+        ziel: Set(ziel.ziel.clone()),
+        kriterium: Set(ziel.kriterium.clone()),
+        faellig_am: Set(ziel.faellig_am),
+        letzte_bewertung: Set(None),
+        bewertet_am: Set(None),
+        created_at: Set(at),
+        created_by: Set(by),
+        angebot_id: Set(None),
+    }
+}
+
+pub(crate) async fn add_event(
+    db: &impl ConnectionTrait,
+    dossier_id: i64,
+    actor_user_id: i64,
+    event: DossierEvent,
+    detail: Option<String>,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    event_row(dossier_id, actor_user_id, event, detail, at).insert(db).await?;
+    Ok(())
+}
+
+async fn events_of(db: &impl ConnectionTrait, dossier_id: i64) -> Result<Vec<DossierEvent>, StoreError> {
+    let kinds: Vec<String> = dossier_event::Entity::find()
+        .filter(dossier_event::Column::DossierId.eq(dossier_id))
+        .order_by_asc(dossier_event::Column::Id)
+        .select_only()
+        .column(dossier_event::Column::Kind)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(kinds.iter().filter_map(|kind| DossierEvent::from_code(kind)).collect())
+}
+
+/// «Nachname, Vornamen» of several persons in one query.
+pub(crate) async fn person_names(
+    db: &impl ConnectionTrait,
+    ids: impl Iterator<Item = i64>,
+) -> Result<std::collections::HashMap<i64, String>, StoreError> {
+    let rows: Vec<(i64, String, String)> = person::Entity::find()
+        .filter(person::Column::Id.is_in(ids.collect::<Vec<_>>()))
+        .select_only()
+        .column(person::Column::Id)
+        .column(person::Column::Nachname)
+        .column(person::Column::Vornamen)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|(id, nachname, vornamen)| (id, format!("{nachname}, {vornamen}"))).collect())
+}
+
+/// Display names of several users in one query.
+pub(crate) async fn user_names(
+    db: &impl ConnectionTrait,
+    ids: impl Iterator<Item = i64>,
+) -> Result<std::collections::HashMap<i64, String>, StoreError> {
+    let rows: Vec<(i64, String)> = user::Entity::find()
+        .filter(user::Column::Id.is_in(ids.collect::<Vec<_>>()))
+        .select_only()
+        .column(user::Column::Id)
+        .column(user::Column::DisplayName)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+pub(crate) async fn user_name(db: &impl ConnectionTrait, id: i64) -> Result<String, StoreError> {
+    Ok(user::Entity::find_by_id(id).one(db).await?.map(|u| u.display_name).unwrap_or_default())
+}
+
+pub(crate) fn status_code(status: DossierStatus) -> &'static str {
+    match status {
+        DossierStatus::Eroeffnet => "1_eroeffnet",
+        DossierStatus::InAbklaerung => "2_in_abklaerung",
+        DossierStatus::HilfsplanAktiv => "3_hilfsplan_aktiv",
+        DossierStatus::Abgeschlossen => "4_abgeschlossen",
+    }
+}
+
+pub(crate) fn status_from_code(code: &str) -> Result<DossierStatus, StoreError> {
+    [DossierStatus::Eroeffnet, DossierStatus::InAbklaerung, DossierStatus::HilfsplanAktiv, DossierStatus::Abgeschlossen]
+        .into_iter()
+        .find(|status| status_code(*status) == code)
+        .ok_or_else(|| StoreError::Corrupt(format!("Dossierstatus {code} unbekannt")))
+}
+
+/// A goal found reached stays reached: a Standortbestimmung that judges it again (typically a second one
+/// written at the same time from an older page) is refused.
+fn refuse_judging_reached_goals(
+    goals: &[hilfsplan_ziel::Model],
+    input: &StandortbestimmungInput,
+) -> Result<(), StoreError> {
+    let mut errors = FieldErrors::new();
+    for goal in goals.iter().filter(|goal| is_reached(goal)) {
+        if input.antworten.iter().any(|(id, code, _)| *id == goal.id && !code.trim().is_empty()) {
+            errors.add_owned(
+                format!("bewertung_{}", goal.id),
+                "Dieses Ziel wurde inzwischen als erreicht beurteilt und wird nicht nochmals bewertet.",
+            );
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(StoreError::Invalid(errors)) }
+}
+
+fn is_reached(goal: &hilfsplan_ziel::Model) -> bool {
+    goal.letzte_bewertung.as_deref() == Some(Bewertung::Erreicht.code())
+}
+
+fn goal_from_row(row: hilfsplan_ziel::Model) -> Result<HilfsplanZiel, StoreError> {
+    let corrupt = || StoreError::Corrupt(format!("Hilfsplan-Ziel {}", row.id));
+    Ok(HilfsplanZiel {
+        id: row.id,
+        ziel: Ziel {
+            handlungsfeld: Handlungsfeld::from_code(&row.handlungsfeld).ok_or_else(corrupt)?,
+            ziel: row.ziel.clone(),
+            kriterium: row.kriterium.clone(),
+            faellig_am: row.faellig_am,
+        },
+        letzte_bewertung: match &row.letzte_bewertung {
+            Some(code) => Some(Bewertung::from_code(code).ok_or_else(corrupt)?),
+            None => None,
+        },
+        bewertet_am: row.bewertet_am,
+        angebot: None,
+    })
+}
+
+/// The answers of form version 1 as a JSON object of answer codes.
+fn answers_json(assessment: &Kurzassessment) -> String {
+    let yes_no = |value: bool| if value { "ja" } else { "nein" };
+    serde_json::json!({
+        "richtung": assessment.richtung.code(),
+        "sprachfoerderbedarf": yes_no(assessment.sprachfoerderbedarf),
+        "schuljahre": assessment.schuljahre.to_string(),
+        "literalitaet": assessment.literalitaet.code(),
+        "arbeitserfahrung": assessment.arbeitserfahrung.code(),
+        "potenzial": assessment.potenzial.code(),
+        "dolmetschende": yes_no(assessment.dolmetschende),
+        "bemerkungen": assessment.bemerkungen,
+    })
+    .to_string()
+}
+
+/// Stored answers pass through the form's own parser again.
+fn assessment_from_row(row: &kurzassessment::Model, today: NaiveDate) -> Result<Kurzassessment, StoreError> {
+    let corrupt = |what: &str| StoreError::Corrupt(format!("Kurzassessment {}: {what}", row.id));
+    if row.form_version != KURZASSESSMENT_VERSION {
+        return Err(corrupt("unbekannte Formularversion"));
+    }
+    let answers: serde_json::Value = serde_json::from_str(&row.answers).map_err(|_| corrupt("Antworten unlesbar"))?;
+    let text = |key: &str| answers.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+    let input = KurzassessmentInput {
+        datum: row.datum.format("%d.%m.%Y").to_string(),
+        richtung: text("richtung"),
+        sprachfoerderbedarf: text("sprachfoerderbedarf"),
+        schuljahre: text("schuljahre"),
+        literalitaet: text("literalitaet"),
+        arbeitserfahrung: text("arbeitserfahrung"),
+        potenzial: text("potenzial"),
+        dolmetschende: text("dolmetschende"),
+        bemerkungen: text("bemerkungen"),
+    };
+    input.parse(today).map_err(|errors| corrupt(&errors.to_string()))
+}

@@ -1,0 +1,328 @@
+//! Transfer of a dossier on Wohnortwechsel (DOMAIN.md "The case", step 8). The case worker asks the Stelle
+//! responsible for the new Gemeinde to take the dossier over; until it accepts, the old Stelle keeps it.
+//! Acceptance moves the dossier with its whole history: the accepting person becomes responsible, the
+//! person's Wohngemeinde follows, and the old Stelle's access ends because access follows the keeping Stelle.
+//! Before accepting, the receiving Stelle sees only what it needs to decide (name, birth date, from where).
+
+use crate::audit::insert_entry;
+use crate::fallfuehrung::dossiers::{add_event, user_names};
+use crate::entity::{dossier, person, uebergabe};
+use crate::fallfuehrung::umzuege::settle_proposals;
+use crate::{Dossier, Store, StoreError, begin_write};
+use chrono::{DateTime, Utc};
+use iim_domain::dossier::DossierEvent;
+use iim_domain::{Action, Actor, AuditEntry, BfsNr, Outcome, PartialDate, Resource};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet,
+    QueryFilter, QueryOrder,
+};
+
+const BEANTRAGT: &str = "beantragt";
+const ANGENOMMEN: &str = "angenommen";
+const ABGELEHNT: &str = "abgelehnt";
+
+/// A transfer as the dossier shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uebergabe {
+    pub id: i64,
+    pub an_stelle: String,
+    pub neue_gemeinde: String,
+    pub bemerkung: String,
+    pub beantragt_at: DateTime<Utc>,
+    pub offen: bool,
+    /// The receiving Stelle's reason when it refused.
+    pub ablehnung: Option<String>,
+}
+
+/// A transfer waiting for the receiving Stelle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EingehendeUebergabe {
+    pub id: i64,
+    pub person_name: String,
+    pub geburtsdatum: String,
+    pub von_stelle: String,
+    pub beantragt_von: String,
+    pub beantragt_at: DateTime<Utc>,
+    pub neue_gemeinde: String,
+    pub bemerkung: String,
+}
+
+impl Store {
+    /// Asks the Stelle responsible for `gemeinde` to take the dossier over.
+    pub async fn request_transfer(
+        &self,
+        actor: &Actor,
+        dossier_id: i64,
+        gemeinde: &str,
+        bemerkung: &str,
+    ) -> Result<Dossier, StoreError> {
+        let Ok(bfs) = BfsNr::parse(gemeinde) else {
+            return Err(StoreError::invalid("gemeinde", "Bitte die neue Wohngemeinde wählen."));
+        };
+        let (txn, row, now) = self.begin_change(actor, dossier_id, Action::Update, false).await?;
+        let directory = self.directory();
+        let Some(target) = directory.region_of_gemeinde(bfs) else {
+            return Err(StoreError::invalid("gemeinde", "Für diese Gemeinde ist keine Sozialregion hinterlegt."));
+        };
+        if target.id == row.stelle_id {
+            return Err(StoreError::invalid(
+                "gemeinde",
+                "Diese Gemeinde gehört zur eigenen Sozialregion: keine Übergabe nötig. Bitte die Wohngemeinde im Personenregister ändern.",
+            ));
+        }
+        if open_transfer(&txn, row.id).await?.is_some() {
+            return Err(StoreError::invalid("gemeinde", "Für dieses Dossier ist bereits eine Übergabe beantragt."));
+        }
+        uebergabe::ActiveModel {
+            id: NotSet,
+            dossier_id: Set(row.id),
+            von_stelle_id: Set(row.stelle_id),
+            an_stelle_id: Set(target.id),
+            neue_gemeinde_bfs: Set(i32::from(bfs.get())),
+            bemerkung: Set(bemerkung.trim().to_owned()),
+            status: Set(BEANTRAGT.to_owned()),
+            beantragt_at: Set(now),
+            beantragt_by: Set(actor.user_id),
+            entschieden_at: Set(None),
+            entschieden_by: Set(None),
+            entscheid_begruendung: Set(None),
+        }
+        .insert(&txn)
+        .await?;
+        settle_proposals(&txn, row.id, actor.user_id, now).await?;
+        let summary = format!("an {} (neue Wohngemeinde {})", target.name, bfs.name());
+        self.finish_change(
+            txn,
+            actor,
+            Action::Update,
+            row.into_active_model(),
+            DossierEvent::UebergabeBeantragt,
+            Some(summary),
+            now,
+        )
+        .await
+    }
+
+    /// Transfers waiting for the actor's Stelle; the read is logged with the dossiers shown.
+    pub async fn incoming_transfers(&self, actor: &Actor) -> Result<Vec<EingehendeUebergabe>, StoreError> {
+        self.authorize_transfer(actor, Action::Read, None).await?;
+        let rows = uebergabe::Entity::find()
+            .filter(uebergabe::Column::AnStelleId.eq(actor.organisation_id))
+            .filter(uebergabe::Column::Status.eq(BEANTRAGT))
+            .order_by_asc(uebergabe::Column::Id)
+            .all(&self.db)
+            .await?;
+        let dossiers: std::collections::HashMap<i64, i64> = dossier::Entity::find()
+            .filter(dossier::Column::Id.is_in(rows.iter().map(|r| r.dossier_id).collect::<Vec<_>>()))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d.person_id))
+            .collect();
+        let persons: std::collections::HashMap<i64, person::Model> = person::Entity::find()
+            .filter(person::Column::Id.is_in(dossiers.values().copied().collect::<Vec<_>>()))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
+        let requesters = user_names(&self.db, rows.iter().map(|r| r.beantragt_by)).await?;
+        let directory = self.directory();
+        let items: Vec<EingehendeUebergabe> = rows
+            .into_iter()
+            .map(|row| {
+                let person = dossiers.get(&row.dossier_id).and_then(|id| persons.get(id));
+                EingehendeUebergabe {
+                    id: row.id,
+                    person_name: person.map(|p| format!("{}, {}", p.nachname, p.vornamen)).unwrap_or_default(),
+                    geburtsdatum: person.map(birth_date).unwrap_or_default(),
+                    von_stelle: directory.get(row.von_stelle_id).map(|o| o.name.clone()).unwrap_or_default(),
+                    beantragt_von: requesters.get(&row.beantragt_by).cloned().unwrap_or_default(),
+                    beantragt_at: row.beantragt_at,
+                    neue_gemeinde: gemeinde_name(row.neue_gemeinde_bfs),
+                    bemerkung: row.bemerkung,
+                }
+            })
+            .collect();
+        if !items.is_empty() {
+            let shown: Vec<String> = items.iter().map(|u| u.id.to_string()).collect();
+            self.log_read(
+                self.transfer_entry(actor, Action::Read, None, Outcome::Allowed)
+                    .with_detail(format!("eingehende Übergaben angezeigt: {}", shown.join(","))),
+            )
+            .await?;
+        }
+        Ok(items)
+    }
+
+    /// The receiving Stelle accepts: the dossier moves, the actor becomes responsible, the person's
+    /// Wohngemeinde follows. Returns the dossier's number.
+    pub async fn accept_transfer(&self, actor: &Actor, uebergabe_id: i64) -> Result<i64, StoreError> {
+        self.authorize_transfer(actor, Action::Update, Some(uebergabe_id)).await?;
+        let txn = begin_write(&self.db).await?;
+        let transfer = self.incoming_row(&txn, actor, uebergabe_id).await?;
+        let now = self.clock.now();
+        let row = dossier::Entity::find_by_id(transfer.dossier_id).one(&txn).await?.ok_or(StoreError::NotFound)?;
+        let dossier_id = row.id;
+        let person_id = row.person_id;
+        let mut active = row.into_active_model();
+        active.stelle_id = Set(actor.organisation_id);
+        active.responsible_user_id = Set(actor.user_id);
+        active.update(&txn).await?;
+        move_person(&txn, person_id, transfer.neue_gemeinde_bfs, actor.user_id, now).await?;
+        let directory = self.directory();
+        let from = directory.get(transfer.von_stelle_id).map(|o| o.name.clone()).unwrap_or_default();
+        let summary = format!("von {from} an {}, Fallführung {}", actor.organisation_name, actor.display_name);
+        add_event(&txn, dossier_id, actor.user_id, DossierEvent::UebergabeAngenommen, Some(summary.clone()), now)
+            .await?;
+        decide(&txn, transfer, ANGENOMMEN, actor.user_id, None, now).await?;
+        let entry = self.transfer_entry(actor, Action::Update, Some(uebergabe_id), Outcome::Allowed).with_detail(
+            format!("Dossier {dossier_id} übernommen ({summary}); Wohngemeinde der Person {person_id} nachgeführt"),
+        );
+        insert_entry(&txn, &entry).await?;
+        txn.commit().await?;
+        Ok(dossier_id)
+    }
+
+    /// The receiving Stelle refuses with a reason; the old Stelle keeps the dossier.
+    pub async fn reject_transfer(&self, actor: &Actor, uebergabe_id: i64, begruendung: &str) -> Result<(), StoreError> {
+        let begruendung = begruendung.trim();
+        if begruendung.is_empty() {
+            return Err(StoreError::invalid("begruendung", "Bitte begründen, warum die Übergabe abgelehnt wird."));
+        }
+        self.authorize_transfer(actor, Action::Update, Some(uebergabe_id)).await?;
+        let txn = begin_write(&self.db).await?;
+        let transfer = self.incoming_row(&txn, actor, uebergabe_id).await?;
+        let now = self.clock.now();
+        let summary = format!("von {}: {begruendung}", actor.organisation_name);
+        add_event(&txn, transfer.dossier_id, actor.user_id, DossierEvent::UebergabeAbgelehnt, Some(summary), now)
+            .await?;
+        decide(&txn, transfer, ABGELEHNT, actor.user_id, Some(begruendung.to_owned()), now).await?;
+        let entry = self.transfer_entry(actor, Action::Update, Some(uebergabe_id), Outcome::Allowed);
+        insert_entry(&txn, &entry.with_detail("Übergabe abgelehnt")).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    async fn authorize_transfer(&self, actor: &Actor, action: Action, record: Option<i64>) -> Result<(), StoreError> {
+        if let Err(denied) = actor.scope_for(Resource::Uebergabe, action) {
+            let entry = self.transfer_entry(actor, action, record, Outcome::Denied);
+            self.log_read(entry.with_detail("Rolle ohne Berechtigung")).await?;
+            return Err(denied.into());
+        }
+        Ok(())
+    }
+
+    fn transfer_entry(&self, actor: &Actor, action: Action, record: Option<i64>, outcome: Outcome) -> AuditEntry {
+        AuditEntry::of(actor, action, Resource::Uebergabe, record.map(|id| id.to_string()), outcome, self.clock.now())
+    }
+
+    /// A transfer addressed to the actor's Stelle and still open; otherwise "not found".
+    async fn incoming_row(
+        &self,
+        db: &impl ConnectionTrait,
+        actor: &Actor,
+        uebergabe_id: i64,
+    ) -> Result<uebergabe::Model, StoreError> {
+        let row = uebergabe::Entity::find_by_id(uebergabe_id).one(db).await?;
+        match row {
+            Some(row) if row.an_stelle_id == actor.organisation_id && row.status == BEANTRAGT => Ok(row),
+            Some(row) if row.an_stelle_id == actor.organisation_id => {
+                Err(StoreError::invalid("uebergabe", "Über diese Übergabe wurde bereits entschieden."))
+            }
+            _ => {
+                let entry = self.transfer_entry(actor, Action::Update, Some(uebergabe_id), Outcome::Denied);
+                self.log_read(entry.with_detail("Übergabe an eine andere Stelle")).await?;
+                Err(StoreError::NotFound)
+            }
+        }
+    }
+}
+
+/// The latest transfer of a dossier (open, or refused and not followed by another), for the dossier page.
+pub(crate) async fn latest_transfer(
+    db: &impl ConnectionTrait,
+    dossier_id: i64,
+    directory: &crate::Directory,
+) -> Result<Option<Uebergabe>, StoreError> {
+    let row = uebergabe::Entity::find()
+        .filter(uebergabe::Column::DossierId.eq(dossier_id))
+        .filter(uebergabe::Column::Status.ne(ANGENOMMEN))
+        .order_by_desc(uebergabe::Column::Id)
+        .one(db)
+        .await?;
+    Ok(row.map(|row| Uebergabe {
+        id: row.id,
+        an_stelle: directory.get(row.an_stelle_id).map(|o| o.name.clone()).unwrap_or_default(),
+        neue_gemeinde: gemeinde_name(row.neue_gemeinde_bfs),
+        bemerkung: row.bemerkung,
+        beantragt_at: row.beantragt_at,
+        offen: row.status == BEANTRAGT,
+        ablehnung: row.entscheid_begruendung,
+    }))
+}
+
+async fn open_transfer(db: &impl ConnectionTrait, dossier_id: i64) -> Result<Option<uebergabe::Model>, StoreError> {
+    Ok(uebergabe::Entity::find()
+        .filter(uebergabe::Column::DossierId.eq(dossier_id))
+        .filter(uebergabe::Column::Status.eq(BEANTRAGT))
+        .one(db)
+        .await?)
+}
+
+/// How many transfers wait for the Stelle (start page; no personal data).
+pub(crate) async fn count_incoming(db: &impl ConnectionTrait, stelle_id: i64) -> Result<u64, StoreError> {
+    use sea_orm::PaginatorTrait;
+    Ok(uebergabe::Entity::find()
+        .filter(uebergabe::Column::AnStelleId.eq(stelle_id))
+        .filter(uebergabe::Column::Status.eq(BEANTRAGT))
+        .count(db)
+        .await?)
+}
+
+async fn decide(
+    db: &impl ConnectionTrait,
+    transfer: uebergabe::Model,
+    status: &str,
+    by: i64,
+    begruendung: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let mut active = transfer.into_active_model();
+    active.status = Set(status.to_owned());
+    active.entschieden_at = Set(Some(now));
+    active.entschieden_by = Set(Some(by));
+    active.entscheid_begruendung = Set(begruendung);
+    active.update(db).await?;
+    Ok(())
+}
+
+/// The person now lives in the new Gemeinde; a new version, so that open edit forms notice.
+async fn move_person(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    bfs: i32,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    person::Entity::update_many()
+        .col_expr(person::Column::WohngemeindeBfs, Expr::value(bfs))
+        .col_expr(person::Column::Version, Expr::col(person::Column::Version).add(1))
+        .col_expr(person::Column::UpdatedAt, Expr::value(now))
+        .col_expr(person::Column::UpdatedBy, Expr::value(by))
+        .filter(person::Column::Id.eq(person_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+fn gemeinde_name(bfs: i32) -> String {
+    u16::try_from(bfs).ok().and_then(BfsNr::known).map(BfsNr::name).unwrap_or_else(|| bfs.to_string())
+}
+
+fn birth_date(person: &person::Model) -> String {
+    let month = person.geburtsmonat.and_then(|m| u32::try_from(m).ok());
+    let day = person.geburtstag.and_then(|d| u32::try_from(d).ok());
+    PartialDate::from_parts(person.geburtsjahr, month, day).map(|date| date.to_string()).unwrap_or_default()
+}

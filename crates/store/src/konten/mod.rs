@@ -1,0 +1,3 @@
+//! Konten: users, sessions, logins and API tokens.
+
+pub(crate) mod accounts;

@@ -1,0 +1,4 @@
+//! Pages of the Angebotsplattform.
+
+pub(crate) mod oeffentlich;
+pub(crate) mod verwaltung;

@@ -1,0 +1,71 @@
+//! The printable Hilfsplan: what the case worker hands to the person and both sign. Only what the person
+//! agreed on appears (goals, dates, the Kurzassessment's findings), not the internal remarks or the
+//! timeline; the print stylesheet hides the navigation, so the page needs no JavaScript to print cleanly.
+
+use crate::pages::Layout;
+use crate::pages::dossiers::{GoalRow, answers, next_standortbestimmung_text, person_name};
+use crate::pages::swiss_date;
+use crate::auth::CurrentUser;
+use crate::error::PageError;
+use crate::state::SharedState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use iim_domain::dossier::Handlungsfeld;
+use iim_domain::person::Choice;
+
+/// The goals of one Handlungsfeld.
+pub struct FieldGoals {
+    feld: &'static str,
+    goals: Vec<GoalRow>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "fallfuehrung/dossiers/hilfsplan.html")]
+pub struct HilfsplanPage {
+    layout: Layout,
+    id: i64,
+    person_name: String,
+    birth: String,
+    stelle: String,
+    responsible: String,
+    date: String,
+    assessment: Option<Vec<(&'static str, String)>>,
+    fields: Vec<FieldGoals>,
+    next_standortbestimmung_text: String,
+}
+
+/// Answers of the Kurzassessment that are internal working notes, not part of the handed-out plan.
+const INTERNAL_ANSWERS: [&str; 2] = ["Bemerkungen", "Interkulturell Dolmetschende"];
+
+pub async fn show(
+    State(state): State<SharedState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<HilfsplanPage, PageError> {
+    let dossier = state.store.get_dossier(user.actor(), crate::pages::parse_id(&id)?).await?;
+    let person_name = person_name(&dossier);
+    let fields = Handlungsfeld::ALL
+        .iter()
+        .map(|feld| FieldGoals {
+            feld: feld.label(),
+            goals: dossier.ziele.iter().filter(|goal| goal.ziel.handlungsfeld == *feld).map(GoalRow::of).collect(),
+        })
+        .filter(|field| !field.goals.is_empty())
+        .collect();
+    let assessment = dossier.kurzassessment.as_ref().map(|assessment| {
+        answers(assessment).into_iter().filter(|(question, _)| !INTERNAL_ANSWERS.contains(question)).collect()
+    });
+    Ok(HilfsplanPage {
+        layout: Layout::for_user(&user, format!("Hilfsplan {person_name}"), "dossiers"),
+        id: dossier.id,
+        birth: dossier.person.data.geburtsdatum.to_string(),
+        stelle: dossier.stelle.clone(),
+        responsible: dossier.responsible.clone(),
+        date: swiss_date(state.store.clock().today()),
+        assessment,
+        fields,
+        next_standortbestimmung_text: next_standortbestimmung_text(&dossier),
+        person_name,
+    })
+}
