@@ -113,6 +113,7 @@ async fn add_user(store: &Store, username: &str, organisation: &str, role: Role)
 
 /// Entries on persons in the whole log (the Kanton's view).
 async fn person_entries(store: &Store, kanton: &iim_domain::Actor) -> anyhow::Result<u64> {
-    let query = AuditQuery { resource: Some(iim_domain::Resource::Person), page: 1, per_page: 1, ..AuditQuery::default() };
+    let query =
+        AuditQuery { resource: Some(iim_domain::Resource::Person), page: 1, per_page: 1, ..AuditQuery::default() };
     Ok(store.list_audit(kanton, &query).await?.total)
 }

@@ -6,8 +6,8 @@
 //! exactly one change the row, on both backends. Tokens belong to the user they were issued to and expire
 //! after a day, after which the form has to be loaded again.
 
-use crate::konten::accounts::random_token;
 use crate::entity::form_token;
+use crate::konten::accounts::random_token;
 use crate::{Store, StoreError};
 use chrono::Duration;
 use iim_domain::Actor;

@@ -5,20 +5,22 @@
 //! the domain's permission matrix, filter by the actor's scope and write the access log, so no caller can
 //! forget the check. Table rows (`entity`) stay private to this crate.
 
-mod fallfuehrung;
-mod start_integration;
-mod angebote;
-mod steuerung;
-mod konten;
 mod aenderung;
+mod angebote;
 mod audit;
 mod directory;
 mod entity;
+mod fallfuehrung;
 mod formular;
+mod guard;
+mod konten;
 mod mentoring;
 mod migration;
+mod reach;
 mod schema;
 pub mod scratch;
+mod start_integration;
+mod steuerung;
 
 use iim_domain::{Clock, Denied, FieldErrors};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
@@ -27,38 +29,38 @@ use sea_orm_migration::MigratorTrait;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-pub use fallfuehrung::abschluss::AbschlussAntrag;
-pub use konten::accounts::{ApiTokenInfo, LoginError, NewUser, Session, UserInfo};
 pub use angebote::oeffentlich::Angebot;
 pub use angebote::verwaltung::{AngebotFilter, AngebotQuery, AngebotVerweis, NeuesAngebot, VerwaltetesAngebot};
 pub use audit::{AuditQuery, AuditRecord};
+pub use directory::{Directory, OrganisationInfo, OrganisationKind, RegionMapping};
+pub use fallfuehrung::abschluss::AbschlussAntrag;
 pub use fallfuehrung::auftraege::{Anbieter, Auftrag, AuftragFuerAnbieter};
 pub use fallfuehrung::caseload_export::{CaseloadRow, ExportFormat};
-pub use directory::{Directory, OrganisationInfo, OrganisationKind, RegionMapping};
 pub use fallfuehrung::dossiers::{Dossier, DossierSeed, DossierSummary, HilfsplanZiel, TimelineEntry};
-pub use start_integration::duplikate::{DuplikatEntscheid, DuplikatPerson, MoeglichesDuplikat};
-pub use start_integration::erstinformation::{
-    Erstgespraech, FordernStand, Neuzuzueger, NeuzuzuegerDetail, NeuzuzuegerFilter, NeuzuzuegerQuery,
-};
 pub use fallfuehrung::familien::FamilienMitglied;
-pub use start_integration::fordern::FordernFall;
-pub use start_integration::fruehfoerderung::{
-    Fruehfoerderung, KennzahlZeile, KindZeile, KinderFilter, KinderQuery, KontaktEintrag, Quelle,
-};
-pub use steuerung::gemeinden::{GemeindeEintrag, GemeindeQuery};
-pub use start_integration::lieferungen::{Lieferung, LieferungAblehnung};
 pub use fallfuehrung::massnahmen::{KatalogVersion, TeilnahmeEintrag};
+pub use fallfuehrung::pendenzen::{Pendenz, Pendenzen, PendenzenZahlen};
+pub use fallfuehrung::persons::{Person, PersonQuery, PersonSummary};
+pub use fallfuehrung::uebergaben::{EingehendeUebergabe, Uebergabe};
+pub use fallfuehrung::umzuege::Umzugsvorschlag;
+pub use konten::accounts::{ApiTokenInfo, LoginError, NewUser, Session, UserInfo};
 pub use mentoring::{
     AnmeldungError, AufraeumBericht, CheckinEintrag, MAX_ANMELDUNGEN_PRO_STUNDE, Mentee, MenteeZeile, Mentor,
     MentorQuery, MentorZeile, PoolZahlen, Tandem, TandemZeile, Vorschlag,
 };
-pub use fallfuehrung::pendenzen::{Pendenz, Pendenzen, PendenzenZahlen};
-pub use fallfuehrung::persons::{Person, PersonQuery, PersonSummary};
+pub use start_integration::duplikate::{DuplikatEntscheid, DuplikatPerson, MoeglichesDuplikat};
+pub use start_integration::erstinformation::{
+    Erstgespraech, FordernStand, Neuzuzueger, NeuzuzuegerDetail, NeuzuzuegerFilter, NeuzuzuegerQuery,
+};
+pub use start_integration::fordern::FordernFall;
+pub use start_integration::fruehfoerderung::{
+    Fruehfoerderung, KennzahlZeile, KindZeile, KinderFilter, KinderQuery, KontaktEintrag, Quelle,
+};
+pub use start_integration::lieferungen::{Lieferung, LieferungAblehnung};
 pub use start_integration::register_files::{DeliveryFile, FileOutcome, FileResult, delivery_files};
 pub use start_integration::register_import::ImportReport;
+pub use steuerung::gemeinden::{GemeindeEintrag, GemeindeQuery};
 pub use steuerung::selbstdeklaration::{DeklarationFilter, FragebogenStand, Rueckgabe, Selbstdeklaration};
-pub use fallfuehrung::uebergaben::{EingehendeUebergabe, Uebergabe};
-pub use fallfuehrung::umzuege::Umzugsvorschlag;
 
 /// Which database engine a [`Store`] runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,8 +9,8 @@
 
 use crate::aenderung::lock_for_change;
 use crate::audit::insert_entry;
-use crate::fallfuehrung::dossiers::user_names;
 use crate::entity::{login_throttle, mentoring_checkin, mentoring_mentee, mentoring_mentor, mentoring_tandem};
+use crate::fallfuehrung::dossiers::user_names;
 use crate::start_integration::erstinformation::{bfs_of, entry};
 use crate::{Page, PageWindow, Store, StoreError, begin_write};
 use chrono::{DateTime, Duration, NaiveDate, Utc};

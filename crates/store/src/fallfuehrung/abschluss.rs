@@ -3,8 +3,8 @@
 //! worker's closing becomes a request that the Leitung approves or refuses with a reason; the Leitung
 //! itself closes directly. Reopening needs no approval.
 
-use crate::fallfuehrung::dossiers::user_name;
 use crate::entity::{abschluss_antrag, organisation};
+use crate::fallfuehrung::dossiers::user_name;
 use crate::fallfuehrung::pendenzen::OpenInScope;
 use crate::{Dossier, Store, StoreError};
 use chrono::{DateTime, Utc};

@@ -4,8 +4,8 @@
 //! becomes a timeline event of the dossier and lands in the case worker's worklist.
 
 use crate::audit::insert_entry;
-use crate::fallfuehrung::dossiers::{add_event, user_name};
 use crate::entity::{akkreditierung, auftrag, dossier, organisation, person};
+use crate::fallfuehrung::dossiers::{add_event, user_name};
 use crate::fallfuehrung::pendenzen::{OpenInScope, Pendenz, WORKLIST_LIMIT, dossier_person_names};
 use crate::fallfuehrung::persons::{PersonSummary, person_data};
 use crate::{Dossier, Page, PageWindow, Store, StoreError, begin_write};

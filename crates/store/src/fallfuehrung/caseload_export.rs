@@ -5,8 +5,8 @@
 //! Names, case workers and open goals are loaded per batch of dossiers with one query each, so an export of
 //! a whole Stelle costs a handful of queries, not several per row.
 
-use crate::fallfuehrung::dossiers::{groups_of, in_scope, status_from_code, user_names};
 use crate::entity::{dossier, hilfsplan_ziel, person};
+use crate::fallfuehrung::dossiers::{groups_of, in_scope, status_from_code, user_names};
 use crate::fallfuehrung::persons::person_data;
 use crate::{Store, StoreError};
 use chrono::NaiveDate;

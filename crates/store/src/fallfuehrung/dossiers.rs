@@ -540,8 +540,8 @@ impl Store {
         active.status = Set(status_code(status).to_owned());
         let kurzassessment = active.kurzassessment_datum.clone().take().flatten();
         let last_standortbestimmung = active.standortbestimmung_datum.clone().take().flatten();
-        let next =
-            next_standortbestimmung(kurzassessment, last_standortbestimmung).filter(|_| status != DossierStatus::Abgeschlossen);
+        let next = next_standortbestimmung(kurzassessment, last_standortbestimmung)
+            .filter(|_| status != DossierStatus::Abgeschlossen);
         active.naechste_standortbestimmung = Set(next);
         let version = active.version.clone().take().unwrap_or_default();
         active.version = Set(version + 1);

@@ -4,8 +4,8 @@
 //! transfer) show only where they are kept.
 
 use crate::audit::insert_entry;
-use crate::fallfuehrung::dossiers::{add_event, person_names};
 use crate::entity::{dossier, familie, familien_mitglied};
+use crate::fallfuehrung::dossiers::{add_event, person_names};
 use crate::{Directory, Dossier, Store, StoreError};
 use iim_domain::dossier::DossierEvent;
 use iim_domain::{Action, Actor, Outcome};

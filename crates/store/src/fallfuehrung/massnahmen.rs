@@ -11,8 +11,8 @@
 //! version they were made under (ADR 0007).
 
 use crate::audit::insert_entry;
-use crate::fallfuehrung::dossiers::{Dossier, reaches, user_names};
 use crate::entity::{dossier, massnahmen_katalog, sprachstand, teilnahme};
+use crate::fallfuehrung::dossiers::{Dossier, reaches, user_names};
 use crate::fallfuehrung::pendenzen::{OpenInScope, Pendenz, dossier_person_names};
 use crate::{Store, StoreError, begin_write, is_unique_violation};
 use chrono::{DateTime, NaiveDate, Utc};

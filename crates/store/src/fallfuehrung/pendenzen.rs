@@ -4,10 +4,10 @@
 //! and (for the Leitung) coaching orders and closings to approve. The start page shows the counts (no personal data, not logged); the
 //! worklist shows names and is logged with the dossiers it shows.
 
+use crate::entity::dossier;
 use crate::fallfuehrung::abschluss::{count_open_requests, open_requests_in};
 use crate::fallfuehrung::auftraege::{count_orders_in_status, orders_in_status};
 use crate::fallfuehrung::dossiers::{in_scope, person_names, status_code};
-use crate::entity::dossier;
 use crate::fallfuehrung::massnahmen::{count_without_anschluss, without_anschluss};
 use crate::fallfuehrung::uebergaben::{EingehendeUebergabe, count_incoming};
 use crate::fallfuehrung::umzuege::{count_open_proposals, open_proposals};

@@ -7,9 +7,7 @@ use crate::entity::{person, user};
 use crate::{Page, PageWindow, Store, StoreError, is_unique_violation};
 use chrono::{DateTime, Utc};
 use iim_domain::person::{Choice, fold_for_search};
-use iim_domain::{
-    Action, Actor, AuditEntry, BfsNr, FieldErrors, Outcome, PartialDate, PersonData, PersonInput, Resource, Scope,
-};
+use iim_domain::{Action, Actor, BfsNr, FieldErrors, PartialDate, PersonData, PersonInput, Resource, Scope};
 use sea_orm::sea_query::LikeExpr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, PaginatorTrait, QueryFilter,
@@ -50,35 +48,10 @@ pub const MAX_PER_PAGE: u64 = 200;
 pub const MAX_EXPORT_ROWS: u64 = 50_000;
 
 impl Store {
-    /// Checks the role's permission; a refusal is logged and returned as [`StoreError::Denied`].
-    async fn authorize(&self, actor: &Actor, action: Action, record: Option<i64>) -> Result<Scope, StoreError> {
-        match actor.scope_for(Resource::Person, action) {
-            Ok(scope) => Ok(scope),
-            Err(denied) => {
-                self.log_person(actor, action, record, Outcome::Denied, Some("Rolle ohne Berechtigung")).await?;
-                Err(denied.into())
-            }
-        }
-    }
-
-    async fn log_person(
-        &self,
-        actor: &Actor,
-        action: Action,
-        record: Option<i64>,
-        outcome: Outcome,
-        detail: Option<&str>,
-    ) -> Result<(), StoreError> {
-        let mut entry =
-            AuditEntry::of(actor, action, Resource::Person, record.map(|id| id.to_string()), outcome, self.clock.now());
-        entry.detail = detail.map(str::to_owned);
-        self.log_read(entry).await
-    }
-
     /// Lists persons within the actor's scope, filtered by the search words, sorted by name.
     pub async fn list_persons(&self, actor: &Actor, query: &PersonQuery) -> Result<Page<PersonSummary>, StoreError> {
-        let scope = self.authorize(actor, Action::Read, None).await?;
-        let select = search(in_scope(person::Entity::find(), actor, scope), &query.text);
+        let guard = self.guard::<person::Entity>(actor, Action::Read, None).await?;
+        let select = search(guard.select(), &query.text);
         let window = PageWindow::new(query.page, query.per_page, MAX_PER_PAGE);
         let PageWindow { page, per_page } = window;
         let total = select.clone().count(&self.db).await?;
@@ -93,15 +66,14 @@ impl Store {
         let items = summaries(rows, self.clock.today())?;
         let shown: Vec<String> = items.iter().map(|p| p.id.to_string()).collect();
         let detail = format!("Liste, {}, Seite {page}, angezeigt: {}", search_note(&query.text), shown.join(","));
-        self.log_person(actor, Action::Read, None, Outcome::Allowed, Some(&detail)).await?;
-        Ok(Page { items, page, per_page, total })
+        guard.logged(None, Some(detail), Page { items, page, per_page, total }).await
     }
 
     /// All persons matching the search within the actor's scope (up to `MAX_EXPORT_ROWS`), for an export.
     /// Logged as one read with the number of persons exported.
     pub async fn export_persons(&self, actor: &Actor, text: &str) -> Result<Vec<PersonSummary>, StoreError> {
-        let scope = self.authorize(actor, Action::Read, None).await?;
-        let rows = search(in_scope(person::Entity::find(), actor, scope), text)
+        let guard = self.guard::<person::Entity>(actor, Action::Read, None).await?;
+        let rows = search(guard.select(), text)
             .order_by_asc(person::Column::Nachname)
             .order_by_asc(person::Column::Vornamen)
             .order_by_asc(person::Column::Id)
@@ -111,28 +83,15 @@ impl Store {
         let items = summaries(rows, self.clock.today())?;
         let what = format!("Export, {}", search_note(text));
         let detail = export_detail(&what, ("Person", "Personen"), items.iter().map(|p| p.id));
-        self.log_person(actor, Action::Read, None, Outcome::Allowed, Some(&detail)).await?;
-        Ok(items)
+        guard.logged(None, Some(detail), items).await
     }
 
     /// One person, if within the actor's scope. Reading is logged, and so is an attempt outside the scope.
     pub async fn get_person(&self, actor: &Actor, id: i64) -> Result<Person, StoreError> {
-        let scope = self.authorize(actor, Action::Read, Some(id)).await?;
-        let row = person::Entity::find_by_id(id).one(&self.db).await?.ok_or(StoreError::NotFound)?;
-        if !reaches(actor, scope, &row) {
-            self.log_person(
-                actor,
-                Action::Read,
-                Some(id),
-                Outcome::Denied,
-                Some("ausserhalb des Zuständigkeitsgebiets"),
-            )
-            .await?;
-            return Err(StoreError::NotFound);
-        }
+        let guard = self.guard::<person::Entity>(actor, Action::Read, Some(id)).await?;
+        let row = guard.find(&self.db, id).await?;
         let person = self.person_from_row(&self.db, row).await?;
-        self.log_person(actor, Action::Read, Some(id), Outcome::Allowed, None).await?;
-        Ok(person)
+        guard.logged(Some(id), None, person).await
     }
 
     /// Registers a person living in a Gemeinde of the actor's scope. Person and log entry are stored in one
@@ -152,8 +111,8 @@ impl Store {
         actor: &Actor,
         data: PersonData,
     ) -> Result<Person, StoreError> {
-        let scope = self.authorize(actor, Action::Create, None).await?;
-        check_wohngemeinde(actor, scope, data.wohngemeinde)?;
+        let guard = self.guard::<person::Entity>(actor, Action::Create, None).await?;
+        check_wohngemeinde(actor, guard.scope(), data.wohngemeinde)?;
         let now = self.clock.now();
         check_ahv_unique(txn, &data, None).await?;
         let mut row = active_row(&data);
@@ -164,15 +123,7 @@ impl Store {
         row.updated_at = Set(now);
         row.updated_by = Set(actor.user_id);
         let inserted = row.insert(txn).await.map_err(ahv_conflict)?;
-        let entry = AuditEntry::of(
-            actor,
-            Action::Create,
-            Resource::Person,
-            Some(inserted.id.to_string()),
-            Outcome::Allowed,
-            now,
-        );
-        insert_entry(txn, &entry).await?;
+        guard.log_change(txn, inserted.id, None).await?;
         self.person_from_row(txn, inserted).await
     }
 
@@ -185,21 +136,10 @@ impl Store {
         expected_version: i32,
         data: PersonData,
     ) -> Result<Person, StoreError> {
-        let scope = self.authorize(actor, Action::Update, Some(id)).await?;
+        let guard = self.guard::<person::Entity>(actor, Action::Update, Some(id)).await?;
         let now = self.clock.now();
         let txn = crate::begin_write(&self.db).await?;
-        let row = person::Entity::find_by_id(id).one(&txn).await?.ok_or(StoreError::NotFound)?;
-        if !reaches(actor, scope, &row) {
-            self.log_person(
-                actor,
-                Action::Update,
-                Some(id),
-                Outcome::Denied,
-                Some("ausserhalb des Zuständigkeitsgebiets"),
-            )
-            .await?;
-            return Err(StoreError::NotFound);
-        }
+        let row = guard.find_for_change(&txn, id).await?;
         let current = self.person_from_row(&txn, row).await?;
         if current.version != expected_version {
             return Err(StoreError::Stale(Box::new(current)));
@@ -208,7 +148,7 @@ impl Store {
         if changed.is_empty() {
             return Ok(current);
         }
-        check_wohngemeinde(actor, scope, data.wohngemeinde)?;
+        check_wohngemeinde(actor, guard.scope(), data.wohngemeinde)?;
         check_ahv_unique(&txn, &data, Some(id)).await?;
         let mut row = active_row(&data);
         row.version = Set(expected_version + 1);
@@ -224,10 +164,7 @@ impl Store {
         if updated.rows_affected == 0 {
             return Err(StoreError::Stale(Box::new(current)));
         }
-        let entry =
-            AuditEntry::of(actor, Action::Update, Resource::Person, Some(id.to_string()), Outcome::Allowed, now)
-                .with_detail(format!("geändert: {}", changed.join(", ")));
-        insert_entry(&txn, &entry).await?;
+        guard.log_change(&txn, id, Some(format!("geändert: {}", changed.join(", ")))).await?;
         let row = person::Entity::find_by_id(id).one(&txn).await?.ok_or(StoreError::NotFound)?;
         let person = self.person_from_row(&txn, row).await?;
         txn.commit().await?;
@@ -308,16 +245,6 @@ impl Store {
     }
 }
 
-fn in_scope(select: Select<person::Entity>, actor: &Actor, scope: Scope) -> Select<person::Entity> {
-    match actor.gemeinden_in(scope) {
-        None => select,
-        Some(gemeinden) => {
-            let numbers: Vec<i32> = gemeinden.iter().map(|b| i32::from(b.get())).collect();
-            select.filter(person::Column::WohngemeindeBfs.is_in(numbers))
-        }
-    }
-}
-
 fn summaries(rows: Vec<person::Model>, today: chrono::NaiveDate) -> Result<Vec<PersonSummary>, StoreError> {
     rows.into_iter().map(|row| Ok(PersonSummary { id: row.id, data: person_data(&row, today)? })).collect()
 }
@@ -329,13 +256,6 @@ fn search(mut select: Select<person::Entity>, text: &str) -> Select<person::Enti
         select = select.filter(person::Column::SearchText.like(LikeExpr::new(format!("%{escaped}%")).escape('\\')));
     }
     select
-}
-
-fn reaches(actor: &Actor, scope: Scope, row: &person::Model) -> bool {
-    u16::try_from(row.wohngemeinde_bfs)
-        .ok()
-        .and_then(BfsNr::known)
-        .is_some_and(|bfs| actor.reaches_gemeinde(scope, bfs))
 }
 
 fn check_wohngemeinde(actor: &Actor, scope: Scope, gemeinde: BfsNr) -> Result<(), StoreError> {

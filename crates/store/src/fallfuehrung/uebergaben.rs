@@ -5,8 +5,8 @@
 //! Before accepting, the receiving Stelle sees only what it needs to decide (name, birth date, from where).
 
 use crate::audit::insert_entry;
-use crate::fallfuehrung::dossiers::{add_event, user_names};
 use crate::entity::{dossier, person, uebergabe};
+use crate::fallfuehrung::dossiers::{add_event, user_names};
 use crate::fallfuehrung::umzuege::settle_proposals;
 use crate::{Dossier, Store, StoreError, begin_write};
 use chrono::{DateTime, Utc};

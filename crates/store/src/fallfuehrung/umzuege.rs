@@ -9,8 +9,8 @@
 
 use crate::audit::insert_entry;
 use crate::directory::Directory;
-use crate::fallfuehrung::dossiers::status_code;
 use crate::entity::{dossier, uebergabe, umzugsvorschlag};
+use crate::fallfuehrung::dossiers::status_code;
 use crate::fallfuehrung::pendenzen::{OpenInScope, Pendenz, WORKLIST_LIMIT, dossier_person_names};
 use crate::{Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};

@@ -25,12 +25,15 @@ impl MigrationTrait for Migration {
     }
 }
 
-async fn rename(manager: &SchemaManager<'_>, table: (&'static str, &'static str), from: &'static str, to: &'static str) -> Result<(), DbErr> {
+async fn rename(
+    manager: &SchemaManager<'_>,
+    table: (&'static str, &'static str),
+    from: &'static str,
+    to: &'static str,
+) -> Result<(), DbErr> {
     manager.rename_table(Table::rename().table(table.0, table.1).to_owned()).await?;
     for referring in ["erstgespraeche", "fordern_faelle"] {
-        manager
-            .alter_table(Table::alter().table(referring).rename_column(from, to).to_owned())
-            .await?;
+        manager.alter_table(Table::alter().table(referring).rename_column(from, to).to_owned()).await?;
     }
     Ok(())
 }

@@ -7,7 +7,7 @@
 //! is a child in the frühe Sprachförderung hands its track over, unless the existing record has one too.
 
 use crate::audit::insert_entry;
-use crate::entity::{dossier, fruehfoerderung, moegliches_duplikat, person, register_person, neuzuzueger};
+use crate::entity::{dossier, fruehfoerderung, moegliches_duplikat, neuzuzueger, person, register_person};
 use crate::start_integration::erstinformation::{bfs_of, birth_date, entry};
 use crate::{Page, PageWindow, Store, StoreError, begin_write};
 use chrono::{DateTime, Utc};

@@ -7,11 +7,11 @@
 
 use crate::aenderung::lock_for_change;
 use crate::audit::insert_entry;
-use crate::entity::{empfehlung, erstgespraech, fordern_fall, person, user, neuzuzueger};
+use crate::entity::{empfehlung, erstgespraech, fordern_fall, neuzuzueger, person, user};
 use crate::{Page, PageWindow, Store, StoreError, begin_write, decode, decode_optional};
 use chrono::{DateTime, NaiveDate, Utc};
 use iim_domain::erstinformation::{
-    EmpfehlungArt, FordernEmpfehlung, FordernEntscheid, GespraechInput, StatusInput, Thema, NeuzuzuegerStatus,
+    EmpfehlungArt, FordernEmpfehlung, FordernEntscheid, GespraechInput, NeuzuzuegerStatus, StatusInput, Thema,
 };
 use iim_domain::{Action, Actor, AuditEntry, BfsNr, Choice, Outcome, PartialDate, Resource, Scope, catalog};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
@@ -105,7 +105,9 @@ impl Store {
         let scope = self.authorize_resource(actor, Resource::Neuzuzueger, Action::Read, None).await?;
         let mut select = filtered(zuzug_in_scope(neuzuzueger::Entity::find(), actor, scope), query);
         select = match query.filter {
-            NeuzuzuegerFilter::Alle => select.order_by_desc(neuzuzueger::Column::ZuzugAm).order_by_desc(neuzuzueger::Column::Id),
+            NeuzuzuegerFilter::Alle => {
+                select.order_by_desc(neuzuzueger::Column::ZuzugAm).order_by_desc(neuzuzueger::Column::Id)
+            }
             _ => select.order_by_asc(neuzuzueger::Column::ZuzugAm).order_by_asc(neuzuzueger::Column::Id),
         };
         let window = PageWindow::new(query.page, query.per_page, MAX_PER_PAGE);
@@ -115,8 +117,10 @@ impl Store {
         let items = self.neuzuzueger_rows(&self.db, rows).await?;
         let shown: Vec<String> = items.iter().map(|n| n.id.to_string()).collect();
         let detail = format!("Liste Neuzuzüger, Seite {page}, angezeigt: {}", shown.join(","));
-        self.log_read(entry(actor, Resource::Neuzuzueger, Action::Read, None, Outcome::Allowed, self).with_detail(detail))
-            .await?;
+        self.log_read(
+            entry(actor, Resource::Neuzuzueger, Action::Read, None, Outcome::Allowed, self).with_detail(detail),
+        )
+        .await?;
         Ok(Page { items, page, per_page, total })
     }
 
@@ -139,8 +143,10 @@ impl Store {
             ("Neuzuzüger/in", "Neuzuzüger"),
             items.iter().map(|n| n.id),
         );
-        self.log_read(entry(actor, Resource::Neuzuzueger, Action::Read, None, Outcome::Allowed, self).with_detail(detail))
-            .await?;
+        self.log_read(
+            entry(actor, Resource::Neuzuzueger, Action::Read, None, Outcome::Allowed, self).with_detail(detail),
+        )
+        .await?;
         Ok(items)
     }
 
@@ -184,7 +190,12 @@ impl Store {
 
     /// Records an invitation (with its date), a refusal or «not reached». The change is checked against the
     /// status as it is in the transaction (the row locked), not as it was when the page was shown.
-    pub async fn change_neuzuzueger_status(&self, actor: &Actor, id: i64, input: &StatusInput) -> Result<(), StoreError> {
+    pub async fn change_neuzuzueger_status(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &StatusInput,
+    ) -> Result<(), StoreError> {
         self.neuzuzueger_in_scope(actor, Action::Update, id).await?;
         let now = self.clock.now();
         let txn = begin_write(&self.db).await?;
@@ -323,8 +334,10 @@ impl Store {
     }
 
     async fn conversation(&self, neuzuzueger_id: i64) -> Result<Option<Erstgespraech>, StoreError> {
-        let Some(row) =
-            erstgespraech::Entity::find().filter(erstgespraech::Column::NeuzuzuegerId.eq(neuzuzueger_id)).one(&self.db).await?
+        let Some(row) = erstgespraech::Entity::find()
+            .filter(erstgespraech::Column::NeuzuzuegerId.eq(neuzuzueger_id))
+            .one(&self.db)
+            .await?
         else {
             return Ok(None);
         };
@@ -416,7 +429,11 @@ pub(crate) fn entry(
     AuditEntry::of(actor, action, resource, record.map(|id| id.to_string()), outcome, store.clock.now())
 }
 
-pub(crate) fn zuzug_in_scope(select: Select<neuzuzueger::Entity>, actor: &Actor, scope: Scope) -> Select<neuzuzueger::Entity> {
+pub(crate) fn zuzug_in_scope(
+    select: Select<neuzuzueger::Entity>,
+    actor: &Actor,
+    scope: Scope,
+) -> Select<neuzuzueger::Entity> {
     match actor.gemeinden_in(scope) {
         None => select,
         Some(gemeinden) => {
@@ -427,14 +444,16 @@ pub(crate) fn zuzug_in_scope(select: Select<neuzuzueger::Entity>, actor: &Actor,
 }
 
 fn filtered(mut select: Select<neuzuzueger::Entity>, query: &NeuzuzuegerQuery) -> Select<neuzuzueger::Entity> {
-    select =
-        match query.filter {
-            NeuzuzuegerFilter::Offen => select.filter(neuzuzueger::Column::Status.is_in(
-                [NeuzuzuegerStatus::Einzuladen, NeuzuzuegerStatus::Eingeladen, NeuzuzuegerStatus::NichtErreicht].map(|s| s.code()),
-            )),
-            NeuzuzuegerFilter::Status(status) => select.filter(neuzuzueger::Column::Status.eq(status.code())),
-            NeuzuzuegerFilter::Alle => select,
-        };
+    select = match query.filter {
+        NeuzuzuegerFilter::Offen => select.filter(
+            neuzuzueger::Column::Status.is_in(
+                [NeuzuzuegerStatus::Einzuladen, NeuzuzuegerStatus::Eingeladen, NeuzuzuegerStatus::NichtErreicht]
+                    .map(|s| s.code()),
+            ),
+        ),
+        NeuzuzuegerFilter::Status(status) => select.filter(neuzuzueger::Column::Status.eq(status.code())),
+        NeuzuzuegerFilter::Alle => select,
+    };
     if let Some(gemeinde) = query.gemeinde {
         select = select.filter(neuzuzueger::Column::GemeindeBfs.eq(i32::from(gemeinde.get())));
     }

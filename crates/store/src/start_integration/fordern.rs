@@ -7,7 +7,7 @@
 //! The decision flows back: the Gemeinde sees it on its hand-overs.
 
 use crate::audit::insert_entry;
-use crate::entity::{fordern_fall, person, user, neuzuzueger};
+use crate::entity::{fordern_fall, neuzuzueger, person, user};
 use crate::start_integration::erstinformation::{bfs_of, birth_date, entry, zuzug_in_scope};
 use crate::{Page, PageWindow, Store, StoreError, begin_write, decode, decode_optional};
 use chrono::{DateTime, Utc};
@@ -95,7 +95,8 @@ impl Store {
     /// `offen` shows those waiting for a decision (oldest first), otherwise the decided ones (newest first).
     pub async fn list_fordern(&self, actor: &Actor, offen: bool, page: u64) -> Result<Page<FordernFall>, StoreError> {
         let scope = self.authorize_resource(actor, Resource::Fordern, Action::Read, None).await?;
-        let in_scope = zuzug_in_scope(neuzuzueger::Entity::find(), actor, scope).select_only().column(neuzuzueger::Column::Id);
+        let in_scope =
+            zuzug_in_scope(neuzuzueger::Entity::find(), actor, scope).select_only().column(neuzuzueger::Column::Id);
         let mut select = fordern_fall::Entity::find()
             .filter(Expr::col(fordern_fall::Column::NeuzuzuegerId).in_subquery(in_scope.into_query()));
         select = if offen {

@@ -16,7 +16,9 @@
 
 use crate::audit::insert_entry;
 use crate::directory::Directory;
-use crate::entity::{moegliches_duplikat, person, register_ablehnung, register_lieferung, register_person, neuzuzueger};
+use crate::entity::{
+    moegliches_duplikat, neuzuzueger, person, register_ablehnung, register_lieferung, register_person,
+};
 use crate::fallfuehrung::persons::active_row;
 use crate::fallfuehrung::umzuege::{Umzug, propose_transfer};
 use crate::{Store, StoreError, begin_write};
@@ -164,8 +166,13 @@ impl Import<'_> {
                     Some(bfs) if foreign => {
                         let Some(gemeinde) = self.canton_gemeinde(position, "birth", bfs) else { return Ok(()) };
                         if let Some(child) = self.person_for(position, "birth", &person, gemeinde, None).await? {
-                            crate::start_integration::fruehfoerderung::start_from_register(self.txn, child, self.importer, self.now)
-                                .await?;
+                            crate::start_integration::fruehfoerderung::start_from_register(
+                                self.txn,
+                                child,
+                                self.importer,
+                                self.now,
+                            )
+                            .await?;
                             self.report.gespeichert += 1;
                         }
                         Ok(())
@@ -464,7 +471,8 @@ async fn has_foreign_parent(db: &impl ConnectionTrait, parents: &[(String, Strin
 /// A Neuzuzüger who moves away before the conversation is no longer to be invited; a held or declined
 /// conversation keeps its status.
 async fn moved_away(db: &impl ConnectionTrait, person_id: i64) -> Result<(), StoreError> {
-    let waiting = [NeuzuzuegerStatus::Einzuladen, NeuzuzuegerStatus::Eingeladen, NeuzuzuegerStatus::NichtErreicht].map(|s| s.code());
+    let waiting = [NeuzuzuegerStatus::Einzuladen, NeuzuzuegerStatus::Eingeladen, NeuzuzuegerStatus::NichtErreicht]
+        .map(|s| s.code());
     neuzuzueger::Entity::update_many()
         .col_expr(neuzuzueger::Column::Status, sea_orm::sea_query::Expr::value(NeuzuzuegerStatus::Weggezogen.code()))
         .filter(neuzuzueger::Column::PersonId.eq(person_id))

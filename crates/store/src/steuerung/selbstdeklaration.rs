@@ -12,8 +12,8 @@
 //! needs `Update` with canton scope.
 
 use crate::audit::insert_entry;
-use crate::fallfuehrung::dossiers::user_names;
 use crate::entity::{selbstdeklaration, selbstdeklaration_fragebogen};
+use crate::fallfuehrung::dossiers::user_names;
 use crate::{OrganisationKind, Store, StoreError, begin_write, is_unique_violation};
 use chrono::{DateTime, Datelike, Utc};
 use iim_domain::selbstdeklaration::{Antworten, DeklarationStatus, Frage, Fragebogen};

@@ -184,7 +184,8 @@ async fn two_standortbestimmungen_from_the_same_dossier_state_exactly_one_is_acc
         );
     }
     let dossier = test.get_dossier(&case_worker, id).await.unwrap();
-    let standortbestimmungen = dossier.timeline.iter().filter(|e| e.event == iim_domain::dossier::DossierEvent::Standortbestimmung);
+    let standortbestimmungen =
+        dossier.timeline.iter().filter(|e| e.event == iim_domain::dossier::DossierEvent::Standortbestimmung);
     assert_eq!(standortbestimmungen.count(), STANDORT_ROUNDS, "one Standortbestimmung per round");
 }
 
@@ -213,7 +214,8 @@ async fn a_goal_reached_is_never_judged_again_even_by_a_standortbestimmung_sent_
         );
     }
     let dossier = test.get_dossier(&case_worker, id).await.unwrap();
-    let standortbestimmungen = dossier.timeline.iter().filter(|e| e.event == iim_domain::dossier::DossierEvent::Standortbestimmung);
+    let standortbestimmungen =
+        dossier.timeline.iter().filter(|e| e.event == iim_domain::dossier::DossierEvent::Standortbestimmung);
     assert_eq!(standortbestimmungen.count(), STANDORT_ROUNDS);
 }
 

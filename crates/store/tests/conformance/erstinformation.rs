@@ -4,7 +4,7 @@
 
 use crate::support::{TestStore, field_errors, person_named};
 use iim_domain::erstinformation::{
-    EmpfehlungInput, EntscheidInput, FordernEntscheid, GespraechInput, StatusInput, UebergabeInput, NeuzuzuegerStatus,
+    EmpfehlungInput, EntscheidInput, FordernEntscheid, GespraechInput, NeuzuzuegerStatus, StatusInput, UebergabeInput,
 };
 use iim_domain::{Actor, Role};
 use iim_ech::read_delivery;
@@ -84,7 +84,8 @@ async fn a_neuzuzueger_is_invited_and_the_conversation_with_recommendations_is_r
 
     let open = test.store.list_neuzuzueger(&officer, &query(NeuzuzuegerFilter::Offen)).await.unwrap();
     assert_eq!(open.total, 0, "a held conversation leaves the open list");
-    let held = test.store.list_neuzuzueger(&officer, &query(NeuzuzuegerFilter::Status(NeuzuzuegerStatus::Gefuehrt))).await;
+    let held =
+        test.store.list_neuzuzueger(&officer, &query(NeuzuzuegerFilter::Status(NeuzuzuegerStatus::Gefuehrt))).await;
     assert_eq!(held.unwrap().total, 1);
 
     let again = test.store.record_conversation(&officer, id, &conversation()).await;
@@ -127,7 +128,10 @@ async fn an_officer_reaches_the_own_gemeinde_and_the_leitgemeinde_its_members_on
     let log = test.whole_log(&test.kanton_auditor().await).await;
     let refused: Vec<_> = log.iter().filter(|e| e.resource == "neuzuzueger" && e.outcome == "verweigert").collect();
     assert_eq!(refused.len(), 5, "each refusal is logged: {refused:?}");
-    assert_eq!(test.store.get_neuzuzueger(&leitgemeinde, id).await.unwrap().neuzuzueger.status, NeuzuzuegerStatus::Einzuladen);
+    assert_eq!(
+        test.store.get_neuzuzueger(&leitgemeinde, id).await.unwrap().neuzuzueger.status,
+        NeuzuzuegerStatus::Einzuladen
+    );
 }
 
 #[tokio::test]
@@ -289,5 +293,9 @@ async fn an_unknown_stored_neuzuzueger_status_is_reported_as_corrupt_never_read_
 
     let detail = test.store.get_neuzuzueger(&officer, id).await;
 
-    assert!(matches!(&detail, Err(StoreError::Corrupt(m)) if m.contains("kaputt")), "{:?}", detail.map(|d| d.neuzuzueger));
+    assert!(
+        matches!(&detail, Err(StoreError::Corrupt(m)) if m.contains("kaputt")),
+        "{:?}",
+        detail.map(|d| d.neuzuzueger)
+    );
 }

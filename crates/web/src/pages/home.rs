@@ -38,7 +38,10 @@ pub async fn show(State(state): State<SharedState>, user: CurrentUser) -> Result
         None
     };
     let start_integration = if actor.may(Resource::Neuzuzueger, Action::Read) {
-        Some((state.store.count_neuzuzueger_to_invite(actor).await?, state.store.count_possible_duplicates(actor).await?))
+        Some((
+            state.store.count_neuzuzueger_to_invite(actor).await?,
+            state.store.count_possible_duplicates(actor).await?,
+        ))
     } else {
         None
     };

@@ -2,20 +2,21 @@
 //! successful form the browser is sent to the result page, with a short notice named in the URL
 //! (`?hinweis=gespeichert`), so a reload never submits twice.
 
-pub(crate) mod fallfuehrung;
-pub(crate) mod start_integration;
 pub(crate) mod angebote;
-pub(crate) mod steuerung;
-pub(crate) mod konten;
 mod export;
+pub(crate) mod fallfuehrung;
 mod form;
 mod home;
 mod konflikt;
+pub(crate) mod konten;
 mod mentoring;
+pub(crate) mod start_integration;
+pub(crate) mod steuerung;
 mod tabelle;
 
 use crate::auth::{CurrentUser, csrf_guard};
 use crate::state::SharedState;
+use angebote::{oeffentlich, verwaltung};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
@@ -23,9 +24,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use iim_domain::{Action, Resource};
-use angebote::{oeffentlich, verwaltung};
 use fallfuehrung::{auftraege, caseload_export, dossiers, hilfsplan, massnahmen, pendenzen, persons, uebergaben};
+use iim_domain::{Action, Resource};
 use konten::{audit, login, tokens};
 use start_integration::{duplikate, fordern, fruehfoerderung, neuzuzueger, register_import};
 use steuerung::{gemeinden, kennzahlen, selbstdeklaration};
@@ -55,7 +55,10 @@ pub fn router(state: SharedState) -> Router {
         .route("/dossiers/{id}/kurzassessment", get(dossiers::assessment_form).post(dossiers::record_assessment))
         .route("/dossiers/{id}/ziele/neu", get(dossiers::goal_form))
         .route("/dossiers/{id}/ziele", axum::routing::post(dossiers::add_goal))
-        .route("/dossiers/{id}/standortbestimmung", get(dossiers::standortbestimmung_form).post(dossiers::record_standortbestimmung))
+        .route(
+            "/dossiers/{id}/standortbestimmung",
+            get(dossiers::standortbestimmung_form).post(dossiers::record_standortbestimmung),
+        )
         .route("/dossiers/{id}/abschliessen", axum::routing::post(dossiers::close))
         .route("/dossiers/{id}/wiedereroeffnen", axum::routing::post(dossiers::reopen))
         .route("/dossiers/{id}/zuweisen", axum::routing::post(dossiers::assign))

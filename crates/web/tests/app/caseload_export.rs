@@ -36,8 +36,11 @@ async fn caseloads(app: &TestApp) -> (i64, i64) {
 }
 
 async fn export_logged(app: &TestApp, username: &str, detail: &str) -> bool {
-    let query =
-        AuditQuery { username: Some(username.to_owned()), resource: Some(iim_domain::Resource::Dossier), ..Default::default() };
+    let query = AuditQuery {
+        username: Some(username.to_owned()),
+        resource: Some(iim_domain::Resource::Dossier),
+        ..Default::default()
+    };
     app.audit_entries(query)
         .await
         .iter()

@@ -46,7 +46,8 @@ async fn api_records_a_standortbestimmung_and_refuses_one_that_skips_a_goal() {
     assert_eq!(problem["errors"][format!("bewertung_{goal}")], "Bitte dieses Ziel bewerten.");
 
     let standortbestimmung = json!({ "datum": "2026-11-21", "bewertungen": [{ "ziel_id": goal, "bewertung": "erreicht", "kommentar": "A2 bestanden" }] });
-    let (status, dossier_after) = post(&app, "fallfuehrung.olten", dossier, "standortbestimmung", standortbestimmung).await;
+    let (status, dossier_after) =
+        post(&app, "fallfuehrung.olten", dossier, "standortbestimmung", standortbestimmung).await;
     assert_eq!(status, 200, "{dossier_after}");
     assert_eq!(dossier_after["hilfsplan"][0]["letzte_bewertung"], "erreicht");
     assert_eq!(dossier_after["hilfsplan"][0]["offen"], false);

@@ -151,7 +151,8 @@ async fn another_gemeinde_gets_404_on_every_route_the_kanton_403_on_the_list_and
     }
     assert!(!text_of(&other, "/fruehfoerderung?filter=alle").await.contains("Berhe"));
     let id = kind.rsplit('/').next().unwrap().to_owned();
-    let query = AuditQuery { resource: Some(iim_domain::Resource::Fruehfoerderung), record_id: Some(id), ..Default::default() };
+    let query =
+        AuditQuery { resource: Some(iim_domain::Resource::Fruehfoerderung), record_id: Some(id), ..Default::default() };
     let refused = app
         .audit_entries(query)
         .await

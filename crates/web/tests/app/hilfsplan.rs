@@ -36,8 +36,11 @@ async fn case_worker_prints_the_hilfsplan_with_goals_per_handlungsfeld_and_a_sig
     assert!(!page.contains("Interne Notiz"), "internal remarks stay in the dossier: {page}");
     assert!(html.contains("class=\"signature\""), "signature lines");
 
-    let query =
-        AuditQuery { record_id: Some(dossier.to_string()), resource: Some(iim_domain::Resource::Dossier), ..Default::default() };
+    let query = AuditQuery {
+        record_id: Some(dossier.to_string()),
+        resource: Some(iim_domain::Resource::Dossier),
+        ..Default::default()
+    };
     let entries = app.audit_entries(query).await;
     let reads = entries.iter().filter(|e| e.action == "read" && e.outcome == "erlaubt").count();
     assert_eq!(reads, 2, "the dossier page and the Hilfsplan are each logged as a read: {entries:?}");

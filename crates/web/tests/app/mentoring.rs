@@ -227,8 +227,9 @@ async fn referrers_and_other_pools_are_refused_and_the_refusal_is_logged() {
 
     let olten = app.actor("koordination.olten").await;
     assert_eq!(app.store.get_mentor(&olten, mentor).await.unwrap().status.label(), "neu", "nothing changed");
-    let log =
-        app.audit_entries(iim_store::AuditQuery { resource: Some(iim_domain::Resource::Mentoring), ..Default::default() }).await;
+    let log = app
+        .audit_entries(iim_store::AuditQuery { resource: Some(iim_domain::Resource::Mentoring), ..Default::default() })
+        .await;
     assert!(log.iter().any(|e| e.outcome == "verweigert" && e.actor_username == "koordination.thal"));
     assert!(log.iter().any(|e| e.outcome == "verweigert" && e.actor_username == "ib.olten"));
 }

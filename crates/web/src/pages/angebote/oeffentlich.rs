@@ -2,9 +2,9 @@
 //! (ADR 0012). Offers hold no personal data of clients, so these pages need no session, set none and write no
 //! access-log entry. The search form works with GET only, so every result has a shareable address.
 
+use crate::error::PageError;
 use crate::pages::export::{csv_download, download};
 use crate::pages::{Layout, Pagination, parse_id};
-use crate::error::PageError;
 use crate::state::SharedState;
 use askama::Template;
 use askama_web::WebTemplate;

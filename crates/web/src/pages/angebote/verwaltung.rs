@@ -3,11 +3,11 @@
 //! Kanton (the queue of submissions and changes, publish or return with a reason, and an overview of all offers).
 //! Who may do what is decided in the store; after each change the search is told (`search_hook`).
 
+use crate::auth::CurrentUser;
+use crate::error::PageError;
 use crate::pages::form::{FormField, choice_field, choices, summary, text_field, textarea_field, with_errors};
 use crate::pages::{Layout, Pagination, page_number, parse_id};
 use crate::pages::{swiss_date, unprocessable};
-use crate::auth::CurrentUser;
-use crate::error::PageError;
 use crate::search_hook;
 use crate::state::SharedState;
 use askama::Template;

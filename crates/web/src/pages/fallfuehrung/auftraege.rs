@@ -2,12 +2,12 @@
 //! Potenzialerfassung, Integrationscoaching), the Leitung approves coaching, the case worker takes note of
 //! results. The provider has its own pages: the orders addressed to it and a form for the result.
 
+use crate::auth::CurrentUser;
+use crate::error::PageError;
 use crate::pages::dossiers::{DossierFormPage, FormSpec, after_action, form_page, to_dossier};
 use crate::pages::form::{choice_field, choices, summary, textarea_field, with_errors};
 use crate::pages::unprocessable;
 use crate::pages::{Layout, Pagination, page_number, parse_id};
-use crate::auth::CurrentUser;
-use crate::error::PageError;
 use crate::state::SharedState;
 use askama::Template;
 use askama_web::WebTemplate;

@@ -2,10 +2,10 @@
 //! and CSV for everything else. Both carry the same columns; every text cell is defused as in the register
 //! export, so a name such as `=HYPERLINK(…)` stays inert text in either format.
 
-use crate::pages::export::{csv_download, defuse_formula, download};
-use crate::pages::swiss_date;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
+use crate::pages::export::{csv_download, defuse_formula, download};
+use crate::pages::swiss_date;
 use crate::state::SharedState;
 use axum::extract::State;
 use axum::response::Response;

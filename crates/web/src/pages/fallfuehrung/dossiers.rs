@@ -2,13 +2,13 @@
 //! Kurzassessment and timeline, and the standardised Kurzassessment form. The printable Hilfsplan
 //! (`hilfsplan.rs`) shows goals, dates and answers the way this page does, with the helpers made `pub` here.
 
+use crate::auth::CurrentUser;
+use crate::error::PageError;
 use crate::pages::angebote::verwaltung::{OfferLink, OfferSearch, offer_options};
 use crate::pages::auftraege::{AuftragRow, DecisionForm, order_rows};
 use crate::pages::form::{FormField, choice_field, choices, summary, text_field, with_errors};
 use crate::pages::{Layout, Pagination, page_number, parse_id};
 use crate::pages::{swiss_date, unprocessable};
-use crate::auth::CurrentUser;
-use crate::error::PageError;
 use crate::state::SharedState;
 use askama::Template;
 use askama_web::WebTemplate;

@@ -2,11 +2,11 @@
 //! agreed on appears (goals, dates, the Kurzassessment's findings), not the internal remarks or the
 //! timeline; the print stylesheet hides the navigation, so the page needs no JavaScript to print cleanly.
 
+use crate::auth::CurrentUser;
+use crate::error::PageError;
 use crate::pages::Layout;
 use crate::pages::dossiers::{GoalRow, answers, next_standortbestimmung_text, person_name};
 use crate::pages::swiss_date;
-use crate::auth::CurrentUser;
-use crate::error::PageError;
 use crate::state::SharedState;
 use askama::Template;
 use askama_web::WebTemplate;

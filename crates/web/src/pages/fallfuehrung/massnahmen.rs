@@ -3,13 +3,13 @@
 //! everyone reads and the Kanton edits. All decisions (criteria, who may override, who may edit) are the
 //! store's; these pages only show its answers.
 
+use crate::auth::CurrentUser;
+use crate::error::PageError;
 use crate::pages::dossiers::to_dossier;
 use crate::pages::form::{FormField, choice_field, choices, summary, text_field, with_errors};
 use crate::pages::konflikt::Konflikt;
 use crate::pages::{Layout, parse_id};
 use crate::pages::{swiss_date, unprocessable};
-use crate::auth::CurrentUser;
-use crate::error::PageError;
 use crate::state::SharedState;
 use askama::Template;
 use askama_web::WebTemplate;

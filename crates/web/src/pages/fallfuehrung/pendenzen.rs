@@ -1,9 +1,9 @@
 //! "Meine Pendenzen": everything that waits for the user, in one list per kind, each line linking to the
 //! dossier (or, for transfers, to the page where the Stelle decides).
 
-use crate::pages::Layout;
 use crate::auth::CurrentUser;
 use crate::error::PageError;
+use crate::pages::Layout;
 use crate::state::SharedState;
 use askama::Template;
 use askama_web::WebTemplate;

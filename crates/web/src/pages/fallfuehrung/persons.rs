@@ -1,10 +1,10 @@
 //! Personenregister pages: list with search and pagination, view, create, edit with optimistic concurrency.
 //! Access is decided by the store; these handlers only translate between forms and domain types.
 
-use crate::pages::form::{FormField, choice_field, choices, summary, text_field, with_errors};
-use crate::pages::{Layout, Pagination, page_number, parse_id};
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
+use crate::pages::form::{FormField, choice_field, choices, summary, text_field, with_errors};
+use crate::pages::{Layout, Pagination, page_number, parse_id};
 use crate::state::SharedState;
 use askama::Template;
 use askama_web::WebTemplate;

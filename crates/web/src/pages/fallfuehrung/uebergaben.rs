@@ -1,12 +1,12 @@
 //! Transfer on Wohnortwechsel: the case worker asks the Stelle of the new Gemeinde to take the dossier over
 //! (form on the dossier); the receiving Stelle sees the requests addressed to it and accepts or refuses.
 
+use crate::auth::CurrentUser;
+use crate::error::PageError;
 use crate::pages::dossiers::{DossierFormPage, FormSpec, after_action, form_page, to_dossier};
 use crate::pages::form::{choice_field, text_field};
 use crate::pages::unprocessable;
 use crate::pages::{Layout, parse_id};
-use crate::auth::CurrentUser;
-use crate::error::PageError;
 use crate::state::SharedState;
 use askama::Template;
 use askama_web::WebTemplate;

@@ -2,9 +2,9 @@
 //! names its record in the words of its kind («Dossier 12», «Auftrag 3»), from one table, so that an
 //! auditor never mistakes one kind of record for another.
 
-use crate::pages::{Layout, Pagination, page_number};
 use crate::auth::CurrentUser;
 use crate::error::PageError;
+use crate::pages::{Layout, Pagination, page_number};
 use crate::state::SharedState;
 use askama::Template;
 use askama_web::WebTemplate;

@@ -1,9 +1,9 @@
 //! Login and logout. The login form is protected against CSRF by a double-submit cookie, since there is
 //! no session yet; failed attempts are throttled by the store.
 
-use crate::pages::Layout;
 use crate::auth::{ClientAddress, CurrentUser, cookie, login_csrf_cookie_name, random_token, session_cookie_name};
 use crate::error::PageError;
+use crate::pages::Layout;
 use crate::state::SharedState;
 use askama::Template;
 use askama_web::WebTemplate;

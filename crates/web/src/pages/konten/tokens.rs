@@ -1,9 +1,9 @@
 //! "Meine API-Tokens": every user creates and revokes personal tokens for the JSON API. The secret is
 //! shown once, on the answer to the form (not behind a redirect), and stored only as a digest.
 
-use crate::pages::Layout;
 use crate::auth::CurrentUser;
 use crate::error::PageError;
+use crate::pages::Layout;
 use crate::state::SharedState;
 use askama::Template;
 use askama_web::WebTemplate;

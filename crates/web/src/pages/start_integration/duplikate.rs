@@ -1,11 +1,11 @@
 //! Possible duplicates from the register import, side by side, for a human decision: two different persons,
 //! or the same person (the store then merges the import's record into the existing one).
 
+use crate::auth::CurrentUser;
+use crate::error::PageError;
 use crate::pages::Layout;
 use crate::pages::unprocessable;
 use crate::pages::{Pagination, page_number, parse_id};
-use crate::auth::CurrentUser;
-use crate::error::PageError;
 use crate::state::SharedState;
 use askama::Template;
 use askama_web::WebTemplate;

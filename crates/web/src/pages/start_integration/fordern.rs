@@ -1,11 +1,11 @@
 //! Fordern pages: the hand-overs to the Migrationsamt. The Migrationsamt sees the cases waiting for its
 //! decision and records it; a Gemeinde sees its own hand-overs with the decisions that came back.
 
+use crate::auth::CurrentUser;
+use crate::error::PageError;
 use crate::pages::form::summary;
 use crate::pages::unprocessable;
 use crate::pages::{Layout, Pagination, page_number, parse_id};
-use crate::auth::CurrentUser;
-use crate::error::PageError;
 use crate::state::SharedState;
 use askama::Template;
 use askama_web::WebTemplate;

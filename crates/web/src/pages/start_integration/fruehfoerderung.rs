@@ -3,10 +3,10 @@
 //! and the form to take in a child the register did not deliver. Dates, checks and access are the store's
 //! and the domain's; these pages show their answers.
 
-use crate::pages::form::{FormField, choice_field, choices, summary, text_field, textarea_field, with_errors};
-use crate::pages::{Layout, Pagination, page_number, parse_id, swiss_date};
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
+use crate::pages::form::{FormField, choice_field, choices, summary, text_field, textarea_field, with_errors};
+use crate::pages::{Layout, Pagination, page_number, parse_id, swiss_date};
 use crate::state::SharedState;
 use askama::Template;
 use askama_web::WebTemplate;

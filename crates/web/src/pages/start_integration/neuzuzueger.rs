@@ -2,14 +2,14 @@
 //! invitation status, the Erstinformationsgespräch form with Empfehlungen, and the hand-over to the
 //! Migrationsamt (Fordern). What may be seen and changed is the store's decision.
 
+use crate::auth::CurrentUser;
+use crate::error::PageError;
 use crate::pages::angebote::verwaltung::{OfferLink, OfferSearch, offer_options};
 use crate::pages::export::csv_download;
 use crate::pages::form::{FormField, choice_field, choices, summary, text_field, textarea_field, with_errors};
 use crate::pages::massnahmen::FormPage;
 use crate::pages::{Layout, Pagination, page_number, parse_id};
 use crate::pages::{swiss_date, unprocessable};
-use crate::auth::CurrentUser;
-use crate::error::PageError;
 use crate::state::SharedState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -18,7 +18,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use iim_domain::clock::format_swiss;
 use iim_domain::erstinformation::{
-    EmpfehlungArt, EmpfehlungInput, FordernEmpfehlung, GespraechInput, StatusInput, Thema, UebergabeInput, NeuzuzuegerStatus,
+    EmpfehlungArt, EmpfehlungInput, FordernEmpfehlung, GespraechInput, NeuzuzuegerStatus, StatusInput, Thema,
+    UebergabeInput,
 };
 use iim_domain::person::Choice;
 use iim_domain::{BfsNr, FieldErrors, catalog};

@@ -4,9 +4,9 @@
 //! [`UPLOAD_LIMIT`]) and imported with the shared code of `iim import ech0020` (`iim_store::delivery_files`).
 //! Multipart forms carry their CSRF token as the first field, checked here (`auth::multipart_csrf_ok`).
 
-use crate::pages::{Layout, Pagination, page_number, parse_id, render_error_page};
 use crate::auth::{CurrentUser, multipart_csrf_ok};
 use crate::error::PageError;
+use crate::pages::{Layout, Pagination, page_number, parse_id, render_error_page};
 use crate::state::SharedState;
 use askama::Template;
 use askama_web::WebTemplate;

@@ -3,12 +3,12 @@
 //! Integrationsbeauftragte), its export, and one form per Gemeinde. The Leitgemeinde itself is shown, not
 //! edited: it comes from the mapping file (ADR 0008).
 
+use crate::auth::CurrentUser;
+use crate::error::{AppError, PageError};
 use crate::pages::form::{FormField, summary, text_field, textarea_field, with_errors};
 use crate::pages::konflikt::Konflikt;
 use crate::pages::tabelle::{self, Zelle};
 use crate::pages::{Layout, parse_id};
-use crate::auth::CurrentUser;
-use crate::error::{AppError, PageError};
 use crate::state::SharedState;
 use askama::Template;
 use askama_web::WebTemplate;

@@ -3,10 +3,10 @@
 //! the Gemeinden shown. No personal data: counts only. The Kanton sees every Gemeinde, an
 //! Integrationsbeauftragte its own and the members it leads.
 
-use crate::pages::Layout;
-use crate::pages::tabelle::{self, Zelle};
 use crate::auth::CurrentUser;
 use crate::error::PageError;
+use crate::pages::Layout;
+use crate::pages::tabelle::{self, Zelle};
 use crate::state::SharedState;
 use askama::Template;
 use askama_web::WebTemplate;

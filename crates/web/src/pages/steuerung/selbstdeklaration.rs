@@ -6,12 +6,12 @@
 //! Which view `/selbstdeklaration` shows follows the matrix (`Create` on Selbstdeklaration: the Kanton's
 //! overview); what anyone may read or change is decided in the store.
 
+use crate::auth::CurrentUser;
+use crate::error::{AppError, PageError};
 use crate::pages::Layout;
 use crate::pages::export::{defuse_formula, download};
 use crate::pages::form::{FormField, choice_field, choices, summary, text_field, textarea_field, with_errors};
 use crate::pages::unprocessable;
-use crate::auth::CurrentUser;
-use crate::error::{AppError, PageError};
 use crate::state::SharedState;
 use askama::Template;
 use askama_web::WebTemplate;
