@@ -4,7 +4,8 @@
 //!
 //! Consuming is one conditional `UPDATE … WHERE used_at IS NULL`: of two saves at once, the database lets
 //! exactly one change the row, on both backends. Tokens belong to the user they were issued to and expire
-//! after a day, after which the form has to be loaded again.
+//! after a day, after which the form has to be loaded again; issuing a token deletes the expired ones, so the
+//! table holds about one day of forms.
 
 use crate::entity::form_token;
 use crate::konten::accounts::random_token;
@@ -20,6 +21,8 @@ const GUELTIGKEIT_STUNDEN: i64 = 24;
 impl Store {
     /// A new one-time token for a create form the actor is about to fill in.
     pub async fn issue_form_token(&self, actor: &Actor) -> Result<String, StoreError> {
+        let expired = self.clock.now() - Duration::hours(GUELTIGKEIT_STUNDEN);
+        form_token::Entity::delete_many().filter(form_token::Column::CreatedAt.lt(expired)).exec(&self.db).await?;
         let token = random_token();
         form_token::ActiveModel {
             id: NotSet,

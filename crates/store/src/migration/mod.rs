@@ -21,6 +21,7 @@ mod m20261122_000012_angebot_links;
 mod m20261204_000034_versionen;
 mod m20261204_000035_form_tokens;
 mod m20261204_000036_neuzuzueger;
+mod m20261204_000037_form_token_cleanup;
 
 pub(crate) struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000034_versionen::Migration),
             Box::new(m20261204_000035_form_tokens::Migration),
             Box::new(m20261204_000036_neuzuzueger::Migration),
+            Box::new(m20261204_000037_form_token_cleanup::Migration),
         ]
     }
 }

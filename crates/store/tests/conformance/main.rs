@@ -14,6 +14,7 @@ mod caseload_export;
 mod concurrency;
 mod dossiers;
 mod erstinformation;
+mod formular;
 mod fruehfoerderung;
 mod gemeinden;
 mod grenzen;
