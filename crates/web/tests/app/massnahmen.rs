@@ -210,6 +210,7 @@ async fn two_stale_edits_of_one_measure_at_once_one_wins_the_other_gets_the_conf
     assert!(text.contains("Nicht gespeichert") && text.contains(winner_title), "{text}");
     assert!(text.contains(loser_fields[0].1.as_str()) && text.contains("unterschiedlich"), "{text}");
     assert!(text.contains("Meine Werte trotzdem speichern"), "{text}");
+    assert!(!text.contains("soziale_integration"), "the Handlungsfeld by its name, never its code: {text}");
     assert!(page_text(loser, "/massnahmen").await.contains(winner_title), "the winner's version stands");
 
     assert_eq!(loser.submit(path, loser_fields).await.status(), 409, "no silent revert by saving the old form again");

@@ -821,15 +821,20 @@ fn massnahme_form(
     })
 }
 
-/// The measure as saved now beside the values sent.
-fn massnahme_konflikt(aktuell: &Massnahme, mine: &MassnahmeInput) -> Konflikt {
+/// The measure as saved now beside the values sent, in the words of the form: the Handlungsfeld by its name
+/// and the following measures by their titles, not by their codes.
+fn massnahme_konflikt(katalog: &Katalog, aktuell: &Massnahme, mine: &MassnahmeInput) -> Konflikt {
     let saved = MassnahmeInput::of(aktuell);
-    let liste = |codes: &[String]| codes.join(", ");
+    let feld = |code: &str| Handlungsfeld::from_code(code).map_or_else(|| code.to_owned(), |f| f.label().to_owned());
+    let liste = |codes: &[String]| {
+        let titel = |code: &String| katalog.massnahme(code).map_or_else(|| code.clone(), |m| m.titel.clone());
+        codes.iter().map(titel).collect::<Vec<_>>().join(", ")
+    };
     Konflikt::new(
         String::new(),
         vec![
             ("Titel", saved.titel, mine.titel.clone()),
-            ("Handlungsfeld", saved.handlungsfeld, mine.handlungsfeld.clone()),
+            ("Handlungsfeld", feld(&saved.handlungsfeld), feld(&mine.handlungsfeld)),
             ("Beschreibung", saved.beschreibung, mine.beschreibung.clone()),
             ("Üblicher Anbieter", saved.anbieter, mine.anbieter.clone()),
             ("Mindestniveau Deutsch", saved.mindestniveau, mine.mindestniveau.clone()),
@@ -895,7 +900,7 @@ async fn save(
                 errors.add("kommentar", "Der Katalog wurde gleichzeitig geändert. Bitte nochmals speichern.");
                 return unprocessable(massnahme_page(state, user, neu, &input, &kommentar, &errors, None).await?);
             };
-            let konflikt = massnahme_konflikt(aktuell, &input);
+            let konflikt = massnahme_konflikt(&katalog, aktuell, &input);
             let errors = FieldErrors::new();
             let page =
                 massnahme_form(user, &katalog, neu, &input, &kommentar, &errors, katalog.version, Some(konflikt))?;
