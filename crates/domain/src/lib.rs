@@ -21,6 +21,7 @@ pub mod limits;
 pub mod massnahmen;
 pub mod mentoring;
 pub mod person;
+pub mod regeln;
 pub mod selbstdeklaration;
 pub mod sprache;
 
@@ -33,3 +34,4 @@ pub use date::PartialDate;
 pub use field_errors::FieldErrors;
 pub use limits::{TextLimit, check_text};
 pub use person::{Choice, Nationality, PersonData, PersonInput, PersonName, ResidenceStatus, Sex};
+pub use regeln::Regel;

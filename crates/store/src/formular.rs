@@ -12,6 +12,7 @@ use crate::konten::accounts::random_token;
 use crate::{Store, StoreError};
 use chrono::Duration;
 use iim_domain::Actor;
+use iim_domain::regeln::FormularRegel;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, NotSet, QueryFilter};
 
@@ -66,10 +67,7 @@ impl Store {
         }
         match form_token::Entity::find().filter(mine()).one(txn).await? {
             Some(used) => Err(StoreError::AlreadySaved { record: used.record.unwrap_or_default() }),
-            None => Err(StoreError::invalid(
-                "form_token",
-                "Das Formular ist abgelaufen. Bitte die Seite neu laden und die Angaben nochmals eingeben.",
-            )),
+            None => Err(StoreError::regel(FormularRegel::Abgelaufen)),
         }
     }
 }

@@ -147,6 +147,11 @@ impl StoreError {
         errors.add(field, message);
         StoreError::Invalid(errors)
     }
+
+    /// A change the stored records refuse, named by its typed reason (the sentence is the domain's).
+    pub(crate) fn regel(regel: impl iim_domain::Regel) -> Self {
+        StoreError::Invalid(regel.als_feldfehler())
+    }
 }
 
 /// The storage handle. Cheap to clone; all clones share one pool, one access-log writer, one directory.

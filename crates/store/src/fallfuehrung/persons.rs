@@ -7,7 +7,8 @@ use crate::entity::{person, user};
 use crate::{Page, PageWindow, Store, StoreError, is_unique_violation};
 use chrono::{DateTime, Utc};
 use iim_domain::person::{Choice, fold_for_search};
-use iim_domain::{Action, Actor, BfsNr, FieldErrors, PartialDate, PersonData, PersonInput, Resource, Scope};
+use iim_domain::regeln::FallfuehrungRegel;
+use iim_domain::{Action, Actor, BfsNr, PartialDate, PersonData, PersonInput, Resource, Scope};
 use sea_orm::sea_query::LikeExpr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, PaginatorTrait, QueryFilter,
@@ -262,15 +263,7 @@ fn check_wohngemeinde(actor: &Actor, scope: Scope, gemeinde: BfsNr) -> Result<()
     if actor.reaches_gemeinde(scope, gemeinde) {
         return Ok(());
     }
-    let mut errors = FieldErrors::new();
-    errors.add(
-        "wohngemeinde_bfs",
-        format!(
-            "{} gehört nicht zu Ihrem Zuständigkeitsgebiet. Bitte eine Gemeinde Ihres Gebiets wählen.",
-            gemeinde.name()
-        ),
-    );
-    Err(StoreError::Invalid(errors))
+    Err(StoreError::regel(FallfuehrungRegel::WohngemeindeAusserhalb(gemeinde)))
 }
 
 async fn check_ahv_unique(db: &impl ConnectionTrait, data: &PersonData, own_id: Option<i64>) -> Result<(), StoreError> {
@@ -286,9 +279,7 @@ async fn check_ahv_unique(db: &impl ConnectionTrait, data: &PersonData, own_id: 
 }
 
 fn ahv_taken() -> StoreError {
-    let mut errors = FieldErrors::new();
-    errors.add("ahv_nummer", "Diese AHV-Nummer ist bereits bei einer anderen Person erfasst.");
-    StoreError::Invalid(errors)
+    StoreError::regel(FallfuehrungRegel::AhvNummerVergeben)
 }
 
 /// A unique violation can only come from the AHV number (a concurrent insert passed the check too).
