@@ -278,7 +278,9 @@ impl Store {
             .await?)
     }
 
-    /// The scope of `action` on `resource`, or the logged refusal of a role that has none.
+    /// The scope of `action` on `resource`, or the logged refusal of a role that has none. Start.integration
+    /// no longer uses it (its tables are guarded, see [`crate::guard`]); only `mentoring` and
+    /// `angebote::verwaltung` still do until they move onto the guard, and it goes with them.
     pub(crate) async fn authorize_resource(
         &self,
         actor: &Actor,
@@ -384,6 +386,7 @@ impl Store {
     }
 }
 
+/// A log entry for [`Store::authorize_resource`]'s remaining users (see there).
 pub(crate) fn entry(
     actor: &Actor,
     resource: Resource,

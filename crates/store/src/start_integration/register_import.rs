@@ -82,7 +82,7 @@ impl Store {
         datei: &str,
         delivery: DeliveryReader<R>,
     ) -> Result<ImportReport, StoreError> {
-        let scope = self.authorize_import(actor, Action::Create, None).await?;
+        let guard = self.guard::<register_lieferung::Entity>(actor, Action::Create, None).await?;
         let header = delivery.header().clone();
         let txn = begin_write(&self.db).await?;
         let known = register_lieferung::Entity::find()
@@ -117,7 +117,7 @@ impl Store {
             importer: actor.user_id,
             now,
             lieferung_id: lieferung.id,
-            gemeinden: actor.gemeinden_in(scope).cloned(),
+            gemeinden: actor.gemeinden_in(guard.scope()).cloned(),
             directory: self.directory(),
             report: ImportReport { message_id: header.message_id.clone(), ..ImportReport::default() },
             new_persons: Vec::new(),
