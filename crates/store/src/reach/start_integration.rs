@@ -13,7 +13,9 @@
 //! | Kennzahlen (figures of the Frühförderung) | Gemeinde at the entry in the organisation's Gemeinden | same | Gemeinde in the Sozialregion | all |
 
 use super::{everything, in_gemeinden};
-use crate::entity::{fordern_fall, fruehfoerderung, moegliches_duplikat, neuzuzueger, person, register_lieferung, user};
+use crate::entity::{
+    fordern_fall, fruehfoerderung, moegliches_duplikat, neuzuzueger, person, register_lieferung, user,
+};
 use crate::guard::Guarded;
 use iim_domain::{Actor, Resource, Scope};
 use sea_orm::sea_query::{ExprTrait, Query, SimpleExpr};
@@ -120,4 +122,3 @@ pub(crate) fn child_reach(actor: &Actor, scope: Scope) -> SimpleExpr {
 pub(crate) fn kennzahlen_reach(actor: &Actor, scope: Scope) -> SimpleExpr {
     in_gemeinden(fruehfoerderung::Column::EintrittGemeindeBfs, actor, scope)
 }
-

@@ -14,8 +14,8 @@ use axum::extract::multipart::{Field, Multipart, MultipartError, MultipartReject
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use iim_domain::{Action, Resource};
 use iim_domain::clock::format_swiss;
+use iim_domain::{Action, Resource};
 use iim_store::{FileOutcome, FileResult, Lieferung, LieferungAblehnung, delivery_files};
 use std::collections::HashMap;
 use std::io::Write;
