@@ -138,7 +138,7 @@ impl Store {
 
 impl Import<'_> {
     async fn apply(&mut self, position: usize, event: RegisterEvent) -> Result<(), StoreError> {
-        if !self.in_scope(position, &event) {
+        if !self.importer_answers_for(position, &event) {
             return Ok(());
         }
         match event {
@@ -201,7 +201,7 @@ impl Import<'_> {
 
     /// Whether the importer answers for the Gemeinde of the event; refuses the event when not. Events without
     /// a Gemeinde and Gemeinden outside the canton are left to the event's own checks.
-    fn in_scope(&mut self, position: usize, event: &RegisterEvent) -> bool {
+    fn importer_answers_for(&mut self, position: usize, event: &RegisterEvent) -> bool {
         let (kind, bfs) = match event {
             RegisterEvent::MoveIn { municipality, .. } => ("moveIn", Some(*municipality)),
             RegisterEvent::MoveOut { municipality, .. } => ("moveOut", Some(*municipality)),
