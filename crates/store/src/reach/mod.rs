@@ -5,6 +5,7 @@
 //! same as a table. One file per Bereich.
 
 mod fallfuehrung;
+pub(crate) mod start_integration;
 
 use iim_domain::{Actor, Scope};
 use sea_orm::sea_query::{Expr, SimpleExpr};

@@ -6,20 +6,23 @@
 //! A new record that already has a dossier is not merged: that needs a closer look first. A new record that
 //! is a child in the frühe Sprachförderung hands its track over, unless the existing record has one too.
 
-use crate::audit::insert_entry;
+use crate::aenderung::lock_for_change;
 use crate::entity::{dossier, fruehfoerderung, moegliches_duplikat, neuzuzueger, person, register_person};
-use crate::start_integration::erstinformation::{bfs_of, birth_date, entry};
+use crate::guard::Guard;
+use crate::start_integration::erstinformation::{bfs_of, birth_date};
 use crate::{Page, PageWindow, Store, StoreError, begin_write};
 use chrono::{DateTime, Utc};
-use iim_domain::{Action, Actor, BfsNr, Outcome, Resource, Scope, catalog};
+use iim_domain::{Action, Actor, BfsNr, Resource, catalog};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
+    QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use std::collections::HashMap;
 
 const OFFEN: &str = "offen";
+/// The refusal's log detail names the decision: the record it names is the pair's new person.
+const OUTSIDE_SCOPE: &str = "Duplikat-Entscheid ausserhalb des Zuständigkeitsgebiets";
 const VERSCHIEDEN: &str = "verschieden";
 /// Pairs per page of the list.
 const DUPLIKATE_PER_PAGE: u64 = 20;
@@ -55,11 +58,12 @@ pub enum DuplikatEntscheid {
 
 impl Store {
     /// One page of the open pairs whose two persons both lie in the actor's scope, oldest first: one scoped
-    /// query for the page, one for its persons.
+    /// query for the page, one for its persons. Shown only to who may decide (change persons); logged as a read.
     pub async fn possible_duplicates(&self, actor: &Actor, page: u64) -> Result<Page<MoeglichesDuplikat>, StoreError> {
-        let scope = self.authorize_resource(actor, Resource::Person, Action::Update, None).await?;
+        self.check_permission(actor, Resource::Person, Action::Update).await?;
+        let guard = self.guard::<moegliches_duplikat::Entity>(actor, Action::Read, None).await?;
         let window = PageWindow::new(page, DUPLIKATE_PER_PAGE, DUPLIKATE_PER_PAGE);
-        let open = open_pairs_in_scope(actor, scope);
+        let open = open_pairs(&guard);
         let total = open.clone().count(&self.db).await?;
         let rows = open
             .order_by_asc(moegliches_duplikat::Column::Id)
@@ -85,15 +89,16 @@ impl Store {
         let shown: Vec<String> =
             items.iter().flat_map(|p| [p.neu.id.to_string(), p.bestehend.id.to_string()]).collect();
         let detail = format!("Mögliche Duplikate, angezeigt: {}", shown.join(","));
-        self.log_read(entry(actor, Resource::Person, Action::Read, None, Outcome::Allowed, self).with_detail(detail))
-            .await?;
-        Ok(Page { items, page: window.page, per_page: DUPLIKATE_PER_PAGE, total })
+        guard.logged(None, Some(detail), Page { items, page: window.page, per_page: DUPLIKATE_PER_PAGE, total }).await
     }
 
     /// How many open pairs the list shows the actor in all (the same query, counted), for the start page.
     pub async fn count_possible_duplicates(&self, actor: &Actor) -> Result<u64, StoreError> {
-        let Ok(scope) = actor.scope_for(Resource::Person, Action::Update) else { return Ok(0) };
-        Ok(open_pairs_in_scope(actor, scope).count(&self.db).await?)
+        if !actor.may(Resource::Person, Action::Update) {
+            return Ok(0);
+        }
+        let guard = self.guard::<moegliches_duplikat::Entity>(actor, Action::Update, None).await?;
+        Ok(open_pairs(&guard).count(&self.db).await?)
     }
 
     /// Records the decision on pair `id`; see the module docs for what «the same person» does. The pair is
@@ -104,28 +109,21 @@ impl Store {
         id: i64,
         entscheid: DuplikatEntscheid,
     ) -> Result<(), StoreError> {
-        let scope = self.authorize_resource(actor, Resource::Person, Action::Update, Some(id)).await?;
+        let guard = self.guard::<moegliches_duplikat::Entity>(actor, Action::Update, Some(id)).await?;
         let txn = begin_write(&self.db).await?;
-        let row = moegliches_duplikat::Entity::find_by_id(id)
-            .lock_exclusive()
-            .one(&txn)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let Some(row) = lock_for_change(&txn, guard.select().filter(moegliches_duplikat::Column::Id.eq(id))).await?
+        else {
+            let pair = moegliches_duplikat::Entity::find_by_id(id).one(&txn).await?;
+            txn.rollback().await?;
+            return Err(match pair {
+                Some(pair) => guard.refuse(Some(pair.person_id), OUTSIDE_SCOPE).await,
+                None => StoreError::NotFound,
+            });
+        };
         let (Some(neu), Some(bestehend)) = (load(&txn, row.person_id).await?, load(&txn, row.kandidat_id).await?)
         else {
             return Err(StoreError::NotFound);
         };
-        let reachable =
-            |p: &person::Model| bfs_of(p.wohngemeinde_bfs).is_some_and(|g| actor.reaches_gemeinde(scope, g));
-        if !reachable(&neu) || !reachable(&bestehend) {
-            txn.rollback().await?;
-            self.log_read(
-                entry(actor, Resource::Person, Action::Update, Some(row.person_id), Outcome::Denied, self)
-                    .with_detail("Duplikat-Entscheid ausserhalb des Zuständigkeitsgebiets"),
-            )
-            .await?;
-            return Err(StoreError::NotFound);
-        }
         if row.status != OFFEN {
             return Err(StoreError::invalid("entscheid", "Über dieses Paar ist bereits entschieden."));
         }
@@ -143,34 +141,16 @@ impl Store {
                 )
             }
         };
-        insert_entry(
-            &txn,
-            &entry(actor, Resource::Person, Action::Update, Some(bestehend.id), Outcome::Allowed, self)
-                .with_detail(detail),
-        )
-        .await?;
+        guard.log_change(&txn, bestehend.id, Some(detail)).await?;
         txn.commit().await?;
         Ok(())
     }
 }
 
-/// The open pairs whose new and existing record both live in a Gemeinde of the actor's scope: the one rule
-/// of the list and the start page's count.
-fn open_pairs_in_scope(actor: &Actor, scope: Scope) -> Select<moegliches_duplikat::Entity> {
-    let open = moegliches_duplikat::Entity::find().filter(moegliches_duplikat::Column::Status.eq(OFFEN));
-    let Some(gemeinden) = actor.gemeinden_in(scope) else {
-        return open;
-    };
-    let codes: Vec<i32> = gemeinden.iter().map(|g| i32::from(g.get())).collect();
-    let persons_in_scope = || {
-        person::Entity::find()
-            .select_only()
-            .column(person::Column::Id)
-            .filter(person::Column::WohngemeindeBfs.is_in(codes.clone()))
-            .into_query()
-    };
-    open.filter(Expr::col(moegliches_duplikat::Column::PersonId).in_subquery(persons_in_scope()))
-        .filter(Expr::col(moegliches_duplikat::Column::KandidatId).in_subquery(persons_in_scope()))
+/// The open pairs the guard reaches (both persons in the actor's scope): the one rule of the list and the
+/// start page's count.
+fn open_pairs(guard: &Guard<'_, moegliches_duplikat::Entity>) -> Select<moegliches_duplikat::Entity> {
+    guard.select().filter(moegliches_duplikat::Column::Status.eq(OFFEN))
 }
 
 async fn load(db: &impl ConnectionTrait, id: i64) -> Result<Option<person::Model>, StoreError> {

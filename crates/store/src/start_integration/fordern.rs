@@ -6,17 +6,16 @@
 //! date of birth, nationality, residence status, Gemeinde). The conversation record stays with the Gemeinde.
 //! The decision flows back: the Gemeinde sees it on its hand-overs.
 
-use crate::audit::insert_entry;
 use crate::entity::{fordern_fall, neuzuzueger, person, user};
-use crate::start_integration::erstinformation::{bfs_of, birth_date, entry, zuzug_in_scope};
+use crate::start_integration::erstinformation::{bfs_of, birth_date};
 use crate::{Page, PageWindow, Store, StoreError, begin_write, decode, decode_optional};
 use chrono::{DateTime, Utc};
 use iim_domain::erstinformation::{EntscheidInput, FordernEmpfehlung, FordernEntscheid, UebergabeInput};
-use iim_domain::{Action, Actor, BfsNr, Choice, Outcome, ResidenceStatus, Resource, catalog};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use iim_domain::{Action, Actor, BfsNr, Choice, ResidenceStatus, Resource, catalog};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, NotSet, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait,
+    QuerySelect,
 };
 use std::collections::HashMap;
 
@@ -43,15 +42,18 @@ pub struct FordernFall {
 }
 
 impl Store {
-    /// Hands the Neuzuzüger's case to the Migrationsamt. One open hand-over per Neuzuzüger at a time.
+    /// Hands the Neuzuzüger's case to the Migrationsamt. One open hand-over per Neuzuzüger at a time. The
+    /// Neuzuzüger is looked up first: who cannot read it (the Migrationsamt, another Gemeinde) learns only
+    /// that it was not found, whatever it may do with hand-overs.
     pub async fn hand_over_to_migrationsamt(
         &self,
         actor: &Actor,
         neuzuzueger_id: i64,
         input: &UebergabeInput,
     ) -> Result<i64, StoreError> {
-        self.authorize_resource(actor, Resource::Fordern, Action::Create, Some(neuzuzueger_id)).await?;
-        let row = self.neuzuzueger_in_scope(actor, Action::Read, neuzuzueger_id).await?;
+        let neuzuzueger = self.guard::<neuzuzueger::Entity>(actor, Action::Read, Some(neuzuzueger_id)).await?;
+        let row = neuzuzueger.find(&self.db, neuzuzueger_id).await?;
+        let guard = self.guard::<fordern_fall::Entity>(actor, Action::Create, None).await?;
         let (empfehlung, begruendung) = input.check().map_err(StoreError::Invalid)?;
         let open = fordern_fall::Entity::find()
             .filter(fordern_fall::Column::NeuzuzuegerId.eq(row.id))
@@ -82,11 +84,7 @@ impl Store {
         .insert(&txn)
         .await?;
         let detail = format!("Übergabe an das Migrationsamt (Neuzuzüger {neuzuzueger_id}): {}", empfehlung.label());
-        insert_entry(
-            &txn,
-            &entry(actor, Resource::Fordern, Action::Create, Some(fall.id), Outcome::Allowed, self).with_detail(detail),
-        )
-        .await?;
+        guard.log_change(&txn, fall.id, Some(detail)).await?;
         txn.commit().await?;
         Ok(fall.id)
     }
@@ -94,11 +92,8 @@ impl Store {
     /// Hand-overs in the actor's scope: for the Migrationsamt all, for a Gemeinde those of its Neuzuzüger.
     /// `offen` shows those waiting for a decision (oldest first), otherwise the decided ones (newest first).
     pub async fn list_fordern(&self, actor: &Actor, offen: bool, page: u64) -> Result<Page<FordernFall>, StoreError> {
-        let scope = self.authorize_resource(actor, Resource::Fordern, Action::Read, None).await?;
-        let in_scope =
-            zuzug_in_scope(neuzuzueger::Entity::find(), actor, scope).select_only().column(neuzuzueger::Column::Id);
-        let mut select = fordern_fall::Entity::find()
-            .filter(Expr::col(fordern_fall::Column::NeuzuzuegerId).in_subquery(in_scope.into_query()));
+        let guard = self.guard::<fordern_fall::Entity>(actor, Action::Read, None).await?;
+        let mut select = guard.select();
         select = if offen {
             select.filter(fordern_fall::Column::Entscheid.is_null()).order_by_asc(fordern_fall::Column::UebergebenAt)
         } else {
@@ -118,27 +113,26 @@ impl Store {
             if offen { "offen" } else { "entschieden" },
             shown.join(",")
         );
-        self.log_read(entry(actor, Resource::Fordern, Action::Read, None, Outcome::Allowed, self).with_detail(detail))
-            .await?;
-        Ok(Page { items, page, per_page: PER_PAGE, total })
+        guard.logged(None, Some(detail), Page { items, page, per_page: PER_PAGE, total }).await
     }
 
     /// One hand-over; the read is logged.
     pub async fn get_fordern(&self, actor: &Actor, id: i64) -> Result<FordernFall, StoreError> {
-        let row = self.fordern_in_scope(actor, Action::Read, id).await?;
+        let guard = self.guard::<fordern_fall::Entity>(actor, Action::Read, Some(id)).await?;
+        let row = guard.find(&self.db, id).await?;
         let fall = self.fordern_rows(vec![row]).await?.remove(0);
-        self.log_read(entry(actor, Resource::Fordern, Action::Read, Some(id), Outcome::Allowed, self)).await?;
-        Ok(fall)
+        guard.logged(Some(id), None, fall).await
     }
 
     /// The Migrationsamt records its decision; it flows back to the Gemeinde. A decision is final: the
     /// update only applies to a case still without decision (checked by the database in the same
     /// statement), so of two decisions sent at once exactly one is stored.
     pub async fn decide_fordern(&self, actor: &Actor, id: i64, input: &EntscheidInput) -> Result<(), StoreError> {
-        self.fordern_in_scope(actor, Action::Update, id).await?;
+        let guard = self.guard::<fordern_fall::Entity>(actor, Action::Update, Some(id)).await?;
+        let txn = begin_write(&self.db).await?;
+        guard.find_for_change(&txn, id).await?;
         let (entscheid, begruendung) = input.check().map_err(StoreError::Invalid)?;
         let now = self.clock.now();
-        let txn = begin_write(&self.db).await?;
         let updated = fordern_fall::Entity::update_many()
             .col_expr(fordern_fall::Column::Entscheid, Expr::value(entscheid.code()))
             .col_expr(fordern_fall::Column::EntscheidBegruendung, Expr::value(begruendung))
@@ -151,19 +145,9 @@ impl Store {
         if updated.rows_affected != 1 {
             return Err(StoreError::invalid("entscheid", "Über diesen Fall ist bereits entschieden."));
         }
-        let detail = format!("Entscheid: {}", entscheid.label());
-        insert_entry(
-            &txn,
-            &entry(actor, Resource::Fordern, Action::Update, Some(id), Outcome::Allowed, self).with_detail(detail),
-        )
-        .await?;
+        guard.log_change(&txn, id, Some(format!("Entscheid: {}", entscheid.label()))).await?;
         txn.commit().await?;
         Ok(())
-    }
-
-    /// Refuses, and logs the refusal of, an actor who may hand over no case at all (before showing the form).
-    pub async fn check_fordern_permission(&self, actor: &Actor) -> Result<(), StoreError> {
-        self.authorize_resource(actor, Resource::Fordern, Action::Create, None).await.map(|_| ())
     }
 
     /// How many hand-overs wait for the actor's decision, for the start page of the Migrationsamt.
@@ -171,31 +155,8 @@ impl Store {
         if !actor.may(Resource::Fordern, Action::Update) {
             return Ok(0);
         }
-        Ok(fordern_fall::Entity::find().filter(fordern_fall::Column::Entscheid.is_null()).count(&self.db).await?)
-    }
-
-    async fn fordern_in_scope(
-        &self,
-        actor: &Actor,
-        action: Action,
-        id: i64,
-    ) -> Result<fordern_fall::Model, StoreError> {
-        let scope = self.authorize_resource(actor, Resource::Fordern, action, Some(id)).await?;
-        let row = fordern_fall::Entity::find_by_id(id).one(&self.db).await?.ok_or(StoreError::NotFound)?;
-        let gemeinde = neuzuzueger::Entity::find_by_id(row.neuzuzueger_id)
-            .one(&self.db)
-            .await?
-            .and_then(|z| bfs_of(z.gemeinde_bfs))
-            .ok_or(StoreError::NotFound)?;
-        if !actor.reaches_gemeinde(scope, gemeinde) {
-            self.log_read(
-                entry(actor, Resource::Fordern, action, Some(id), Outcome::Denied, self)
-                    .with_detail("ausserhalb des Zuständigkeitsgebiets"),
-            )
-            .await?;
-            return Err(StoreError::NotFound);
-        }
-        Ok(row)
+        let guard = self.guard::<fordern_fall::Entity>(actor, Action::Update, None).await?;
+        Ok(guard.select().filter(fordern_fall::Column::Entscheid.is_null()).count(&self.db).await?)
     }
 
     async fn fordern_rows(&self, rows: Vec<fordern_fall::Model>) -> Result<Vec<FordernFall>, StoreError> {

@@ -12,9 +12,10 @@
 //! the tracks in scope. The figures count what is stored (level, entry year and Gemeinde at the time it was
 //! recorded), so a later change of the rule or a move does not rewrite past years.
 
-use crate::audit::insert_entry;
 use crate::entity::{fruehfoerderung, fruehfoerderung_kontakt, person, user};
 use crate::fallfuehrung::persons::person_data;
+use crate::guard::Guard;
+use crate::reach::start_integration::{child_reach, kennzahlen_reach};
 use crate::{Page, PageWindow, Store, StoreError, begin_write, is_unique_violation};
 use chrono::{DateTime, NaiveDate, Utc};
 use iim_domain::fruehfoerderung::{
@@ -22,7 +23,7 @@ use iim_domain::fruehfoerderung::{
     Kontaktart, Kontext, Phase, StandBeimEintritt, Teilnahme, Termine, Verstaendigung, aufnahme_moeglich,
 };
 use iim_domain::person::Choice;
-use iim_domain::{Action, Actor, AuditEntry, BfsNr, Outcome, PartialDate, PersonData, Resource, Scope};
+use iim_domain::{Action, Actor, BfsNr, PartialDate, PersonData, Resource};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet,
@@ -189,59 +190,11 @@ impl Store {
         self.kindergarten
     }
 
-    fn fruehfoerderung_entry(
-        &self,
-        actor: &Actor,
-        action: Action,
-        record: Option<i64>,
-        outcome: Outcome,
-    ) -> AuditEntry {
-        AuditEntry::of(
-            actor,
-            action,
-            Resource::Fruehfoerderung,
-            record.map(|id| id.to_string()),
-            outcome,
-            self.clock.now(),
-        )
-    }
-
-    /// Refuses, and logs the refusal of, an actor whose roles allow `action` on no child at all. For pages that
-    /// check before they show a form; the record-level check follows in the store call.
-    pub async fn check_fruehfoerderung_permission(&self, actor: &Actor, action: Action) -> Result<Scope, StoreError> {
-        self.authorize_fruehfoerderung(actor, action, None).await
-    }
-
-    async fn authorize_fruehfoerderung(
-        &self,
-        actor: &Actor,
-        action: Action,
-        record: Option<i64>,
-    ) -> Result<Scope, StoreError> {
-        match actor.scope_for(Resource::Fruehfoerderung, action) {
-            Ok(scope) => Ok(scope),
-            Err(denied) => {
-                let entry = self.fruehfoerderung_entry(actor, action, record, Outcome::Denied);
-                self.log_read(entry.with_detail("Rolle ohne Berechtigung")).await?;
-                Err(denied.into())
-            }
-        }
-    }
-
-    async fn outside_scope(&self, actor: &Actor, action: Action, record: Option<i64>, detail: String) -> StoreError {
-        let entry = self.fruehfoerderung_entry(actor, action, record, Outcome::Denied);
-        self.log_read(entry.with_detail(detail)).await.err().unwrap_or(StoreError::NotFound)
-    }
-
     /// The children in the actor's scope, filtered, sorted by the planned assessment (then by name), one page.
     /// Logged with the children shown.
     pub async fn list_kinder(&self, actor: &Actor, query: &KinderQuery) -> Result<Page<KindZeile>, StoreError> {
-        let scope = self.authorize_fruehfoerderung(actor, Action::Read, None).await?;
-        let mut select = fruehfoerderung::Entity::find().find_also_related(person::Entity);
-        if let Some(gemeinden) = actor.gemeinden_in(scope) {
-            let numbers: Vec<i32> = gemeinden.iter().map(|b| i32::from(b.get())).collect();
-            select = select.filter(person::Column::WohngemeindeBfs.is_in(numbers));
-        }
+        let guard = self.guard::<fruehfoerderung::Entity>(actor, Action::Read, None).await?;
+        let mut select = guard.select().find_also_related(person::Entity);
         if let Some(gemeinde) = query.gemeinde {
             select = select.filter(person::Column::WohngemeindeBfs.eq(i32::from(gemeinde.get())));
         }
@@ -289,27 +242,25 @@ impl Store {
             query.filter.code(),
             shown.join(",")
         );
-        self.log_read(self.fruehfoerderung_entry(actor, Action::Read, None, Outcome::Allowed).with_detail(detail))
-            .await?;
-        Ok(Page { items, page, per_page, total })
+        guard.logged(None, Some(detail), Page { items, page, per_page, total }).await
     }
 
     /// One child's track, if within the actor's scope; the read is logged, and so is an attempt outside.
     pub async fn get_kind(&self, actor: &Actor, id: i64) -> Result<Fruehfoerderung, StoreError> {
-        let scope = self.authorize_fruehfoerderung(actor, Action::Read, Some(id)).await?;
-        let (row, person) = self.track_in_scope(&self.db, actor, scope, Action::Read, id).await?;
+        let guard = self.guard::<fruehfoerderung::Entity>(actor, Action::Read, Some(id)).await?;
+        let row = guard.find(&self.db, id).await?;
+        let person = child_of(&self.db, &row).await?;
         let kind = self.track_from_rows(&self.db, row, &person).await?;
-        self.log_read(self.fruehfoerderung_entry(actor, Action::Read, Some(id), Outcome::Allowed)).await?;
-        Ok(kind)
+        guard.logged(Some(id), None, kind).await
     }
 
     /// Takes a person of the register into the track by hand (a child the register did not deliver). The
     /// person must live in the actor's scope, be young enough and not be in the track yet. Refusals name the
     /// field `person_id`; a person outside the scope is refused like one that does not exist, and logged.
     pub async fn kind_aufnehmen(&self, actor: &Actor, person_id: i64) -> Result<Fruehfoerderung, StoreError> {
-        let scope = self.authorize_fruehfoerderung(actor, Action::Create, None).await?;
+        let guard = self.guard::<fruehfoerderung::Entity>(actor, Action::Create, None).await?;
         let txn = begin_write(&self.db).await?;
-        let kind = self.take_into_track(&txn, actor, scope, person_id).await?;
+        let kind = self.take_into_track(&txn, &guard, person_id).await?;
         txn.commit().await?;
         Ok(kind)
     }
@@ -318,8 +269,7 @@ impl Store {
     async fn take_into_track(
         &self,
         txn: &sea_orm::DatabaseTransaction,
-        actor: &Actor,
-        scope: Scope,
+        guard: &Guard<'_, fruehfoerderung::Entity>,
         person_id: i64,
     ) -> Result<Fruehfoerderung, StoreError> {
         let unknown = || {
@@ -327,16 +277,18 @@ impl Store {
         };
         let today = self.clock.today();
         let now = self.clock.now();
-        let Some(person) = person::Entity::find_by_id(person_id).one(txn).await? else {
+        let reached = child_reach(guard.actor(), guard.scope());
+        let Some(person) = person::Entity::find_by_id(person_id).filter(reached).one(txn).await? else {
+            if person::Entity::find_by_id(person_id).one(txn).await?.is_some() {
+                let detail = format!("Aufnahme von Person {person_id}: ausserhalb des Zuständigkeitsgebiets");
+                let refused = guard.refuse(None, &detail).await;
+                if !matches!(refused, StoreError::NotFound) {
+                    return Err(refused);
+                }
+            }
             return Err(unknown());
         };
         let data = person_data(&person, today)?;
-        if !actor.reaches_gemeinde(scope, data.wohngemeinde) {
-            let detail = format!("Aufnahme von Person {person_id}: ausserhalb des Zuständigkeitsgebiets");
-            self.log_read(self.fruehfoerderung_entry(actor, Action::Create, None, Outcome::Denied).with_detail(detail))
-                .await?;
-            return Err(unknown());
-        }
         if let Err(message) = aufnahme_moeglich(data.geburtsdatum, &self.kindergarten, today) {
             return Err(StoreError::invalid("person_id", &message));
         }
@@ -345,15 +297,12 @@ impl Store {
         if let Some(existing) = existing {
             return Err(already_in_track(existing.id));
         }
-        let inserted = match new_row(person_id, Quelle::Erfasst, actor.user_id, now).insert(txn).await {
+        let inserted = match new_row(person_id, Quelle::Erfasst, guard.actor().user_id, now).insert(txn).await {
             Ok(row) => row,
             Err(error) if is_unique_violation(&error) => return Err(already_in_track(0)),
             Err(error) => return Err(error.into()),
         };
-        let entry = self
-            .fruehfoerderung_entry(actor, Action::Create, Some(inserted.id), Outcome::Allowed)
-            .with_detail(format!("Kind (Person {person_id}) von Hand aufgenommen"));
-        insert_entry(txn, &entry).await?;
+        guard.log_change(txn, inserted.id, Some(format!("Kind (Person {person_id}) von Hand aufgenommen"))).await?;
         self.track_from_rows(txn, inserted, &person).await
     }
 
@@ -361,13 +310,13 @@ impl Store {
     /// into the track, in one transaction: if taking it in fails, no person is left behind. The child is
     /// checked first, so a refused track costs no write at all.
     pub async fn neues_kind_aufnehmen(&self, actor: &Actor, data: PersonData) -> Result<Fruehfoerderung, StoreError> {
-        let scope = self.authorize_fruehfoerderung(actor, Action::Create, None).await?;
+        let guard = self.guard::<fruehfoerderung::Entity>(actor, Action::Create, None).await?;
         if let Err(message) = aufnahme_moeglich(data.geburtsdatum, &self.kindergarten, self.clock.today()) {
             return Err(StoreError::invalid("geburtsdatum", &message));
         }
         let txn = begin_write(&self.db).await?;
         let person = self.insert_person(&txn, actor, data).await?;
-        let kind = self.take_into_track(&txn, actor, scope, person.id).await?;
+        let kind = self.take_into_track(&txn, &guard, person.id).await?;
         txn.commit().await?;
         Ok(kind)
     }
@@ -380,11 +329,12 @@ impl Store {
         id: i64,
         eingabe: &Eingabe,
     ) -> Result<Fruehfoerderung, StoreError> {
-        let scope = self.authorize_fruehfoerderung(actor, Action::Update, Some(id)).await?;
+        let guard = self.guard::<fruehfoerderung::Entity>(actor, Action::Update, Some(id)).await?;
         let today = self.clock.today();
         let now = self.clock.now();
         let txn = begin_write(&self.db).await?;
-        let (row, person) = self.track_in_scope(&txn, actor, scope, Action::Update, id).await?;
+        let row = guard.find_for_change(&txn, id).await?;
+        let person = child_of(&txn, &row).await?;
         let data = person_data(&person, today)?;
         let kontext = Kontext { geburt: data.geburtsdatum, heute: today, regel: self.kindergarten };
         let aenderung = eingabe.check(&kontext).map_err(StoreError::Invalid)?;
@@ -436,10 +386,7 @@ impl Store {
         active.updated_at = Set(now);
         active.updated_by = Set(actor.user_id);
         let updated = active.update(&txn).await?;
-        let entry = self
-            .fruehfoerderung_entry(actor, Action::Update, Some(id), Outcome::Allowed)
-            .with_detail(format!("erfasst: {abschnitt}"));
-        insert_entry(&txn, &entry).await?;
+        guard.log_change(&txn, id, Some(format!("erfasst: {abschnitt}"))).await?;
         let kind = self.track_from_rows(&txn, updated, &person).await?;
         txn.commit().await?;
         Ok(kind)
@@ -448,16 +395,8 @@ impl Store {
     /// Per Gemeinde and Kindergarten entry year: the children with a recorded level and those who can
     /// communicate in German. No personal data, so reading is not logged (a refusal is).
     pub async fn kennzahlen(&self, actor: &Actor) -> Result<Vec<KennzahlZeile>, StoreError> {
-        let scope = match actor.scope_for(Resource::Kennzahlen, Action::Read) {
-            Ok(scope) => scope,
-            Err(denied) => {
-                let entry =
-                    AuditEntry::of(actor, Action::Read, Resource::Kennzahlen, None, Outcome::Denied, self.clock.now());
-                self.log_read(entry.with_detail("Rolle ohne Berechtigung")).await?;
-                return Err(denied.into());
-            }
-        };
-        let mut select = fruehfoerderung::Entity::find()
+        let scope = self.check_permission(actor, Resource::Kennzahlen, Action::Read).await?;
+        let select = fruehfoerderung::Entity::find()
             .select_only()
             .column(fruehfoerderung::Column::EintrittGemeindeBfs)
             .column(fruehfoerderung::Column::EintrittJahr)
@@ -468,11 +407,8 @@ impl Store {
             .filter(fruehfoerderung::Column::EintrittGemeindeBfs.is_not_null())
             .group_by(fruehfoerderung::Column::EintrittGemeindeBfs)
             .group_by(fruehfoerderung::Column::EintrittJahr)
-            .group_by(fruehfoerderung::Column::StandEintritt);
-        if let Some(gemeinden) = actor.gemeinden_in(scope) {
-            let numbers: Vec<i32> = gemeinden.iter().map(|b| i32::from(b.get())).collect();
-            select = select.filter(fruehfoerderung::Column::EintrittGemeindeBfs.is_in(numbers));
-        }
+            .group_by(fruehfoerderung::Column::StandEintritt)
+            .filter(kennzahlen_reach(actor, scope));
         let rows: Vec<(i32, i32, String, i64)> = select.into_tuple().all(&self.db).await?;
         let mut figures: BTreeMap<(i32, BfsNr), Kennzahl> = BTreeMap::new();
         for (bfs, jahr, stand, anzahl) in rows {
@@ -485,30 +421,6 @@ impl Store {
             }
         }
         Ok(figures.into_iter().map(|((jahr, gemeinde), kennzahl)| KennzahlZeile { gemeinde, jahr, kennzahl }).collect())
-    }
-
-    /// The track and its child, if the child lives within the scope; otherwise `NotFound`, and the attempt
-    /// is logged.
-    async fn track_in_scope(
-        &self,
-        db: &impl ConnectionTrait,
-        actor: &Actor,
-        scope: Scope,
-        action: Action,
-        id: i64,
-    ) -> Result<(fruehfoerderung::Model, person::Model), StoreError> {
-        let found = fruehfoerderung::Entity::find_by_id(id).find_also_related(person::Entity).one(db).await?;
-        let Some((row, Some(person))) = found else { return Err(StoreError::NotFound) };
-        let reaches = u16::try_from(person.wohngemeinde_bfs)
-            .ok()
-            .and_then(BfsNr::known)
-            .is_some_and(|bfs| actor.reaches_gemeinde(scope, bfs));
-        if !reaches {
-            return Err(self
-                .outside_scope(actor, action, Some(id), "ausserhalb des Zuständigkeitsgebiets".to_owned())
-                .await);
-        }
-        Ok((row, person))
     }
 
     async fn track_from_rows(
@@ -596,6 +508,12 @@ impl Store {
             updated_by: name_of(row.updated_by),
         })
     }
+}
+
+/// The child whose track `row` is.
+async fn child_of(db: &impl ConnectionTrait, row: &fruehfoerderung::Model) -> Result<person::Model, StoreError> {
+    let person = person::Entity::find_by_id(row.person_id).one(db).await?;
+    person.ok_or_else(|| StoreError::Corrupt(format!("Frühförderung {}: Person fehlt", row.id)))
 }
 
 /// Starts the track for a child whose birth the register delivered, once: a second delivery of the same

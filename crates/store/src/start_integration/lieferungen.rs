@@ -4,12 +4,11 @@
 //! logged. The list holds no personal data; opening a delivery (its refusals may name fields of persons) is
 //! logged.
 
-use crate::entity::{register_ablehnung, register_lieferung, user};
+use crate::entity::{register_ablehnung, register_lieferung};
 use crate::{Page, PageWindow, Store, StoreError};
 use chrono::{DateTime, Utc};
-use iim_domain::{Action, Actor, AuditEntry, Outcome, Resource, Scope};
-use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Select};
+use iim_domain::{Action, Actor};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 /// One imported delivery with its counts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,32 +36,6 @@ pub struct LieferungAblehnung {
 }
 
 impl Store {
-    /// Refuses, and logs the refusal of, an actor whose roles do not allow `action` on register imports.
-    pub async fn check_import_permission(&self, actor: &Actor, action: Action) -> Result<Scope, StoreError> {
-        self.authorize_import(actor, action, None).await
-    }
-
-    pub(crate) async fn authorize_import(
-        &self,
-        actor: &Actor,
-        action: Action,
-        record: Option<i64>,
-    ) -> Result<Scope, StoreError> {
-        match actor.scope_for(Resource::RegisterImport, action) {
-            Ok(scope) => Ok(scope),
-            Err(denied) => {
-                let entry = self.import_entry(actor, action, record, Outcome::Denied);
-                self.log_read(entry.with_detail("Rolle ohne Berechtigung")).await?;
-                Err(denied.into())
-            }
-        }
-    }
-
-    fn import_entry(&self, actor: &Actor, action: Action, record: Option<i64>, outcome: Outcome) -> AuditEntry {
-        let record = record.map(|id| id.to_string());
-        AuditEntry::of(actor, action, Resource::RegisterImport, record, outcome, self.clock.now())
-    }
-
     /// The deliveries in the actor's scope, newest first.
     pub async fn register_deliveries(
         &self,
@@ -70,8 +43,8 @@ impl Store {
         page: u64,
         per_page: u64,
     ) -> Result<Page<Lieferung>, StoreError> {
-        let scope = self.authorize_import(actor, Action::Read, None).await?;
-        let query = deliveries_in_scope(actor, scope);
+        let guard = self.guard::<register_lieferung::Entity>(actor, Action::Read, None).await?;
+        let query = guard.select();
         let total = query.clone().count(&self.db).await?;
         let PageWindow { page, per_page } = PageWindow::new(page, per_page, 200);
         let rows = query
@@ -89,17 +62,8 @@ impl Store {
         actor: &Actor,
         id: i64,
     ) -> Result<(Lieferung, Vec<LieferungAblehnung>), StoreError> {
-        let scope = self.authorize_import(actor, Action::Read, Some(id)).await?;
-        let found =
-            deliveries_in_scope(actor, scope).filter(register_lieferung::Column::Id.eq(id)).one(&self.db).await?;
-        let Some(row) = found else {
-            let exists = register_lieferung::Entity::find_by_id(id).one(&self.db).await?.is_some();
-            if exists {
-                let entry = self.import_entry(actor, Action::Read, Some(id), Outcome::Denied);
-                self.log_read(entry.with_detail("ausserhalb der Zuständigkeit")).await?;
-            }
-            return Err(StoreError::NotFound);
-        };
+        let guard = self.guard::<register_lieferung::Entity>(actor, Action::Read, Some(id)).await?;
+        let row = guard.find(&self.db, id).await?;
         let refusals = register_ablehnung::Entity::find()
             .filter(register_ablehnung::Column::LieferungId.eq(id))
             .order_by_asc(register_ablehnung::Column::Position)
@@ -114,23 +78,8 @@ impl Store {
                 meldung: r.meldung,
             })
             .collect();
-        self.log_read(self.import_entry(actor, Action::Read, Some(id), Outcome::Allowed)).await?;
-        Ok((lieferung(row), refusals))
+        guard.logged(Some(id), None, (lieferung(row), refusals)).await
     }
-}
-
-/// Canton: every delivery; otherwise those imported by accounts of the actor's organisation.
-fn deliveries_in_scope(actor: &Actor, scope: Scope) -> Select<register_lieferung::Entity> {
-    let select = register_lieferung::Entity::find();
-    if scope == Scope::Canton {
-        return select;
-    }
-    let colleagues = Query::select()
-        .column(user::Column::Username)
-        .from(user::Entity)
-        .and_where(user::Column::OrganisationId.eq(actor.organisation_id))
-        .to_owned();
-    select.filter(register_lieferung::Column::ImportiertVon.in_subquery(colleagues))
 }
 
 fn lieferung(row: register_lieferung::Model) -> Lieferung {

@@ -82,7 +82,7 @@ impl Store {
         datei: &str,
         delivery: DeliveryReader<R>,
     ) -> Result<ImportReport, StoreError> {
-        let scope = self.authorize_import(actor, Action::Create, None).await?;
+        let guard = self.guard::<register_lieferung::Entity>(actor, Action::Create, None).await?;
         let header = delivery.header().clone();
         let txn = begin_write(&self.db).await?;
         let known = register_lieferung::Entity::find()
@@ -117,7 +117,7 @@ impl Store {
             importer: actor.user_id,
             now,
             lieferung_id: lieferung.id,
-            gemeinden: actor.gemeinden_in(scope).cloned(),
+            gemeinden: actor.gemeinden_in(guard.scope()).cloned(),
             directory: self.directory(),
             report: ImportReport { message_id: header.message_id.clone(), ..ImportReport::default() },
             new_persons: Vec::new(),
@@ -138,7 +138,7 @@ impl Store {
 
 impl Import<'_> {
     async fn apply(&mut self, position: usize, event: RegisterEvent) -> Result<(), StoreError> {
-        if !self.in_scope(position, &event) {
+        if !self.importer_answers_for(position, &event) {
             return Ok(());
         }
         match event {
@@ -201,7 +201,7 @@ impl Import<'_> {
 
     /// Whether the importer answers for the Gemeinde of the event; refuses the event when not. Events without
     /// a Gemeinde and Gemeinden outside the canton are left to the event's own checks.
-    fn in_scope(&mut self, position: usize, event: &RegisterEvent) -> bool {
+    fn importer_answers_for(&mut self, position: usize, event: &RegisterEvent) -> bool {
         let (kind, bfs) = match event {
             RegisterEvent::MoveIn { municipality, .. } => ("moveIn", Some(*municipality)),
             RegisterEvent::MoveOut { municipality, .. } => ("moveOut", Some(*municipality)),

@@ -302,16 +302,6 @@ fn names_record_of_an_organisation(route: &str) -> bool {
     route.replace("{jahr}", "").replace("{code}", "").replace("{key}", "").contains('{')
 }
 
-/// Refusals still answered 403 although the record is out of the caller's scope: the caller's role may
-/// read this kind of record but not do the action, and the module checks the action before the record.
-/// Issue 10 ("one guarded path") removes them; this list must shrink, so an entry that no longer occurs
-/// fails the test as well.
-const KNOWN_403: &[(&str, &str, &str)] = &[
-    ("migrationsamt", "GET", "/neuzuzueger/{id}/fordern"),
-    ("migrationsamt", "POST", "/neuzuzueger/{id}/fordern"),
-    ("ib.schoenenwerd", "POST", "/fordern/{id}/entscheid"),
-];
-
 /// The routes the application declares: `(method, route)`.
 async fn declared_routes(app: &TestApp) -> BTreeSet<(String, String)> {
     let mut routes = BTreeSet::new();
@@ -569,11 +559,6 @@ async fn every_route_has_a_row_and_no_other_organisation_reaches_olten_s_records
             let names_record = names_record_of_an_organisation(row.route);
             if status >= 500 {
                 failures.push(format!("{} {} {url}: {status}", caller.username, row.method));
-            } else if KNOWN_403.contains(&(caller.username, row.method, row.route)) {
-                if status != 403 {
-                    failures
-                        .push(format!("{} {} {url}: {status}; remove it from KNOWN_403", caller.username, row.method));
-                }
             } else if names_record && !reaches && status != 404 {
                 failures.push(format!("{} {} {url}: {status}, expected 404", caller.username, row.method));
             } else if !reaches && body.contains(MARKER) {

@@ -554,8 +554,8 @@ pub async fn section_form(
     Path((id, teil)): Path<(String, String)>,
 ) -> Result<FormPage, PageError> {
     let teil = Teil::from_path(&teil)?;
-    state.store.check_fruehfoerderung_permission(user.actor(), Action::Update).await?;
     let kind = state.store.get_kind(user.actor(), parse_id(&id)?).await?;
+    state.store.check_permission(user.actor(), Resource::Fruehfoerderung, Action::Update).await?;
     let werte = teil.werte(&kind, state.store.clock().today());
     Ok(form_page(&user, &kind, teil, &werte, &FieldErrors::new()))
 }
@@ -675,7 +675,7 @@ fn neu_page(user: &CurrentUser, form: &NeuForm, person_error: Option<String>, er
 }
 
 pub async fn new_form(State(state): State<SharedState>, user: CurrentUser) -> Result<NeuPage, PageError> {
-    state.store.check_fruehfoerderung_permission(user.actor(), Action::Create).await?;
+    state.store.check_permission(user.actor(), Resource::Fruehfoerderung, Action::Create).await?;
     let form = NeuForm { aufenthaltsstatus: "B".to_owned(), ..NeuForm::default() };
     Ok(neu_page(&user, &form, None, &FieldErrors::new()))
 }

@@ -22,7 +22,7 @@ use iim_domain::erstinformation::{
     UebergabeInput,
 };
 use iim_domain::person::Choice;
-use iim_domain::{BfsNr, FieldErrors, catalog};
+use iim_domain::{Action, BfsNr, FieldErrors, Resource, catalog};
 use iim_store::{Neuzuzueger, NeuzuzuegerDetail, NeuzuzuegerFilter, NeuzuzuegerQuery, StoreError};
 use std::collections::HashMap;
 
@@ -526,8 +526,9 @@ pub async fn hand_over_form(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<FormPage, PageError> {
-    state.store.check_fordern_permission(user.actor()).await?;
-    hand_over_page(&state, &user, parse_id(&id)?, &HandOverForm::default(), &FieldErrors::new()).await
+    let page = hand_over_page(&state, &user, parse_id(&id)?, &HandOverForm::default(), &FieldErrors::new()).await?;
+    state.store.check_permission(user.actor(), Resource::Fordern, Action::Create).await?;
+    Ok(page)
 }
 
 pub async fn hand_over(

@@ -14,8 +14,8 @@ use axum::extract::multipart::{Field, Multipart, MultipartError, MultipartReject
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use iim_domain::Action;
 use iim_domain::clock::format_swiss;
+use iim_domain::{Action, Resource};
 use iim_store::{FileOutcome, FileResult, Lieferung, LieferungAblehnung, delivery_files};
 use std::collections::HashMap;
 use std::io::Write;
@@ -160,7 +160,7 @@ pub async fn upload(
     user: CurrentUser,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, PageError> {
-    state.store.check_import_permission(user.actor(), Action::Create).await?;
+    state.store.check_permission(user.actor(), Resource::RegisterImport, Action::Create).await?;
     let Ok(mut multipart) = multipart else {
         return Ok(bad_form());
     };
