@@ -4,7 +4,10 @@
 //! protection officer reads it together with the matrix (`iim_domain::access`); ARCHITECTURE.md has the
 //! same as a table. One file per Bereich.
 
+mod angebote;
 mod fallfuehrung;
+mod mentoring;
+pub(crate) mod steuerung;
 
 use iim_domain::{Actor, Scope};
 use sea_orm::sea_query::{Expr, SimpleExpr};
