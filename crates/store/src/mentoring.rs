@@ -12,7 +12,7 @@ use crate::audit::insert_entry;
 use crate::entity::{login_throttle, mentoring_checkin, mentoring_mentee, mentoring_mentor, mentoring_tandem};
 use crate::fallfuehrung::dossiers::user_names;
 use crate::start_integration::erstinformation::bfs_of;
-use crate::{Page, PageWindow, Store, StoreError, begin_write};
+use crate::{Page, PageWindow, Store, StoreError, begin_write, decode, decode_optional};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use iim_domain::mentoring::{
     Abklaerung, AbklaerungInput, Anmeldung, CheckinInput, EndGrund, Interesse, MAX_OFFENE_TANDEMS, MentorStatus,
@@ -256,15 +256,17 @@ impl Store {
         let rows = select.offset(window.offset()).limit(per_page).all(&self.db).await?;
         let items: Vec<MentorZeile> = rows
             .into_iter()
-            .map(|row| MentorZeile {
-                id: row.id,
-                gemeinde: gemeinde_name(row.gemeinde_bfs),
-                status: mentor_status(&row),
-                sprachen: language_names(&row.sprachen),
-                angemeldet_at: row.angemeldet_at,
-                name: row.name,
+            .map(|row| {
+                Ok(MentorZeile {
+                    id: row.id,
+                    gemeinde: gemeinde_name(row.gemeinde_bfs),
+                    status: mentor_status(&row)?,
+                    sprachen: language_names(&row.sprachen),
+                    angemeldet_at: row.angemeldet_at,
+                    name: row.name,
+                })
             })
-            .collect();
+            .collect::<Result<_, StoreError>>()?;
         let detail = list_detail("Mentor/innen", page, items.iter().map(|m| m.id));
         guard.logged(None, Some(detail), Page { items, page, per_page, total }).await
     }
@@ -279,7 +281,7 @@ impl Store {
             gemeinde: gemeinde_name(row.gemeinde_bfs),
             sprachen: language_names(&row.sprachen),
             interessen: interest_labels(&row.interessen),
-            status: mentor_status(&row),
+            status: mentor_status(&row)?,
             name: row.name,
             email: row.email,
             telefon: row.telefon,
@@ -362,14 +364,17 @@ impl Store {
         let PageWindow { page, per_page } = window;
         let total = select.clone().count(&self.db).await?;
         let rows = select.offset(window.offset()).limit(per_page).all(&self.db).await?;
-        let open: HashMap<i64, TandemStatus> = mentoring_tandem::Entity::find()
+        let mut open: HashMap<i64, TandemStatus> = HashMap::new();
+        for tandem in mentoring_tandem::Entity::find()
             .filter(mentoring_tandem::Column::MenteeId.is_in(rows.iter().map(|r| r.id).collect::<Vec<_>>()))
             .filter(mentoring_tandem::Column::Status.ne(TandemStatus::Beendet.code()))
             .all(&self.db)
             .await?
-            .into_iter()
-            .filter_map(|t| Some((t.mentee_id?, tandem_status(&t))))
-            .collect();
+        {
+            if let Some(mentee) = tandem.mentee_id {
+                open.insert(mentee, tandem_status(&tandem)?);
+            }
+        }
         let items: Vec<MenteeZeile> = rows
             .into_iter()
             .map(|row| MenteeZeile {
@@ -454,7 +459,7 @@ impl Store {
         let txn = begin_write(&self.db).await?;
         let mentor = mentors.find_for_change(&txn, mentor_id).await?;
         let mentee = mentees.find_for_change(&txn, mentee_id).await?;
-        if mentor_status(&mentor) != MentorStatus::Geeignet {
+        if mentor_status(&mentor)? != MentorStatus::Geeignet {
             return Err(StoreError::invalid(
                 "mentor",
                 "Nur Mentor/innen mit dem Status «geeignet» können ein Tandem bilden.",
@@ -525,11 +530,11 @@ impl Store {
             mentee_id: row.mentee_id,
             mentee,
             gemeinde: gemeinde_name(row.gemeinde_bfs),
-            status: tandem_status(&row),
+            status: tandem_status(&row)?,
             vorgeschlagen_at: row.vorgeschlagen_at,
             begonnen_am: row.begonnen_am,
             beendet_am: row.beendet_am,
-            end_grund: row.end_grund.as_deref().and_then(EndGrund::from_code),
+            end_grund: decode_optional("Endgrund", row.end_grund.as_deref(), EndGrund::from_code)?,
             end_text: row.end_text,
             checkins: checkins
                 .into_iter()
@@ -548,7 +553,7 @@ impl Store {
         let guard = self.guard::<mentoring_tandem::Entity>(actor, Action::Update, Some(id)).await?;
         let txn = begin_write(&self.db).await?;
         let row = guard.find_for_change(&txn, id).await?;
-        let current = tandem_status(&row);
+        let current = tandem_status(&row)?;
         let wechsel = input.check(current, row.begonnen_am, self.clock.today()).map_err(StoreError::Invalid)?;
         let now = self.clock.now();
         let mut active = row.clone().into_active_model();
@@ -576,7 +581,7 @@ impl Store {
         let checkin = input.check(self.clock.today()).map_err(StoreError::Invalid)?;
         let txn = begin_write(&self.db).await?;
         let row = guard.find_for_change(&txn, id).await?;
-        if !tandem_status(&row).offen() {
+        if !tandem_status(&row)?.offen() {
             return Err(StoreError::invalid("notiz", "Das Tandem ist beendet; es nimmt keine Check-ins mehr an."));
         }
         let now = self.clock.now();
@@ -603,7 +608,7 @@ impl Store {
         let mut zahlen = PoolZahlen::default();
         let (mut beendet, mut laufend) = (Vec::new(), Vec::new());
         for tandem in &tandems {
-            match tandem_status(tandem) {
+            match tandem_status(tandem)? {
                 TandemStatus::Vorgeschlagen => zahlen.vorgeschlagen += 1,
                 TandemStatus::Aktiv => zahlen.aktiv += 1,
                 TandemStatus::Pausiert => zahlen.pausiert += 1,
@@ -639,7 +644,12 @@ impl Store {
             .into_tuple()
             .all(&self.db)
             .await?;
-        let busy: Vec<i64> = tandems.iter().filter(|t| tandem_status(t).offen()).filter_map(|t| t.mentee_id).collect();
+        let mut busy: Vec<i64> = Vec::new();
+        for tandem in &tandems {
+            if tandem_status(tandem)?.offen() {
+                busy.extend(tandem.mentee_id);
+            }
+        }
         zahlen.wartende_mentees = mentees.iter().filter(|id| !busy.contains(id)).count() as u64;
         Ok(zahlen)
     }
@@ -721,7 +731,7 @@ impl Store {
         let mut last_end: HashMap<i64, Option<NaiveDate>> = HashMap::new();
         for tandem in tandems {
             let Some(mentee) = tandem.mentee_id else { continue };
-            let end = if tandem_status(&tandem).offen() {
+            let end = if tandem_status(&tandem)?.offen() {
                 None
             } else {
                 Some(tandem.beendet_am.unwrap_or_else(|| iim_domain::clock::local_date(tandem.geaendert_at)))
@@ -790,17 +800,18 @@ impl Store {
                 .column(mentoring_mentee::Column::Name),
         )
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|row| TandemZeile {
-                id: row.id,
-                mentor: name_or_deleted(row.mentor_id.and_then(|id| mentors.get(&id))),
-                mentee: name_or_deleted(row.mentee_id.and_then(|id| mentees.get(&id))),
-                status: tandem_status(&row),
-                begonnen_am: row.begonnen_am,
-                beendet_am: row.beendet_am,
+        rows.into_iter()
+            .map(|row| {
+                Ok(TandemZeile {
+                    id: row.id,
+                    mentor: name_or_deleted(row.mentor_id.and_then(|id| mentors.get(&id))),
+                    mentee: name_or_deleted(row.mentee_id.and_then(|id| mentees.get(&id))),
+                    status: tandem_status(&row)?,
+                    begonnen_am: row.begonnen_am,
+                    beendet_am: row.beendet_am,
+                })
             })
-            .collect())
+            .collect()
     }
 
     async fn tandem_names(&self, row: &mentoring_tandem::Model) -> Result<(String, String), StoreError> {
@@ -866,12 +877,14 @@ fn gemeinde_name(bfs: i32) -> String {
     bfs_of(bfs).map(BfsNr::name).unwrap_or_default()
 }
 
-fn mentor_status(row: &mentoring_mentor::Model) -> MentorStatus {
-    MentorStatus::from_code(&row.status).unwrap_or(MentorStatus::Neu)
+/// The stored status of a mentor; an unknown code is a corrupt row, never a default.
+fn mentor_status(row: &mentoring_mentor::Model) -> Result<MentorStatus, StoreError> {
+    decode("Mentorstatus", &row.status, MentorStatus::from_code)
 }
 
-fn tandem_status(row: &mentoring_tandem::Model) -> TandemStatus {
-    TandemStatus::from_code(&row.status).unwrap_or(TandemStatus::Vorgeschlagen)
+/// The stored status of a tandem; an unknown code is a corrupt row, never a default.
+fn tandem_status(row: &mentoring_tandem::Model) -> Result<TandemStatus, StoreError> {
+    decode("Tandemstatus", &row.status, TandemStatus::from_code)
 }
 
 /// The log entry of a sign-up from the public form: nobody is logged in.
