@@ -233,10 +233,9 @@ async fn an_unknown_stored_status_is_reported_as_corrupt_never_read_as_a_default
     let tandem = test.store.tandem_vorschlagen(&coordinator, mentee, vreni).await.unwrap();
     let raw = test.raw_connection().await;
     raw.execute_unprepared("UPDATE mentoring_mentoren SET status = 'kaputt'").await.unwrap();
-    raw.execute_unprepared("UPDATE mentoring_tandems SET status = 'defekt'").await.unwrap();
-
     let mentors = test.store.list_mentoren(&coordinator, &all()).await;
     let mentor = test.store.get_mentor(&coordinator, vreni).await;
+    raw.execute_unprepared("UPDATE mentoring_tandems SET status = 'defekt'").await.unwrap();
     let detail = test.store.get_tandem(&coordinator, tandem).await;
     let figures = test.store.pool_zahlen(&coordinator).await;
 
