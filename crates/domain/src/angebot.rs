@@ -8,9 +8,13 @@
 use crate::catalog;
 use crate::dossier::{Handlungsfeld, exact_date, pick, required_text};
 use crate::field_errors::FieldErrors;
+use crate::limits::{TextLimit, check_text};
 use crate::person::Choice;
 use crate::sprache::Niveau;
 use chrono::NaiveDate;
+
+/// How to register: a few lines, shown in full on the offer's card.
+pub const ANMELDUNG_LIMIT: TextLimit = TextLimit::Long(500);
 
 /// The category the public search filters by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -286,9 +290,16 @@ impl AngebotInput {
     /// Checks the form; `today` bounds the validity date (an offer valid only in the past is no offer).
     pub fn check(&self, today: NaiveDate) -> Result<AngebotData, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let titel = errors.check("titel", bounded(&self.titel, "Bitte einen Titel angeben.", 120));
+        errors.check_texts(&[
+            ("titel", &self.titel, TextLimit::Short),
+            ("beschreibung", &self.beschreibung, TextLimit::Note),
+            ("zeitplan", &self.zeitplan, TextLimit::Short),
+            ("anmeldung", &self.anmeldung, ANMELDUNG_LIMIT),
+            ("anmeldung_link", &self.anmeldung_link, TextLimit::Short),
+        ]);
+        let titel = errors.check("titel", required_text(&self.titel, "Bitte einen Titel angeben."));
         let beschreibung =
-            errors.check("beschreibung", bounded(&self.beschreibung, "Bitte das Angebot beschreiben.", 4000));
+            errors.check("beschreibung", required_text(&self.beschreibung, "Bitte das Angebot beschreiben."));
         let kategorie = errors.check("kategorie", pick::<Kategorie>(&self.kategorie, "Bitte eine Kategorie wählen."));
         let handlungsfeld = errors
             .check("handlungsfeld", pick::<Handlungsfeld>(&self.handlungsfeld, "Bitte ein Handlungsfeld wählen."));
@@ -312,7 +323,7 @@ impl AngebotInput {
         }
         let preis_rappen = errors.check("preis", price(&self.preis));
         let anmeldung =
-            errors.check("anmeldung", bounded(&self.anmeldung, "Bitte angeben, wie man sich anmeldet.", 500));
+            errors.check("anmeldung", required_text(&self.anmeldung, "Bitte angeben, wie man sich anmeldet."));
         let anmeldung_link = errors.check("anmeldung_link", link(&self.anmeldung_link));
         let gueltig_bis = errors.check("gueltig_bis", exact_date(&self.gueltig_bis));
         if gueltig_bis.is_some_and(|date| date < today) {
@@ -376,11 +387,6 @@ pub fn angebot_nr(text: &str) -> Result<Option<i64>, String> {
     }
 }
 
-fn bounded(text: &str, missing: &str, max: usize) -> Result<String, String> {
-    let text = required_text(text, missing)?;
-    if text.chars().count() > max { Err(format!("Bitte höchstens {max} Zeichen.")) } else { Ok(text) }
-}
-
 fn codes<C: Choice + PartialEq>(codes: &[String], what: &str) -> Result<Vec<C>, String> {
     let mut chosen = Vec::new();
     for code in codes.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
@@ -426,6 +432,9 @@ fn places(rows: &[(String, String)], errors: &mut FieldErrors) -> Vec<Ort> {
     for (index, (gemeinde, adresse)) in rows.iter().enumerate() {
         if gemeinde.trim().is_empty() && adresse.trim().is_empty() {
             continue;
+        }
+        if let Err(error) = check_text(adresse, TextLimit::Short) {
+            errors.add_owned(format!("ort_adresse_{}", index + 1), error.to_string());
         }
         match catalog::BfsNr::parse(gemeinde) {
             Ok(gemeinde) => orte.push(Ort { gemeinde, adresse: adresse.trim().to_owned() }),
@@ -511,6 +520,27 @@ mod tests {
         assert_eq!(data.niveau_von, Some(Niveau::A1));
         assert_eq!(format_price(data.preis_rappen), "Fr. 120.50");
         assert_eq!(format_price(0), "kostenlos");
+    }
+
+    #[test]
+    fn every_text_of_an_offer_is_bounded_with_a_german_message() {
+        let long = "x".repeat(crate::limits::NOTE_CHARS + 1);
+        let offer = AngebotInput {
+            titel: "T".repeat(201),
+            beschreibung: long,
+            zeitplan: "Z".repeat(201),
+            anmeldung: "A".repeat(501),
+            anmeldung_link: format!("https://example.org/{}", "a".repeat(200)),
+            orte: vec![("2581".to_owned(), "Kirchgasse\0 3".to_owned())],
+            ..course()
+        };
+        let errors = offer.check(today()).unwrap_err();
+        assert_eq!(errors.get("titel"), Some("Höchstens 200 Zeichen."));
+        assert_eq!(errors.get("beschreibung"), Some("Höchstens 4000 Zeichen."));
+        assert_eq!(errors.get("zeitplan"), Some("Höchstens 200 Zeichen."));
+        assert_eq!(errors.get("anmeldung"), Some("Höchstens 500 Zeichen."));
+        assert_eq!(errors.get("anmeldung_link"), Some("Höchstens 200 Zeichen."));
+        assert_eq!(errors.get("ort_adresse_1"), Some("Enthält unzulässige Steuerzeichen."));
     }
 
     #[test]

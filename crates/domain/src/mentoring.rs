@@ -10,13 +10,10 @@
 use crate::catalog::{self, BfsNr};
 use crate::dossier::{exact_date, pick, required_text};
 use crate::field_errors::FieldErrors;
+use crate::limits::{TextLimit, check_text};
 use crate::person::Choice;
 use chrono::NaiveDate;
 
-/// The longest name, contact or short text accepted (characters).
-const MAX_SHORT: usize = 200;
-/// The longest free text accepted (characters).
-const MAX_LONG: usize = 2000;
 /// A mentor in this many open tandems (proposed, active or paused) gets no further suggestions.
 pub const MAX_OFFENE_TANDEMS: usize = 2;
 
@@ -171,7 +168,8 @@ pub struct Anmeldung {
 impl AnmeldungInput {
     pub fn check(&self) -> Result<Anmeldung, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let name = errors.check("name", short_text(&self.name, "Bitte Ihren Vor- und Nachnamen angeben."));
+        errors.check_texts(&[("email", &self.email, TextLimit::Short), ("telefon", &self.telefon, TextLimit::Short)]);
+        let name = errors.check("name", name(&self.name, "Bitte Ihren Vor- und Nachnamen angeben."));
         let email = self.email.trim().to_owned();
         let telefon = self.telefon.trim().to_owned();
         if email.is_empty() && telefon.is_empty() {
@@ -238,7 +236,7 @@ pub struct Zuweisung {
 impl ZuweisungInput {
     pub fn check(&self, today: NaiveDate) -> Result<Zuweisung, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let name = errors.check("name", short_text(&self.name, "Bitte den Namen der Person angeben."));
+        let name = errors.check("name", name(&self.name, "Bitte den Namen der Person angeben."));
         let gemeinde = errors.check("gemeinde", gemeinde(&self.gemeinde, "Bitte die Wohngemeinde wählen."));
         let sprachen = errors.check("sprachen", languages(&self.sprachen, "Bitte mindestens eine Sprache wählen."));
         let interessen = errors.check("interessen", interests(&self.interessen));
@@ -566,20 +564,16 @@ pub fn dauer_tage(begonnen_am: NaiveDate, bis: NaiveDate) -> i64 {
     (bis - begonnen_am).num_days().max(0)
 }
 
-fn short_text(text: &str, missing: &str) -> Result<String, String> {
-    let text = required_text(text, missing)?;
-    if text.chars().count() > MAX_SHORT {
-        return Err(format!("Bitte höchstens {MAX_SHORT} Zeichen."));
-    }
-    Ok(text)
+/// A person's name: required, bounded like every name (`limits`).
+fn name(text: &str, missing: &str) -> Result<String, String> {
+    check_text(text, TextLimit::Name).map_err(|error| error.to_string())?;
+    required_text(text, missing)
 }
 
+/// A free text (availability, interests, contact, notes): bounded like every note (`limits`).
 fn long_text(text: &str) -> Result<String, String> {
-    let text = text.trim();
-    if text.chars().count() > MAX_LONG {
-        return Err(format!("Bitte höchstens {MAX_LONG} Zeichen."));
-    }
-    Ok(text.to_owned())
+    check_text(text, TextLimit::Note).map_err(|error| error.to_string())?;
+    Ok(text.trim().to_owned())
 }
 
 fn looks_like_email(text: &str) -> bool {
@@ -589,7 +583,6 @@ fn looks_like_email(text: &str) -> bool {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !text.chars().any(char::is_whitespace)
-        && text.chars().count() <= MAX_SHORT
 }
 
 fn looks_like_phone(text: &str) -> bool {
@@ -693,8 +686,42 @@ mod tests {
         assert_eq!(errors.get("email"), Some("Diese E-Mail-Adresse ist unvollständig (Beispiel: name@beispiel.ch)."));
         assert_eq!(errors.get("sprachen"), Some("Die Sprache «xx» kennen wir nicht."));
         assert!(errors.get("interessen").is_some());
-        let long = AnmeldungInput { name: "x".repeat(201), ..anmeldung() };
-        assert_eq!(long.check().unwrap_err().get("name"), Some("Bitte höchstens 200 Zeichen."));
+    }
+
+    #[test]
+    fn every_text_of_mentor_mentee_and_check_in_is_bounded_with_a_german_message() {
+        let note = "x".repeat(crate::limits::NOTE_CHARS + 1);
+        let sign_up = AnmeldungInput {
+            name: "x".repeat(101),
+            email: format!("{}@beispiel.ch", "v".repeat(200)),
+            telefon: "0".repeat(201),
+            verfuegbarkeit: note.clone(),
+            interessen_text: "Kochen\0".into(),
+            ..anmeldung()
+        };
+        let errors = sign_up.check().unwrap_err();
+        assert_eq!(errors.get("name"), Some("Höchstens 100 Zeichen."));
+        assert_eq!(errors.get("email"), Some("Höchstens 200 Zeichen."));
+        assert_eq!(errors.get("telefon"), Some("Höchstens 200 Zeichen."));
+        assert_eq!(errors.get("verfuegbarkeit"), Some("Höchstens 4000 Zeichen."));
+        assert_eq!(errors.get("interessen_text"), Some("Enthält unzulässige Steuerzeichen."));
+
+        let today = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+        let referral = ZuweisungInput {
+            name: "x".repeat(101),
+            interessen_text: note.clone(),
+            kontakt: note.clone(),
+            ..ZuweisungInput::default()
+        };
+        let errors = referral.check(today).unwrap_err();
+        for field in ["interessen_text", "kontakt"] {
+            assert_eq!(errors.get(field), Some("Höchstens 4000 Zeichen."), "{field}");
+        }
+        assert_eq!(errors.get("name"), Some("Höchstens 100 Zeichen."));
+        let vetting = AbklaerungInput { notizen: note.clone(), ..AbklaerungInput::default() };
+        assert_eq!(vetting.check(today, 0).unwrap_err().get("notizen"), Some("Höchstens 4000 Zeichen."));
+        let checkin = CheckinInput { datum: "20.11.2026".into(), notiz: note };
+        assert_eq!(checkin.check(today).unwrap_err().get("notiz"), Some("Höchstens 4000 Zeichen."));
     }
 
     #[test]

@@ -9,6 +9,7 @@
 
 use crate::dossier::exact_date;
 use crate::field_errors::FieldErrors;
+use crate::limits::{TextLimit, check_text};
 use crate::person::Choice;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -96,7 +97,6 @@ pub struct Frage {
     pub pflicht: bool,
 }
 
-const MAX_TEXT: usize = 4000;
 const MAX_ZAHL: u64 = 1_000_000_000;
 
 impl Frage {
@@ -105,8 +105,10 @@ impl Frage {
         format!("frage_{}", self.key)
     }
 
-    /// Parses one raw answer; empty input is no answer (`None`).
+    /// Parses one raw answer; empty input is no answer (`None`). Every answer, of any type, is bounded like
+    /// a note before it is read.
     pub fn antwort(&self, eingabe: &str) -> Result<Option<String>, String> {
+        check_text(eingabe, TextLimit::Note).map_err(|error| error.to_string())?;
         let eingabe = eingabe.trim();
         if eingabe.is_empty() {
             return Ok(None);
@@ -117,9 +119,6 @@ impl Frage {
                 _ => return Err("Bitte Ja oder Nein wählen.".to_owned()),
             },
             FrageTyp::Zahl => zahl(eingabe)?.to_string(),
-            FrageTyp::Text if eingabe.chars().count() > MAX_TEXT => {
-                return Err(format!("Bitte höchstens {MAX_TEXT} Zeichen."));
-            }
             FrageTyp::Text => eingabe.to_owned(),
             FrageTyp::Auswahl if self.optionen.iter().any(|o| o == eingabe) => eingabe.to_owned(),
             FrageTyp::Auswahl => return Err("Bitte eine der angebotenen Antworten wählen.".to_owned()),
@@ -452,6 +451,24 @@ mod tests {
         assert_eq!(antworten.get("erstinfo_gespraeche").map(String::as_str), Some("1204"));
         assert_eq!(antworten.get("strategische_leitung").map(String::as_str), Some("ja"));
         assert!(!antworten.contains_key("bemerkungen"));
+    }
+
+    #[test]
+    fn every_answer_is_bounded_with_a_german_message() {
+        let bogen = Fragebogen::standard(2026);
+        let long = "1".repeat(crate::limits::NOTE_CHARS + 1);
+        let errors = bogen
+            .antworten(&eingaben(&[
+                ("bemerkungen", &long),
+                ("erstinfo_gespraeche", &long),
+                ("organisationsmodell", "gemeindeinternes\0Modell"),
+            ]))
+            .unwrap_err();
+        assert_eq!(errors.get("frage_bemerkungen"), Some("Höchstens 4000 Zeichen."));
+        assert_eq!(errors.get("frage_erstinfo_gespraeche"), Some("Höchstens 4000 Zeichen."));
+        assert_eq!(errors.get("frage_organisationsmodell"), Some("Enthält unzulässige Steuerzeichen."));
+        let zeilen = bogen.antworten(&eingaben(&[("bemerkungen", "Erste Zeile\nZweite Zeile")])).unwrap();
+        assert_eq!(zeilen.get("bemerkungen").map(String::as_str), Some("Erste Zeile\nZweite Zeile"));
     }
 
     #[test]

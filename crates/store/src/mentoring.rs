@@ -4,21 +4,21 @@
 //!
 //! A pool is a Sozialregion: its coordinators are users of the Sozialregion's organisation with the role
 //! Koordination, and they reach the mentors, mentees and tandems living in the region's Gemeinden through
-//! the `Mentoring` row of the matrix. Referrers only create (`MentoringZuweisung`) and never read the pool.
+//! the `Mentoring` row of the matrix (declared in `reach/mentoring.rs`; a record of another pool is not
+//! found, and the attempt logged). Referrers only create (`MentoringZuweisung`) and never read the pool.
 //! The public sign-up has no actor: it is limited per client address and logged as «öffentlich».
 
-use crate::aenderung::lock_for_change;
 use crate::audit::insert_entry;
 use crate::entity::{login_throttle, mentoring_checkin, mentoring_mentee, mentoring_mentor, mentoring_tandem};
 use crate::fallfuehrung::dossiers::user_names;
-use crate::start_integration::erstinformation::{bfs_of, entry};
-use crate::{Page, PageWindow, Store, StoreError, begin_write};
+use crate::start_integration::erstinformation::bfs_of;
+use crate::{Page, PageWindow, Store, StoreError, begin_write, decode, decode_optional};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use iim_domain::mentoring::{
     Abklaerung, AbklaerungInput, Anmeldung, CheckinInput, EndGrund, Interesse, MAX_OFFENE_TANDEMS, MentorStatus,
     Profil, TandemStatus, TandemWechselInput, ZuweisungInput, aufbewahrung_abgelaufen, dauer_tage, passung,
 };
-use iim_domain::{Action, Actor, AuditEntry, BfsNr, Channel, Choice, Outcome, Resource, Scope, catalog};
+use iim_domain::{Action, Actor, AuditEntry, BfsNr, Channel, Choice, Outcome, Resource, catalog};
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet,
@@ -243,8 +243,8 @@ impl Store {
 
     /// The pool's mentors, newest first, optionally by status; the read is logged with the mentors shown.
     pub async fn list_mentoren(&self, actor: &Actor, query: &MentorQuery) -> Result<Page<MentorZeile>, StoreError> {
-        let scope = self.authorize_resource(actor, Resource::Mentoring, Action::Read, None).await?;
-        let mut select = in_pool(mentoring_mentor::Entity::find(), mentoring_mentor::Column::GemeindeBfs, actor, scope);
+        let guard = self.guard::<mentoring_mentor::Entity>(actor, Action::Read, None).await?;
+        let mut select = guard.select();
         if let Some(status) = query.status {
             select = select.filter(mentoring_mentor::Column::Status.eq(status.code()));
         }
@@ -256,33 +256,32 @@ impl Store {
         let rows = select.offset(window.offset()).limit(per_page).all(&self.db).await?;
         let items: Vec<MentorZeile> = rows
             .into_iter()
-            .map(|row| MentorZeile {
-                id: row.id,
-                gemeinde: gemeinde_name(row.gemeinde_bfs),
-                status: mentor_status(&row),
-                sprachen: language_names(&row.sprachen),
-                angemeldet_at: row.angemeldet_at,
-                name: row.name,
+            .map(|row| {
+                Ok(MentorZeile {
+                    id: row.id,
+                    gemeinde: gemeinde_name(row.gemeinde_bfs),
+                    status: mentor_status(&row)?,
+                    sprachen: language_names(&row.sprachen),
+                    angemeldet_at: row.angemeldet_at,
+                    name: row.name,
+                })
             })
-            .collect();
-        self.log_list(actor, "Mentor/innen", page, items.iter().map(|m| m.id)).await?;
-        Ok(Page { items, page, per_page, total })
+            .collect::<Result<_, StoreError>>()?;
+        let detail = list_detail("Mentor/innen", page, items.iter().map(|m| m.id));
+        guard.logged(None, Some(detail), Page { items, page, per_page, total }).await
     }
 
     /// One mentor with the vetting record and tandems; the read is logged.
     pub async fn get_mentor(&self, actor: &Actor, id: i64) -> Result<Mentor, StoreError> {
-        let row = self.mentor_in_pool(actor, Action::Read, id).await?;
+        let guard = self.guard::<mentoring_mentor::Entity>(actor, Action::Read, Some(id)).await?;
+        let row = guard.find(&self.db, id).await?;
         let tandems = self.tandem_rows(mentoring_tandem::Column::MentorId.eq(id)).await?;
-        self.log_read(
-            entry(actor, Resource::Mentoring, Action::Read, Some(id), Outcome::Allowed, self).with_detail("Mentor/in"),
-        )
-        .await?;
-        Ok(Mentor {
+        let mentor = Mentor {
             id: row.id,
             gemeinde: gemeinde_name(row.gemeinde_bfs),
             sprachen: language_names(&row.sprachen),
             interessen: interest_labels(&row.interessen),
-            status: mentor_status(&row),
+            status: mentor_status(&row)?,
             name: row.name,
             email: row.email,
             telefon: row.telefon,
@@ -293,15 +292,16 @@ impl Store {
             angemeldet_at: row.angemeldet_at,
             geaendert_at: row.geaendert_at,
             tandems,
-        })
+        };
+        guard.logged(Some(id), Some("Mentor/in".to_owned()), mentor).await
     }
 
     /// Records the vetting: status, interview date and notes.
     pub async fn mentor_abklaeren(&self, actor: &Actor, id: i64, input: &AbklaerungInput) -> Result<(), StoreError> {
-        self.mentor_in_pool(actor, Action::Update, id).await?;
+        let guard = self.guard::<mentoring_mentor::Entity>(actor, Action::Update, Some(id)).await?;
         let now = self.clock.now();
         let txn = begin_write(&self.db).await?;
-        let row = lock_for_change(&txn, mentoring_mentor::Entity::find_by_id(id)).await?.ok_or(StoreError::NotFound)?;
+        let row = guard.find_for_change(&txn, id).await?;
         let offene = self.open_tandems_of_mentor(&txn, id).await?;
         let Abklaerung { status, gespraech_am, notizen } =
             input.check(self.clock.today(), offene).map_err(StoreError::Invalid)?;
@@ -312,12 +312,7 @@ impl Store {
         active.geaendert_at = Set(now);
         active.geaendert_von = Set(Some(actor.user_id));
         active.update(&txn).await?;
-        let detail = format!("Abklärung Mentor/in, Status: {}", status.label());
-        insert_entry(
-            &txn,
-            &entry(actor, Resource::Mentoring, Action::Update, Some(id), Outcome::Allowed, self).with_detail(detail),
-        )
-        .await?;
+        guard.log_change(&txn, id, Some(format!("Abklärung Mentor/in, Status: {}", status.label()))).await?;
         txn.commit().await?;
         Ok(())
     }
@@ -325,14 +320,12 @@ impl Store {
     /// Refers a mentee to the pool of their Gemeinde, with the person's consent; the referrer's scope must
     /// reach the Gemeinde. Returns the mentee's number.
     pub async fn mentee_zuweisen(&self, actor: &Actor, input: &ZuweisungInput) -> Result<i64, StoreError> {
-        let scope = self.authorize_resource(actor, Resource::MentoringZuweisung, Action::Create, None).await?;
+        let scope = self.check_permission(actor, Resource::MentoringZuweisung, Action::Create).await?;
         let zuweisung = input.check(self.clock.today()).map_err(StoreError::Invalid)?;
         if !actor.reaches_gemeinde(scope, zuweisung.gemeinde) {
-            self.log_read(
-                entry(actor, Resource::MentoringZuweisung, Action::Create, None, Outcome::Denied, self)
-                    .with_detail(format!("Gemeinde {} ausserhalb des Zuständigkeitsgebiets", zuweisung.gemeinde)),
-            )
-            .await?;
+            let refused = self.zuweisung_entry(actor, None, Outcome::Denied);
+            let detail = format!("Gemeinde {} ausserhalb des Zuständigkeitsgebiets", zuweisung.gemeinde);
+            self.log_read(refused.with_detail(detail)).await?;
             return Err(StoreError::invalid(
                 "gemeinde",
                 "Sie können nur Personen aus Gemeinden Ihres Zuständigkeitsgebiets zuweisen.",
@@ -355,34 +348,33 @@ impl Store {
         .insert(&txn)
         .await?;
         let detail = format!("Zuweisung an den Mentoring-Pool, Gemeinde {}", zuweisung.gemeinde);
-        insert_entry(
-            &txn,
-            &entry(actor, Resource::MentoringZuweisung, Action::Create, Some(mentee.id), Outcome::Allowed, self)
-                .with_detail(detail),
-        )
-        .await?;
+        insert_entry(&txn, &self.zuweisung_entry(actor, Some(mentee.id), Outcome::Allowed).with_detail(detail)).await?;
         txn.commit().await?;
         Ok(mentee.id)
     }
 
     /// The pool's mentees, newest referral first, with the status of their open tandem.
     pub async fn list_mentees(&self, actor: &Actor, page: u64, per_page: u64) -> Result<Page<MenteeZeile>, StoreError> {
-        let scope = self.authorize_resource(actor, Resource::Mentoring, Action::Read, None).await?;
-        let select = in_pool(mentoring_mentee::Entity::find(), mentoring_mentee::Column::GemeindeBfs, actor, scope)
+        let guard = self.guard::<mentoring_mentee::Entity>(actor, Action::Read, None).await?;
+        let select = guard
+            .select()
             .order_by_desc(mentoring_mentee::Column::ZugewiesenAt)
             .order_by_desc(mentoring_mentee::Column::Id);
         let window = PageWindow::new(page, per_page, MAX_PER_PAGE);
         let PageWindow { page, per_page } = window;
         let total = select.clone().count(&self.db).await?;
         let rows = select.offset(window.offset()).limit(per_page).all(&self.db).await?;
-        let open: HashMap<i64, TandemStatus> = mentoring_tandem::Entity::find()
+        let mut open: HashMap<i64, TandemStatus> = HashMap::new();
+        for tandem in mentoring_tandem::Entity::find()
             .filter(mentoring_tandem::Column::MenteeId.is_in(rows.iter().map(|r| r.id).collect::<Vec<_>>()))
             .filter(mentoring_tandem::Column::Status.ne(TandemStatus::Beendet.code()))
             .all(&self.db)
             .await?
-            .into_iter()
-            .filter_map(|t| Some((t.mentee_id?, tandem_status(&t))))
-            .collect();
+        {
+            if let Some(mentee) = tandem.mentee_id {
+                open.insert(mentee, tandem_status(&tandem)?);
+            }
+        }
         let items: Vec<MenteeZeile> = rows
             .into_iter()
             .map(|row| MenteeZeile {
@@ -394,20 +386,17 @@ impl Store {
                 name: row.name,
             })
             .collect();
-        self.log_list(actor, "Mentees", page, items.iter().map(|m| m.id)).await?;
-        Ok(Page { items, page, per_page, total })
+        let detail = list_detail("Mentees", page, items.iter().map(|m| m.id));
+        guard.logged(None, Some(detail), Page { items, page, per_page, total }).await
     }
 
     /// One mentee with the referral and tandems; the read is logged.
     pub async fn get_mentee(&self, actor: &Actor, id: i64) -> Result<Mentee, StoreError> {
-        let row = self.mentee_in_pool(actor, Action::Read, id).await?;
+        let guard = self.guard::<mentoring_mentee::Entity>(actor, Action::Read, Some(id)).await?;
+        let row = guard.find(&self.db, id).await?;
         let tandems = self.tandem_rows(mentoring_tandem::Column::MenteeId.eq(id)).await?;
         let von = user_names(&self.db, std::iter::once(row.zugewiesen_von)).await?;
-        self.log_read(
-            entry(actor, Resource::Mentoring, Action::Read, Some(id), Outcome::Allowed, self).with_detail("Mentee"),
-        )
-        .await?;
-        Ok(Mentee {
+        let mentee = Mentee {
             id: row.id,
             gemeinde: gemeinde_name(row.gemeinde_bfs),
             sprachen: language_names(&row.sprachen),
@@ -419,15 +408,19 @@ impl Store {
             einwilligung_am: row.einwilligung_am,
             zugewiesen_at: row.zugewiesen_at,
             tandems,
-        })
+        };
+        guard.logged(Some(id), Some("Mentee".to_owned()), mentee).await
     }
 
     /// Mentors of the pool who fit a mentee: status «geeignet», fewer than [`MAX_OFFENE_TANDEMS`] open
     /// tandems, best score first; the read is logged with the mentors shown.
     pub async fn vorschlaege(&self, actor: &Actor, mentee_id: i64) -> Result<Vec<Vorschlag>, StoreError> {
-        let mentee = self.mentee_in_pool(actor, Action::Read, mentee_id).await?;
-        let scope = self.authorize_resource(actor, Resource::Mentoring, Action::Read, None).await?;
-        let mentors = in_pool(mentoring_mentor::Entity::find(), mentoring_mentor::Column::GemeindeBfs, actor, scope)
+        let guard = self.guard::<mentoring_mentee::Entity>(actor, Action::Read, Some(mentee_id)).await?;
+        let mentee = guard.find(&self.db, mentee_id).await?;
+        let mentors = self
+            .guard::<mentoring_mentor::Entity>(actor, Action::Read, None)
+            .await?
+            .select()
             .filter(mentoring_mentor::Column::Status.eq(MentorStatus::Geeignet.code()))
             .all(&self.db)
             .await?;
@@ -452,29 +445,21 @@ impl Store {
             b.punkte.cmp(&a.punkte).then(a.offene_tandems.cmp(&b.offene_tandems)).then(a.mentor_id.cmp(&b.mentor_id))
         });
         let shown: Vec<String> = vorschlaege.iter().map(|v| v.mentor_id.to_string()).collect();
-        self.log_read(
-            entry(actor, Resource::Mentoring, Action::Read, Some(mentee_id), Outcome::Allowed, self)
-                .with_detail(format!("Vorschläge für Mentee, Mentor/innen angezeigt: {}", shown.join(","))),
-        )
-        .await?;
-        Ok(vorschlaege)
+        let detail = format!("Vorschläge für Mentee, Mentor/innen angezeigt: {}", shown.join(","));
+        guard.logged(Some(mentee_id), Some(detail), vorschlaege).await
     }
 
     /// The coordinator confirms a suggestion: a tandem «vorgeschlagen» of the mentor and the mentee.
     /// The checks run in the transaction on the locked mentor and mentee (always in this order), so two
     /// proposals for the same person at once cannot both pass them.
     pub async fn tandem_vorschlagen(&self, actor: &Actor, mentee_id: i64, mentor_id: i64) -> Result<i64, StoreError> {
-        self.mentee_in_pool(actor, Action::Update, mentee_id).await?;
-        self.mentor_in_pool(actor, Action::Update, mentor_id).await?;
+        let mentees = self.guard::<mentoring_mentee::Entity>(actor, Action::Update, Some(mentee_id)).await?;
+        let mentors = self.guard::<mentoring_mentor::Entity>(actor, Action::Update, Some(mentor_id)).await?;
         let now = self.clock.now();
         let txn = begin_write(&self.db).await?;
-        let mentor = lock_for_change(&txn, mentoring_mentor::Entity::find_by_id(mentor_id))
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let mentee = lock_for_change(&txn, mentoring_mentee::Entity::find_by_id(mentee_id))
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        if mentor_status(&mentor) != MentorStatus::Geeignet {
+        let mentor = mentors.find_for_change(&txn, mentor_id).await?;
+        let mentee = mentees.find_for_change(&txn, mentee_id).await?;
+        if mentor_status(&mentor)? != MentorStatus::Geeignet {
             return Err(StoreError::invalid(
                 "mentor",
                 "Nur Mentor/innen mit dem Status «geeignet» können ein Tandem bilden.",
@@ -507,32 +492,29 @@ impl Store {
         .insert(&txn)
         .await?;
         let detail = format!("Tandem vorgeschlagen: Mentor/in {mentor_id}, Mentee {mentee_id}");
-        insert_entry(
-            &txn,
-            &entry(actor, Resource::Mentoring, Action::Update, Some(tandem.id), Outcome::Allowed, self)
-                .with_detail(detail),
-        )
-        .await?;
+        mentees.log_change(&txn, tandem.id, Some(detail)).await?;
         txn.commit().await?;
         Ok(tandem.id)
     }
 
     /// The pool's open tandems (proposed, active, paused), oldest first.
     pub async fn offene_tandems(&self, actor: &Actor) -> Result<Vec<TandemZeile>, StoreError> {
-        let scope = self.authorize_resource(actor, Resource::Mentoring, Action::Read, None).await?;
-        let rows = in_pool(mentoring_tandem::Entity::find(), mentoring_tandem::Column::GemeindeBfs, actor, scope)
+        let guard = self.guard::<mentoring_tandem::Entity>(actor, Action::Read, None).await?;
+        let rows = guard
+            .select()
             .filter(mentoring_tandem::Column::Status.ne(TandemStatus::Beendet.code()))
             .order_by_asc(mentoring_tandem::Column::Id)
             .all(&self.db)
             .await?;
         let items = self.tandem_lines(rows).await?;
-        self.log_list(actor, "Tandems", 1, items.iter().map(|t| t.id)).await?;
-        Ok(items)
+        let detail = list_detail("Tandems", 1, items.iter().map(|t| t.id));
+        guard.logged(None, Some(detail), items).await
     }
 
     /// One tandem with its check-ins; the read is logged.
     pub async fn get_tandem(&self, actor: &Actor, id: i64) -> Result<Tandem, StoreError> {
-        let row = self.tandem_in_pool(actor, Action::Read, id).await?;
+        let guard = self.guard::<mentoring_tandem::Entity>(actor, Action::Read, Some(id)).await?;
+        let row = guard.find(&self.db, id).await?;
         let checkins = mentoring_checkin::Entity::find()
             .filter(mentoring_checkin::Column::TandemId.eq(id))
             .order_by_desc(mentoring_checkin::Column::Datum)
@@ -541,22 +523,18 @@ impl Store {
             .await?;
         let names = user_names(&self.db, checkins.iter().map(|c| c.erfasst_von)).await?;
         let (mentor, mentee) = self.tandem_names(&row).await?;
-        self.log_read(
-            entry(actor, Resource::Mentoring, Action::Read, Some(id), Outcome::Allowed, self).with_detail("Tandem"),
-        )
-        .await?;
-        Ok(Tandem {
+        let tandem = Tandem {
             id: row.id,
             mentor_id: row.mentor_id,
             mentor,
             mentee_id: row.mentee_id,
             mentee,
             gemeinde: gemeinde_name(row.gemeinde_bfs),
-            status: tandem_status(&row),
+            status: tandem_status(&row)?,
             vorgeschlagen_at: row.vorgeschlagen_at,
             begonnen_am: row.begonnen_am,
             beendet_am: row.beendet_am,
-            end_grund: row.end_grund.as_deref().and_then(EndGrund::from_code),
+            end_grund: decode_optional("Endgrund", row.end_grund.as_deref(), EndGrund::from_code)?,
             end_text: row.end_text,
             checkins: checkins
                 .into_iter()
@@ -566,16 +544,18 @@ impl Store {
                     notiz: c.notiz,
                 })
                 .collect(),
-        })
+        };
+        guard.logged(Some(id), Some("Tandem".to_owned()), tandem).await
     }
 
     /// Moves a tandem along its lifecycle: starts it, pauses, resumes or ends it with a reason.
     pub async fn tandem_wechseln(&self, actor: &Actor, id: i64, input: &TandemWechselInput) -> Result<(), StoreError> {
-        let row = self.tandem_in_pool(actor, Action::Update, id).await?;
-        let current = tandem_status(&row);
+        let guard = self.guard::<mentoring_tandem::Entity>(actor, Action::Update, Some(id)).await?;
+        let txn = begin_write(&self.db).await?;
+        let row = guard.find_for_change(&txn, id).await?;
+        let current = tandem_status(&row)?;
         let wechsel = input.check(current, row.begonnen_am, self.clock.today()).map_err(StoreError::Invalid)?;
         let now = self.clock.now();
-        let txn = begin_write(&self.db).await?;
         let mut active = row.clone().into_active_model();
         active.status = Set(wechsel.status.code().to_owned());
         if wechsel.status == TandemStatus::Aktiv && row.begonnen_am.is_none() {
@@ -590,24 +570,21 @@ impl Store {
         active.update(&txn).await?;
         let detail =
             format!("Tandem {} → {} am {}", current.label(), wechsel.status.label(), wechsel.datum.format("%d.%m.%Y"));
-        insert_entry(
-            &txn,
-            &entry(actor, Resource::Mentoring, Action::Update, Some(id), Outcome::Allowed, self).with_detail(detail),
-        )
-        .await?;
+        guard.log_change(&txn, id, Some(detail)).await?;
         txn.commit().await?;
         Ok(())
     }
 
     /// Records a check-in on an open tandem.
     pub async fn checkin_erfassen(&self, actor: &Actor, id: i64, input: &CheckinInput) -> Result<(), StoreError> {
-        let row = self.tandem_in_pool(actor, Action::Update, id).await?;
+        let guard = self.guard::<mentoring_tandem::Entity>(actor, Action::Update, Some(id)).await?;
         let checkin = input.check(self.clock.today()).map_err(StoreError::Invalid)?;
-        if !tandem_status(&row).offen() {
+        let txn = begin_write(&self.db).await?;
+        let row = guard.find_for_change(&txn, id).await?;
+        if !tandem_status(&row)?.offen() {
             return Err(StoreError::invalid("notiz", "Das Tandem ist beendet; es nimmt keine Check-ins mehr an."));
         }
         let now = self.clock.now();
-        let txn = begin_write(&self.db).await?;
         mentoring_checkin::ActiveModel {
             id: NotSet,
             tandem_id: Set(id),
@@ -618,27 +595,20 @@ impl Store {
         }
         .insert(&txn)
         .await?;
-        insert_entry(
-            &txn,
-            &entry(actor, Resource::Mentoring, Action::Update, Some(id), Outcome::Allowed, self)
-                .with_detail("Check-in erfasst"),
-        )
-        .await?;
+        guard.log_change(&txn, id, Some("Check-in erfasst".to_owned())).await?;
         txn.commit().await?;
         Ok(())
     }
 
     /// The pool's figures: tandems by status, average durations, mentors by status, waiting mentees.
     pub async fn pool_zahlen(&self, actor: &Actor) -> Result<PoolZahlen, StoreError> {
-        let scope = self.authorize_resource(actor, Resource::Mentoring, Action::Read, None).await?;
+        let tandems =
+            self.guard::<mentoring_tandem::Entity>(actor, Action::Read, None).await?.select().all(&self.db).await?;
         let today = self.clock.today();
-        let tandems = in_pool(mentoring_tandem::Entity::find(), mentoring_tandem::Column::GemeindeBfs, actor, scope)
-            .all(&self.db)
-            .await?;
         let mut zahlen = PoolZahlen::default();
         let (mut beendet, mut laufend) = (Vec::new(), Vec::new());
         for tandem in &tandems {
-            match tandem_status(tandem) {
+            match tandem_status(tandem)? {
                 TandemStatus::Vorgeschlagen => zahlen.vorgeschlagen += 1,
                 TandemStatus::Aktiv => zahlen.aktiv += 1,
                 TandemStatus::Pausiert => zahlen.pausiert += 1,
@@ -652,25 +622,34 @@ impl Store {
         }
         zahlen.dauer_beendet_tage = average(&beendet);
         zahlen.dauer_laufend_tage = average(&laufend);
-        let mentors: Vec<String> =
-            in_pool(mentoring_mentor::Entity::find(), mentoring_mentor::Column::GemeindeBfs, actor, scope)
-                .select_only()
-                .column(mentoring_mentor::Column::Status)
-                .into_tuple()
-                .all(&self.db)
-                .await?;
+        let mentors: Vec<String> = self
+            .guard::<mentoring_mentor::Entity>(actor, Action::Read, None)
+            .await?
+            .select()
+            .select_only()
+            .column(mentoring_mentor::Column::Status)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
         zahlen.mentoren_nach_status = MentorStatus::ALL
             .iter()
             .map(|status| (*status, mentors.iter().filter(|code| code.as_str() == status.code()).count() as u64))
             .collect();
-        let mentees: Vec<i64> =
-            in_pool(mentoring_mentee::Entity::find(), mentoring_mentee::Column::GemeindeBfs, actor, scope)
-                .select_only()
-                .column(mentoring_mentee::Column::Id)
-                .into_tuple()
-                .all(&self.db)
-                .await?;
-        let busy: Vec<i64> = tandems.iter().filter(|t| tandem_status(t).offen()).filter_map(|t| t.mentee_id).collect();
+        let mentees: Vec<i64> = self
+            .guard::<mentoring_mentee::Entity>(actor, Action::Read, None)
+            .await?
+            .select()
+            .select_only()
+            .column(mentoring_mentee::Column::Id)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let mut busy: Vec<i64> = Vec::new();
+        for tandem in &tandems {
+            if tandem_status(tandem)?.offen() {
+                busy.extend(tandem.mentee_id);
+            }
+        }
         zahlen.wartende_mentees = mentees.iter().filter(|id| !busy.contains(id)).count() as u64;
         Ok(zahlen)
     }
@@ -752,7 +731,7 @@ impl Store {
         let mut last_end: HashMap<i64, Option<NaiveDate>> = HashMap::new();
         for tandem in tandems {
             let Some(mentee) = tandem.mentee_id else { continue };
-            let end = if tandem_status(&tandem).offen() {
+            let end = if tandem_status(&tandem)?.offen() {
                 None
             } else {
                 Some(tandem.beendet_am.unwrap_or_else(|| iim_domain::clock::local_date(tandem.geaendert_at)))
@@ -767,62 +746,6 @@ impl Store {
             .into_iter()
             .filter_map(|(mentee, end)| end.filter(|end| aufbewahrung_abgelaufen(*end, today, tage)).map(|_| mentee))
             .collect())
-    }
-
-    async fn mentor_in_pool(
-        &self,
-        actor: &Actor,
-        action: Action,
-        id: i64,
-    ) -> Result<mentoring_mentor::Model, StoreError> {
-        let scope = self.authorize_resource(actor, Resource::Mentoring, action, Some(id)).await?;
-        let row = mentoring_mentor::Entity::find_by_id(id).one(&self.db).await?.ok_or(StoreError::NotFound)?;
-        self.check_pool(actor, action, id, scope, row.gemeinde_bfs).await?;
-        Ok(row)
-    }
-
-    async fn mentee_in_pool(
-        &self,
-        actor: &Actor,
-        action: Action,
-        id: i64,
-    ) -> Result<mentoring_mentee::Model, StoreError> {
-        let scope = self.authorize_resource(actor, Resource::Mentoring, action, Some(id)).await?;
-        let row = mentoring_mentee::Entity::find_by_id(id).one(&self.db).await?.ok_or(StoreError::NotFound)?;
-        self.check_pool(actor, action, id, scope, row.gemeinde_bfs).await?;
-        Ok(row)
-    }
-
-    async fn tandem_in_pool(
-        &self,
-        actor: &Actor,
-        action: Action,
-        id: i64,
-    ) -> Result<mentoring_tandem::Model, StoreError> {
-        let scope = self.authorize_resource(actor, Resource::Mentoring, action, Some(id)).await?;
-        let row = mentoring_tandem::Entity::find_by_id(id).one(&self.db).await?.ok_or(StoreError::NotFound)?;
-        self.check_pool(actor, action, id, scope, row.gemeinde_bfs).await?;
-        Ok(row)
-    }
-
-    /// A record of another pool answers «not found», and the attempt is logged.
-    async fn check_pool(
-        &self,
-        actor: &Actor,
-        action: Action,
-        id: i64,
-        scope: Scope,
-        bfs: i32,
-    ) -> Result<(), StoreError> {
-        if bfs_of(bfs).is_some_and(|gemeinde| actor.reaches_gemeinde(scope, gemeinde)) {
-            return Ok(());
-        }
-        self.log_read(
-            entry(actor, Resource::Mentoring, action, Some(id), Outcome::Denied, self)
-                .with_detail("anderer Mentoring-Pool"),
-        )
-        .await?;
-        Err(StoreError::NotFound)
     }
 
     async fn open_tandems_of_mentor(&self, db: &impl ConnectionTrait, mentor_id: i64) -> Result<usize, StoreError> {
@@ -877,17 +800,18 @@ impl Store {
                 .column(mentoring_mentee::Column::Name),
         )
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|row| TandemZeile {
-                id: row.id,
-                mentor: name_or_deleted(row.mentor_id.and_then(|id| mentors.get(&id))),
-                mentee: name_or_deleted(row.mentee_id.and_then(|id| mentees.get(&id))),
-                status: tandem_status(&row),
-                begonnen_am: row.begonnen_am,
-                beendet_am: row.beendet_am,
+        rows.into_iter()
+            .map(|row| {
+                Ok(TandemZeile {
+                    id: row.id,
+                    mentor: name_or_deleted(row.mentor_id.and_then(|id| mentors.get(&id))),
+                    mentee: name_or_deleted(row.mentee_id.and_then(|id| mentees.get(&id))),
+                    status: tandem_status(&row)?,
+                    begonnen_am: row.begonnen_am,
+                    beendet_am: row.beendet_am,
+                })
             })
-            .collect())
+            .collect()
     }
 
     async fn tandem_names(&self, row: &mentoring_tandem::Model) -> Result<(String, String), StoreError> {
@@ -895,18 +819,17 @@ impl Store {
         Ok((line.mentor, line.mentee))
     }
 
-    async fn log_list(
-        &self,
-        actor: &Actor,
-        what: &str,
-        page: u64,
-        ids: impl Iterator<Item = i64>,
-    ) -> Result<(), StoreError> {
-        let shown: Vec<String> = ids.map(|id| id.to_string()).collect();
-        let detail = format!("Liste {what}, Seite {page}, angezeigt: {}", shown.join(","));
-        self.log_read(entry(actor, Resource::Mentoring, Action::Read, None, Outcome::Allowed, self).with_detail(detail))
-            .await
+    /// The log entry of a referral: the referrer creates and never reads the pool.
+    fn zuweisung_entry(&self, actor: &Actor, mentee: Option<i64>, outcome: Outcome) -> AuditEntry {
+        let record = mentee.map(|id| id.to_string());
+        AuditEntry::of(actor, Action::Create, Resource::MentoringZuweisung, record, outcome, self.clock.now())
     }
+}
+
+/// The detail of a list's read entry: which records were shown.
+fn list_detail(what: &str, page: u64, ids: impl Iterator<Item = i64>) -> String {
+    let shown: Vec<String> = ids.map(|id| id.to_string()).collect();
+    format!("Liste {what}, Seite {page}, angezeigt: {}", shown.join(","))
 }
 
 async fn names<E: EntityTrait>(
@@ -919,16 +842,6 @@ async fn names<E: EntityTrait>(
 
 fn name_or_deleted(name: Option<&String>) -> String {
     name.cloned().unwrap_or_else(|| "(gelöscht)".to_owned())
-}
-
-/// Restricts a query to the Gemeinden of the actor's pool.
-fn in_pool<E: EntityTrait, C: ColumnTrait>(select: Select<E>, column: C, actor: &Actor, scope: Scope) -> Select<E> {
-    match actor.gemeinden_in(scope) {
-        Some(gemeinden) => {
-            select.filter(column.is_in(gemeinden.iter().map(|b| i32::from(b.get())).collect::<Vec<_>>()))
-        }
-        None => select,
-    }
 }
 
 fn average(days: &[i64]) -> Option<i64> {
@@ -964,12 +877,14 @@ fn gemeinde_name(bfs: i32) -> String {
     bfs_of(bfs).map(BfsNr::name).unwrap_or_default()
 }
 
-fn mentor_status(row: &mentoring_mentor::Model) -> MentorStatus {
-    MentorStatus::from_code(&row.status).unwrap_or(MentorStatus::Neu)
+/// The stored status of a mentor; an unknown code is a corrupt row, never a default.
+fn mentor_status(row: &mentoring_mentor::Model) -> Result<MentorStatus, StoreError> {
+    decode("Mentorstatus", &row.status, MentorStatus::from_code)
 }
 
-fn tandem_status(row: &mentoring_tandem::Model) -> TandemStatus {
-    TandemStatus::from_code(&row.status).unwrap_or(TandemStatus::Vorgeschlagen)
+/// The stored status of a tandem; an unknown code is a corrupt row, never a default.
+fn tandem_status(row: &mentoring_tandem::Model) -> Result<TandemStatus, StoreError> {
+    decode("Tandemstatus", &row.status, TandemStatus::from_code)
 }
 
 /// The log entry of a sign-up from the public form: nobody is logged in.

@@ -3,8 +3,8 @@
 //! it. Publication is by the Kanton only (`Approve` on offers).
 //!
 //! An offer belongs to its organisation: with organisation scope only the own organisation's offers exist, any
-//! other is NotFound and the attempt is logged as refused; the Kanton (canton scope) reaches all. Every change
-//! writes its access-log entry in its own transaction. Reading offers writes none: an offer holds no personal
+//! other is NotFound and the attempt is logged as refused; the Kanton (canton scope) reaches all (declared in
+//! `reach/angebote.rs`, applied by the guard). Every change writes its access-log entry in its own transaction. Reading offers writes none: an offer holds no personal
 //! data of clients (like the Massnahmen catalogue).
 //!
 //! Editing a published offer keeps it published (providers must be able to correct a date or a price without
@@ -16,14 +16,15 @@
 
 use crate::audit::insert_entry;
 use crate::entity::{angebot, angebot_ort};
+use crate::guard::Guard;
 use crate::{Angebot, Page, PageWindow, Store, StoreError, begin_write};
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use iim_domain::angebot::{AngebotData, AngebotInput, AngebotStatus};
-use iim_domain::{Action, Actor, AuditEntry, BfsNr, Choice, FieldErrors, Outcome, Resource, Scope};
+use iim_domain::{Action, Actor, BfsNr, Choice, FieldErrors, Resource};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet,
-    Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, NotSet, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -106,15 +107,14 @@ enum Schritt<'a> {
 impl Store {
     /// A new offer of the actor's organisation, as a draft.
     pub async fn create_offer(&self, actor: &Actor, input: &AngebotInput) -> Result<Angebot, StoreError> {
-        self.authorize_resource(actor, Resource::Angebot, Action::Create, None).await?;
+        let guard = self.guard::<angebot::Entity>(actor, Action::Create, None).await?;
         let data = input.check(self.clock.today()).map_err(StoreError::Invalid)?;
         let now = self.clock.now();
         let txn = begin_write(&self.db).await?;
         let row =
             new_row(actor.organisation_id, AngebotStatus::Entwurf, &data, actor.user_id, now).insert(&txn).await?;
         insert_places(&txn, row.id, &data).await?;
-        let entry = self.offer_entry(actor, Action::Create, row.id, Outcome::Allowed);
-        insert_entry(&txn, &entry.with_detail(format!("Angebot «{}» als Entwurf erfasst", data.titel))).await?;
+        guard.log_change(&txn, row.id, Some(format!("Angebot «{}» als Entwurf erfasst", data.titel))).await?;
         let angebot = self.offers_from_rows(&txn, vec![row]).await?.remove(0);
         txn.commit().await?;
         Ok(angebot)
@@ -129,8 +129,9 @@ impl Store {
         version: i32,
         input: &AngebotInput,
     ) -> Result<Angebot, StoreError> {
+        let guard = self.guard::<angebot::Entity>(actor, Action::Update, Some(id)).await?;
         let txn = begin_write(&self.db).await?;
-        let row = self.offer_for_change(&txn, actor, Action::Update, id, version).await?;
+        let row = offer_for_change(&guard, &txn, id, version).await?;
         let data = input.check(self.clock.today()).map_err(StoreError::Invalid)?;
         let status = stored_status(&row);
         if !matches!(status, AngebotStatus::Entwurf | AngebotStatus::Veroeffentlicht) {
@@ -152,7 +153,7 @@ impl Store {
         angebot_ort::Entity::delete_many().filter(angebot_ort::Column::AngebotId.eq(id)).exec(&txn).await?;
         insert_places(&txn, id, &data).await?;
         let detail = if recheck { "Angebot geändert, zur Nachprüfung beim Kanton" } else { "Angebot geändert" };
-        insert_entry(&txn, &self.offer_entry(actor, Action::Update, id, Outcome::Allowed).with_detail(detail)).await?;
+        guard.log_change(&txn, id, Some(detail.to_owned())).await?;
         let angebot = self.offers_from_rows(&txn, vec![updated]).await?.remove(0);
         txn.commit().await?;
         Ok(angebot)
@@ -189,15 +190,16 @@ impl Store {
 
     /// One offer within the actor's scope.
     pub async fn offer(&self, actor: &Actor, id: i64) -> Result<VerwaltetesAngebot, StoreError> {
-        let row = self.offer_in_scope(&self.db, actor, Action::Read, id).await?;
+        let guard = self.guard::<angebot::Entity>(actor, Action::Read, Some(id)).await?;
+        let row = guard.find(&self.db, id).await?;
         Ok(self.managed(vec![row]).await?.remove(0))
     }
 
     /// The offers in the actor's scope (own organisation, or all for the Kanton), filtered and paginated: newest
     /// change first; the queue oldest submission first, the reminder list oldest update first.
     pub async fn offers(&self, actor: &Actor, query: &AngebotQuery) -> Result<Page<VerwaltetesAngebot>, StoreError> {
-        let scope = self.authorize_resource(actor, Resource::Angebot, Action::Read, None).await?;
-        let mut select = self.offer_filter(in_scope(actor, scope), query.filter);
+        let guard = self.guard::<angebot::Entity>(actor, Action::Read, None).await?;
+        let mut select = self.offer_filter(guard.select(), query.filter);
         if let Some(organisation) = query.organisation {
             select = select.filter(angebot::Column::OrganisationId.eq(organisation));
         }
@@ -216,8 +218,11 @@ impl Store {
 
     /// How many offers in the actor's scope match `filter` (for the start page); none without the permission.
     pub async fn count_offers(&self, actor: &Actor, filter: AngebotFilter) -> Result<u64, StoreError> {
-        let Ok(scope) = actor.scope_for(Resource::Angebot, Action::Read) else { return Ok(0) };
-        Ok(self.offer_filter(in_scope(actor, scope), Some(filter)).count(&self.db).await?)
+        if !actor.may(Resource::Angebot, Action::Read) {
+            return Ok(0);
+        }
+        let guard = self.guard::<angebot::Entity>(actor, Action::Read, None).await?;
+        Ok(self.offer_filter(guard.select(), Some(filter)).count(&self.db).await?)
     }
 
     /// Published, valid offers to pick in casework that match `suche` in title, provider or Gemeinde (empty:
@@ -318,8 +323,9 @@ impl Store {
         version: i32,
         schritt: Schritt<'_>,
     ) -> Result<Angebot, StoreError> {
+        let guard = self.guard::<angebot::Entity>(actor, action, Some(id)).await?;
         let txn = begin_write(&self.db).await?;
-        let row = self.offer_for_change(&txn, actor, action, id, version).await?;
+        let row = offer_for_change(&guard, &txn, id, version).await?;
         let today = self.clock.today();
         let now = self.clock.now();
         let status = stored_status(&row);
@@ -365,70 +371,10 @@ impl Store {
         active.updated_at = Set(now);
         active.updated_by = Set(actor.user_id);
         let updated = active.update(&txn).await?;
-        insert_entry(
-            &txn,
-            &self.offer_entry(actor, action, id, Outcome::Allowed).with_detail(format!("Angebot {detail}")),
-        )
-        .await?;
+        guard.log_change(&txn, id, Some(format!("Angebot {detail}"))).await?;
         let angebot = self.offers_from_rows(&txn, vec![updated]).await?.remove(0);
         txn.commit().await?;
         Ok(angebot)
-    }
-
-    /// The row for a change: in scope, and still at the `version` the caller read.
-    async fn offer_for_change(
-        &self,
-        db: &impl ConnectionTrait,
-        actor: &Actor,
-        action: Action,
-        id: i64,
-        version: i32,
-    ) -> Result<angebot::Model, StoreError> {
-        let row = self.offer_in_scope(db, actor, action, id).await?;
-        if row.version != version {
-            let mut errors = FieldErrors::new();
-            errors.add(
-                "version",
-                "Das Angebot wurde inzwischen von jemand anderem geändert. Bitte die Seite neu laden und die Änderung nochmals machen.",
-            );
-            return Err(StoreError::Invalid(errors));
-        }
-        Ok(row)
-    }
-
-    /// The offer `id` if the actor may do `action` on it; another organisation's offer is not found, and the
-    /// attempt is logged.
-    async fn offer_in_scope(
-        &self,
-        db: &impl ConnectionTrait,
-        actor: &Actor,
-        action: Action,
-        id: i64,
-    ) -> Result<angebot::Model, StoreError> {
-        let scope = match self.authorize_resource(actor, Resource::Angebot, action, Some(id)).await {
-            Err(StoreError::Denied(denied)) if self.offer_visible(db, actor, id).await? => {
-                return Err(denied.into());
-            }
-            Err(StoreError::Denied(_)) => return Err(StoreError::NotFound),
-            other => other?,
-        };
-        let row = angebot::Entity::find_by_id(id).one(db).await?.ok_or(StoreError::NotFound)?;
-        if scope != Scope::Canton && row.organisation_id != actor.organisation_id {
-            let entry = self.offer_entry(actor, action, id, Outcome::Denied);
-            self.log_read(entry.with_detail("Angebot einer anderen Organisation")).await?;
-            return Err(StoreError::NotFound);
-        }
-        Ok(row)
-    }
-
-    /// Whether the actor may read the offer: an action refused on an offer the actor cannot even see
-    /// answers "not found", so that offer numbers reveal nothing.
-    async fn offer_visible(&self, db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<bool, StoreError> {
-        let Ok(scope) = actor.scope_for(Resource::Angebot, Action::Read) else {
-            return Ok(false);
-        };
-        let row = angebot::Entity::find_by_id(id).one(db).await?;
-        Ok(row.is_some_and(|row| scope == Scope::Canton || row.organisation_id == actor.organisation_id))
     }
 
     fn offer_filter(&self, select: Select<angebot::Entity>, filter: Option<AngebotFilter>) -> Select<angebot::Entity> {
@@ -482,10 +428,6 @@ impl Store {
             .collect())
     }
 
-    fn offer_entry(&self, actor: &Actor, action: Action, id: i64, outcome: Outcome) -> AuditEntry {
-        AuditEntry::of(actor, action, Resource::Angebot, Some(id.to_string()), outcome, self.clock.now())
-    }
-
     /// The offers `ids` as casework shows them (any state: a link survives expiry and archiving).
     pub(crate) async fn offer_links(
         &self,
@@ -522,13 +464,24 @@ impl Store {
     }
 }
 
-fn in_scope(actor: &Actor, scope: Scope) -> Select<angebot::Entity> {
-    let select = angebot::Entity::find();
-    if scope == Scope::Canton {
-        select
-    } else {
-        select.filter(angebot::Column::OrganisationId.eq(actor.organisation_id))
+/// The row of offer `id` for a change, within the guard's reach, locked, and still at the `version` the
+/// caller read.
+async fn offer_for_change(
+    guard: &Guard<'_, angebot::Entity>,
+    txn: &DatabaseTransaction,
+    id: i64,
+    version: i32,
+) -> Result<angebot::Model, StoreError> {
+    let row = guard.find_for_change(txn, id).await?;
+    if row.version != version {
+        let mut errors = FieldErrors::new();
+        errors.add(
+            "version",
+            "Das Angebot wurde inzwischen von jemand anderem geändert. Bitte die Seite neu laden und die Änderung nochmals machen.",
+        );
+        return Err(StoreError::Invalid(errors));
     }
+    Ok(row)
 }
 
 fn stored_status(row: &angebot::Model) -> AngebotStatus {

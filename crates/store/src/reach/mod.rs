@@ -4,8 +4,11 @@
 //! protection officer reads it together with the matrix (`iim_domain::access`); ARCHITECTURE.md has the
 //! same as a table. One file per Bereich.
 
+mod angebote;
 mod fallfuehrung;
+mod mentoring;
 pub(crate) mod start_integration;
+pub(crate) mod steuerung;
 
 use iim_domain::{Actor, Scope};
 use sea_orm::sea_query::{Expr, SimpleExpr};

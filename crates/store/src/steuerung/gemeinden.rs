@@ -4,21 +4,21 @@
 //! (ADR 0008). Recorded here: the contract with the Leitgemeinde, the strategic lead and the contact.
 //!
 //! An Integrationsbeauftragte sees and edits its own Gemeinde and the members it leads; the Kanton and the
-//! administration all Gemeinden. Changes are logged in their transaction; an attempt on a Gemeinde outside the
-//! scope is refused like an unknown Gemeinde and logged. The records name office holders, not clients, so
+//! administration all Gemeinden (the record is the Gemeinde, reached as declared in `reach/steuerung.rs`).
+//! Changes are logged in their transaction; an attempt on a Gemeinde outside the scope is refused like an
+//! unknown Gemeinde and logged. The records name office holders, not clients, so
 //! reading them is not logged.
 
 use crate::aenderung::load_for_change;
-use crate::audit::insert_entry;
 use crate::directory::{Directory, OrganisationInfo, OrganisationKind};
-use crate::entity::{gemeindeorganisation, user};
+use crate::entity::{gemeindeorganisation, organisation, user};
 use crate::{Store, StoreError, begin_write, is_unique_violation};
 use chrono::{DateTime, Utc};
 use iim_domain::gemeindeorganisation::{Gemeindeorganisation, GemeindeorganisationInput, Modell};
 use iim_domain::person::fold_for_search;
-use iim_domain::{Action, Actor, AuditEntry, BfsNr, Outcome, Resource, Scope};
+use iim_domain::{Action, Actor, BfsNr};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, NotSet, QueryFilter, QuerySelect};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A Gemeinde with its model and what is recorded about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,47 +50,22 @@ pub struct GemeindeQuery {
 }
 
 impl Store {
-    fn gemeinde_entry(&self, actor: &Actor, action: Action, bfs: BfsNr, outcome: Outcome) -> AuditEntry {
-        AuditEntry::of(actor, action, Resource::Gemeindeorganisation, Some(bfs.to_string()), outcome, self.clock.now())
-    }
-
-    async fn scope_for_gemeinden(
-        &self,
-        actor: &Actor,
-        action: Action,
-        bfs: Option<BfsNr>,
-    ) -> Result<Scope, StoreError> {
-        match actor.scope_for(Resource::Gemeindeorganisation, action) {
-            Ok(scope) => Ok(scope),
-            Err(denied) => {
-                let entry = AuditEntry::of(
-                    actor,
-                    action,
-                    Resource::Gemeindeorganisation,
-                    bfs.map(|b| b.to_string()),
-                    Outcome::Denied,
-                    self.clock.now(),
-                );
-                self.log_read(entry.with_detail("Rolle ohne Berechtigung")).await?;
-                Err(denied.into())
-            }
-        }
-    }
-
     /// The Gemeinden in the actor's scope, by name, filtered by Sozialregion and name.
     pub async fn list_gemeinden(
         &self,
         actor: &Actor,
         query: &GemeindeQuery,
     ) -> Result<Vec<GemeindeEintrag>, StoreError> {
-        let scope = self.scope_for_gemeinden(actor, Action::Read, None).await?;
+        let guard = self.guard::<organisation::Entity>(actor, Action::Read, None).await?;
+        let reached: Vec<i64> =
+            guard.select().select_only().column(organisation::Column::Id).into_tuple().all(&self.db).await?;
+        let reached: HashSet<i64> = reached.into_iter().collect();
         let directory = self.directory();
         let words: Vec<String> = fold_for_search(&query.text).split_whitespace().map(str::to_owned).collect();
         let gemeinden: Vec<(BfsNr, &OrganisationInfo)> = directory
             .all()
-            .filter(|o| o.kind == OrganisationKind::Gemeinde)
+            .filter(|o| reached.contains(&o.id))
             .filter_map(|o| o.bfs.map(|bfs| (bfs, o)))
-            .filter(|(bfs, _)| actor.reaches_gemeinde(scope, *bfs))
             .filter(|(_, o)| query.sozialregion.is_none_or(|region| o.sozialregion_id == Some(region)))
             .filter(|(_, o)| {
                 let name = fold_for_search(&o.name);
@@ -113,9 +88,10 @@ impl Store {
 
     /// One Gemeinde, if within the actor's scope; an attempt outside is logged and looks like an unknown one.
     pub async fn get_gemeinde(&self, actor: &Actor, bfs: BfsNr) -> Result<GemeindeEintrag, StoreError> {
-        let scope = self.scope_for_gemeinden(actor, Action::Read, Some(bfs)).await?;
+        let guard = self.guard::<organisation::Entity>(actor, Action::Read, Some(record(bfs))).await?;
+        let gemeinde = guard.find(&self.db, record(bfs)).await?;
         let directory = self.directory();
-        let organisation = self.gemeinde_in_scope(&directory, actor, scope, Action::Read, bfs).await?;
+        let organisation = directory.get(gemeinde.id).ok_or(StoreError::NotFound)?;
         let row = gemeindeorganisation::Entity::find()
             .filter(gemeindeorganisation::Column::OrganisationId.eq(organisation.id))
             .one(&self.db)
@@ -135,9 +111,10 @@ impl Store {
         expected_version: i32,
         input: &GemeindeorganisationInput,
     ) -> Result<GemeindeEintrag, StoreError> {
-        let scope = self.scope_for_gemeinden(actor, Action::Update, Some(bfs)).await?;
+        let guard = self.guard::<organisation::Entity>(actor, Action::Update, Some(record(bfs))).await?;
+        let gemeinde = guard.find(&self.db, record(bfs)).await?;
         let directory = self.directory();
-        let organisation = self.gemeinde_in_scope(&directory, actor, scope, Action::Update, bfs).await?;
+        let organisation = directory.get(gemeinde.id).ok_or(StoreError::NotFound)?;
         let modell = modell_of(&directory, organisation);
         let neu = input.check(modell).map_err(StoreError::Invalid)?;
         let now = self.clock.now();
@@ -175,12 +152,8 @@ impl Store {
                     error.into()
                 });
             }
-            let entry = self.gemeinde_entry(actor, Action::Update, bfs, Outcome::Allowed).with_detail(format!(
-                "Gemeindeorganisation {}: {}",
-                organisation.name,
-                geaendert.join(", ")
-            ));
-            insert_entry(&txn, &entry).await?;
+            let detail = format!("Gemeindeorganisation {}: {}", organisation.name, geaendert.join(", "));
+            guard.log_change(&txn, record(bfs), Some(detail)).await?;
         }
         txn.commit().await?;
         self.get_gemeinde(actor, bfs).await
@@ -197,26 +170,11 @@ impl Store {
         regions.sort_by(|a, b| a.1.cmp(&b.1));
         regions
     }
+}
 
-    async fn gemeinde_in_scope<'d>(
-        &self,
-        directory: &'d Directory,
-        actor: &Actor,
-        scope: Scope,
-        action: Action,
-        bfs: BfsNr,
-    ) -> Result<&'d OrganisationInfo, StoreError> {
-        let organisation = directory
-            .all()
-            .find(|o| o.kind == OrganisationKind::Gemeinde && o.bfs == Some(bfs))
-            .ok_or(StoreError::NotFound)?;
-        if !actor.reaches_gemeinde(scope, bfs) {
-            let entry = self.gemeinde_entry(actor, action, bfs, Outcome::Denied);
-            self.log_read(entry.with_detail("ausserhalb des Zuständigkeitsgebiets")).await?;
-            return Err(StoreError::NotFound);
-        }
-        Ok(organisation)
-    }
+/// A Gemeinde's record number: its BFS number.
+fn record(bfs: BfsNr) -> i64 {
+    i64::from(bfs.get())
 }
 
 /// The model a Gemeinde has by the directory: member if it has a Leitgemeinde, Leitgemeinde if it leads one.

@@ -7,22 +7,27 @@
 //! `Create` on Selbstdeklaration (the Kanton) changes it.
 //!
 //! A declaration is reached through its Gemeinde: the Integrationsbeauftragte of the Gemeinde (or of its
-//! Leitgemeinde) with organisation scope, the Kanton with canton scope. Outside the scope it does not exist
+//! Leitgemeinde) with organisation scope, the Kanton with canton scope (declared in `reach/steuerung.rs`). Outside the scope it does not exist
 //! (NotFound, logged as refused). Returning a submitted declaration to draft is the supervisor's act: it
 //! needs `Update` with canton scope.
 
 use crate::audit::insert_entry;
-use crate::entity::{selbstdeklaration, selbstdeklaration_fragebogen};
+use crate::entity::{organisation, selbstdeklaration, selbstdeklaration_fragebogen};
 use crate::fallfuehrung::dossiers::user_names;
-use crate::{OrganisationKind, Store, StoreError, begin_write, is_unique_violation};
+use crate::guard::Guard;
+use crate::start_integration::erstinformation::bfs_of;
+use crate::{Store, StoreError, begin_write, is_unique_violation, reach};
 use chrono::{DateTime, Datelike, Utc};
 use iim_domain::selbstdeklaration::{Antworten, DeklarationStatus, Frage, Fragebogen};
-use iim_domain::{Action, Actor, AuditEntry, BfsNr, Denied, FieldErrors, Outcome, Resource, Scope};
+use iim_domain::{Action, Actor, BfsNr, Denied, FieldErrors, Outcome, Resource, Scope};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::{BTreeMap, HashMap};
+
+/// The guard of the declarations (and of the questionnaire, which `Create` on them changes).
+type Deklarationen<'a> = Guard<'a, selbstdeklaration::Entity>;
 
 const ENTWURF: &str = "entwurf";
 const EINGEREICHT: &str = "eingereicht";
@@ -121,7 +126,8 @@ impl Store {
     /// The Kanton creates the questionnaire of `jahr` (the current or a later year) as a copy of the newest
     /// questionnaire of an earlier year, or of the shipped one.
     pub async fn create_fragebogen(&self, actor: &Actor, jahr: i32) -> Result<Fragebogen, StoreError> {
-        self.authorize_fragebogen(actor, jahr).await?;
+        let guard = self.guard::<selbstdeklaration::Entity>(actor, Action::Create, None).await?;
+        self.check_fragebogen_jahr(jahr)?;
         let txn = begin_write(&self.db).await?;
         if newest_row(&txn, jahr).await?.is_some() {
             return Err(StoreError::invalid("jahr", "Für dieses Jahr gibt es bereits einen Fragebogen."));
@@ -137,7 +143,7 @@ impl Store {
             None => Fragebogen::standard(jahr),
         };
         let kommentar = format!("Fragebogen {jahr} angelegt");
-        self.store_fragebogen(txn, actor, &bogen, &kommentar).await?;
+        self.store_fragebogen(txn, &guard, &bogen, &kommentar).await?;
         Ok(bogen)
     }
 
@@ -170,41 +176,35 @@ impl Store {
         kommentar: &str,
         change: impl Fn(&Fragebogen, bool) -> Result<Fragebogen, FieldErrors>,
     ) -> Result<Fragebogen, StoreError> {
-        self.authorize_fragebogen(actor, jahr).await?;
+        let guard = self.guard::<selbstdeklaration::Entity>(actor, Action::Create, None).await?;
+        self.check_fragebogen_jahr(jahr)?;
         let txn = begin_write(&self.db).await?;
         let row = newest_row(&txn, jahr).await?.ok_or(StoreError::NotFound)?;
         let eingefroren = ever_submitted(&txn, jahr).await?;
         let bogen = change(&parse_fragebogen(&row)?, eingefroren).map_err(StoreError::Invalid)?;
-        self.store_fragebogen(txn, actor, &bogen, kommentar).await?;
+        self.store_fragebogen(txn, &guard, &bogen, kommentar).await?;
         Ok(bogen)
     }
 
     async fn store_fragebogen(
         &self,
         txn: sea_orm::DatabaseTransaction,
-        actor: &Actor,
+        guard: &Deklarationen<'_>,
         bogen: &Fragebogen,
         kommentar: &str,
     ) -> Result<(), StoreError> {
         let now = self.clock.now();
-        if let Err(error) = fragebogen_row(bogen, now, Some(actor.user_id), kommentar)?.insert(&txn).await {
+        if let Err(error) = fragebogen_row(bogen, now, Some(guard.actor().user_id), kommentar)?.insert(&txn).await {
             return Err(if is_unique_violation(&error) { changed_meanwhile() } else { error.into() });
         }
-        let entry =
-            self.deklaration_entry(actor, Action::Create, Some(format!("fragebogen-{}", bogen.jahr)), Outcome::Allowed);
+        let entry = guard.entry(Some(format!("fragebogen-{}", bogen.jahr)), Outcome::Allowed);
         insert_entry(&txn, &entry.with_detail(format!("Version {}: {kommentar}", bogen.version))).await?;
         txn.commit().await?;
         Ok(())
     }
 
-    /// Only `Create` changes questionnaires, and only of the current or a later year.
-    async fn authorize_fragebogen(&self, actor: &Actor, jahr: i32) -> Result<(), StoreError> {
-        if let Err(denied) = actor.scope_for(Resource::Selbstdeklaration, Action::Create) {
-            let entry =
-                self.deklaration_entry(actor, Action::Create, Some(format!("fragebogen-{jahr}")), Outcome::Denied);
-            self.log_read(entry.with_detail("Rolle ohne Berechtigung")).await?;
-            return Err(denied.into());
-        }
+    /// Questionnaires change only for the current or a later year.
+    fn check_fragebogen_jahr(&self, jahr: i32) -> Result<(), StoreError> {
         if jahr < self.clock.today().year() {
             return Err(StoreError::invalid("jahr", "Fragebogen vergangener Jahre bleiben, wie sie sind."));
         }
@@ -219,10 +219,10 @@ impl Store {
         jahr: i32,
         filter: &DeklarationFilter,
     ) -> Result<Vec<Selbstdeklaration>, StoreError> {
-        let items = self.declarations_in_scope(actor, jahr, filter).await?;
-        let entry = self.deklaration_entry(actor, Action::Read, Some(jahr.to_string()), Outcome::Allowed);
-        self.log_read(entry.with_detail(format!("Übersicht {jahr}: {} Gemeinden", items.len()))).await?;
-        Ok(items)
+        let guard = self.guard::<selbstdeklaration::Entity>(actor, Action::Read, None).await?;
+        let items = self.declarations_in_reach(&guard, jahr, filter).await?;
+        let detail = format!("Übersicht {jahr}: {} Gemeinden", items.len());
+        guard.logged(Some(i64::from(jahr)), Some(detail), items).await
     }
 
     /// All declarations of a year in scope for an export file; one log entry naming the count.
@@ -231,29 +231,28 @@ impl Store {
         actor: &Actor,
         jahr: i32,
     ) -> Result<Vec<Selbstdeklaration>, StoreError> {
-        let items = self.declarations_in_scope(actor, jahr, &DeklarationFilter::default()).await?;
-        let entry = self.deklaration_entry(actor, Action::Read, Some(jahr.to_string()), Outcome::Allowed);
-        self.log_read(entry.with_detail(format!("Export XLSX {jahr}: {} Gemeinden", items.len()))).await?;
-        Ok(items)
+        let guard = self.guard::<selbstdeklaration::Entity>(actor, Action::Read, None).await?;
+        let items = self.declarations_in_reach(&guard, jahr, &DeklarationFilter::default()).await?;
+        let detail = format!("Export XLSX {jahr}: {} Gemeinden", items.len());
+        guard.logged(Some(i64::from(jahr)), Some(detail), items).await
     }
 
-    async fn declarations_in_scope(
+    /// The declarations of every Gemeinde the guard reaches, begun or not.
+    async fn declarations_in_reach(
         &self,
-        actor: &Actor,
+        guard: &Deklarationen<'_>,
         jahr: i32,
         filter: &DeklarationFilter,
     ) -> Result<Vec<Selbstdeklaration>, StoreError> {
-        let scope = self.deklaration_scope(actor, Action::Read, jahr).await?;
-        let directory = self.directory();
-        let mut gemeinden: Vec<_> = directory
-            .all()
-            .filter(|o| o.kind == OrganisationKind::Gemeinde)
-            .filter_map(|o| o.bfs.map(|bfs| (bfs, o.sozialregion_id)))
-            .filter(|(bfs, _)| actor.reaches_gemeinde(scope, *bfs))
-            .filter(|(_, region)| filter.sozialregion.is_none_or(|wanted| *region == Some(wanted)))
-            .collect();
-        gemeinden.sort_by_key(|(bfs, _)| bfs.name());
-        let rows: HashMap<i32, selbstdeklaration::Model> = selbstdeklaration::Entity::find()
+        let mut select = organisation::Entity::find().filter(reach::steuerung::gemeinden(guard.actor(), guard.scope()));
+        if let Some(region) = filter.sozialregion {
+            select = select.filter(organisation::Column::SozialregionId.eq(region));
+        }
+        let mut gemeinden: Vec<BfsNr> =
+            select.all(&self.db).await?.iter().filter_map(|o| o.bfs_nr.and_then(bfs_of)).collect();
+        gemeinden.sort_by_key(|bfs| bfs.name());
+        let rows: HashMap<i32, selbstdeklaration::Model> = guard
+            .select()
             .filter(selbstdeklaration::Column::Jahr.eq(jahr))
             .all(&self.db)
             .await?
@@ -263,7 +262,7 @@ impl Store {
         let names = user_names(&self.db, rows.values().flat_map(people)).await?;
         let items = gemeinden
             .into_iter()
-            .map(|(bfs, _)| self.deklaration_of(jahr, bfs, rows.get(&i32::from(bfs.get())), &names))
+            .map(|bfs| self.deklaration_of(jahr, bfs, rows.get(&i32::from(bfs.get())), &names))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(items.into_iter().filter(|d| filter.status.is_none_or(|s| d.status == s)).collect())
     }
@@ -275,15 +274,15 @@ impl Store {
         jahr: i32,
         gemeinde: u16,
     ) -> Result<Selbstdeklaration, StoreError> {
-        let scope = self.deklaration_scope(actor, Action::Read, jahr).await?;
-        let bfs = self.deklaration_gemeinde(actor, scope, jahr, gemeinde, Action::Read).await?;
+        let guard = self.guard::<selbstdeklaration::Entity>(actor, Action::Read, None).await?;
+        let bfs = self.gemeinde_in_reach(&guard, guard.scope(), jahr, gemeinde).await?;
         if newest_row(&self.db, jahr).await?.is_none() {
             return Err(StoreError::NotFound);
         }
-        let row = find_row(&self.db, jahr, bfs).await?;
+        let row = find_row(&guard, &self.db, jahr, bfs).await?;
         let names = user_names(&self.db, row.iter().flat_map(people)).await?;
         let item = self.deklaration_of(jahr, bfs, row.as_ref(), &names)?;
-        self.log_read(self.deklaration_entry(actor, Action::Read, Some(record(jahr, bfs)), Outcome::Allowed)).await?;
+        self.log_read(guard.entry(Some(record(jahr, bfs)), Outcome::Allowed)).await?;
         Ok(item)
     }
 
@@ -299,8 +298,8 @@ impl Store {
     ) -> Result<Selbstdeklaration, StoreError> {
         // Only the Gemeinde fills in its own declaration: the Kanton's right to change is for the
         // questionnaire and for returning a submission, so its reach stops at its own organisation here.
-        let scope = self.deklaration_scope(actor, Action::Update, jahr).await?.min(Scope::Organisation);
-        let bfs = self.deklaration_gemeinde(actor, scope, jahr, gemeinde, Action::Update).await?;
+        let guard = self.guard::<selbstdeklaration::Entity>(actor, Action::Update, None).await?;
+        let bfs = self.gemeinde_in_reach(&guard, guard.scope().min(Scope::Organisation), jahr, gemeinde).await?;
         let txn = begin_write(&self.db).await?;
         let bogen_row = newest_row(&txn, jahr).await?.ok_or(StoreError::NotFound)?;
         if jahr != self.clock.today().year() {
@@ -310,7 +309,7 @@ impl Store {
             ));
         }
         let bogen = parse_fragebogen(&bogen_row)?;
-        let existing = find_row(&txn, jahr, bfs).await?;
+        let existing = find_row(&guard, &txn, jahr, bfs).await?;
         if existing.as_ref().is_some_and(|row| row.status == EINGEREICHT) {
             return Err(StoreError::invalid(
                 "status",
@@ -349,7 +348,7 @@ impl Store {
             return Err(if is_unique_violation(&error) { changed_meanwhile() } else { error.into() });
         }
         let detail = if einreichen { "eingereicht" } else { "Entwurf gespeichert" };
-        let entry = self.deklaration_entry(actor, Action::Update, Some(record(jahr, bfs)), Outcome::Allowed);
+        let entry = guard.entry(Some(record(jahr, bfs)), Outcome::Allowed);
         insert_entry(&txn, &entry.with_detail(format!("{detail} (Fragebogen Version {})", bogen.version))).await?;
         txn.commit().await?;
         self.selbstdeklaration(actor, jahr, gemeinde).await
@@ -364,15 +363,13 @@ impl Store {
         gemeinde: u16,
         begruendung: &str,
     ) -> Result<(), StoreError> {
-        let scope = self.deklaration_scope(actor, Action::Update, jahr).await?;
-        self.deklaration_gemeinde(actor, scope, jahr, gemeinde, Action::Update).await?;
-        if scope < Scope::Canton {
-            let entry =
-                self.deklaration_entry(actor, Action::Update, Some(format!("{jahr}-{gemeinde}")), Outcome::Denied);
+        let guard = self.guard::<selbstdeklaration::Entity>(actor, Action::Update, None).await?;
+        let bfs = self.gemeinde_in_reach(&guard, guard.scope(), jahr, gemeinde).await?;
+        if guard.scope() < Scope::Canton {
+            let entry = guard.entry(Some(record(jahr, bfs)), Outcome::Denied);
             self.log_read(entry.with_detail("Rückgabe nur durch den Kanton")).await?;
             return Err(Denied { resource: Resource::Selbstdeklaration, action: Action::Update, may_read: true }.into());
         }
-        let bfs = self.deklaration_gemeinde(actor, scope, jahr, gemeinde, Action::Update).await?;
         let begruendung = begruendung.trim();
         if begruendung.is_empty() {
             return Err(StoreError::invalid(
@@ -381,7 +378,7 @@ impl Store {
             ));
         }
         let txn = begin_write(&self.db).await?;
-        let row = find_row(&txn, jahr, bfs).await?.ok_or(StoreError::NotFound)?;
+        let row = find_row(&guard, &txn, jahr, bfs).await?.ok_or(StoreError::NotFound)?;
         if row.status != EINGEREICHT {
             return Err(StoreError::invalid(
                 "begruendung",
@@ -401,44 +398,35 @@ impl Store {
         active.zurueckgegeben_von = Set(Some(actor.user_id));
         active.rueckgabe_begruendung = Set(Some(begruendung.to_owned()));
         active.update(&txn).await?;
-        let entry = self.deklaration_entry(actor, Action::Update, Some(record(jahr, bfs)), Outcome::Allowed);
+        let entry = guard.entry(Some(record(jahr, bfs)), Outcome::Allowed);
         insert_entry(&txn, &entry.with_detail(format!("zur Überarbeitung zurückgegeben: {begruendung}"))).await?;
         txn.commit().await?;
         Ok(())
     }
 
-    async fn deklaration_scope(&self, actor: &Actor, action: Action, jahr: i32) -> Result<Scope, StoreError> {
-        match actor.scope_for(Resource::Selbstdeklaration, action) {
-            Ok(scope) => Ok(scope),
-            Err(denied) => {
-                let entry = self.deklaration_entry(actor, action, Some(jahr.to_string()), Outcome::Denied);
-                self.log_read(entry.with_detail("Rolle ohne Berechtigung")).await?;
-                Err(denied.into())
-            }
-        }
-    }
-
-    /// The Gemeinde, if the scope reaches it; otherwise "not found", logged as refused.
-    async fn deklaration_gemeinde(
+    /// The Gemeinde `gemeinde`, if `scope` reaches it (the guard's scope, or less); otherwise "not found",
+    /// logged as refused. A declaration is named by year and Gemeinde, and may not exist yet, so the Gemeinde
+    /// is looked up and not the declaration's row.
+    async fn gemeinde_in_reach(
         &self,
-        actor: &Actor,
+        guard: &Deklarationen<'_>,
         scope: Scope,
         jahr: i32,
         gemeinde: u16,
-        action: Action,
     ) -> Result<BfsNr, StoreError> {
-        match BfsNr::known(gemeinde) {
-            Some(bfs) if actor.reaches_gemeinde(scope, bfs) => Ok(bfs),
-            _ => {
-                let entry = self.deklaration_entry(actor, action, Some(format!("{jahr}-{gemeinde}")), Outcome::Denied);
+        let reached = organisation::Entity::find()
+            .filter(reach::steuerung::gemeinden(guard.actor(), scope))
+            .filter(organisation::Column::BfsNr.eq(i32::from(gemeinde)))
+            .one(&self.db)
+            .await?;
+        match reached.and_then(|o| o.bfs_nr).and_then(bfs_of) {
+            Some(bfs) => Ok(bfs),
+            None => {
+                let entry = guard.entry(Some(format!("{jahr}-{gemeinde}")), Outcome::Denied);
                 self.log_read(entry.with_detail("Gemeinde ausserhalb des Zuständigkeitsbereichs")).await?;
                 Err(StoreError::NotFound)
             }
         }
-    }
-
-    fn deklaration_entry(&self, actor: &Actor, action: Action, record: Option<String>, outcome: Outcome) -> AuditEntry {
-        AuditEntry::of(actor, action, Resource::Selbstdeklaration, record, outcome, self.clock.now())
     }
 
     fn deklaration_of(
@@ -545,11 +533,13 @@ async fn ever_submitted(db: &impl ConnectionTrait, jahr: i32) -> Result<bool, St
 }
 
 async fn find_row(
+    guard: &Deklarationen<'_>,
     db: &impl ConnectionTrait,
     jahr: i32,
     bfs: BfsNr,
 ) -> Result<Option<selbstdeklaration::Model>, StoreError> {
-    Ok(selbstdeklaration::Entity::find()
+    Ok(guard
+        .select()
         .filter(selbstdeklaration::Column::Jahr.eq(jahr))
         .filter(selbstdeklaration::Column::GemeindeBfs.eq(i32::from(bfs.get())))
         .one(db)

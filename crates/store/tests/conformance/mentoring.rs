@@ -10,6 +10,7 @@ use iim_domain::mentoring::{
 };
 use iim_domain::{Actor, Role};
 use iim_store::{AnmeldungError, MAX_ANMELDUNGEN_PRO_STUNDE, MentorQuery, StoreError};
+use sea_orm::ConnectionTrait;
 
 pub(crate) fn sign_up(name: &str, bfs: u16, sprachen: &[&str], interessen: &[&str]) -> AnmeldungInput {
     AnmeldungInput {
@@ -219,4 +220,27 @@ async fn retention_deletes_exactly_the_expired_and_keeps_tandems_anonymous() {
     let run = log.iter().find(|e| e.actor_username == "system" && e.resource == "mentoring").unwrap();
     let detail = run.detail.clone().unwrap_or_default();
     assert!(detail.contains("2 Mentor/innen") && !detail.contains("Vreni"), "{detail}");
+}
+
+#[tokio::test]
+async fn an_unknown_stored_status_is_reported_as_corrupt_never_read_as_a_default() {
+    let test = TestStore::new().await;
+    let coordinator = coordinator_of(&test, "sr-olten").await;
+    let officer = test.integration_officer_of(2581).await;
+    let vreni = signed_up(&test, &sign_up("Vreni Muster", 2581, &["de"], &[]), "10.0.0.1").await;
+    test.store.mentor_abklaeren(&coordinator, vreni, &suitable()).await.unwrap();
+    let mentee = test.store.mentee_zuweisen(&officer, &referral("Dawit", 2581)).await.unwrap();
+    let tandem = test.store.tandem_vorschlagen(&coordinator, mentee, vreni).await.unwrap();
+    let raw = test.raw_connection().await;
+    raw.execute_unprepared("UPDATE mentoring_mentoren SET status = 'kaputt'").await.unwrap();
+    let mentors = test.store.list_mentoren(&coordinator, &all()).await;
+    let mentor = test.store.get_mentor(&coordinator, vreni).await;
+    raw.execute_unprepared("UPDATE mentoring_tandems SET status = 'defekt'").await.unwrap();
+    let detail = test.store.get_tandem(&coordinator, tandem).await;
+    let figures = test.store.pool_zahlen(&coordinator).await;
+
+    assert!(matches!(&mentors, Err(StoreError::Corrupt(m)) if m.contains("kaputt")), "{:?}", mentors.map(|p| p.total));
+    assert!(matches!(&mentor, Err(StoreError::Corrupt(m)) if m.contains("kaputt")), "{:?}", mentor.map(|m| m.id));
+    assert!(matches!(&detail, Err(StoreError::Corrupt(m)) if m.contains("defekt")), "{:?}", detail.map(|t| t.id));
+    assert!(matches!(&figures, Err(StoreError::Corrupt(m)) if m.contains("defekt")), "{figures:?}");
 }

@@ -17,6 +17,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::{CookieJar, Form};
 use iim_domain::clock::{format_swiss, local_date};
+use iim_domain::limits::NAME_CHARS;
 use iim_domain::mentoring::{
     AbklaerungInput, AnmeldungInput, CheckinInput, EINWILLIGUNG_MENTOR, EndGrund, Interesse, MentorStatus,
     TandemWechselInput, ZuweisungInput,
@@ -84,7 +85,7 @@ impl AnmeldungForm {
         email.autocomplete = "email";
         let mut telefon = text_field("telefon", "Telefon", "", false, &self.telefon);
         telefon.autocomplete = "tel";
-        let mut name = text_field("name", "Vor- und Nachname", "", true, &self.name);
+        let mut name = text_field("name", "Vor- und Nachname", "", true, &self.name).with_max_chars(NAME_CHARS);
         name.autocomplete = "name";
         let fields = vec![
             name,
@@ -689,7 +690,7 @@ pub struct ZuweisungPage {
 
 fn zuweisung_page(user: &CurrentUser, form: &ZuweisungForm, errors: &FieldErrors) -> ZuweisungPage {
     let fields = vec![
-        text_field("name", "Name der Person", "", true, &form.name),
+        text_field("name", "Name der Person", "", true, &form.name).with_max_chars(NAME_CHARS),
         choice_field(
             "gemeinde",
             "Wohngemeinde",

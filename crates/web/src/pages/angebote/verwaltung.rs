@@ -15,7 +15,9 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
-use iim_domain::angebot::{AngebotInput, AngebotStatus, Kategorie, Tageszeit, Zielgruppe, format_price};
+use iim_domain::angebot::{
+    ANMELDUNG_LIMIT, AngebotInput, AngebotStatus, Kategorie, Tageszeit, Zielgruppe, format_price,
+};
 use iim_domain::clock::format_swiss;
 use iim_domain::dossier::Handlungsfeld;
 use iim_domain::sprache::Niveau;
@@ -459,7 +461,8 @@ fn offer_fields(input: &AngebotInput) -> Vec<FormField> {
             &input.preis,
         ),
         choice_field("merkmale", "Weitere Merkmale", "checkboxes", false, merkmale, &chosen_merkmale),
-        text_field("anmeldung", "Anmeldung", "Telefon, E-Mail oder Ort, wo man sich anmeldet.", true, &input.anmeldung),
+        text_field("anmeldung", "Anmeldung", "Telefon, E-Mail oder Ort, wo man sich anmeldet.", true, &input.anmeldung)
+            .with_max_chars(ANMELDUNG_LIMIT.max_chars()),
         text_field(
             "anmeldung_link",
             "Anmeldung online",
