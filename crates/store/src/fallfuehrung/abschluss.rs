@@ -4,7 +4,7 @@
 //! itself closes directly. Reopening needs no approval.
 
 use crate::entity::{abschluss_antrag, organisation};
-use crate::fallfuehrung::dossiers::user_name;
+use crate::fallfuehrung::dossiers::{DossierChange, user_name};
 use crate::fallfuehrung::pendenzen::OpenInScope;
 use crate::{Dossier, Store, StoreError};
 use chrono::{DateTime, Utc};
@@ -37,7 +37,7 @@ impl Store {
         grund: AbschlussGrund,
         bemerkung: &str,
     ) -> Result<Dossier, StoreError> {
-        let (txn, row, now) = self.begin_change(actor, id, Action::Update, false).await?;
+        let DossierChange { guard, txn, row, now } = self.begin_change(actor, id, Action::Update, false).await?;
         let pending = open_request(&txn, row.id).await?;
         let summary = closing_summary(grund, bemerkung);
         if actor.may(Resource::Dossier, Action::Approve) {
@@ -45,18 +45,14 @@ impl Store {
                 settle(&txn, request, "genehmigt", actor.user_id, None, now).await?;
             }
             let active = row.into_active_model();
-            return self
-                .finish_change(txn, actor, Action::Update, active, DossierEvent::Abgeschlossen, Some(summary), now)
-                .await;
+            return self.finish_change(&guard, txn, active, DossierEvent::Abgeschlossen, Some(summary), now).await;
         }
         if pending.is_some() {
             return Err(StoreError::invalid("grund", "Der Abschluss liegt bereits der Leitung zur Genehmigung vor."));
         }
         if !requires_approval(&txn, row.stelle_id).await? {
             let active = row.into_active_model();
-            return self
-                .finish_change(txn, actor, Action::Update, active, DossierEvent::Abgeschlossen, Some(summary), now)
-                .await;
+            return self.finish_change(&guard, txn, active, DossierEvent::Abgeschlossen, Some(summary), now).await;
         }
         abschluss_antrag::ActiveModel {
             id: NotSet,
@@ -73,8 +69,7 @@ impl Store {
         .insert(&txn)
         .await?;
         let active = row.into_active_model();
-        self.finish_change(txn, actor, Action::Update, active, DossierEvent::AbschlussBeantragt, Some(summary), now)
-            .await
+        self.finish_change(&guard, txn, active, DossierEvent::AbschlussBeantragt, Some(summary), now).await
     }
 
     /// The Leitung approves a submitted closing (the dossier closes with the requested reason) or refuses it
@@ -93,7 +88,7 @@ impl Store {
                 "Bitte begründen, warum der Abschluss nicht genehmigt wird.",
             ));
         }
-        let (txn, row, now) = self.begin_change(actor, id, Action::Approve, false).await?;
+        let DossierChange { guard, txn, row, now } = self.begin_change(actor, id, Action::Approve, false).await?;
         let Some(request) = open_request(&txn, row.id).await? else {
             return Err(StoreError::invalid(
                 "begruendung",
@@ -109,7 +104,7 @@ impl Store {
         };
         let reason = Some(begruendung.to_owned()).filter(|text| !text.is_empty());
         settle(&txn, request, status, actor.user_id, reason, now).await?;
-        self.finish_change(txn, actor, Action::Approve, row.into_active_model(), event, Some(summary), now).await
+        self.finish_change(&guard, txn, row.into_active_model(), event, Some(summary), now).await
     }
 
     /// Whether the Sozialregion's closings need the Leitung's approval (operator setting).
@@ -152,7 +147,7 @@ pub(crate) async fn open_requests_in(
 ) -> Result<Vec<(i64, DateTime<Utc>)>, StoreError> {
     Ok(abschluss_antrag::Entity::find()
         .filter(abschluss_antrag::Column::Status.eq(OFFEN))
-        .filter(in_scope.reaches(abschluss_antrag::Entity, abschluss_antrag::Column::DossierId))
+        .filter(in_scope.reaches(abschluss_antrag::Column::DossierId))
         .order_by_asc(abschluss_antrag::Column::Id)
         .limit(limit)
         .select_only()
@@ -166,7 +161,7 @@ pub(crate) async fn open_requests_in(
 pub(crate) async fn count_open_requests(db: &impl ConnectionTrait, in_scope: &OpenInScope) -> Result<u64, StoreError> {
     Ok(abschluss_antrag::Entity::find()
         .filter(abschluss_antrag::Column::Status.eq(OFFEN))
-        .filter(in_scope.reaches(abschluss_antrag::Entity, abschluss_antrag::Column::DossierId))
+        .filter(in_scope.reaches(abschluss_antrag::Column::DossierId))
         .count(db)
         .await?)
 }

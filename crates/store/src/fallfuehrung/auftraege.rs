@@ -3,9 +3,8 @@
 //! needs for the job: the person's name, birth date and languages, the question, who ordered. Its report
 //! becomes a timeline event of the dossier and lands in the case worker's worklist.
 
-use crate::audit::insert_entry;
 use crate::entity::{akkreditierung, auftrag, dossier, organisation, person};
-use crate::fallfuehrung::dossiers::{add_event, user_name};
+use crate::fallfuehrung::dossiers::{DossierChange, add_event, user_name};
 use crate::fallfuehrung::pendenzen::{OpenInScope, Pendenz, WORKLIST_LIMIT, dossier_person_names};
 use crate::fallfuehrung::persons::{PersonSummary, person_data};
 use crate::{Dossier, Page, PageWindow, Store, StoreError, begin_write};
@@ -15,7 +14,7 @@ use iim_domain::auftrag::{
 };
 use iim_domain::dossier::DossierEvent;
 use iim_domain::person::Choice;
-use iim_domain::{Action, Actor, AuditEntry, Outcome, Resource};
+use iim_domain::{Action, Actor, Resource};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -60,10 +59,6 @@ pub struct Anbieter {
     pub typ: Option<AnbieterTyp>,
     pub akkreditiert_fuer: Vec<AuftragArt>,
 }
-
-/// The statuses in which the provider sees an order (not while coaching waits for the Leitung).
-const VISIBLE_TO_PROVIDER: [AuftragStatus; 3] =
-    [AuftragStatus::Erteilt, AuftragStatus::ErgebnisEingegangen, AuftragStatus::Erledigt];
 
 impl Store {
     /// Every provider with its accreditations, by name.
@@ -133,7 +128,8 @@ impl Store {
     /// that found the case complex, and waits for the Leitung unless the Leitung orders it itself.
     pub async fn order(&self, actor: &Actor, dossier_id: i64, input: &AuftragInput) -> Result<Dossier, StoreError> {
         let providers = self.providers_for_orders().await?;
-        let (txn, row, now) = self.begin_change(actor, dossier_id, Action::Update, false).await?;
+        let DossierChange { guard, txn, row, now } =
+            self.begin_change(actor, dossier_id, Action::Update, false).await?;
         let einstufungen = einstufungen(&txn, row.id).await?;
         let order = input.parse(&providers, &einstufungen).map_err(StoreError::Invalid)?;
         let status = AuftragStatus::initial(order.art, actor.may(Resource::Dossier, Action::Approve));
@@ -159,16 +155,7 @@ impl Store {
         .insert(&txn)
         .await?;
         let summary = format!("{} an {provider} ({})", order.art.label(), status.label());
-        self.finish_change(
-            txn,
-            actor,
-            Action::Update,
-            row.into_active_model(),
-            DossierEvent::AuftragErteilt,
-            Some(summary),
-            now,
-        )
-        .await
+        self.finish_change(&guard, txn, row.into_active_model(), DossierEvent::AuftragErteilt, Some(summary), now).await
     }
 
     /// The Leitung approves or refuses a coaching order that waits for it; a refusal needs a reason.
@@ -187,7 +174,8 @@ impl Store {
                 "Bitte begründen, warum das Coaching nicht genehmigt wird.",
             ));
         }
-        let (txn, row, now) = self.begin_change(actor, dossier_id, Action::Approve, false).await?;
+        let DossierChange { guard, txn, row, now } =
+            self.begin_change(actor, dossier_id, Action::Approve, false).await?;
         let order = order_of_dossier(&txn, row.id, auftrag_id).await?;
         if order.status != AuftragStatus::GenehmigungAusstehend.code() {
             return Err(StoreError::invalid("auftrag", "Dieser Auftrag wartet nicht auf eine Genehmigung."));
@@ -205,7 +193,7 @@ impl Store {
         active.entschieden_by = Set(Some(actor.user_id));
         active.entscheid_begruendung = Set(Some(begruendung.to_owned()).filter(|text| !text.is_empty()));
         active.update(&txn).await?;
-        self.finish_change(txn, actor, Action::Approve, row.into_active_model(), event, Some(summary), now).await
+        self.finish_change(&guard, txn, row.into_active_model(), event, Some(summary), now).await
     }
 
     /// The case worker has read the provider's result; it leaves the worklist.
@@ -215,7 +203,7 @@ impl Store {
         dossier_id: i64,
         auftrag_id: i64,
     ) -> Result<Dossier, StoreError> {
-        let (txn, row, _now) = self.begin_change(actor, dossier_id, Action::Update, false).await?;
+        let DossierChange { guard, txn, row, .. } = self.begin_change(actor, dossier_id, Action::Update, false).await?;
         let order = order_of_dossier(&txn, row.id, auftrag_id).await?;
         if order.status != AuftragStatus::ErgebnisEingegangen.code() {
             return Err(StoreError::invalid("auftrag", "Zu diesem Auftrag ist kein neues Ergebnis eingegangen."));
@@ -223,10 +211,8 @@ impl Store {
         let mut active = order.into_active_model();
         active.status = Set(AuftragStatus::Erledigt.code().to_owned());
         active.update(&txn).await?;
-        let entry = self
-            .dossier_entry(actor, Action::Update, Some(row.id), Outcome::Allowed)
-            .with_detail(format!("Ergebnis von Auftrag {auftrag_id} zur Kenntnis genommen"));
-        insert_entry(&txn, &entry).await?;
+        let detail = format!("Ergebnis von Auftrag {auftrag_id} zur Kenntnis genommen");
+        guard.log_change(&txn, row.id, Some(detail)).await?;
         let dossier = self.dossier_from_row(&txn, row).await?;
         txn.commit().await?;
         Ok(dossier)
@@ -239,10 +225,8 @@ impl Store {
         page: u64,
         per_page: u64,
     ) -> Result<Page<AuftragFuerAnbieter>, StoreError> {
-        self.authorize_order(actor, Action::Read, None).await?;
-        let select = auftrag::Entity::find()
-            .filter(auftrag::Column::AnbieterId.eq(actor.organisation_id))
-            .filter(auftrag::Column::Status.is_in(VISIBLE_TO_PROVIDER.map(AuftragStatus::code)));
+        let guard = self.guard::<auftrag::Entity>(actor, Action::Read, None).await?;
+        let select = guard.select();
         let window = PageWindow::new(page, per_page, 200);
         let PageWindow { page, per_page } = window;
         let total = select.clone().count(&self.db).await?;
@@ -259,21 +243,16 @@ impl Store {
             items.push(self.order_for_provider(&self.db, row).await?);
         }
         let shown: Vec<String> = items.iter().map(|o| o.id.to_string()).collect();
-        self.log_read(
-            self.order_entry(actor, Action::Read, None, Outcome::Allowed)
-                .with_detail(format!("Auftragsliste Seite {page}, angezeigt: {}", shown.join(","))),
-        )
-        .await?;
-        Ok(Page { items, page, per_page, total })
+        let detail = format!("Auftragsliste Seite {page}, angezeigt: {}", shown.join(","));
+        guard.logged(None, Some(detail), Page { items, page, per_page, total }).await
     }
 
     /// One order of the provider's organisation; the read is logged.
     pub async fn provider_order(&self, actor: &Actor, auftrag_id: i64) -> Result<AuftragFuerAnbieter, StoreError> {
-        self.authorize_order(actor, Action::Read, Some(auftrag_id)).await?;
-        let row = self.provider_order_row(&self.db, actor, Action::Read, auftrag_id).await?;
+        let guard = self.guard::<auftrag::Entity>(actor, Action::Read, Some(auftrag_id)).await?;
+        let row = guard.find(&self.db, auftrag_id).await?;
         let order = self.order_for_provider(&self.db, row).await?;
-        self.log_read(self.order_entry(actor, Action::Read, Some(auftrag_id), Outcome::Allowed)).await?;
-        Ok(order)
+        guard.logged(Some(auftrag_id), None, order).await
     }
 
     /// The provider reports its result and recommendations; the dossier's timeline records it.
@@ -283,9 +262,9 @@ impl Store {
         auftrag_id: i64,
         input: &ErgebnisInput,
     ) -> Result<AuftragFuerAnbieter, StoreError> {
-        self.authorize_order(actor, Action::Update, Some(auftrag_id)).await?;
+        let guard = self.guard::<auftrag::Entity>(actor, Action::Update, Some(auftrag_id)).await?;
         let txn = begin_write(&self.db).await?;
-        let row = self.provider_order_row(&txn, actor, Action::Update, auftrag_id).await?;
+        let row = guard.find_for_change(&txn, auftrag_id).await?;
         if row.status != AuftragStatus::Erteilt.code() {
             return Err(StoreError::invalid("ergebnis", "Zu diesem Auftrag wurde das Ergebnis bereits gemeldet."));
         }
@@ -308,46 +287,10 @@ impl Store {
         };
         let summary = format!("{} von {}{classification}", art.label(), actor.organisation_name);
         add_event(&txn, dossier_id, actor.user_id, DossierEvent::ErgebnisEingegangen, Some(summary), now).await?;
-        insert_entry(&txn, &self.order_entry(actor, Action::Update, Some(auftrag_id), Outcome::Allowed)).await?;
+        guard.log_change(&txn, auftrag_id, None).await?;
         let order = self.order_for_provider(&txn, row).await?;
         txn.commit().await?;
         Ok(order)
-    }
-
-    async fn authorize_order(&self, actor: &Actor, action: Action, record: Option<i64>) -> Result<(), StoreError> {
-        if let Err(denied) = actor.scope_for(Resource::Auftrag, action) {
-            self.log_read(
-                self.order_entry(actor, action, record, Outcome::Denied).with_detail("Rolle ohne Berechtigung"),
-            )
-            .await?;
-            return Err(denied.into());
-        }
-        Ok(())
-    }
-
-    fn order_entry(&self, actor: &Actor, action: Action, record: Option<i64>, outcome: Outcome) -> AuditEntry {
-        AuditEntry::of(actor, action, Resource::Auftrag, record.map(|id| id.to_string()), outcome, self.clock.now())
-    }
-
-    /// An order row if addressed to the actor's organisation and released to it; otherwise "not found".
-    async fn provider_order_row(
-        &self,
-        db: &impl ConnectionTrait,
-        actor: &Actor,
-        action: Action,
-        auftrag_id: i64,
-    ) -> Result<auftrag::Model, StoreError> {
-        let row = auftrag::Entity::find_by_id(auftrag_id).one(db).await?.ok_or(StoreError::NotFound)?;
-        let released = VISIBLE_TO_PROVIDER.iter().any(|status| status.code() == row.status);
-        if row.anbieter_id == actor.organisation_id && released {
-            return Ok(row);
-        }
-        self.log_read(
-            self.order_entry(actor, action, Some(auftrag_id), Outcome::Denied)
-                .with_detail("Auftrag an eine andere Organisation"),
-        )
-        .await?;
-        Err(StoreError::NotFound)
     }
 
     async fn order_for_provider(
@@ -414,7 +357,7 @@ pub(crate) async fn orders_in_status(
 ) -> Result<Vec<Pendenz>, StoreError> {
     let rows = auftrag::Entity::find()
         .filter(auftrag::Column::Status.eq(status.code()))
-        .filter(in_scope.reaches(auftrag::Entity, auftrag::Column::DossierId))
+        .filter(in_scope.reaches(auftrag::Column::DossierId))
         .order_by_asc(auftrag::Column::Id)
         .limit(WORKLIST_LIMIT)
         .all(db)
@@ -441,7 +384,7 @@ pub(crate) async fn count_orders_in_status(
 ) -> Result<u64, StoreError> {
     Ok(auftrag::Entity::find()
         .filter(auftrag::Column::Status.eq(status.code()))
-        .filter(in_scope.reaches(auftrag::Entity, auftrag::Column::DossierId))
+        .filter(in_scope.reaches(auftrag::Column::DossierId))
         .count(db)
         .await?)
 }

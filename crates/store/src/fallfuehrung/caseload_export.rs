@@ -6,14 +6,14 @@
 //! a whole Stelle costs a handful of queries, not several per row.
 
 use crate::entity::{dossier, hilfsplan_ziel, person};
-use crate::fallfuehrung::dossiers::{groups_of, in_scope, status_from_code, user_names};
+use crate::fallfuehrung::dossiers::{groups_of, status_from_code, user_names};
 use crate::fallfuehrung::persons::person_data;
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use iim_domain::clock::local_date;
 use iim_domain::dossier::{Bewertung, DossierStatus, TargetGroups};
 use iim_domain::person::Choice;
-use iim_domain::{Action, Actor, Outcome, PartialDate};
+use iim_domain::{Action, Actor, PartialDate};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 
@@ -61,17 +61,15 @@ impl Store {
     /// All dossiers within the actor's scope ("Meine Fälle", or the Stelle's for the Leitung), by dossier
     /// number, without pagination. Logged as one read with the format and the number of dossiers.
     pub async fn export_caseload(&self, actor: &Actor, format: ExportFormat) -> Result<Vec<CaseloadRow>, StoreError> {
-        let scope = self.authorize_dossier(actor, Action::Read, None).await?;
-        let dossiers =
-            in_scope(dossier::Entity::find(), actor, scope).order_by_asc(dossier::Column::Id).all(&self.db).await?;
+        let guard = self.guard::<dossier::Entity>(actor, Action::Read, None).await?;
+        let dossiers = guard.select().order_by_asc(dossier::Column::Id).all(&self.db).await?;
         let mut rows = Vec::with_capacity(dossiers.len());
         for batch in dossiers.chunks(BATCH) {
             rows.extend(self.caseload_rows(batch).await?);
         }
         let what = format!("Export Fallliste als {}", format.label());
         let detail = crate::audit::export_detail(&what, ("Dossier", "Dossiers"), rows.iter().map(|r| r.id));
-        self.log_read(self.dossier_entry(actor, Action::Read, None, Outcome::Allowed).with_detail(detail)).await?;
-        Ok(rows)
+        guard.logged(None, Some(detail), rows).await
     }
 
     async fn caseload_rows(&self, batch: &[dossier::Model]) -> Result<Vec<CaseloadRow>, StoreError> {

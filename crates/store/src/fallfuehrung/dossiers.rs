@@ -2,7 +2,6 @@
 //! the matrix (a case worker reaches the dossiers it is responsible for, the Leitung those of its Stelle),
 //! and writes the access log; a change writes its timeline event and log entry in its own transaction.
 
-use crate::aenderung::{check_version, load_for_change};
 use crate::audit::insert_entry;
 use crate::entity::{
     dossier, dossier_event, hilfsplan_ziel, kurzassessment, organisation, person, standortbestimmung, user,
@@ -10,6 +9,7 @@ use crate::entity::{
 };
 use crate::fallfuehrung::massnahmen::{TeilnahmeEintrag, sprachstaende_of, teilnahmen_of};
 use crate::fallfuehrung::persons::{PersonSummary, person_data};
+use crate::guard::{Guard, Guarded};
 use crate::{Page, PageWindow, Store, StoreError, begin_write, is_unique_violation};
 use chrono::{DateTime, NaiveDate, Utc};
 use iim_domain::dossier::{
@@ -18,11 +18,11 @@ use iim_domain::dossier::{
 };
 use iim_domain::person::Choice;
 use iim_domain::sprache::Sprachstand;
-use iim_domain::{Action, Actor, AuditEntry, FieldErrors, Outcome, Resource, Role, Scope};
+use iim_domain::{Action, Actor, FieldErrors, Resource, Role};
 use sea_orm::sea_query::{Expr, NullOrdering, Order};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    IntoActiveModel, NotSet, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    IntoActiveModel, NotSet, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 /// A dossier as the case worker sees it.
@@ -105,56 +105,16 @@ pub struct DossierSummary {
     pub overdue: bool,
 }
 
+/// A change of one dossier in progress: its guard, the write transaction, the locked row and the time of
+/// the change. Opened by [`Store::begin_change`], completed by [`Store::finish_change`].
+pub(crate) struct DossierChange<'a> {
+    pub guard: Guard<'a, dossier::Entity>,
+    pub txn: DatabaseTransaction,
+    pub row: dossier::Model,
+    pub now: DateTime<Utc>,
+}
+
 impl Store {
-    pub(crate) async fn authorize_dossier(
-        &self,
-        actor: &Actor,
-        action: Action,
-        record: Option<i64>,
-    ) -> Result<Scope, StoreError> {
-        match actor.scope_for(Resource::Dossier, action) {
-            Ok(scope) => Ok(scope),
-            Err(denied) => {
-                self.log_read(
-                    self.dossier_entry(actor, action, record, Outcome::Denied).with_detail("Rolle ohne Berechtigung"),
-                )
-                .await?;
-                if let Some(id) = record
-                    && !self.dossier_visible(actor, id).await?
-                {
-                    return Err(StoreError::NotFound);
-                }
-                Err(denied.into())
-            }
-        }
-    }
-
-    /// Whether the actor may read the dossier. An action refused on a dossier the actor cannot even see
-    /// answers "not found", so that a record number reveals nothing.
-    async fn dossier_visible(&self, actor: &Actor, id: i64) -> Result<bool, StoreError> {
-        let Ok(scope) = actor.scope_for(Resource::Dossier, Action::Read) else {
-            return Ok(false);
-        };
-        let row = dossier::Entity::find_by_id(id).one(&self.db).await?;
-        Ok(row.is_some_and(|row| reaches(actor, scope, &row)))
-    }
-
-    pub(crate) fn dossier_entry(
-        &self,
-        actor: &Actor,
-        action: Action,
-        record: Option<i64>,
-        outcome: Outcome,
-    ) -> AuditEntry {
-        AuditEntry::of(actor, action, Resource::Dossier, record.map(|id| id.to_string()), outcome, self.clock.now())
-    }
-
-    /// Refuses, and logs the refusal of, an actor whose roles allow `action` on no dossier at all. For pages
-    /// that check before they show a form or a list; the record-level check follows in the store call.
-    pub async fn check_dossier_permission(&self, actor: &Actor, action: Action) -> Result<Scope, StoreError> {
-        self.authorize_dossier(actor, action, None).await
-    }
-
     /// Opens the dossier of a person the actor may see, kept by the actor's organisation with the actor as
     /// responsible case worker. Refuses persons outside the target group and a second dossier.
     pub async fn open_dossier(
@@ -164,7 +124,7 @@ impl Store {
         sozialhilfe: bool,
         gesundheitliche_einschraenkung: bool,
     ) -> Result<Dossier, StoreError> {
-        self.authorize_dossier(actor, Action::Create, None).await?;
+        let guard = self.guard::<dossier::Entity>(actor, Action::Create, None).await?;
         let person = self.get_person(actor, person_id).await?;
         let today = self.clock.today();
         let groups = TargetGroups::derive(&person.data, sozialhilfe, gesundheitliche_einschraenkung, today);
@@ -204,7 +164,7 @@ impl Store {
             Err(error) => return Err(error.into()),
         };
         add_event(&txn, row.id, actor.user_id, DossierEvent::Eroeffnet, None, now).await?;
-        insert_entry(&txn, &self.dossier_entry(actor, Action::Create, Some(row.id), Outcome::Allowed)).await?;
+        guard.log_change(&txn, row.id, None).await?;
         let dossier = self.dossier_from_row(&txn, row).await?;
         txn.commit().await?;
         Ok(dossier)
@@ -212,11 +172,10 @@ impl Store {
 
     /// One dossier with its timeline, if within the actor's scope; the read is logged.
     pub async fn get_dossier(&self, actor: &Actor, id: i64) -> Result<Dossier, StoreError> {
-        let scope = self.authorize_dossier(actor, Action::Read, Some(id)).await?;
-        let row = self.dossier_in_scope(&self.db, actor, scope, Action::Read, id).await?;
+        let guard = self.guard::<dossier::Entity>(actor, Action::Read, Some(id)).await?;
+        let row = guard.find(&self.db, id).await?;
         let dossier = self.dossier_from_row(&self.db, row).await?;
-        self.log_read(self.dossier_entry(actor, Action::Read, Some(id), Outcome::Allowed)).await?;
-        Ok(dossier)
+        guard.logged(Some(id), None, dossier).await
     }
 
     /// Bulk load for the demo and the benchmark (operator action, one log entry for the whole load): dossiers
@@ -279,11 +238,14 @@ impl Store {
     }
 
     /// The id of the person's dossier, if there is one the actor may open (for a link on the person page).
+    /// Only a number, so neither a refusal nor the answer is logged.
     pub async fn dossier_id_of_person(&self, actor: &Actor, person_id: i64) -> Result<Option<i64>, StoreError> {
         let Ok(scope) = actor.scope_for(Resource::Dossier, Action::Read) else {
             return Ok(None);
         };
-        let select = in_scope(dossier::Entity::find(), actor, scope).filter(dossier::Column::PersonId.eq(person_id));
+        let select = dossier::Entity::find()
+            .filter(<dossier::Entity as Guarded>::reach(actor, scope))
+            .filter(dossier::Column::PersonId.eq(person_id));
         Ok(select.one(&self.db).await?.map(|row| row.id))
     }
 
@@ -297,7 +259,7 @@ impl Store {
         form_token: Option<&str>,
         assessment: Kurzassessment,
     ) -> Result<Dossier, StoreError> {
-        let (txn, row, now) = self.begin_change(actor, id, Action::Update, false).await?;
+        let DossierChange { guard, txn, row, now } = self.begin_change(actor, id, Action::Update, false).await?;
         if let Some(token) = form_token {
             self.consume_form_token(&txn, actor, token, &id.to_string()).await?;
         }
@@ -315,7 +277,7 @@ impl Store {
         let summary = format!("{}, {}", assessment.datum.format("%d.%m.%Y"), assessment.richtung.label());
         let mut active = row.into_active_model();
         active.kurzassessment_datum = Set(Some(assessment.datum));
-        self.finish_change(txn, actor, Action::Update, active, DossierEvent::Kurzassessment, Some(summary), now).await
+        self.finish_change(&guard, txn, active, DossierEvent::Kurzassessment, Some(summary), now).await
     }
 
     /// Adds a goal to the Hilfsplan; the first goal makes the plan active.
@@ -331,7 +293,7 @@ impl Store {
         ziel: Ziel,
         angebot_id: Option<i64>,
     ) -> Result<Dossier, StoreError> {
-        let (txn, row, now) = self.begin_change(actor, id, Action::Update, false).await?;
+        let DossierChange { guard, txn, row, now } = self.begin_change(actor, id, Action::Update, false).await?;
         if let Some(angebot_id) = angebot_id {
             let mut errors = iim_domain::FieldErrors::new();
             self.check_pickable(&txn, angebot_id, "angebot".to_owned(), &mut errors).await?;
@@ -343,16 +305,7 @@ impl Store {
         let mut goal = goal_row(row.id, &ziel, actor.user_id, now);
         goal.angebot_id = Set(angebot_id);
         goal.insert(&txn).await?;
-        self.finish_change(
-            txn,
-            actor,
-            Action::Update,
-            row.into_active_model(),
-            DossierEvent::ZielErfasst,
-            Some(summary),
-            now,
-        )
-        .await
+        self.finish_change(&guard, txn, row.into_active_model(), DossierEvent::ZielErfasst, Some(summary), now).await
     }
 
     /// Records a Standortbestimmung that judges every open goal; it restarts the 12-month Standortbestimmung clock.
@@ -366,7 +319,8 @@ impl Store {
         expected_version: Option<i32>,
         input: &StandortbestimmungInput,
     ) -> Result<Dossier, StoreError> {
-        let (txn, row, now) = self.begin_versioned_change(actor, id, Action::Update, expected_version).await?;
+        let DossierChange { guard, txn, row, now } =
+            self.begin_versioned_change(actor, id, Action::Update, expected_version).await?;
         let goals =
             hilfsplan_ziel::Entity::find().filter(hilfsplan_ziel::Column::DossierId.eq(row.id)).all(&txn).await?;
         refuse_judging_reached_goals(&goals, input)?;
@@ -408,32 +362,47 @@ impl Store {
         );
         let mut active = row.into_active_model();
         active.standortbestimmung_datum = Set(Some(standortbestimmung.datum));
-        self.finish_change(txn, actor, Action::Update, active, DossierEvent::Standortbestimmung, Some(summary), now)
-            .await
+        self.finish_change(&guard, txn, active, DossierEvent::Standortbestimmung, Some(summary), now).await
     }
 
-    /// Opens the write transaction of a change: checks the scope for `action`, and that the dossier is open
-    /// (or, when `reopening`, that it is closed).
+    /// Opens the write transaction of a change: the guard for `action`, the dossier within its reach, and
+    /// the check that the dossier is open (or, when `reopening`, that it is closed).
     /// The dossier row is locked until the change commits (see `aenderung`), so changes of one dossier run
     /// one after the other and each sees the one before.
-    pub(crate) async fn begin_change(
-        &self,
-        actor: &Actor,
+    pub(crate) async fn begin_change<'a>(
+        &'a self,
+        actor: &'a Actor,
         id: i64,
         action: Action,
         reopening: bool,
-    ) -> Result<(DatabaseTransaction, dossier::Model, DateTime<Utc>), StoreError> {
-        let scope = self.authorize_dossier(actor, action, Some(id)).await?;
+    ) -> Result<DossierChange<'a>, StoreError> {
+        self.begin_dossier_change(actor, id, action, None, reopening).await
+    }
+
+    /// [`Store::begin_change`] of a form that names the dossier's version it was loaded with: a change based
+    /// on an older state is refused with [`StoreError::Changed`] (only within the reach, so the answer
+    /// reveals nothing outside it).
+    pub(crate) async fn begin_versioned_change<'a>(
+        &'a self,
+        actor: &'a Actor,
+        id: i64,
+        action: Action,
+        expected_version: Option<i32>,
+    ) -> Result<DossierChange<'a>, StoreError> {
+        self.begin_dossier_change(actor, id, action, expected_version, false).await
+    }
+
+    async fn begin_dossier_change<'a>(
+        &'a self,
+        actor: &'a Actor,
+        id: i64,
+        action: Action,
+        expected_version: Option<i32>,
+        reopening: bool,
+    ) -> Result<DossierChange<'a>, StoreError> {
+        let guard = self.guard::<dossier::Entity>(actor, action, Some(id)).await?;
         let txn = begin_write(&self.db).await?;
-        let row = load_for_change(&txn, dossier::Entity::find_by_id(id), None).await?.ok_or(StoreError::NotFound)?;
-        if !reaches(actor, scope, &row) {
-            self.log_read(
-                self.dossier_entry(actor, action, Some(id), Outcome::Denied)
-                    .with_detail("ausserhalb der Zuständigkeit"),
-            )
-            .await?;
-            return Err(StoreError::NotFound);
-        }
+        let row = guard.find_version_for_change(&txn, id, expected_version).await?;
         let closed = row.status == status_code(DossierStatus::Abgeschlossen);
         let refusal = match (closed, reopening) {
             (true, false) => Some("Das Dossier ist abgeschlossen. Bitte zuerst wiedereröffnen."),
@@ -445,24 +414,7 @@ impl Store {
             errors.add("status", message);
             return Err(StoreError::Invalid(errors));
         }
-        Ok((txn, row, self.clock.now()))
-    }
-
-    /// [`Store::begin_change`] of a form that names the dossier's version it was loaded with: a change based
-    /// on an older state is refused with [`StoreError::Changed`] (only after the scope check, so the answer
-    /// reveals nothing outside the scope).
-    pub(crate) async fn begin_versioned_change(
-        &self,
-        actor: &Actor,
-        id: i64,
-        action: Action,
-        expected_version: Option<i32>,
-    ) -> Result<(DatabaseTransaction, dossier::Model, DateTime<Utc>), StoreError> {
-        let (txn, row, now) = self.begin_change(actor, id, action, false).await?;
-        if let Some(expected) = expected_version {
-            check_version(&row, expected)?;
-        }
-        Ok((txn, row, now))
+        Ok(DossierChange { guard, txn, row, now: self.clock.now() })
     }
 
     /// Reopens a closed dossier; it continues where it stood, with the same Stelle and case worker.
@@ -470,23 +422,14 @@ impl Store {
         if begruendung.trim().is_empty() {
             return Err(StoreError::invalid("begruendung", "Bitte begründen, warum das Dossier wieder geöffnet wird."));
         }
-        let (txn, row, now) = self.begin_change(actor, id, Action::Update, true).await?;
+        let DossierChange { guard, txn, row, now } = self.begin_change(actor, id, Action::Update, true).await?;
         let summary = Some(begruendung.trim().to_owned());
-        self.finish_change(
-            txn,
-            actor,
-            Action::Update,
-            row.into_active_model(),
-            DossierEvent::Wiedereroeffnet,
-            summary,
-            now,
-        )
-        .await
+        self.finish_change(&guard, txn, row.into_active_model(), DossierEvent::Wiedereroeffnet, summary, now).await
     }
 
     /// The Leitung hands the dossier to another case worker of the same Stelle.
     pub async fn reassign_dossier(&self, actor: &Actor, id: i64, username: &str) -> Result<Dossier, StoreError> {
-        let (txn, row, now) = self.begin_change(actor, id, Action::Assign, false).await?;
+        let DossierChange { guard, txn, row, now } = self.begin_change(actor, id, Action::Assign, false).await?;
         let candidate =
             self.case_workers_of(&txn, row.stelle_id).await?.into_iter().find(|u| u.username == username.trim());
         let Some(case_worker) = candidate else {
@@ -495,7 +438,7 @@ impl Store {
         let summary = Some(format!("an {}", case_worker.display_name));
         let mut active = row.into_active_model();
         active.responsible_user_id = Set(case_worker.id);
-        self.finish_change(txn, actor, Action::Assign, active, DossierEvent::Zugewiesen, summary, now).await
+        self.finish_change(&guard, txn, active, DossierEvent::Zugewiesen, summary, now).await
     }
 
     /// The active case workers (Fallführung or Leitung) of the actor's Stelle, for reassignment.
@@ -520,21 +463,19 @@ impl Store {
             .collect())
     }
 
-    /// Completes a change in its transaction: appends the timeline event, recomputes status and next Standortbestimmung
-    /// from the events and dates, writes the log entry and commits.
-    #[allow(clippy::too_many_arguments)]
+    /// Completes a change in its transaction: appends the timeline event, recomputes status and next
+    /// Standortbestimmung from the events and dates, writes the log entry and commits.
     pub(crate) async fn finish_change(
         &self,
+        guard: &Guard<'_, dossier::Entity>,
         txn: DatabaseTransaction,
-        actor: &Actor,
-        action: Action,
         mut active: dossier::ActiveModel,
         event: DossierEvent,
         summary: Option<String>,
         now: DateTime<Utc>,
     ) -> Result<Dossier, StoreError> {
         let id = active.id.clone().take().ok_or_else(|| StoreError::Corrupt("Dossier ohne Nummer".to_owned()))?;
-        add_event(&txn, id, actor.user_id, event, summary, now).await?;
+        add_event(&txn, id, guard.actor().user_id, event, summary, now).await?;
         let events = events_of(&txn, id).await?;
         let status = DossierStatus::after(&events);
         active.status = Set(status_code(status).to_owned());
@@ -546,8 +487,7 @@ impl Store {
         let version = active.version.clone().take().unwrap_or_default();
         active.version = Set(version + 1);
         let row = active.update(&txn).await?;
-        let entry = self.dossier_entry(actor, action, Some(id), Outcome::Allowed).with_detail(event.label());
-        insert_entry(&txn, &entry).await?;
+        guard.log_change(&txn, id, Some(event.label().to_owned())).await?;
         let dossier = self.dossier_from_row(&txn, row).await?;
         txn.commit().await?;
         Ok(dossier)
@@ -557,8 +497,8 @@ impl Store {
     /// due date of the next Standortbestimmung, so the most overdue come first. `overdue` marks Standortbestimmungen past
     /// due today.
     pub async fn caseload(&self, actor: &Actor, page: u64, per_page: u64) -> Result<Page<DossierSummary>, StoreError> {
-        let scope = self.authorize_dossier(actor, Action::Read, None).await?;
-        let select = in_scope(dossier::Entity::find(), actor, scope);
+        let guard = self.guard::<dossier::Entity>(actor, Action::Read, None).await?;
+        let select = guard.select();
         let window = PageWindow::new(page, per_page, 200);
         let PageWindow { page, per_page } = window;
         let total = select.clone().count(&self.db).await?;
@@ -585,43 +525,20 @@ impl Store {
             });
         }
         let shown: Vec<String> = items.iter().map(|d| d.id.to_string()).collect();
-        self.log_read(
-            self.dossier_entry(actor, Action::Read, None, Outcome::Allowed)
-                .with_detail(format!("Fallliste Seite {page}, angezeigt: {}", shown.join(","))),
-        )
-        .await?;
-        Ok(Page { items, page, per_page, total })
+        let detail = format!("Fallliste Seite {page}, angezeigt: {}", shown.join(","));
+        guard.logged(None, Some(detail), Page { items, page, per_page, total }).await
     }
 
     /// How many open dossiers within the actor's scope have a Standortbestimmung past due (for the start
     /// page). No personal data, so not logged.
     pub async fn overdue_standortbestimmungen(&self, actor: &Actor) -> Result<u64, StoreError> {
         let scope = actor.scope_for(Resource::Dossier, Action::Read)?;
-        Ok(in_scope(dossier::Entity::find(), actor, scope)
+        Ok(dossier::Entity::find()
+            .filter(<dossier::Entity as Guarded>::reach(actor, scope))
             .filter(dossier::Column::NaechsteStandortbestimmung.lt(self.clock.today()))
             .filter(dossier::Column::Status.ne(status_code(DossierStatus::Abgeschlossen)))
             .count(&self.db)
             .await?)
-    }
-
-    /// Loads a dossier row if the actor's scope reaches it; otherwise logs the refusal and says "not found".
-    pub(crate) async fn dossier_in_scope(
-        &self,
-        db: &impl ConnectionTrait,
-        actor: &Actor,
-        scope: Scope,
-        action: Action,
-        id: i64,
-    ) -> Result<dossier::Model, StoreError> {
-        let row = dossier::Entity::find_by_id(id).one(db).await?.ok_or(StoreError::NotFound)?;
-        if reaches(actor, scope, &row) {
-            return Ok(row);
-        }
-        self.log_read(
-            self.dossier_entry(actor, action, Some(id), Outcome::Denied).with_detail("ausserhalb der Zuständigkeit"),
-        )
-        .await?;
-        Err(StoreError::NotFound)
     }
 
     pub(crate) async fn dossier_from_row(
@@ -695,15 +612,6 @@ impl Store {
     }
 }
 
-/// Own scope: the responsible case worker; organisation and region: the Stelle; canton: all.
-pub(crate) fn in_scope(select: Select<dossier::Entity>, actor: &Actor, scope: Scope) -> Select<dossier::Entity> {
-    match scope {
-        Scope::Own => select.filter(dossier::Column::ResponsibleUserId.eq(actor.user_id)),
-        Scope::Organisation | Scope::Region => select.filter(dossier::Column::StelleId.eq(actor.organisation_id)),
-        Scope::Canton => select,
-    }
-}
-
 /// The target groups as stored with the dossier.
 pub(crate) fn groups_of(row: &dossier::Model) -> TargetGroups {
     TargetGroups {
@@ -715,14 +623,6 @@ pub(crate) fn groups_of(row: &dossier::Model) -> TargetGroups {
         sozialhilfe: row.sozialhilfe,
         jugendliche: row.jugendliche,
         gesundheitliche_einschraenkung: row.gesundheitliche_einschraenkung,
-    }
-}
-
-pub(crate) fn reaches(actor: &Actor, scope: Scope, row: &dossier::Model) -> bool {
-    match scope {
-        Scope::Own => row.responsible_user_id == actor.user_id,
-        Scope::Organisation | Scope::Region => row.stelle_id == actor.organisation_id,
-        Scope::Canton => true,
     }
 }
 

@@ -3,12 +3,11 @@
 //! a linked member only when the same Stelle keeps that member's dossier; members kept elsewhere (after a
 //! transfer) show only where they are kept.
 
-use crate::audit::insert_entry;
 use crate::entity::{dossier, familie, familien_mitglied};
-use crate::fallfuehrung::dossiers::{add_event, person_names};
+use crate::fallfuehrung::dossiers::{DossierChange, add_event, person_names};
 use crate::{Directory, Dossier, Store, StoreError};
 use iim_domain::dossier::DossierEvent;
-use iim_domain::{Action, Actor, Outcome};
+use iim_domain::{Action, Actor};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet};
 use sea_orm::{PaginatorTrait, QueryFilter, QueryOrder};
@@ -31,9 +30,9 @@ impl Store {
         if other_id == dossier_id {
             return Err(StoreError::invalid("dossier", "Ein Dossier kann nicht mit sich selbst verknüpft werden."));
         }
-        let (txn, row, now) = self.begin_change(actor, dossier_id, Action::Update, false).await?;
-        let scope = actor.scope_for(iim_domain::Resource::Dossier, Action::Update)?;
-        let other_row = match self.dossier_in_scope(&txn, actor, scope, Action::Update, other_id).await {
+        let DossierChange { guard, txn, row, now } =
+            self.begin_change(actor, dossier_id, Action::Update, false).await?;
+        let other_row = match guard.find(&txn, other_id).await {
             Err(StoreError::NotFound) => {
                 return Err(StoreError::invalid(
                     "dossier",
@@ -68,24 +67,16 @@ impl Store {
         let name = |person_id: i64| names.get(&person_id).cloned().unwrap_or_default();
         let detail = format!("mit Dossier {} ({})", row.id, name(row.person_id));
         add_event(&txn, other_row.id, actor.user_id, DossierEvent::FamilieVerknuepft, Some(detail), now).await?;
-        let entry = self.dossier_entry(actor, Action::Update, Some(other_row.id), Outcome::Allowed);
-        insert_entry(&txn, &entry.with_detail(format!("Familie {family} verknüpft"))).await?;
+        guard.log_change(&txn, other_row.id, Some(format!("Familie {family} verknüpft"))).await?;
         let summary = format!("mit Dossier {} ({})", other_row.id, name(other_row.person_id));
-        self.finish_change(
-            txn,
-            actor,
-            Action::Update,
-            row.into_active_model(),
-            DossierEvent::FamilieVerknuepft,
-            Some(summary),
-            now,
-        )
-        .await
+        self.finish_change(&guard, txn, row.into_active_model(), DossierEvent::FamilieVerknuepft, Some(summary), now)
+            .await
     }
 
     /// Takes the dossier out of its family; a family of one is dissolved.
     pub async fn unlink_family(&self, actor: &Actor, dossier_id: i64) -> Result<Dossier, StoreError> {
-        let (txn, row, now) = self.begin_change(actor, dossier_id, Action::Update, false).await?;
+        let DossierChange { guard, txn, row, now } =
+            self.begin_change(actor, dossier_id, Action::Update, false).await?;
         let Some(family) = family_id(&txn, row.id).await? else {
             return Err(StoreError::invalid("dossier", "Dieses Dossier ist mit keiner Familie verknüpft."));
         };
@@ -103,8 +94,7 @@ impl Store {
                 .exec(&txn)
                 .await?;
         }
-        self.finish_change(txn, actor, Action::Update, row.into_active_model(), DossierEvent::FamilieGeloest, None, now)
-            .await
+        self.finish_change(&guard, txn, row.into_active_model(), DossierEvent::FamilieGeloest, None, now).await
     }
 }
 

@@ -12,8 +12,9 @@
 
 use crate::audit::insert_entry;
 use crate::entity::{dossier, massnahmen_katalog, sprachstand, teilnahme};
-use crate::fallfuehrung::dossiers::{Dossier, reaches, user_names};
+use crate::fallfuehrung::dossiers::{Dossier, DossierChange, user_names};
 use crate::fallfuehrung::pendenzen::{OpenInScope, Pendenz, dossier_person_names};
+use crate::guard::Guarded;
 use crate::{Store, StoreError, begin_write, is_unique_violation};
 use chrono::{DateTime, NaiveDate, Utc};
 use iim_domain::dossier::DossierEvent;
@@ -144,7 +145,7 @@ impl Store {
 
     /// Records a German level of the dossier's person.
     pub async fn record_sprachstand(&self, actor: &Actor, id: i64, stand: Sprachstand) -> Result<Dossier, StoreError> {
-        let (txn, row, now) = self.begin_change(actor, id, Action::Update, false).await?;
+        let DossierChange { guard, txn, row, now } = self.begin_change(actor, id, Action::Update, false).await?;
         sprachstand::ActiveModel {
             id: NotSet,
             dossier_id: Set(row.id),
@@ -159,27 +160,19 @@ impl Store {
         .insert(&txn)
         .await?;
         let summary = Some(format!("Deutsch {}", stand.beschrieb()));
-        self.finish_change(
-            txn,
-            actor,
-            Action::Update,
-            row.into_active_model(),
-            DossierEvent::SprachstandErfasst,
-            summary,
-            now,
-        )
-        .await
+        self.finish_change(&guard, txn, row.into_active_model(), DossierEvent::SprachstandErfasst, summary, now).await
     }
 
     /// Books a measure of the current catalogue. Unmet entry criteria refuse the booking with one message
     /// each (`eintritt_1`, `eintritt_2` …), unless an actor with `Approve` on this dossier gives a reason for
     /// the exception; the reason and who gave it are stored and shown in the timeline.
     pub async fn book_massnahme(&self, actor: &Actor, id: i64, input: &BuchungInput) -> Result<Dossier, StoreError> {
-        let (txn, row, now) = self.begin_change(actor, id, Action::Update, false).await?;
+        let DossierChange { guard, txn, row, now } = self.begin_change(actor, id, Action::Update, false).await?;
         let katalog = current_katalog(&txn).await?;
         let buchung = input.parse(&katalog).map_err(StoreError::Invalid)?;
         let reasons = self.entry_reasons(&txn, &row, &buchung).await?;
-        let ausnahme = exception(actor, &row, &reasons, buchung.ausnahme.as_deref())?;
+        let may_override = may_approve(&txn, actor, row.id).await?;
+        let ausnahme = exception(may_override, &reasons, buchung.ausnahme.as_deref())?;
         teilnahme::ActiveModel {
             id: NotSet,
             dossier_id: Set(row.id),
@@ -208,16 +201,8 @@ impl Store {
         if let Some(reason) = &ausnahme {
             summary.push_str(&format!(". Ausnahme von den Eintrittskriterien: {reason} ({})", reasons.join(" ")));
         }
-        self.finish_change(
-            txn,
-            actor,
-            Action::Update,
-            row.into_active_model(),
-            DossierEvent::MassnahmeGebucht,
-            Some(summary),
-            now,
-        )
-        .await
+        self.finish_change(&guard, txn, row.into_active_model(), DossierEvent::MassnahmeGebucht, Some(summary), now)
+            .await
     }
 
     /// The unmet entry criteria of the booked measure for this dossier's person, today.
@@ -245,7 +230,7 @@ impl Store {
         teilnahme_id: i64,
         input: &TeilnahmeEndeInput,
     ) -> Result<Dossier, StoreError> {
-        let (txn, row, now) = self.begin_change(actor, id, Action::Update, false).await?;
+        let DossierChange { guard, txn, row, now } = self.begin_change(actor, id, Action::Update, false).await?;
         let stored = teilnahme_of_dossier(&txn, row.id, teilnahme_id).await?;
         if stored.ende.is_some() {
             return Err(StoreError::invalid("ende", "Diese Teilnahme ist bereits beendet."));
@@ -267,16 +252,8 @@ impl Store {
         active.ergebnis = Set(Some(ende.ergebnis.code().to_owned()));
         active.abbruchgrund = Set(Some(ende.abbruchgrund).filter(|text| !text.is_empty()));
         active.update(&txn).await?;
-        self.finish_change(
-            txn,
-            actor,
-            Action::Update,
-            row.into_active_model(),
-            DossierEvent::TeilnahmeBeendet,
-            Some(summary),
-            now,
-        )
-        .await
+        self.finish_change(&guard, txn, row.into_active_model(), DossierEvent::TeilnahmeBeendet, Some(summary), now)
+            .await
     }
 
     /// Records what follows an ended participation; a later entry replaces it (the timeline keeps both).
@@ -288,7 +265,7 @@ impl Store {
         teilnahme_id: i64,
         input: &AnschlussInput,
     ) -> Result<Dossier, StoreError> {
-        let (txn, row, now) = self.begin_change(actor, id, Action::Update, false).await?;
+        let DossierChange { guard, txn, row, now } = self.begin_change(actor, id, Action::Update, false).await?;
         let stored = teilnahme_of_dossier(&txn, row.id, teilnahme_id).await?;
         if stored.ende.is_none() {
             return Err(StoreError::invalid("art", "Die Teilnahme läuft noch. Bitte sie zuerst beenden."));
@@ -309,16 +286,8 @@ impl Store {
         active.anschluss_text = Set(Some(anschluss.text).filter(|text| !text.is_empty()));
         active.anschluss_massnahme = Set(anschluss.massnahme);
         active.update(&txn).await?;
-        self.finish_change(
-            txn,
-            actor,
-            Action::Update,
-            row.into_active_model(),
-            DossierEvent::AnschlussErfasst,
-            Some(summary),
-            now,
-        )
-        .await
+        self.finish_change(&guard, txn, row.into_active_model(), DossierEvent::AnschlussErfasst, Some(summary), now)
+            .await
     }
 }
 
@@ -361,21 +330,28 @@ fn completed_without_anschluss(in_scope: &OpenInScope) -> sea_orm::Select<teilna
     teilnahme::Entity::find()
         .filter(teilnahme::Column::Ergebnis.eq(Ergebnis::Abgeschlossen.code()))
         .filter(teilnahme::Column::Anschluss.is_null())
-        .filter(in_scope.reaches(teilnahme::Entity, teilnahme::Column::DossierId))
+        .filter(in_scope.reaches(teilnahme::Column::DossierId))
+}
+
+/// Whether the actor may approve on this dossier: its roles allow approving, and the dossier is within
+/// the reach of that permission.
+async fn may_approve(txn: &DatabaseTransaction, actor: &Actor, dossier_id: i64) -> Result<bool, StoreError> {
+    let Ok(scope) = actor.scope_for(Resource::Dossier, Action::Approve) else {
+        return Ok(false);
+    };
+    let reached = dossier::Entity::find()
+        .filter(dossier::Column::Id.eq(dossier_id))
+        .filter(<dossier::Entity as Guarded>::reach(actor, scope))
+        .count(txn)
+        .await?;
+    Ok(reached > 0)
 }
 
 /// Unmet criteria pass only with a reason from an actor who may approve on this dossier.
-fn exception(
-    actor: &Actor,
-    row: &dossier::Model,
-    reasons: &[String],
-    begruendung: Option<&str>,
-) -> Result<Option<String>, StoreError> {
+fn exception(may_override: bool, reasons: &[String], begruendung: Option<&str>) -> Result<Option<String>, StoreError> {
     if reasons.is_empty() {
         return Ok(None);
     }
-    let may_override =
-        actor.scope_for(Resource::Dossier, Action::Approve).is_ok_and(|scope| reaches(actor, scope, row));
     if let (true, Some(reason)) = (may_override, begruendung) {
         return Ok(Some(reason.to_owned()));
     }

@@ -4,18 +4,18 @@
 //! person's Wohngemeinde follows, and the old Stelle's access ends because access follows the keeping Stelle.
 //! Before accepting, the receiving Stelle sees only what it needs to decide (name, birth date, from where).
 
-use crate::audit::insert_entry;
 use crate::entity::{dossier, person, uebergabe};
-use crate::fallfuehrung::dossiers::{add_event, user_names};
+use crate::fallfuehrung::dossiers::{DossierChange, add_event, user_names};
 use crate::fallfuehrung::umzuege::settle_proposals;
+use crate::guard::{Guard, Guarded};
 use crate::{Dossier, Store, StoreError, begin_write};
 use chrono::{DateTime, Utc};
 use iim_domain::dossier::DossierEvent;
-use iim_domain::{Action, Actor, AuditEntry, BfsNr, Outcome, PartialDate, Resource};
+use iim_domain::{Action, Actor, BfsNr, PartialDate, Scope};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet,
-    QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, NotSet, QueryFilter, QueryOrder,
 };
 
 const BEANTRAGT: &str = "beantragt";
@@ -60,7 +60,8 @@ impl Store {
         let Ok(bfs) = BfsNr::parse(gemeinde) else {
             return Err(StoreError::invalid("gemeinde", "Bitte die neue Wohngemeinde wählen."));
         };
-        let (txn, row, now) = self.begin_change(actor, dossier_id, Action::Update, false).await?;
+        let DossierChange { guard, txn, row, now } =
+            self.begin_change(actor, dossier_id, Action::Update, false).await?;
         let directory = self.directory();
         let Some(target) = directory.region_of_gemeinde(bfs) else {
             return Err(StoreError::invalid("gemeinde", "Für diese Gemeinde ist keine Sozialregion hinterlegt."));
@@ -92,23 +93,15 @@ impl Store {
         .await?;
         settle_proposals(&txn, row.id, actor.user_id, now).await?;
         let summary = format!("an {} (neue Wohngemeinde {})", target.name, bfs.name());
-        self.finish_change(
-            txn,
-            actor,
-            Action::Update,
-            row.into_active_model(),
-            DossierEvent::UebergabeBeantragt,
-            Some(summary),
-            now,
-        )
-        .await
+        self.finish_change(&guard, txn, row.into_active_model(), DossierEvent::UebergabeBeantragt, Some(summary), now)
+            .await
     }
 
     /// Transfers waiting for the actor's Stelle; the read is logged with the dossiers shown.
     pub async fn incoming_transfers(&self, actor: &Actor) -> Result<Vec<EingehendeUebergabe>, StoreError> {
-        self.authorize_transfer(actor, Action::Read, None).await?;
-        let rows = uebergabe::Entity::find()
-            .filter(uebergabe::Column::AnStelleId.eq(actor.organisation_id))
+        let guard = self.guard::<uebergabe::Entity>(actor, Action::Read, None).await?;
+        let rows = guard
+            .select()
             .filter(uebergabe::Column::Status.eq(BEANTRAGT))
             .order_by_asc(uebergabe::Column::Id)
             .all(&self.db)
@@ -145,23 +138,19 @@ impl Store {
                 }
             })
             .collect();
-        if !items.is_empty() {
-            let shown: Vec<String> = items.iter().map(|u| u.id.to_string()).collect();
-            self.log_read(
-                self.transfer_entry(actor, Action::Read, None, Outcome::Allowed)
-                    .with_detail(format!("eingehende Übergaben angezeigt: {}", shown.join(","))),
-            )
-            .await?;
+        if items.is_empty() {
+            return Ok(items);
         }
-        Ok(items)
+        let shown: Vec<String> = items.iter().map(|u| u.id.to_string()).collect();
+        guard.logged(None, Some(format!("eingehende Übergaben angezeigt: {}", shown.join(","))), items).await
     }
 
     /// The receiving Stelle accepts: the dossier moves, the actor becomes responsible, the person's
     /// Wohngemeinde follows. Returns the dossier's number.
     pub async fn accept_transfer(&self, actor: &Actor, uebergabe_id: i64) -> Result<i64, StoreError> {
-        self.authorize_transfer(actor, Action::Update, Some(uebergabe_id)).await?;
+        let guard = self.guard::<uebergabe::Entity>(actor, Action::Update, Some(uebergabe_id)).await?;
         let txn = begin_write(&self.db).await?;
-        let transfer = self.incoming_row(&txn, actor, uebergabe_id).await?;
+        let transfer = open_incoming(&guard, &txn, uebergabe_id).await?;
         let now = self.clock.now();
         let row = dossier::Entity::find_by_id(transfer.dossier_id).one(&txn).await?.ok_or(StoreError::NotFound)?;
         let dossier_id = row.id;
@@ -177,10 +166,9 @@ impl Store {
         add_event(&txn, dossier_id, actor.user_id, DossierEvent::UebergabeAngenommen, Some(summary.clone()), now)
             .await?;
         decide(&txn, transfer, ANGENOMMEN, actor.user_id, None, now).await?;
-        let entry = self.transfer_entry(actor, Action::Update, Some(uebergabe_id), Outcome::Allowed).with_detail(
-            format!("Dossier {dossier_id} übernommen ({summary}); Wohngemeinde der Person {person_id} nachgeführt"),
-        );
-        insert_entry(&txn, &entry).await?;
+        let detail =
+            format!("Dossier {dossier_id} übernommen ({summary}); Wohngemeinde der Person {person_id} nachgeführt");
+        guard.log_change(&txn, uebergabe_id, Some(detail)).await?;
         txn.commit().await?;
         Ok(dossier_id)
     }
@@ -191,53 +179,31 @@ impl Store {
         if begruendung.is_empty() {
             return Err(StoreError::invalid("begruendung", "Bitte begründen, warum die Übergabe abgelehnt wird."));
         }
-        self.authorize_transfer(actor, Action::Update, Some(uebergabe_id)).await?;
+        let guard = self.guard::<uebergabe::Entity>(actor, Action::Update, Some(uebergabe_id)).await?;
         let txn = begin_write(&self.db).await?;
-        let transfer = self.incoming_row(&txn, actor, uebergabe_id).await?;
+        let transfer = open_incoming(&guard, &txn, uebergabe_id).await?;
         let now = self.clock.now();
         let summary = format!("von {}: {begruendung}", actor.organisation_name);
         add_event(&txn, transfer.dossier_id, actor.user_id, DossierEvent::UebergabeAbgelehnt, Some(summary), now)
             .await?;
         decide(&txn, transfer, ABGELEHNT, actor.user_id, Some(begruendung.to_owned()), now).await?;
-        let entry = self.transfer_entry(actor, Action::Update, Some(uebergabe_id), Outcome::Allowed);
-        insert_entry(&txn, &entry.with_detail("Übergabe abgelehnt")).await?;
+        guard.log_change(&txn, uebergabe_id, Some("Übergabe abgelehnt".to_owned())).await?;
         txn.commit().await?;
         Ok(())
     }
+}
 
-    async fn authorize_transfer(&self, actor: &Actor, action: Action, record: Option<i64>) -> Result<(), StoreError> {
-        if let Err(denied) = actor.scope_for(Resource::Uebergabe, action) {
-            let entry = self.transfer_entry(actor, action, record, Outcome::Denied);
-            self.log_read(entry.with_detail("Rolle ohne Berechtigung")).await?;
-            return Err(denied.into());
-        }
-        Ok(())
+/// An incoming transfer within the guard's reach, locked for the decision, if still open.
+async fn open_incoming(
+    guard: &Guard<'_, uebergabe::Entity>,
+    txn: &DatabaseTransaction,
+    uebergabe_id: i64,
+) -> Result<uebergabe::Model, StoreError> {
+    let row = guard.find_for_change(txn, uebergabe_id).await?;
+    if row.status != BEANTRAGT {
+        return Err(StoreError::invalid("uebergabe", "Über diese Übergabe wurde bereits entschieden."));
     }
-
-    fn transfer_entry(&self, actor: &Actor, action: Action, record: Option<i64>, outcome: Outcome) -> AuditEntry {
-        AuditEntry::of(actor, action, Resource::Uebergabe, record.map(|id| id.to_string()), outcome, self.clock.now())
-    }
-
-    /// A transfer addressed to the actor's Stelle and still open; otherwise "not found".
-    async fn incoming_row(
-        &self,
-        db: &impl ConnectionTrait,
-        actor: &Actor,
-        uebergabe_id: i64,
-    ) -> Result<uebergabe::Model, StoreError> {
-        let row = uebergabe::Entity::find_by_id(uebergabe_id).one(db).await?;
-        match row {
-            Some(row) if row.an_stelle_id == actor.organisation_id && row.status == BEANTRAGT => Ok(row),
-            Some(row) if row.an_stelle_id == actor.organisation_id => {
-                Err(StoreError::invalid("uebergabe", "Über diese Übergabe wurde bereits entschieden."))
-            }
-            _ => {
-                let entry = self.transfer_entry(actor, Action::Update, Some(uebergabe_id), Outcome::Denied);
-                self.log_read(entry.with_detail("Übergabe an eine andere Stelle")).await?;
-                Err(StoreError::NotFound)
-            }
-        }
-    }
+    Ok(row)
 }
 
 /// The latest transfer of a dossier (open, or refused and not followed by another), for the dossier page.
@@ -271,11 +237,11 @@ async fn open_transfer(db: &impl ConnectionTrait, dossier_id: i64) -> Result<Opt
         .await?)
 }
 
-/// How many transfers wait for the Stelle (start page; no personal data).
-pub(crate) async fn count_incoming(db: &impl ConnectionTrait, stelle_id: i64) -> Result<u64, StoreError> {
+/// How many transfers wait for the actor's Stelle (start page; no personal data).
+pub(crate) async fn count_incoming(db: &impl ConnectionTrait, actor: &Actor, scope: Scope) -> Result<u64, StoreError> {
     use sea_orm::PaginatorTrait;
     Ok(uebergabe::Entity::find()
-        .filter(uebergabe::Column::AnStelleId.eq(stelle_id))
+        .filter(<uebergabe::Entity as Guarded>::reach(actor, scope))
         .filter(uebergabe::Column::Status.eq(BEANTRAGT))
         .count(db)
         .await?)

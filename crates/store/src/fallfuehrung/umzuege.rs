@@ -7,15 +7,14 @@
 //!
 //! Access follows the dossier: whoever may read the dossier sees the proposal, whoever may change it settles it.
 
-use crate::audit::insert_entry;
 use crate::directory::Directory;
 use crate::entity::{dossier, uebergabe, umzugsvorschlag};
-use crate::fallfuehrung::dossiers::status_code;
+use crate::fallfuehrung::dossiers::{DossierChange, status_code};
 use crate::fallfuehrung::pendenzen::{OpenInScope, Pendenz, WORKLIST_LIMIT, dossier_person_names};
 use crate::{Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use iim_domain::dossier::DossierStatus;
-use iim_domain::{Action, Actor, BfsNr, Outcome};
+use iim_domain::{Action, Actor, BfsNr};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -49,15 +48,16 @@ pub struct Umzugsvorschlag {
 impl Store {
     /// The open proposal of a dossier the actor may read, if any; part of reading the dossier.
     pub async fn move_proposal(&self, actor: &Actor, dossier_id: i64) -> Result<Option<Umzugsvorschlag>, StoreError> {
-        let scope = self.authorize_dossier(actor, Action::Read, Some(dossier_id)).await?;
-        self.dossier_in_scope(&self.db, actor, scope, Action::Read, dossier_id).await?;
+        let guard = self.guard::<dossier::Entity>(actor, Action::Read, Some(dossier_id)).await?;
+        guard.find(&self.db, dossier_id).await?;
         let row = umzugsvorschlag::Entity::find()
             .filter(umzugsvorschlag::Column::DossierId.eq(dossier_id))
             .filter(umzugsvorschlag::Column::Status.eq(OFFEN))
             .order_by_desc(umzugsvorschlag::Column::UmzugAm)
             .one(&self.db)
             .await?;
-        Ok(row.map(proposal))
+        let Some(row) = row else { return Ok(None) };
+        guard.logged(Some(dossier_id), Some(format!("Umzugsvorschlag {}", row.id)), Some(proposal(row))).await
     }
 
     /// Dismisses an open proposal with a reason (e.g. the register was wrong, or the Stelle keeps the case
@@ -73,7 +73,8 @@ impl Store {
         if begruendung.is_empty() {
             return Err(StoreError::invalid("begruendung", "Bitte begründen, warum das Dossier bleibt."));
         }
-        let (txn, row, now) = self.begin_change(actor, dossier_id, Action::Update, false).await?;
+        let DossierChange { guard, txn, row, now } =
+            self.begin_change(actor, dossier_id, Action::Update, false).await?;
         let found = umzugsvorschlag::Entity::find_by_id(proposal_id)
             .filter(umzugsvorschlag::Column::DossierId.eq(row.id))
             .filter(umzugsvorschlag::Column::Status.eq(OFFEN))
@@ -86,10 +87,9 @@ impl Store {
         active.erledigt_at = Set(Some(now));
         active.erledigt_by = Set(Some(actor.user_id));
         active.update(&txn).await?;
-        let entry = self.dossier_entry(actor, Action::Update, Some(row.id), Outcome::Allowed);
         let detail =
             format!("Umzugsvorschlag {proposal_id} verworfen, Begründung ({} Zeichen)", begruendung.chars().count());
-        insert_entry(&txn, &entry.with_detail(detail)).await?;
+        guard.log_change(&txn, row.id, Some(detail)).await?;
         txn.commit().await?;
         Ok(())
     }
@@ -182,7 +182,7 @@ pub(crate) async fn settle_proposals(
 pub(crate) async fn open_proposals(db: &impl ConnectionTrait, scope: &OpenInScope) -> Result<Vec<Pendenz>, StoreError> {
     let rows = umzugsvorschlag::Entity::find()
         .filter(umzugsvorschlag::Column::Status.eq(OFFEN))
-        .filter(scope.reaches(umzugsvorschlag::Entity, umzugsvorschlag::Column::DossierId))
+        .filter(scope.reaches(umzugsvorschlag::Column::DossierId))
         .order_by_asc(umzugsvorschlag::Column::UmzugAm)
         .limit(WORKLIST_LIMIT)
         .all(db)
@@ -207,7 +207,7 @@ pub(crate) async fn open_proposals(db: &impl ConnectionTrait, scope: &OpenInScop
 pub(crate) async fn count_open_proposals(db: &impl ConnectionTrait, scope: &OpenInScope) -> Result<u64, StoreError> {
     Ok(umzugsvorschlag::Entity::find()
         .filter(umzugsvorschlag::Column::Status.eq(OFFEN))
-        .filter(scope.reaches(umzugsvorschlag::Entity, umzugsvorschlag::Column::DossierId))
+        .filter(scope.reaches(umzugsvorschlag::Column::DossierId))
         .count(db)
         .await?)
 }

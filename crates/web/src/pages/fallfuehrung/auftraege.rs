@@ -15,11 +15,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
-use iim_domain::Action;
 use iim_domain::FieldErrors;
 use iim_domain::auftrag::{AuftragArt, AuftragInput, AuftragStatus, ErgebnisInput, REPORT_CHARS};
 use iim_domain::clock::format_swiss;
 use iim_domain::person::Choice;
+use iim_domain::{Action, Resource};
 use iim_store::{Auftrag, AuftragFuerAnbieter, StoreError};
 use std::collections::HashMap;
 
@@ -139,7 +139,7 @@ pub async fn order_form(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<DossierFormPage, PageError> {
-    state.store.check_dossier_permission(user.actor(), Action::Update).await?;
+    state.store.check_permission(user.actor(), Resource::Dossier, Action::Update).await?;
     order_page(&state, &user, parse_id(&id)?, &AuftragInput::default(), &FieldErrors::new()).await
 }
 

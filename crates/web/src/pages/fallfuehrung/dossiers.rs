@@ -52,7 +52,7 @@ pub async fn list(
     user: CurrentUser,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<ListPage, PageError> {
-    let scope = state.store.check_dossier_permission(user.actor(), Action::Read).await?;
+    let scope = state.store.check_permission(user.actor(), Resource::Dossier, Action::Read).await?;
     let page = page_number(params.get("seite"));
     let found = state.store.caseload(user.actor(), page, 50).await?;
     let pagination = Pagination::new("/dossiers", &[], page, found.pages());
@@ -621,7 +621,7 @@ pub async fn assessment_form(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<DossierFormPage, PageError> {
-    state.store.check_dossier_permission(user.actor(), Action::Update).await?;
+    state.store.check_permission(user.actor(), Resource::Dossier, Action::Update).await?;
     let today = state.store.clock().today();
     let input = KurzassessmentInput { datum: swiss_date(today), ..KurzassessmentInput::default() };
     let token = state.store.issue_form_token(user.actor()).await?;
@@ -721,7 +721,7 @@ pub async fn goal_form(
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<DossierFormPage, PageError> {
-    state.store.check_dossier_permission(user.actor(), Action::Update).await?;
+    state.store.check_permission(user.actor(), Resource::Dossier, Action::Update).await?;
     let id = parse_id(&id)?;
     let search = OfferSearch::new(format!("/dossiers/{id}/ziele/neu"), &query);
     goal_page(&state, &user, id, &ZielInput::default(), "", search, &FieldErrors::new()).await
@@ -800,7 +800,7 @@ pub async fn standortbestimmung_form(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<DossierFormPage, PageError> {
-    state.store.check_dossier_permission(user.actor(), Action::Update).await?;
+    state.store.check_permission(user.actor(), Resource::Dossier, Action::Update).await?;
     let input = StandortbestimmungInput {
         datum: swiss_date(state.store.clock().today()),
         ..StandortbestimmungInput::default()

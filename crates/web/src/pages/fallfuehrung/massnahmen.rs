@@ -231,7 +231,7 @@ pub async fn sprachstand_form(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<FormPage, PageError> {
-    state.store.check_dossier_permission(user.actor(), Action::Update).await?;
+    state.store.check_permission(user.actor(), Resource::Dossier, Action::Update).await?;
     let input = SprachstandInput {
         datum: swiss_date(state.store.clock().today()),
         fertigkeit: "gesamt".to_owned(),
@@ -352,7 +352,7 @@ pub async fn buchung_form(
     Path(id): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<FormPage, PageError> {
-    state.store.check_dossier_permission(user.actor(), Action::Update).await?;
+    state.store.check_permission(user.actor(), Resource::Dossier, Action::Update).await?;
     let input = BuchungInput {
         massnahme: params.get("massnahme").cloned().unwrap_or_default(),
         beginn: swiss_date(state.store.clock().today()),
@@ -437,7 +437,7 @@ pub async fn ende_form(
     user: CurrentUser,
     Path((id, tid)): Path<(String, String)>,
 ) -> Result<FormPage, PageError> {
-    state.store.check_dossier_permission(user.actor(), Action::Update).await?;
+    state.store.check_permission(user.actor(), Resource::Dossier, Action::Update).await?;
     let (dossier, eintrag) = dossier_and_teilnahme(&state, &user, &id, &tid).await?;
     let input = TeilnahmeEndeInput { ende: swiss_date(state.store.clock().today()), ..TeilnahmeEndeInput::default() };
     Ok(ende_page(&user, &dossier, &eintrag, &input, &FieldErrors::new()))
@@ -526,7 +526,7 @@ pub async fn anschluss_form(
     user: CurrentUser,
     Path((id, tid)): Path<(String, String)>,
 ) -> Result<FormPage, PageError> {
-    state.store.check_dossier_permission(user.actor(), Action::Update).await?;
+    state.store.check_permission(user.actor(), Resource::Dossier, Action::Update).await?;
     let found = dossier_and_teilnahme(&state, &user, &id, &tid).await?;
     anschluss_page(&state, &user, found, &AnschlussInput::default(), &FieldErrors::new()).await
 }

@@ -14,7 +14,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use iim_domain::clock::format_swiss;
-use iim_domain::{Action, FieldErrors, catalog};
+use iim_domain::{Action, FieldErrors, Resource, catalog};
 use iim_store::{EingehendeUebergabe, StoreError};
 use std::collections::HashMap;
 
@@ -61,7 +61,7 @@ pub async fn request_form(
     Path(id): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<DossierFormPage, PageError> {
-    state.store.check_dossier_permission(user.actor(), Action::Update).await?;
+    state.store.check_permission(user.actor(), Resource::Dossier, Action::Update).await?;
     let form = RequestForm { gemeinde: params.get("gemeinde").cloned().unwrap_or_default(), ..RequestForm::default() };
     request_page(&state, &user, parse_id(&id)?, &form, &FieldErrors::new()).await
 }
