@@ -111,24 +111,24 @@ pub async fn user(command: UserCommand, store: &Store) -> anyhow::Result<()> {
                 roles,
                 password,
             };
-            let created = store.create_user(new).await.map_err(explain)?;
+            let created = store.operator().create_user(new).await.map_err(explain)?;
             println!("Benutzer {} angelegt ({}).", created.username, created.organisation);
         }
         UserCommand::SetPassword { username, password_stdin } => {
             let password = read_password(password_stdin)?;
-            store.set_password(&username, &password).await.map_err(explain)?;
+            store.operator().set_password(&username, &password).await.map_err(explain)?;
             println!("Passwort für {username} gesetzt.");
         }
         UserCommand::Disable { username } => {
-            store.set_disabled(&username, true).await.map_err(explain)?;
+            store.operator().set_disabled(&username, true).await.map_err(explain)?;
             println!("{username} ist gesperrt.");
         }
         UserCommand::Enable { username } => {
-            store.set_disabled(&username, false).await.map_err(explain)?;
+            store.operator().set_disabled(&username, false).await.map_err(explain)?;
             println!("{username} ist entsperrt.");
         }
         UserCommand::List => {
-            for user in store.list_users().await? {
+            for user in store.operator().list_users().await? {
                 let roles: Vec<&str> = user.roles.iter().map(|r| r.code()).collect();
                 let state = if user.disabled {
                     "gesperrt"
@@ -156,16 +156,16 @@ pub async fn token(command: TokenCommand, store: &Store) -> anyhow::Result<()> {
     match command {
         TokenCommand::Create { user, name, days } => {
             let valid_for = (days > 0).then(|| Duration::days(i64::from(days)));
-            let (info, secret) = store.create_api_token(&user, &name, valid_for).await.map_err(explain)?;
+            let (info, secret) = store.operator().create_api_token(&user, &name, valid_for).await.map_err(explain)?;
             println!("Token {} für {} erstellt. Es wird nur jetzt angezeigt:\n\n{secret}\n", info.id, info.username);
             println!("Verwendung: Authorization: Bearer {secret}");
         }
         TokenCommand::Revoke { id } => {
-            store.revoke_api_token(id).await.map_err(explain)?;
+            store.operator().revoke_api_token(id).await.map_err(explain)?;
             println!("Token {id} widerrufen.");
         }
         TokenCommand::List { user } => {
-            for token in store.list_api_tokens(user.as_deref()).await? {
+            for token in store.operator().list_api_tokens(user.as_deref()).await? {
                 let state = match (token.revoked_at, token.expires_at) {
                     (Some(at), _) => format!("widerrufen {}", format_swiss(at)),
                     (None, Some(until)) => format!("gültig bis {}", format_swiss(until)),
@@ -191,7 +191,7 @@ pub async fn org(command: OrgCommand, store: &Store) -> anyhow::Result<()> {
         }
         OrgCommand::AddProvider { code, name } => {
             anyhow::ensure!(code.starts_with("anbieter-"), "Anbieter-Codes beginnen mit «anbieter-».");
-            store.upsert_provider(&code, &name).await?;
+            store.operator().upsert_provider(&code, &name).await?;
             println!("Anbieter {code} gespeichert.");
         }
         OrgCommand::Accredit { code, typ, orders } => {
@@ -200,7 +200,7 @@ pub async fn org(command: OrgCommand, store: &Store) -> anyhow::Result<()> {
                 .iter()
                 .map(|o| AuftragArt::from_code(o).with_context(|| format!("Auftragsart «{o}» gibt es nicht.")))
                 .collect::<anyhow::Result<Vec<_>>>()?;
-            store.set_provider_profile(&code, typ, &orders).await.map_err(explain)?;
+            store.operator().set_provider_profile(&code, typ, &orders).await.map_err(explain)?;
             println!("Anbieter {code}: {}, akkreditiert für {} Auftragsarten.", typ.label(), orders.len());
         }
         OrgCommand::Providers => {
@@ -212,7 +212,7 @@ pub async fn org(command: OrgCommand, store: &Store) -> anyhow::Result<()> {
         }
         OrgCommand::ClosingApproval { code, required } => {
             let required = required == "yes";
-            store.set_closing_approval(&code, required).await.map_err(explain)?;
+            store.operator().set_closing_approval(&code, required).await.map_err(explain)?;
             let state = if required { "braucht" } else { "braucht keine" };
             println!("Der Abschluss eines Dossiers von {code} {state} Genehmigung der Leitung.");
         }

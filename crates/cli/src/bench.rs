@@ -42,8 +42,9 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     };
     let store = Store::connect(&scratch.url, Arc::new(SystemClock)).await?;
     store.migrate().await?;
-    store.sync_organisations(&iim_store::RegionMapping::example()?).await?;
+    store.operator().sync_organisations(&iim_store::RegionMapping::example()?).await?;
     let user = store
+        .operator()
         .create_user(NewUser {
             username: "bench.olten".to_owned(),
             display_name: "Bench".to_owned(),
@@ -64,7 +65,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let own_dossiers: Vec<i64> = store.caseload(&actor, 1, 200).await?.items.iter().map(|d| d.id).collect();
     let region_dossiers = dossier_ids(&store, &leitung).await?;
     let orders = order_for(&store, &actor, &own_dossiers).await?;
-    let (_, token) = store.create_api_token("bench.olten", "bench", None).await?;
+    let (_, token) = store.operator().create_api_token("bench.olten", "bench", None).await?;
 
     let app =
         Application::build(Settings { listen: "127.0.0.1:0".to_owned(), ..Settings::default() }, store.clone()).await?;
@@ -166,7 +167,7 @@ async fn load(store: &Store, created_by: i64, count: usize) -> anyhow::Result<()
         let size = chunk.min(count - done);
         seed += 1;
         let persons: Vec<PersonData> = crate::synthetic::persons(size, seed, today);
-        store.load_persons(created_by, &persons).await?;
+        store.operator().load_persons(created_by, &persons).await?;
         done += size;
         progress.set_position(done as u64);
     }
@@ -181,6 +182,7 @@ async fn load_dossiers(store: &Store, bench_user: i64) -> anyhow::Result<usize> 
     let directory = store.directory();
     let olten = directory.by_code("sr-olten").map(|o| o.id).context("Sozialregion Olten fehlt")?;
     store
+        .operator()
         .create_user(NewUser {
             username: "leitung.olten".to_owned(),
             display_name: "Bench Leitung".to_owned(),
@@ -192,6 +194,7 @@ async fn load_dossiers(store: &Store, bench_user: i64) -> anyhow::Result<usize> 
     let mut colleagues = std::collections::HashMap::new();
     for region in directory.all().filter(|o| o.kind == iim_store::OrganisationKind::Sozialregion) {
         let colleague = store
+            .operator()
             .create_user(NewUser {
                 username: format!("kollege.{}", region.code),
                 display_name: format!("Kollege {}", region.name),
@@ -207,7 +210,7 @@ async fn load_dossiers(store: &Store, bench_user: i64) -> anyhow::Result<usize> 
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(99);
     let mut own = 0;
     let mut seeds = Vec::new();
-    for (person_id, region) in store.person_regions().await? {
+    for (person_id, region) in store.operator().person_regions().await? {
         let Some(stelle_id) = region else { continue };
         let responsible = if stelle_id == olten && own < 60 {
             own += 1;
@@ -229,7 +232,7 @@ async fn load_dossiers(store: &Store, bench_user: i64) -> anyhow::Result<usize> 
             ziele,
         });
     }
-    store.load_dossiers(&seeds).await?;
+    store.operator().load_dossiers(&seeds).await?;
     Ok(seeds.len())
 }
 
@@ -238,11 +241,13 @@ async fn load_dossiers(store: &Store, bench_user: i64) -> anyhow::Result<usize> 
 /// Returns the number of orders.
 async fn order_for(store: &Store, case_worker: &iim_domain::Actor, dossiers: &[i64]) -> anyhow::Result<usize> {
     use iim_domain::auftrag::{AnbieterTyp, AuftragArt, AuftragInput, ErgebnisInput};
-    let provider = store.upsert_provider("anbieter-bench", "Bench Arbeitsintegration").await?;
+    let provider = store.operator().upsert_provider("anbieter-bench", "Bench Arbeitsintegration").await?;
     store
+        .operator()
         .set_provider_profile("anbieter-bench", AnbieterTyp::Arbeitsmarktintegration, &[AuftragArt::Praxisassessment])
         .await?;
     store
+        .operator()
         .create_user(NewUser {
             username: "anbieter.bench".to_owned(),
             display_name: "Bench Anbieter".to_owned(),

@@ -40,11 +40,11 @@ pub async fn run(args: BenchAuditArgs) -> anyhow::Result<()> {
     };
     let store = Store::connect(&scratch.url, Arc::new(SystemClock)).await?;
     store.migrate().await?;
-    store.sync_organisations(&iim_store::RegionMapping::example()?).await?;
+    store.operator().sync_organisations(&iim_store::RegionMapping::example()?).await?;
     let reader = add_user(&store, "bench.olten", "sr-olten", Role::Fallfuehrung).await?;
     add_user(&store, "bench.kanton", "aso", Role::Kanton).await?;
     let persons = crate::synthetic::persons(args.persons, 7, store.clock().today());
-    store.load_persons(reader, &persons).await?;
+    store.operator().load_persons(reader, &persons).await?;
     let actor = store.login("bench.olten", PASSWORD, "127.0.0.1").await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let kanton = store.login("bench.kanton", PASSWORD, "127.0.0.1").await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let ids: Vec<i64> = store
@@ -55,7 +55,7 @@ pub async fn run(args: BenchAuditArgs) -> anyhow::Result<()> {
         .map(|p| p.id)
         .collect();
     anyhow::ensure!(!ids.is_empty(), "keine Personen im Gebiet des Bench-Benutzers");
-    let (_, token) = store.create_api_token("bench.olten", "bench", None).await?;
+    let (_, token) = store.operator().create_api_token("bench.olten", "bench", None).await?;
     let app =
         Application::build(Settings { listen: "127.0.0.1:0".to_owned(), ..Settings::default() }, store.clone()).await?;
     let base = format!("http://{}", app.local_addr()?);
@@ -100,6 +100,7 @@ pub async fn run(args: BenchAuditArgs) -> anyhow::Result<()> {
 
 async fn add_user(store: &Store, username: &str, organisation: &str, role: Role) -> anyhow::Result<i64> {
     let user = store
+        .operator()
         .create_user(NewUser {
             username: username.to_owned(),
             display_name: username.to_owned(),

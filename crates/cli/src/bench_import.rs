@@ -195,8 +195,9 @@ async fn fresh_store(postgres: Option<&str>) -> anyhow::Result<(ScratchDatabase,
     };
     let store = Store::connect(&scratch.url, Arc::new(SystemClock)).await?;
     store.migrate().await?;
-    store.sync_organisations(&RegionMapping::example()?).await?;
+    store.operator().sync_organisations(&RegionMapping::example()?).await?;
     store
+        .operator()
         .create_user(NewUser {
             username: "bench.import".to_owned(),
             display_name: "Bench Import".to_owned(),
@@ -205,7 +206,7 @@ async fn fresh_store(postgres: Option<&str>) -> anyhow::Result<(ScratchDatabase,
             password: None,
         })
         .await?;
-    let actor = store.operator_actor("bench.import").await?;
+    let actor = store.operator().operator_actor("bench.import").await?;
     Ok((scratch, store, actor))
 }
 

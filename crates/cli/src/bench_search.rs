@@ -60,9 +60,10 @@ pub async fn run(args: BenchSearchArgs) -> anyhow::Result<()> {
     };
     let store = Store::connect(&scratch.url, Arc::new(SystemClock)).await?;
     store.migrate().await?;
-    store.sync_organisations(&iim_store::RegionMapping::example()?).await?;
-    let provider = store.upsert_provider("anbieter-bench-angebote", "Bench Angebote").await?;
+    store.operator().sync_organisations(&iim_store::RegionMapping::example()?).await?;
+    let provider = store.operator().upsert_provider("anbieter-bench-angebote", "Bench Angebote").await?;
     let user = store
+        .operator()
         .create_user(NewUser {
             username: "anbieter.bench".to_owned(),
             display_name: "Bench Anbieter".to_owned(),
@@ -86,7 +87,7 @@ pub async fn run(args: BenchSearchArgs) -> anyhow::Result<()> {
                 updated_at: now,
             })
             .collect();
-        store.load_offers(&rows).await?;
+        store.operator().load_offers(&rows).await?;
     }
     let load_seconds = started.elapsed().as_secs_f64();
 

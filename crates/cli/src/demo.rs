@@ -68,7 +68,7 @@ pub async fn run(args: DemoArgs, config: &Config) -> anyhow::Result<()> {
 /// a run that broke off) ends with the whole demo and exit code 0.
 async fn prepare(store: &Store, args: &DemoArgs) -> anyhow::Result<()> {
     create_demo_providers(store).await?;
-    store.set_closing_approval("sr-olten", true).await?;
+    store.operator().set_closing_approval("sr-olten", true).await?;
     let admin_id = create_demo_users(store).await?;
     demo_persons(store, args, admin_id).await?;
     demo_neuzuzueger(store).await?;
@@ -88,13 +88,13 @@ fn already_there(step: &str, what: &str) {
 
 /// The synthetic persons, created only while the register is empty.
 async fn demo_persons(store: &Store, args: &DemoArgs, admin_id: i64) -> anyhow::Result<()> {
-    let existing = store.count_persons().await?;
+    let existing = store.operator().count_persons().await?;
     if existing > 0 {
         already_there("Personenregister", &format!("{existing} Personen"));
         return Ok(());
     }
     let persons = synthetic::persons(args.persons, args.seed, store.clock().today());
-    store.load_persons(admin_id, &persons).await?;
+    store.operator().load_persons(admin_id, &persons).await?;
     println!("{} synthetische Personen erzeugt (Seed {}).", persons.len(), args.seed);
     Ok(())
 }
@@ -102,12 +102,16 @@ async fn demo_persons(store: &Store, args: &DemoArgs, admin_id: i64) -> anyhow::
 /// Two providers: one for Praxisassessment and coaching, a Potenzialerfassungsstelle for the vertiefte
 /// Potenzialerfassung and coaching.
 async fn create_demo_providers(store: &Store) -> anyhow::Result<()> {
-    store.upsert_provider("anbieter-lernwerk", "Lernwerk Olten (Demo-Anbieter)").await?;
+    store.operator().upsert_provider("anbieter-lernwerk", "Lernwerk Olten (Demo-Anbieter)").await?;
     let lernwerk = [AuftragArt::Praxisassessment, AuftragArt::Integrationscoaching];
-    store.set_provider_profile("anbieter-lernwerk", AnbieterTyp::Arbeitsmarktintegration, &lernwerk).await?;
-    store.upsert_provider("anbieter-potenzialerfassung", "Potenzialerfassung Solothurn (Demo-Anbieter)").await?;
+    store.operator().set_provider_profile("anbieter-lernwerk", AnbieterTyp::Arbeitsmarktintegration, &lernwerk).await?;
+    store
+        .operator()
+        .upsert_provider("anbieter-potenzialerfassung", "Potenzialerfassung Solothurn (Demo-Anbieter)")
+        .await?;
     let potenzial = [AuftragArt::VertieftePotenzialerfassung, AuftragArt::Integrationscoaching];
     store
+        .operator()
         .set_provider_profile("anbieter-potenzialerfassung", AnbieterTyp::Potenzialerfassungsstelle, &potenzial)
         .await?;
     Ok(())
@@ -115,7 +119,7 @@ async fn create_demo_providers(store: &Store) -> anyhow::Result<()> {
 
 /// Creates missing demo accounts and returns the admin's id (the creator of the synthetic persons).
 async fn create_demo_users(store: &Store) -> anyhow::Result<i64> {
-    let existing = store.list_users().await?;
+    let existing = store.operator().list_users().await?;
     for (username, name, organisation, role) in DEMO_USERS {
         if existing.iter().any(|u| u.username == *username) {
             continue;
@@ -127,13 +131,13 @@ async fn create_demo_users(store: &Store) -> anyhow::Result<i64> {
             roles: vec![*role],
             password: Some(DEMO_PASSWORD.to_owned()),
         };
-        match store.create_user(new).await {
+        match store.operator().create_user(new).await {
             Ok(_) => {}
             Err(StoreError::Invalid(errors)) => anyhow::bail!("Demo-Benutzer {username}: {errors:?}"),
             Err(other) => return Err(other.into()),
         }
     }
-    let users = store.list_users().await?;
+    let users = store.operator().list_users().await?;
     users.iter().find(|u| u.username == "admin").map(|u| u.id).ok_or_else(|| anyhow::anyhow!("Demo-Admin fehlt"))
 }
 
@@ -327,11 +331,12 @@ async fn demo_selbstdeklarationen(store: &Store) -> anyhow::Result<()> {
         ("ib.balsthal", "Adrian Kunz", 2422, true, "14"),
         ("ib.solothurn", "Miriam Hofer", 2601, false, "71"),
     ];
-    let existing = store.list_users().await?;
+    let existing = store.operator().list_users().await?;
     let mut saved = 0;
     for (username, name, bfs, einreichen, gespraeche) in gemeinden {
         if !existing.iter().any(|u| u.username == username) {
             store
+                .operator()
                 .create_user(NewUser {
                     username: username.to_owned(),
                     display_name: name.to_owned(),
@@ -500,7 +505,7 @@ const OFFER_PROVIDERS: &[(&str, &str)] = &[
 /// A few hundred offers across the 104 Gemeinden (most published, some waiting for the Kanton, some drafts), owned
 /// by the demo providers and by Gemeinden. Skipped when offers exist.
 async fn demo_offers(store: &Store, seed: u64, admin_id: i64) -> anyhow::Result<()> {
-    let kanton = store.operator_actor("kanton.aso").await?;
+    let kanton = store.operator().operator_actor("kanton.aso").await?;
     let existing =
         store.offers(&kanton, &iim_store::AngebotQuery { page: 1, per_page: 1, ..Default::default() }).await?;
     if existing.total > 0 {
@@ -509,7 +514,7 @@ async fn demo_offers(store: &Store, seed: u64, admin_id: i64) -> anyhow::Result<
     }
     let mut anbieter = Vec::new();
     for (code, name) in OFFER_PROVIDERS {
-        anbieter.push(store.upsert_provider(code, name).await?);
+        anbieter.push(store.operator().upsert_provider(code, name).await?);
     }
     let directory = store.directory();
     anbieter.extend(directory.by_code("anbieter-lernwerk").map(|o| o.id));
@@ -520,7 +525,7 @@ async fn demo_offers(store: &Store, seed: u64, admin_id: i64) -> anyhow::Result<
         .collect();
     let owners = crate::synthetic_angebote::Owners { anbieter, gemeinden, updated_by: admin_id };
     let offers = crate::synthetic_angebote::offers(400, seed, store.clock().now(), &owners);
-    store.load_offers(&offers).await?;
+    store.operator().load_offers(&offers).await?;
     println!(
         "{} Angebote der Angebotsplattform erzeugt (anbieter.lernwerk: «Meine Angebote», kanton.aso: «Angebote prüfen»).",
         offers.len()
@@ -580,7 +585,7 @@ fn moved_to_today(xml: &str, today: chrono::NaiveDate) -> String {
 /// id), one invited and one with a held Erstinformationsgespräch and its Empfehlungen, both today. The
 /// follow-up is skipped when any Neuzuzüger of Olten has moved on from «einzuladen».
 async fn demo_neuzuzueger(store: &Store) -> anyhow::Result<()> {
-    let importer = store.operator_actor("ib.olten").await?;
+    let importer = store.operator().operator_actor("ib.olten").await?;
     let today = store.clock().today();
     let mut new = 0;
     for (name, xml) in DEMO_DELIVERIES {
@@ -641,7 +646,7 @@ fn demo_move_in(bfs: u16, name: &str, date: &str, comes_from: &str) -> String {
 /// a dossier for him in Olten, then his move to Balsthal (Sozialregion Thal), which proposes the transfer to
 /// fallfuehrung.olten. Deliveries are imported once by message id, so a second `iim demo` changes nothing.
 async fn demo_register_import(store: &Store) -> anyhow::Result<()> {
-    let ib = store.operator_actor("ib.olten").await?;
+    let ib = store.operator().operator_actor("ib.olten").await?;
     let abroad = "<d:foreignCountry><d:country><c:countryIdISO2>ER</c:countryIdISO2><c:countryNameShort>Eritrea</c:countryNameShort></d:country></d:foreignCountry>";
     let day = |days_ago: i64| (store.clock().today() - chrono::Duration::days(days_ago)).format("%Y-%m-%d").to_string();
     let arrival = demo_delivery("demo-zuzug-1", &demo_move_in(2581, "Olten", &day(60), abroad));
@@ -655,7 +660,7 @@ async fn demo_register_import(store: &Store) -> anyhow::Result<()> {
             Err(other) => return Err(other.into()),
         }
     }
-    let admin = store.operator_actor("admin").await?;
+    let admin = store.operator().operator_actor("admin").await?;
     let olten = "<d:swissTown><m:municipalityId>2581</m:municipalityId><m:municipalityName>Olten</m:municipalityName></d:swissTown>";
     let moved = demo_delivery("demo-umzug-1", &demo_move_in(2422, "Balsthal", &day(20), olten));
     let report =

@@ -38,7 +38,7 @@ struct Totals {
 
 pub async fn run(command: ImportCommand, store: &Store) -> anyhow::Result<()> {
     let ImportCommand::Ech0020 { user, paths } = command;
-    let actor = store.operator_actor(&user).await?;
+    let actor = store.operator().operator_actor(&user).await?;
     let inputs: Vec<(PathBuf, String)> = paths.iter().map(|p| (p.clone(), file_name(p))).collect();
     let files = delivery_files(&inputs);
     anyhow::ensure!(!files.is_empty(), "Keine Lieferungen gefunden (erwartet: .xml- oder .zip-Dateien).");

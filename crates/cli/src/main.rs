@@ -134,7 +134,7 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
         .with_context(|| format!("Datenbank {} nicht erreichbar", config.database_url_redacted()))?
         .with_kindergarten_regel(kindergarten);
     store.migrate().await.context("Migration fehlgeschlagen")?;
-    store.sync_organisations(&config.region_mapping()?).await.context("Organisationen nicht geladen")?;
+    store.operator().sync_organisations(&config.region_mapping()?).await.context("Organisationen nicht geladen")?;
     tracing::info!(database = %config.database_url_redacted(), "database ready");
     Ok(store)
 }

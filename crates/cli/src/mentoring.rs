@@ -27,5 +27,5 @@ pub async fn run(command: MentoringCommand, config: &Config, store: &Store) -> a
 
 /// Runs the retention clean-up with the configured period.
 pub async fn clean_up(config: &Config, store: &Store) -> anyhow::Result<iim_store::AufraeumBericht> {
-    Ok(store.mentoring_aufraeumen(config.mentoring_aufbewahrung_tage).await?)
+    Ok(store.operator().mentoring_aufraeumen(config.mentoring_aufbewahrung_tage).await?)
 }

@@ -196,7 +196,7 @@ async fn every_read_answered_before_a_kill_9_is_in_the_access_log() {
     let database = ScratchDatabase::from_env().await.unwrap();
     let store = Store::connect(&database.url, Arc::new(iim_domain::clock::SystemClock)).await.unwrap();
     store.migrate().await.unwrap();
-    store.sync_organisations(&iim_store::RegionMapping::example().unwrap()).await.unwrap();
+    store.operator().sync_organisations(&iim_store::RegionMapping::example().unwrap()).await.unwrap();
     let new_user = |username: &str, organisation: &str, role: Role| NewUser {
         username: username.to_owned(),
         display_name: username.to_owned(),
@@ -204,9 +204,9 @@ async fn every_read_answered_before_a_kill_9_is_in_the_access_log() {
         roles: vec![role],
         password: Some("ein-langes-passwort".to_owned()),
     };
-    store.create_user(new_user("fall.olten", "sr-olten", Role::Fallfuehrung)).await.unwrap();
-    store.create_user(new_user("kanton.pruefung", "aso", Role::Kanton)).await.unwrap();
-    let (_, token) = store.create_api_token("fall.olten", "Last", None).await.unwrap();
+    store.operator().create_user(new_user("fall.olten", "sr-olten", Role::Fallfuehrung)).await.unwrap();
+    store.operator().create_user(new_user("kanton.pruefung", "aso", Role::Kanton)).await.unwrap();
+    let (_, token) = store.operator().create_api_token("fall.olten", "Last", None).await.unwrap();
     let reader = store.api_actor(&token).await.unwrap().unwrap();
     let mut persons = Vec::new();
     for nachname in ["Erste", "Zweite", "Dritte", "Vierte"] {

@@ -7,7 +7,6 @@
 use crate::entity::organisation;
 use crate::{Store, StoreError};
 use iim_domain::{BfsNr, Jurisdiction, catalog};
-use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, NotSet, QueryFilter};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -283,55 +282,10 @@ impl Store {
         }
         Ok(())
     }
-
-    /// Brings the organisations in line with the canton's Gemeinden and the mapping, in one transaction:
-    /// Kanton offices, one organisation per Sozialregion and per Gemeinde, their links. Organisations are
-    /// never deleted (users and records refer to them); a region missing from the mapping simply keeps no
-    /// Gemeinden.
-    pub async fn sync_organisations(&self, mapping: &RegionMapping) -> Result<(), StoreError> {
-        let now = self.clock.now();
-        let txn = crate::begin_write(&self.db).await?;
-        for (code, name) in KANTON_OFFICES {
-            upsert(&txn, code, OrganisationKind::Kanton, name, None, None, now).await?;
-        }
-        let mut region_ids = HashMap::new();
-        for region in mapping.regions() {
-            let id =
-                upsert(&txn, &region_code(region), OrganisationKind::Sozialregion, region, None, None, now).await?;
-            region_ids.insert(region.to_owned(), id);
-        }
-        let mut gemeinde_ids = HashMap::new();
-        for row in mapping.rows() {
-            let region = region_ids.get(&row.sozialregion).copied();
-            let code = gemeinde_code(row.bfs);
-            let id =
-                upsert(&txn, &code, OrganisationKind::Gemeinde, &row.bfs.name(), Some(row.bfs), region, now).await?;
-            gemeinde_ids.insert(row.bfs, id);
-        }
-        for row in mapping.rows() {
-            let leitgemeinde_id = row.leitgemeinde.and_then(|leit| gemeinde_ids.get(&leit).copied());
-            if let (Some(id), Some(_)) = (gemeinde_ids.get(&row.bfs), leitgemeinde_id) {
-                organisation::Entity::update_many()
-                    .col_expr(organisation::Column::LeitgemeindeId, Expr::value(leitgemeinde_id))
-                    .filter(organisation::Column::Id.eq(*id))
-                    .exec(&txn)
-                    .await?;
-            }
-        }
-        txn.commit().await?;
-        self.reload_directory().await
-    }
-
-    /// Adds a provider organisation (or renames it when the code exists).
-    pub async fn upsert_provider(&self, code: &str, name: &str) -> Result<i64, StoreError> {
-        let id = upsert(&self.db, code, OrganisationKind::Anbieter, name, None, None, self.clock.now()).await?;
-        self.reload_directory().await?;
-        Ok(id)
-    }
 }
 
 /// Inserts or updates an organisation by code; the Leitgemeinde link is set separately afterwards.
-async fn upsert(
+pub(crate) async fn upsert(
     db: &impl sea_orm::ConnectionTrait,
     code: &str,
     kind: OrganisationKind,

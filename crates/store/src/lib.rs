@@ -8,6 +8,7 @@
 mod aenderung;
 mod angebote;
 mod audit;
+mod betrieb;
 mod directory;
 mod entity;
 mod fallfuehrung;
@@ -32,6 +33,7 @@ use std::time::Duration;
 pub use angebote::oeffentlich::Angebot;
 pub use angebote::verwaltung::{AngebotFilter, AngebotQuery, AngebotVerweis, NeuesAngebot, VerwaltetesAngebot};
 pub use audit::{AuditQuery, AuditRecord};
+pub use betrieb::Operator;
 pub use directory::{Directory, OrganisationInfo, OrganisationKind, RegionMapping};
 pub use fallfuehrung::abschluss::AbschlussAntrag;
 pub use fallfuehrung::auftraege::{Anbieter, Auftrag, AuftragFuerAnbieter};

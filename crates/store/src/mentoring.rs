@@ -19,7 +19,6 @@ use iim_domain::mentoring::{
     Profil, TandemStatus, TandemWechselInput, ZuweisungInput, aufbewahrung_abgelaufen, dauer_tage, passung,
 };
 use iim_domain::{Action, Actor, AuditEntry, BfsNr, Channel, Choice, Outcome, Resource, catalog};
-use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
@@ -654,76 +653,8 @@ impl Store {
         Ok(zahlen)
     }
 
-    /// Deletes the data of mentors who left or were not accepted, and of mentees whose tandems all ended,
-    /// once their last change is more than `tage` days old. Their tandems stay as anonymous records (dates
-    /// and end reason) for the figures; check-ins and the free end text go. Logged with the counts only.
-    pub async fn mentoring_aufraeumen(&self, tage: u32) -> Result<AufraeumBericht, StoreError> {
-        let today = self.clock.today();
-        let now = self.clock.now();
-        let gone: Vec<&str> = MentorStatus::ALL.iter().filter(|s| s.wird_geloescht()).map(|s| s.code()).collect();
-        let mentors: Vec<i64> = mentoring_mentor::Entity::find()
-            .filter(mentoring_mentor::Column::Status.is_in(gone))
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .filter(|m| aufbewahrung_abgelaufen(iim_domain::clock::local_date(m.geaendert_at), today, tage))
-            .map(|m| m.id)
-            .collect();
-        let mentees = self.expired_mentees(today, tage).await?;
-        let txn = begin_write(&self.db).await?;
-        let tandems: Vec<i64> = mentoring_tandem::Entity::find()
-            .filter(
-                mentoring_tandem::Column::MentorId
-                    .is_in(mentors.clone())
-                    .or(mentoring_tandem::Column::MenteeId.is_in(mentees.clone())),
-            )
-            .select_only()
-            .column(mentoring_tandem::Column::Id)
-            .into_tuple()
-            .all(&txn)
-            .await?;
-        mentoring_checkin::Entity::delete_many()
-            .filter(mentoring_checkin::Column::TandemId.is_in(tandems.clone()))
-            .exec(&txn)
-            .await?;
-        for (column, ids) in
-            [(mentoring_tandem::Column::MentorId, &mentors), (mentoring_tandem::Column::MenteeId, &mentees)]
-        {
-            mentoring_tandem::Entity::update_many()
-                .col_expr(column, sea_orm::sea_query::Expr::value(Option::<i64>::None))
-                .col_expr(mentoring_tandem::Column::EndText, sea_orm::sea_query::Expr::value(String::new()))
-                .filter(column.is_in(ids.clone()))
-                .exec(&txn)
-                .await?;
-        }
-        let mentoren = mentoring_mentor::Entity::delete_many()
-            .filter(mentoring_mentor::Column::Id.is_in(mentors))
-            .exec(&txn)
-            .await?
-            .rows_affected;
-        let mentees = mentoring_mentee::Entity::delete_many()
-            .filter(mentoring_mentee::Column::Id.is_in(mentees))
-            .exec(&txn)
-            .await?
-            .rows_affected;
-        let bericht = AufraeumBericht { mentoren, mentees, tandems_anonymisiert: tandems.len() as u64 };
-        let detail = format!(
-            "Aufbewahrungsfrist {tage} Tage: {} Mentor/innen und {} Mentees gelöscht, {} Tandems anonymisiert",
-            bericht.mentoren, bericht.mentees, bericht.tandems_anonymisiert
-        );
-        insert_entry(&txn, &system_entry(now, detail)).await?;
-        txn.commit().await?;
-        tracing::info!(
-            mentoren = bericht.mentoren,
-            mentees = bericht.mentees,
-            tandems = bericht.tandems_anonymisiert,
-            "mentoring retention run"
-        );
-        Ok(bericht)
-    }
-
     /// Mentees without an open tandem whose last tandem ended more than `tage` days ago.
-    async fn expired_mentees(&self, today: NaiveDate, tage: u32) -> Result<Vec<i64>, StoreError> {
+    pub(crate) async fn expired_mentees(&self, today: NaiveDate, tage: u32) -> Result<Vec<i64>, StoreError> {
         let tandems = mentoring_tandem::Entity::find()
             .filter(mentoring_tandem::Column::MenteeId.is_not_null())
             .all(&self.db)
@@ -904,7 +835,7 @@ fn public_entry(mentor_id: i64, at: DateTime<Utc>, detail: String) -> AuditEntry
 }
 
 /// The log entry of the retention run (an operator command or the server start).
-fn system_entry(at: DateTime<Utc>, detail: String) -> AuditEntry {
+pub(crate) fn system_entry(at: DateTime<Utc>, detail: String) -> AuditEntry {
     AuditEntry {
         occurred_at: at,
         actor_user_id: None,

@@ -83,7 +83,7 @@ async fn store_on(database: &str, day: NaiveDate) -> Store {
     let noon = Utc.from_utc_datetime(&day.and_hms_opt(11, 0, 0).unwrap());
     let store = Store::connect(database, Arc::new(FixedClock(noon))).await.unwrap();
     store.migrate().await.unwrap();
-    store.sync_organisations(&RegionMapping::example().unwrap()).await.unwrap();
+    store.operator().sync_organisations(&RegionMapping::example().unwrap()).await.unwrap();
     store
 }
 
@@ -145,7 +145,7 @@ async fn promises(store: &Store, day: NaiveDate) -> Promises {
     let mentors = MentorQuery { page: 1, per_page: 1, ..MentorQuery::default() };
     let pool = store.pool_zahlen(&coordinator).await.unwrap();
     Promises {
-        persons: store.count_persons().await.unwrap(),
+        persons: store.operator().count_persons().await.unwrap(),
         dossiers: store.caseload(&case_worker, 1, 1).await.unwrap().total,
         overdue_standortbestimmungen: worklist.ueberfaellig.len(),
         results_waiting: worklist.ergebnisse.len(),

@@ -14,7 +14,6 @@
 //!
 //! Every lifecycle change returns the changed offer, so the web layer can update the search index.
 
-use crate::audit::insert_entry;
 use crate::entity::{angebot, angebot_ort};
 use crate::guard::Guard;
 use crate::{Angebot, Page, PageWindow, Store, StoreError, begin_write};
@@ -276,45 +275,6 @@ impl Store {
             .add(Expr::col((angebot::Entity, angebot::Column::Id)).in_subquery(places_in(gemeinden)))
     }
 
-    /// Bulk load for the demo and the benchmark (operator action, one log entry for the whole load), in batches;
-    /// returns the new ids in the order given.
-    pub async fn load_offers(&self, offers: &[NeuesAngebot]) -> Result<Vec<i64>, StoreError> {
-        let txn = begin_write(&self.db).await?;
-        let mut ids = Vec::with_capacity(offers.len());
-        for chunk in offers.chunks(500) {
-            let rows = chunk.iter().map(|offer| {
-                let mut row =
-                    new_row(offer.organisation_id, offer.status, &offer.data, offer.updated_by, offer.updated_at);
-                if offer.status != AngebotStatus::Entwurf {
-                    row.eingereicht_at = Set(Some(offer.updated_at));
-                }
-                if offer.status == AngebotStatus::Veroeffentlicht {
-                    row.veroeffentlicht_at = Set(Some(offer.updated_at));
-                }
-                row
-            });
-            // Both backends number the rows of one INSERT in the order given, so the sorted keys match it.
-            let mut keys = angebot::Entity::insert_many(rows).exec_with_returning_keys(&txn).await?;
-            keys.sort_unstable();
-            let places: Vec<angebot_ort::ActiveModel> =
-                chunk.iter().zip(&keys).flat_map(|(offer, id)| place_rows(*id, &offer.data)).collect();
-            for batch in places.chunks(2000) {
-                angebot_ort::Entity::insert_many(batch.to_vec()).exec(&txn).await?;
-            }
-            ids.extend(keys);
-        }
-        let entry = crate::audit::bulk_load_entry(
-            Resource::Angebot,
-            None,
-            format!("Angebote geladen: {}", offers.len()),
-            self.clock.now(),
-        );
-        insert_entry(&txn, &entry).await?;
-        txn.commit().await?;
-        self.refresh_statistics().await?;
-        Ok(ids)
-    }
-
     async fn offer_step(
         &self,
         actor: &Actor,
@@ -524,7 +484,7 @@ fn join<C: Choice>(values: &[C]) -> String {
     values.iter().map(|value| value.code()).collect::<Vec<_>>().join(",")
 }
 
-fn new_row(
+pub(crate) fn new_row(
     organisation_id: i64,
     status: AngebotStatus,
     data: &AngebotData,
@@ -564,7 +524,7 @@ fn new_row(
     }
 }
 
-fn place_rows(angebot_id: i64, data: &AngebotData) -> Vec<angebot_ort::ActiveModel> {
+pub(crate) fn place_rows(angebot_id: i64, data: &AngebotData) -> Vec<angebot_ort::ActiveModel> {
     data.orte
         .iter()
         .enumerate()

@@ -106,20 +106,6 @@ impl Store {
         settle(&txn, request, status, actor.user_id, reason, now).await?;
         self.finish_change(&guard, txn, row.into_active_model(), event, Some(summary), now).await
     }
-
-    /// Whether the Sozialregion's closings need the Leitung's approval (operator setting).
-    pub async fn set_closing_approval(&self, code: &str, required: bool) -> Result<(), StoreError> {
-        let row = organisation::Entity::find()
-            .filter(organisation::Column::Code.eq(code))
-            .filter(organisation::Column::Kind.eq("sozialregion"))
-            .one(&self.db)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let mut active = row.into_active_model();
-        active.abschluss_genehmigung = Set(required);
-        active.update(&self.db).await?;
-        Ok(())
-    }
 }
 
 /// The open closing request of a dossier, for the dossier page.

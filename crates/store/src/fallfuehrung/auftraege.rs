@@ -85,34 +85,6 @@ impl Store {
             .collect())
     }
 
-    /// Sets a provider's kind and what it is accredited for (operator action from the command line).
-    pub async fn set_provider_profile(
-        &self,
-        code: &str,
-        typ: AnbieterTyp,
-        akkreditiert_fuer: &[AuftragArt],
-    ) -> Result<(), StoreError> {
-        let txn = begin_write(&self.db).await?;
-        let row = organisation::Entity::find()
-            .filter(organisation::Column::Code.eq(code))
-            .filter(organisation::Column::Kind.eq("anbieter"))
-            .one(&txn)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let id = row.id;
-        let mut active = row.into_active_model();
-        active.anbieter_typ = Set(Some(typ.code().to_owned()));
-        active.update(&txn).await?;
-        akkreditierung::Entity::delete_many().filter(akkreditierung::Column::OrganisationId.eq(id)).exec(&txn).await?;
-        for art in akkreditiert_fuer {
-            akkreditierung::ActiveModel { id: NotSet, organisation_id: Set(id), leistung: Set(art.code().to_owned()) }
-                .insert(&txn)
-                .await?;
-        }
-        txn.commit().await?;
-        self.reload_directory().await
-    }
-
     /// The providers the order form offers.
     pub async fn providers_for_orders(&self) -> Result<Vec<AnbieterWahl>, StoreError> {
         Ok(self

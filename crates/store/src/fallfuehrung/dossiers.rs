@@ -2,7 +2,6 @@
 //! the matrix (a case worker reaches the dossiers it is responsible for, the Leitung those of its Stelle),
 //! and writes the access log; a change writes its timeline event and log entry in its own transaction.
 
-use crate::audit::insert_entry;
 use crate::entity::{
     dossier, dossier_event, hilfsplan_ziel, kurzassessment, organisation, person, standortbestimmung, user,
     ziel_bewertung,
@@ -176,65 +175,6 @@ impl Store {
         let row = guard.find(&self.db, id).await?;
         let dossier = self.dossier_from_row(&self.db, row).await?;
         guard.logged(Some(id), None, dossier).await
-    }
-
-    /// Bulk load for the demo and the benchmark (operator action, one log entry for the whole load): dossiers
-    /// with their timeline, Kurzassessment and goals, in batches, bypassing the per-record checks.
-    pub async fn load_dossiers(&self, seeds: &[DossierSeed]) -> Result<(), StoreError> {
-        let txn = begin_write(&self.db).await?;
-        for chunk in seeds.chunks(500) {
-            dossier::Entity::insert_many(chunk.iter().map(seed_row)).exec(&txn).await?;
-            let ids: std::collections::HashMap<i64, i64> = dossier::Entity::find()
-                .filter(dossier::Column::PersonId.is_in(chunk.iter().map(|seed| seed.person_id)))
-                .select_only()
-                .column(dossier::Column::PersonId)
-                .column(dossier::Column::Id)
-                .into_tuple::<(i64, i64)>()
-                .all(&txn)
-                .await?
-                .into_iter()
-                .collect();
-            let mut events = Vec::new();
-            let mut assessments = Vec::new();
-            let mut goals = Vec::new();
-            for seed in chunk {
-                let Some(&id) = ids.get(&seed.person_id) else { continue };
-                let by = seed.responsible_user_id;
-                events.push(event_row(id, by, DossierEvent::Eroeffnet, None, seed.opened_at));
-                if let Some(assessment) = &seed.kurzassessment {
-                    events.push(event_row(id, by, DossierEvent::Kurzassessment, None, seed.opened_at));
-                    assessments.push(kurzassessment::ActiveModel {
-                        id: NotSet,
-                        dossier_id: Set(id),
-                        form_version: Set(KURZASSESSMENT_VERSION),
-                        datum: Set(assessment.datum),
-                        answers: Set(answers_json(assessment)),
-                        created_at: Set(seed.opened_at),
-                        created_by: Set(by),
-                    });
-                }
-                for ziel in &seed.ziele {
-                    events.push(event_row(id, by, DossierEvent::ZielErfasst, Some(ziel.ziel.clone()), seed.opened_at));
-                    goals.push(goal_row(id, ziel, by, seed.opened_at));
-                }
-            }
-            dossier_event::Entity::insert_many(events).exec(&txn).await?;
-            if !assessments.is_empty() {
-                kurzassessment::Entity::insert_many(assessments).exec(&txn).await?;
-            }
-            if !goals.is_empty() {
-                hilfsplan_ziel::Entity::insert_many(goals).exec(&txn).await?;
-            }
-        }
-        let entry = crate::audit::bulk_load_entry(
-            Resource::Dossier,
-            None,
-            format!("Demo-Daten: {} Dossiers geladen", seeds.len()),
-            self.clock.now(),
-        );
-        insert_entry(&txn, &entry).await?;
-        txn.commit().await?;
-        self.refresh_statistics().await
     }
 
     /// The id of the person's dossier, if there is one the actor may open (for a link on the person page).
@@ -626,7 +566,7 @@ pub(crate) fn groups_of(row: &dossier::Model) -> TargetGroups {
     }
 }
 
-fn seed_row(seed: &DossierSeed) -> dossier::ActiveModel {
+pub(crate) fn seed_row(seed: &DossierSeed) -> dossier::ActiveModel {
     let assessed = seed.kurzassessment.as_ref().map(|k| k.datum);
     let status = match (seed.ziele.is_empty(), assessed) {
         (false, _) => DossierStatus::HilfsplanAktiv,
@@ -651,7 +591,7 @@ fn seed_row(seed: &DossierSeed) -> dossier::ActiveModel {
     }
 }
 
-fn event_row(
+pub(crate) fn event_row(
     dossier_id: i64,
     actor_user_id: i64,
     event: DossierEvent,
@@ -668,7 +608,7 @@ fn event_row(
     }
 }
 
-fn goal_row(dossier_id: i64, ziel: &Ziel, by: i64, at: DateTime<Utc>) -> hilfsplan_ziel::ActiveModel {
+pub(crate) fn goal_row(dossier_id: i64, ziel: &Ziel, by: i64, at: DateTime<Utc>) -> hilfsplan_ziel::ActiveModel {
     hilfsplan_ziel::ActiveModel {
         id: NotSet,
         dossier_id: Set(dossier_id),
@@ -803,7 +743,7 @@ fn goal_from_row(row: hilfsplan_ziel::Model) -> Result<HilfsplanZiel, StoreError
 }
 
 /// The answers of form version 1 as a JSON object of answer codes.
-fn answers_json(assessment: &Kurzassessment) -> String {
+pub(crate) fn answers_json(assessment: &Kurzassessment) -> String {
     let yes_no = |value: bool| if value { "ja" } else { "nein" };
     serde_json::json!({
         "richtung": assessment.richtung.code(),

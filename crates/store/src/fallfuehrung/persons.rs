@@ -2,13 +2,13 @@
 //! the records to the actor's scope (by Wohngemeinde) and writes the access log. Records outside the scope
 //! look exactly like records that do not exist.
 
-use crate::audit::{export_detail, insert_entry, search_note};
+use crate::audit::{export_detail, search_note};
 use crate::entity::{person, user};
 use crate::{Page, PageWindow, Store, StoreError, is_unique_violation};
 use chrono::{DateTime, Utc};
 use iim_domain::person::{Choice, fold_for_search};
 use iim_domain::regeln::FallfuehrungRegel;
-use iim_domain::{Action, Actor, BfsNr, PartialDate, PersonData, PersonInput, Resource, Scope};
+use iim_domain::{Action, Actor, BfsNr, PartialDate, PersonData, PersonInput, Scope};
 use sea_orm::sea_query::LikeExpr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, PaginatorTrait, QueryFilter,
@@ -172,65 +172,6 @@ impl Store {
         Ok(person)
     }
 
-    /// Every person's id with the Sozialregion of its Wohngemeinde (operator function for bulk loading
-    /// dossiers in the demo and the benchmark; carries no names).
-    pub async fn person_regions(&self) -> Result<Vec<(i64, Option<i64>)>, StoreError> {
-        let directory = self.directory();
-        let rows: Vec<(i64, i32)> = person::Entity::find()
-            .select_only()
-            .column(person::Column::Id)
-            .column(person::Column::WohngemeindeBfs)
-            .order_by_asc(person::Column::Id)
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, bfs)| {
-                let region = u16::try_from(bfs)
-                    .ok()
-                    .and_then(BfsNr::known)
-                    .and_then(|b| directory.region_of_gemeinde(b))
-                    .map(|r| r.id);
-                (id, region)
-            })
-            .collect())
-    }
-
-    /// Number of persons in the register, all scopes (for operations and benchmarks, no personal data).
-    pub async fn count_persons(&self) -> Result<u64, StoreError> {
-        Ok(person::Entity::find().count(&self.db).await?)
-    }
-
-    /// Bulk load for the demo and benchmark generator, bypassing the per-record log (operator action:
-    /// one log entry for the whole load). `created_by` must be an existing user.
-    pub async fn load_persons(&self, created_by: i64, persons: &[PersonData]) -> Result<(), StoreError> {
-        let now = self.clock.now();
-        let txn = crate::begin_write(&self.db).await?;
-        for chunk in persons.chunks(500) {
-            let rows = chunk.iter().map(|data| {
-                let mut row = active_row(data);
-                row.id = NotSet;
-                row.version = Set(1);
-                row.created_at = Set(now);
-                row.created_by = Set(created_by);
-                row.updated_at = Set(now);
-                row.updated_by = Set(created_by);
-                row
-            });
-            person::Entity::insert_many(rows).exec(&txn).await.map_err(ahv_conflict)?;
-        }
-        let entry = crate::audit::bulk_load_entry(
-            Resource::Person,
-            Some(created_by),
-            format!("Demo-Daten: {} Personen geladen", persons.len()),
-            now,
-        );
-        insert_entry(&txn, &entry).await?;
-        txn.commit().await?;
-        self.refresh_statistics().await
-    }
-
     async fn person_from_row(&self, db: &impl ConnectionTrait, row: person::Model) -> Result<Person, StoreError> {
         let names = user_names(db, &[row.created_by, row.updated_by]).await?;
         let name_of = |id: i64| names.iter().find(|(uid, _)| *uid == id).map(|(_, n)| n.clone()).unwrap_or_default();
@@ -283,7 +224,7 @@ fn ahv_taken() -> StoreError {
 }
 
 /// A unique violation can only come from the AHV number (a concurrent insert passed the check too).
-fn ahv_conflict(error: sea_orm::DbErr) -> StoreError {
+pub(crate) fn ahv_conflict(error: sea_orm::DbErr) -> StoreError {
     if is_unique_violation(&error) { ahv_taken() } else { error.into() }
 }
 

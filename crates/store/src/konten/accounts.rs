@@ -6,12 +6,12 @@
 
 use crate::audit::insert_entry;
 use crate::entity::{api_token, login_throttle, session, user};
-use crate::{Store, StoreError, is_unique_violation};
+use crate::{Store, StoreError};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
-use iim_domain::{Action, Actor, AuditEntry, Channel, FieldErrors, Outcome, Resource, Role, Scope};
+use iim_domain::{Action, Actor, AuditEntry, Channel, Outcome, Resource, Role, Scope};
 use rand::RngCore;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
@@ -188,7 +188,7 @@ impl Store {
     }
 
     /// Builds the actor for a stored user: roles, organisation and the Gemeinden it answers for.
-    fn actor_for(&self, account: &user::Model, channel: Channel) -> Result<Actor, StoreError> {
+    pub(crate) fn actor_for(&self, account: &user::Model, channel: Channel) -> Result<Actor, StoreError> {
         let directory = self.directory();
         let organisation = directory
             .get(account.organisation_id)
@@ -277,81 +277,7 @@ impl Store {
         Ok(Some(self.actor_for(&account, Channel::Api)?))
     }
 
-    /// Creates an account (operator action, from the command line). The password is optional: an account
-    /// without one cannot log in until it gets one.
-    pub async fn create_user(&self, new: NewUser) -> Result<UserInfo, StoreError> {
-        let mut errors = FieldErrors::new();
-        let username = normalise_username(&new.username);
-        if !valid_username(&username) {
-            errors.add("username", "Benutzername: 3–64 Zeichen, Kleinbuchstaben, Ziffern, Punkt, Bindestrich.");
-        }
-        if new.display_name.trim().is_empty() {
-            errors.add("display_name", "Bitte den Namen der Person angeben.");
-        }
-        if new.roles.is_empty() {
-            errors.add("roles", "Mindestens eine Rolle angeben.");
-        }
-        let organisation = self.directory().by_code(&new.organisation_code).cloned();
-        if organisation.is_none() {
-            errors.add("organisation", format!("Organisation «{}» gibt es nicht.", new.organisation_code));
-        }
-        if let Some(password) = &new.password {
-            errors.check("password", check_password_policy(password));
-        }
-        let Some(organisation) = organisation.filter(|_| errors.is_empty()) else {
-            return Err(StoreError::Invalid(errors));
-        };
-        let password_hash = match new.password {
-            Some(password) => Some(hash_password(password).await?),
-            None => None,
-        };
-        let now = self.clock.now();
-        let txn = crate::begin_write(&self.db).await?;
-        let inserted = user::ActiveModel {
-            id: NotSet,
-            username: Set(username.clone()),
-            display_name: Set(new.display_name.trim().to_owned()),
-            organisation_id: Set(organisation.id),
-            roles: Set(new.roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")),
-            password_hash: Set(password_hash),
-            disabled: Set(false),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }
-        .insert(&txn)
-        .await;
-        let row = match inserted {
-            Ok(row) => row,
-            Err(error) if is_unique_violation(&error) => {
-                let mut errors = FieldErrors::new();
-                errors.add("username", format!("Den Benutzernamen «{username}» gibt es schon."));
-                return Err(StoreError::Invalid(errors));
-            }
-            Err(error) => return Err(error.into()),
-        };
-        insert_entry(&txn, &operator_entry(Action::Create, row.id, "Benutzer angelegt", now)).await?;
-        txn.commit().await?;
-        Ok(self.user_info(&row))
-    }
-
-    /// Sets a new password (operator action).
-    pub async fn set_password(&self, username: &str, password: &str) -> Result<(), StoreError> {
-        let mut errors = FieldErrors::new();
-        errors.check("password", check_password_policy(password));
-        if !errors.is_empty() {
-            return Err(StoreError::Invalid(errors));
-        }
-        let hash = hash_password(password.to_owned()).await?;
-        self.change_user(username, "Passwort gesetzt", |row| row.password_hash = Set(Some(hash))).await
-    }
-
-    /// Disables or re-enables an account; disabling ends its sessions at once (operator action).
-    pub async fn set_disabled(&self, username: &str, disabled: bool) -> Result<(), StoreError> {
-        let what = if disabled { "Benutzer gesperrt" } else { "Benutzer entsperrt" };
-        self.change_user(username, what, |row| row.disabled = Set(disabled)).await
-    }
-
-    async fn change_user(
+    pub(crate) async fn change_user(
         &self,
         username: &str,
         what: &str,
@@ -375,23 +301,7 @@ impl Store {
         Ok(())
     }
 
-    /// The actor of an active account for an operator command that acts in its name (e.g. `iim import`), with
-    /// the account's own roles and Gemeinden; the channel is the command line.
-    pub async fn operator_actor(&self, username: &str) -> Result<Actor, StoreError> {
-        let username = normalise_username(username);
-        let account = user::Entity::find().filter(user::Column::Username.eq(&username)).one(&self.db).await?;
-        match account.filter(|a| !a.disabled) {
-            Some(account) => self.actor_for(&account, Channel::Cli),
-            None => Err(StoreError::invalid("benutzer", "Diesen Benutzer gibt es nicht, oder er ist gesperrt.")),
-        }
-    }
-
-    pub async fn list_users(&self) -> Result<Vec<UserInfo>, StoreError> {
-        let rows = user::Entity::find().order_by_asc(user::Column::Username).all(&self.db).await?;
-        Ok(rows.iter().map(|row| self.user_info(row)).collect())
-    }
-
-    fn user_info(&self, row: &user::Model) -> UserInfo {
+    pub(crate) fn user_info(&self, row: &user::Model) -> UserInfo {
         UserInfo {
             id: row.id,
             username: row.username.clone(),
@@ -401,34 +311,6 @@ impl Store {
             disabled: row.disabled,
             has_password: row.password_hash.is_some(),
         }
-    }
-
-    /// Creates an API token for a user (operator action); the secret is returned once, stored as a digest.
-    pub async fn create_api_token(
-        &self,
-        username: &str,
-        name: &str,
-        valid_for: Option<Duration>,
-    ) -> Result<(ApiTokenInfo, String), StoreError> {
-        let account = user::Entity::find()
-            .filter(user::Column::Username.eq(normalise_username(username)))
-            .one(&self.db)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let now = self.clock.now();
-        self.insert_api_token(account.id, &account.username, name, valid_for, |token_id| {
-            token_entry(operator_entry(Action::Create, account.id, &format!("API-Token {token_id} erstellt"), now))
-        })
-        .await
-    }
-
-    /// Revokes a token at once (operator action); its next use gets 401.
-    pub async fn revoke_api_token(&self, id: i64) -> Result<(), StoreError> {
-        let now = self.clock.now();
-        self.revoke_token(id, |row| {
-            Some(token_entry(operator_entry(Action::Delete, row.user_id, &format!("API-Token {id} widerrufen"), now)))
-        })
-        .await
     }
 
     /// The caller's own tokens (an admin sees everybody's).
@@ -470,7 +352,7 @@ impl Store {
         .await
     }
 
-    async fn insert_api_token(
+    pub(crate) async fn insert_api_token(
         &self,
         user_id: i64,
         username: &str,
@@ -499,7 +381,7 @@ impl Store {
     }
 
     /// Revokes token `id` if `allowed` returns the log entry for it; otherwise the token "does not exist".
-    async fn revoke_token(
+    pub(crate) async fn revoke_token(
         &self,
         id: i64,
         allowed: impl FnOnce(&api_token::Model) -> Option<AuditEntry>,
@@ -516,7 +398,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn list_api_tokens(&self, username: Option<&str>) -> Result<Vec<ApiTokenInfo>, StoreError> {
+    pub(crate) async fn list_api_tokens(&self, username: Option<&str>) -> Result<Vec<ApiTokenInfo>, StoreError> {
         let users: std::collections::HashMap<i64, String> =
             user::Entity::find().all(&self.db).await?.into_iter().map(|u| (u.id, u.username)).collect();
         let mut select = api_token::Entity::find().order_by_asc(api_token::Column::Id);
@@ -597,12 +479,12 @@ fn token_info(row: api_token::Model, username: String) -> ApiTokenInfo {
 }
 
 /// The same entry, about an API token.
-fn token_entry(entry: AuditEntry) -> AuditEntry {
+pub(crate) fn token_entry(entry: AuditEntry) -> AuditEntry {
     AuditEntry { resource: Resource::ApiToken.code().to_owned(), ..entry }
 }
 
 /// Log entry for an operator action on a user account, from the command line.
-fn operator_entry(action: Action, user_id: i64, detail: &str, now: DateTime<Utc>) -> AuditEntry {
+pub(crate) fn operator_entry(action: Action, user_id: i64, detail: &str, now: DateTime<Utc>) -> AuditEntry {
     AuditEntry {
         occurred_at: now,
         actor_user_id: None,
@@ -625,12 +507,12 @@ pub(crate) fn normalise_username(username: &str) -> String {
     username.trim().to_lowercase()
 }
 
-fn valid_username(username: &str) -> bool {
+pub(crate) fn valid_username(username: &str) -> bool {
     (3..=64).contains(&username.chars().count())
         && username.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'))
 }
 
-fn check_password_policy(password: &str) -> Result<(), String> {
+pub(crate) fn check_password_policy(password: &str) -> Result<(), String> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(format!("Das Passwort muss mindestens {MIN_PASSWORD_CHARS} Zeichen lang sein."));
     }
@@ -649,7 +531,7 @@ fn digest(secret: &str) -> String {
 }
 
 /// argon2id with the crate's recommended parameters, off the async threads (it is deliberately slow).
-async fn hash_password(password: String) -> Result<String, StoreError> {
+pub(crate) async fn hash_password(password: String) -> Result<String, StoreError> {
     tokio::task::spawn_blocking(move || {
         Argon2::default()
             .hash_password(password.as_bytes())

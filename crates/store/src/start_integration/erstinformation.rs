@@ -11,7 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use iim_domain::erstinformation::{
     EmpfehlungArt, FordernEmpfehlung, FordernEntscheid, GespraechInput, NeuzuzuegerStatus, StatusInput, Thema,
 };
-use iim_domain::{Action, Actor, AuditEntry, BfsNr, Choice, Outcome, PartialDate, Resource, Scope, catalog};
+use iim_domain::{Action, Actor, BfsNr, Choice, PartialDate, Resource, catalog};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet,
@@ -278,29 +278,6 @@ impl Store {
             .await?)
     }
 
-    /// The scope of `action` on `resource`, or the logged refusal of a role that has none. Start.integration
-    /// no longer uses it (its tables are guarded, see [`crate::guard`]); only `mentoring` and
-    /// `angebote::verwaltung` still do until they move onto the guard, and it goes with them.
-    pub(crate) async fn authorize_resource(
-        &self,
-        actor: &Actor,
-        resource: Resource,
-        action: Action,
-        record: Option<i64>,
-    ) -> Result<Scope, StoreError> {
-        match actor.scope_for(resource, action) {
-            Ok(scope) => Ok(scope),
-            Err(denied) => {
-                self.log_read(
-                    entry(actor, resource, action, record, Outcome::Denied, self)
-                        .with_detail("Rolle ohne Berechtigung"),
-                )
-                .await?;
-                Err(denied.into())
-            }
-        }
-    }
-
     async fn conversation(&self, neuzuzueger_id: i64) -> Result<Option<Erstgespraech>, StoreError> {
         let Some(row) = erstgespraech::Entity::find()
             .filter(erstgespraech::Column::NeuzuzuegerId.eq(neuzuzueger_id))
@@ -384,18 +361,6 @@ impl Store {
             })
             .collect()
     }
-}
-
-/// A log entry for [`Store::authorize_resource`]'s remaining users (see there).
-pub(crate) fn entry(
-    actor: &Actor,
-    resource: Resource,
-    action: Action,
-    record: Option<i64>,
-    outcome: Outcome,
-    store: &Store,
-) -> AuditEntry {
-    AuditEntry::of(actor, action, resource, record.map(|id| id.to_string()), outcome, store.clock.now())
 }
 
 fn filtered(mut select: Select<neuzuzueger::Entity>, query: &NeuzuzuegerQuery) -> Select<neuzuzueger::Entity> {

@@ -61,7 +61,7 @@ async fn login_of_an_unknown_user_fails_exactly_like_a_wrong_password() {
 #[tokio::test]
 async fn a_user_without_password_cannot_log_in() {
     let test = TestStore::new().await;
-    test.create_user(new_user("ohne.passwort", None)).await.unwrap();
+    test.operator().create_user(new_user("ohne.passwort", None)).await.unwrap();
 
     let result = test.login("ohne.passwort", "", "127.0.0.1").await;
 
@@ -276,21 +276,21 @@ async fn disabling_a_user_ends_its_sessions_and_refuses_its_login() {
     let actor = test.case_worker_of("sr-olten").await;
     let (token, _) = test.start_session(&actor).await.unwrap();
 
-    test.set_disabled(&actor.username, true).await.unwrap();
+    test.operator().set_disabled(&actor.username, true).await.unwrap();
 
     assert_eq!(test.session(&token).await.unwrap(), None);
     let login = test.login(&actor.username, PASSWORD, "127.0.0.1").await;
     assert!(matches!(login, Err(LoginError::InvalidCredentials)), "{login:?}");
-    assert!(test.list_users().await.unwrap().iter().any(|u| u.username == actor.username && u.disabled));
+    assert!(test.operator().list_users().await.unwrap().iter().any(|u| u.username == actor.username && u.disabled));
 }
 
 #[tokio::test]
 async fn a_re_enabled_user_logs_in_again() {
     let test = TestStore::new().await;
     let username = test.add_user("sr-olten", &[Role::Fallfuehrung]).await;
-    test.set_disabled(&username, true).await.unwrap();
+    test.operator().set_disabled(&username, true).await.unwrap();
 
-    test.set_disabled(&username, false).await.unwrap();
+    test.operator().set_disabled(&username, false).await.unwrap();
 
     assert!(test.login(&username, PASSWORD, "127.0.0.1").await.is_ok());
 }
@@ -301,12 +301,12 @@ async fn a_new_password_replaces_the_old_one_and_ends_sessions() {
     let actor = test.case_worker_of("sr-olten").await;
     let (token, _) = test.start_session(&actor).await.unwrap();
 
-    test.set_password(&actor.username, "ganz-neues-passwort").await.unwrap();
+    test.operator().set_password(&actor.username, "ganz-neues-passwort").await.unwrap();
 
     assert_eq!(test.session(&token).await.unwrap(), None);
     assert!(test.login(&actor.username, PASSWORD, "127.0.0.1").await.is_err());
     assert!(test.login(&actor.username, "ganz-neues-passwort", "127.0.0.1").await.is_ok());
-    let errors = field_errors(test.set_password(&actor.username, "kurz").await);
+    let errors = field_errors(test.operator().set_password(&actor.username, "kurz").await);
     assert!(errors.get("password").is_some(), "{errors:?}");
 }
 
@@ -315,7 +315,7 @@ async fn an_api_token_gives_the_actor_with_channel_api() {
     let test = TestStore::new().await;
     let actor = test.case_worker_of("sr-olten").await;
 
-    let (info, secret) = test.create_api_token(&actor.username, "Fachapplikation", None).await.unwrap();
+    let (info, secret) = test.operator().create_api_token(&actor.username, "Fachapplikation", None).await.unwrap();
     let api = test.api_actor(&secret).await.unwrap().expect("token valid");
 
     assert_eq!(api.channel, Channel::Api);
@@ -330,13 +330,13 @@ async fn an_api_token_gives_the_actor_with_channel_api() {
 async fn using_an_api_token_records_when_it_was_last_used() {
     let test = TestStore::new().await;
     let actor = test.case_worker_of("sr-olten").await;
-    let (info, secret) = test.create_api_token(&actor.username, "Fachapplikation", None).await.unwrap();
+    let (info, secret) = test.operator().create_api_token(&actor.username, "Fachapplikation", None).await.unwrap();
     assert_eq!(info.last_used_at, None);
     test.let_time_pass(Duration::minutes(3));
 
     test.api_actor(&secret).await.unwrap().unwrap();
 
-    let tokens = test.list_api_tokens(Some(&actor.username)).await.unwrap();
+    let tokens = test.operator().list_api_tokens(Some(&actor.username)).await.unwrap();
     assert_eq!(tokens.len(), 1);
     assert_eq!(tokens[0].last_used_at, Some(info.created_at + Duration::minutes(3)));
 }
@@ -352,12 +352,12 @@ async fn an_unknown_api_token_finds_nobody() {
 async fn a_revoked_api_token_finds_nobody() {
     let test = TestStore::new().await;
     let actor = test.case_worker_of("sr-olten").await;
-    let (info, secret) = test.create_api_token(&actor.username, "Fachapplikation", None).await.unwrap();
+    let (info, secret) = test.operator().create_api_token(&actor.username, "Fachapplikation", None).await.unwrap();
 
-    test.revoke_api_token(info.id).await.unwrap();
+    test.operator().revoke_api_token(info.id).await.unwrap();
 
     assert_eq!(test.api_actor(&secret).await.unwrap(), None);
-    let tokens = test.list_api_tokens(Some(&actor.username)).await.unwrap();
+    let tokens = test.operator().list_api_tokens(Some(&actor.username)).await.unwrap();
     assert!(tokens[0].revoked_at.is_some(), "{tokens:?}");
 }
 
@@ -365,7 +365,8 @@ async fn a_revoked_api_token_finds_nobody() {
 async fn an_expired_api_token_finds_nobody() {
     let test = TestStore::new().await;
     let actor = test.case_worker_of("sr-olten").await;
-    let (info, secret) = test.create_api_token(&actor.username, "Kurzzeit", Some(Duration::days(30))).await.unwrap();
+    let (info, secret) =
+        test.operator().create_api_token(&actor.username, "Kurzzeit", Some(Duration::days(30))).await.unwrap();
     assert_eq!(info.expires_at, Some(info.created_at + Duration::days(30)));
 
     test.let_time_pass(Duration::days(30) - Duration::seconds(1));
@@ -379,9 +380,9 @@ async fn an_expired_api_token_finds_nobody() {
 async fn an_api_token_of_a_disabled_user_finds_nobody() {
     let test = TestStore::new().await;
     let actor = test.case_worker_of("sr-olten").await;
-    let (_, secret) = test.create_api_token(&actor.username, "Fachapplikation", None).await.unwrap();
+    let (_, secret) = test.operator().create_api_token(&actor.username, "Fachapplikation", None).await.unwrap();
 
-    test.set_disabled(&actor.username, true).await.unwrap();
+    test.operator().set_disabled(&actor.username, true).await.unwrap();
 
     assert_eq!(test.api_actor(&secret).await.unwrap(), None);
 }
@@ -390,7 +391,7 @@ async fn an_api_token_of_a_disabled_user_finds_nobody() {
 async fn a_token_for_an_unknown_user_is_not_found() {
     let test = TestStore::new().await;
 
-    let result = test.create_api_token("niemand", "Fachapplikation", None).await;
+    let result = test.operator().create_api_token("niemand", "Fachapplikation", None).await;
 
     assert!(matches!(result, Err(iim_store::StoreError::NotFound)), "{result:?}");
 }
@@ -399,37 +400,37 @@ async fn a_token_for_an_unknown_user_is_not_found() {
 async fn create_user_stores_a_normalised_user_name() {
     let test = TestStore::new().await;
 
-    let info = test.create_user(new_user("  Anna.Muster ", Some(PASSWORD))).await.unwrap();
+    let info = test.operator().create_user(new_user("  Anna.Muster ", Some(PASSWORD))).await.unwrap();
 
     assert_eq!(info.username, "anna.muster");
     assert_eq!(info.display_name, "Anna Muster");
     assert_eq!(info.organisation, "Sozialregion Olten");
     assert_eq!(info.roles, [Role::Fallfuehrung]);
     assert!(info.has_password && !info.disabled);
-    assert_eq!(test.list_users().await.unwrap(), [info]);
+    assert_eq!(test.operator().list_users().await.unwrap(), [info]);
 }
 
 #[tokio::test]
 async fn create_user_with_a_taken_user_name_is_invalid_on_the_username() {
     let test = TestStore::new().await;
-    test.create_user(new_user("anna.muster", Some(PASSWORD))).await.unwrap();
+    test.operator().create_user(new_user("anna.muster", Some(PASSWORD))).await.unwrap();
 
-    let errors = field_errors(test.create_user(new_user("ANNA.MUSTER", Some(PASSWORD))).await);
+    let errors = field_errors(test.operator().create_user(new_user("ANNA.MUSTER", Some(PASSWORD))).await);
 
     let message = errors.get("username").expect("message on username");
     assert!(message.contains("anna.muster"), "{message}");
-    assert_eq!(test.list_users().await.unwrap().len(), 1);
+    assert_eq!(test.operator().list_users().await.unwrap().len(), 1);
 }
 
 #[tokio::test]
 async fn create_user_with_a_short_password_is_invalid_on_the_password() {
     let test = TestStore::new().await;
 
-    let errors = field_errors(test.create_user(new_user("anna.muster", Some("kurz"))).await);
+    let errors = field_errors(test.operator().create_user(new_user("anna.muster", Some("kurz"))).await);
 
     let message = errors.get("password").expect("message on password");
     assert!(message.contains("10"), "{message}");
-    assert!(test.list_users().await.unwrap().is_empty());
+    assert!(test.operator().list_users().await.unwrap().is_empty());
 }
 
 #[tokio::test]
@@ -443,7 +444,7 @@ async fn create_user_reports_every_bad_field_at_once() {
         password: Some("kurz".to_owned()),
     };
 
-    let errors = field_errors(test.create_user(new).await);
+    let errors = field_errors(test.operator().create_user(new).await);
 
     let fields: Vec<&str> = errors.iter().map(|(field, _)| field).collect();
     assert_eq!(fields, ["display_name", "organisation", "password", "roles", "username"]);

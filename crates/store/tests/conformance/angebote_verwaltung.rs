@@ -88,7 +88,7 @@ async fn a_provider_submits_and_the_kanton_publishes() {
 async fn a_provider_cannot_reach_another_providers_offer() {
     let test = TestStore::new().await;
     let provider = test.provider_user().await;
-    test.store.upsert_provider("anbieter-andere", "Andere Kurse AG").await.unwrap();
+    test.store.operator().upsert_provider("anbieter-andere", "Andere Kurse AG").await.unwrap();
     let other = test.logged_in("anbieter-andere", &[Role::Anbieter]).await;
     let offer = test.store.create_offer(&provider, &course("Deutschkurs A2")).await.unwrap();
 
@@ -239,7 +239,7 @@ async fn casework_links_to_an_offer_survive_its_expiry() {
 async fn the_bulk_load_keeps_each_offer_with_its_places() {
     let test = TestStore::new().await;
     let provider = test.provider_user().await;
-    let by = test.store.operator_actor(&test.add_user("aso", &[Role::Admin]).await).await.unwrap().user_id;
+    let by = test.store.operator().operator_actor(&test.add_user("aso", &[Role::Admin]).await).await.unwrap().user_id;
     let today = crate::support::today();
     let offers: Vec<NeuesAngebot> = (0..1200)
         .map(|index| {
@@ -257,7 +257,7 @@ async fn the_bulk_load_keeps_each_offer_with_its_places() {
             }
         })
         .collect();
-    let ids = test.store.load_offers(&offers).await.unwrap();
+    let ids = test.store.operator().load_offers(&offers).await.unwrap();
     assert_eq!(ids.len(), 1200);
     let published = test.store.published_offers().await.unwrap();
     assert_eq!(published.len(), 800);
@@ -272,7 +272,7 @@ async fn the_bulk_load_keeps_each_offer_with_its_places() {
 async fn the_casework_picker_searches_title_provider_and_gemeinde_and_never_returns_more_than_asked() {
     let test = TestStore::new().await;
     let provider = test.provider_user().await;
-    let by = test.store.operator_actor(&test.add_user("aso", &[Role::Admin]).await).await.unwrap().user_id;
+    let by = test.store.operator().operator_actor(&test.add_user("aso", &[Role::Admin]).await).await.unwrap().user_id;
     let today = crate::support::today();
     let offers: Vec<NeuesAngebot> = (0..300)
         .map(|index| {
@@ -291,7 +291,7 @@ async fn the_casework_picker_searches_title_provider_and_gemeinde_and_never_retu
             }
         })
         .collect();
-    test.store.load_offers(&offers).await.unwrap();
+    test.store.operator().load_offers(&offers).await.unwrap();
     let olten = test.integration_officer_of(2581).await;
 
     let any = test.store.offers_to_pick(&olten, "", 20).await.unwrap();

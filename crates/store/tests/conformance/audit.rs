@@ -39,7 +39,7 @@ async fn reading_through_an_api_token_is_logged_with_channel_api() {
     let test = TestStore::new().await;
     let worker = test.case_worker_of("sr-olten").await;
     let person = test.register(&worker, valid_person(OLTEN)).await;
-    let (_, secret) = test.create_api_token(&worker.username, "Fachapplikation", None).await.unwrap();
+    let (_, secret) = test.operator().create_api_token(&worker.username, "Fachapplikation", None).await.unwrap();
     let api = test.api_actor(&secret).await.unwrap().unwrap();
     let auditor = test.kanton_auditor().await;
 

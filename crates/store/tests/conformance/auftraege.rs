@@ -10,8 +10,8 @@ use iim_store::{Dossier, StoreError};
 
 /// A provider accredited for the given orders, and one of its users.
 async fn provider(test: &TestStore, code: &str, orders: &[AuftragArt]) -> (i64, Actor) {
-    let id = test.store.upsert_provider(code, &format!("Anbieter {code}")).await.unwrap();
-    test.store.set_provider_profile(code, AnbieterTyp::Potenzialerfassungsstelle, orders).await.unwrap();
+    let id = test.store.operator().upsert_provider(code, &format!("Anbieter {code}")).await.unwrap();
+    test.store.operator().set_provider_profile(code, AnbieterTyp::Potenzialerfassungsstelle, orders).await.unwrap();
     (id, test.logged_in(code, &[Role::Anbieter]).await)
 }
 

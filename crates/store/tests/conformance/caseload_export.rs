@@ -73,8 +73,8 @@ async fn a_stelle_with_more_dossiers_than_one_batch_is_exported_whole() {
     let test = TestStore::new().await;
     let leitung = test.leitung_of("sr-olten").await;
     let persons: Vec<_> = (0..1005).map(|n| person_named(2581, &format!("Person{n:04}"), "Test")).collect();
-    test.store.load_persons(leitung.user_id, &persons).await.unwrap();
-    let ids: Vec<i64> = test.store.person_regions().await.unwrap().into_iter().map(|(id, _)| id).collect();
+    test.store.operator().load_persons(leitung.user_id, &persons).await.unwrap();
+    let ids: Vec<i64> = test.store.operator().person_regions().await.unwrap().into_iter().map(|(id, _)| id).collect();
     let seeds: Vec<DossierSeed> = ids
         .iter()
         .enumerate()
@@ -87,7 +87,7 @@ async fn a_stelle_with_more_dossiers_than_one_batch_is_exported_whole() {
             ziele: if n % 2 == 0 { vec![goal("A1")] } else { Vec::new() },
         })
         .collect();
-    test.store.load_dossiers(&seeds).await.unwrap();
+    test.store.operator().load_dossiers(&seeds).await.unwrap();
     let rows = test.store.export_caseload(&leitung, ExportFormat::Csv).await.unwrap();
     assert_eq!(rows.len(), 1005);
     assert_eq!(rows.iter().map(|r| r.open_goals).sum::<u64>(), 503, "every other dossier has one open goal");

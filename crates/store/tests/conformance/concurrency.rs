@@ -50,7 +50,7 @@ async fn concurrent_saves_and_reads_all_succeed() {
         test.backend(),
         failures.join("\n")
     );
-    assert_eq!(test.count_persons().await.unwrap(), (WORKERS * ROUNDS) as u64);
+    assert_eq!(test.operator().count_persons().await.unwrap(), (WORKERS * ROUNDS) as u64);
 }
 
 /// Of two results of the same change sent at once, exactly one must be a success; returns the index of the

@@ -24,7 +24,7 @@ fn arrival_in(bfs: u16, message: &str) -> String {
 
 /// Imports the fixture's arrival into `bfs` and returns the Neuzuzüger's id as the officer sees it.
 pub(crate) async fn neuzuzueger_in(test: &TestStore, bfs: u16, officer: &Actor) -> i64 {
-    let importer = test.store.operator_actor(&test.add_user("aso", &[Role::Admin]).await).await.unwrap();
+    let importer = test.store.operator().operator_actor(&test.add_user("aso", &[Role::Admin]).await).await.unwrap();
     let xml = arrival_in(bfs, &format!("msg-{bfs}"));
     test.store.import_register_delivery(&importer, "zuzug.xml", read_delivery(xml.as_bytes()).unwrap()).await.unwrap();
     let page = test.store.list_neuzuzueger(officer, &query(NeuzuzuegerFilter::Offen)).await.unwrap();
@@ -181,7 +181,7 @@ async fn a_possible_duplicate_is_decided_by_a_human_and_merging_keeps_the_existi
     let test = TestStore::new().await;
     let officer = test.integration_officer_of(2581).await;
     let existing = test.register(&officer, person_named(2581, "Tesfamariam-Čelik", "Selam Ñaomi")).await;
-    let importer = test.store.operator_actor(&test.add_user("aso", &[Role::Admin]).await).await.unwrap();
+    let importer = test.store.operator().operator_actor(&test.add_user("aso", &[Role::Admin]).await).await.unwrap();
     let xml = arrival_in(2581, "dup-1").replace("<e44:vn>7561234567897</e44:vn>", "");
     test.store.import_register_delivery(&importer, "a.xml", read_delivery(xml.as_bytes()).unwrap()).await.unwrap();
     let pairs = test.store.possible_duplicates(&officer, 1).await.unwrap().items;
@@ -215,7 +215,7 @@ async fn different_persons_stay_apart() {
     let test = TestStore::new().await;
     let officer = test.integration_officer_of(2581).await;
     test.register(&officer, person_named(2581, "Tesfamariam-Čelik", "Selam Ñaomi")).await;
-    let importer = test.store.operator_actor(&test.add_user("aso", &[Role::Admin]).await).await.unwrap();
+    let importer = test.store.operator().operator_actor(&test.add_user("aso", &[Role::Admin]).await).await.unwrap();
     let xml = arrival_in(2581, "dup-3").replace("<e44:vn>7561234567897</e44:vn>", "");
     test.store.import_register_delivery(&importer, "a.xml", read_delivery(xml.as_bytes()).unwrap()).await.unwrap();
     let pair = test.store.possible_duplicates(&officer, 1).await.unwrap().items.remove(0);

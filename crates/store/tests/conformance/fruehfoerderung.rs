@@ -369,9 +369,9 @@ async fn a_new_child_is_registered_and_taken_in_at_once_so_a_failure_in_the_trac
     raw.execute_unprepared("ALTER TABLE fruehfoerderungen RENAME TO fruehfoerderungen_weg").await.unwrap();
     let failed = test.neues_kind_aufnehmen(&olten, kind(2581, "Amanuel", "06.2024")).await;
     assert!(matches!(failed, Err(StoreError::Database(_))), "{failed:?}");
-    assert_eq!(test.count_persons().await.unwrap(), 0, "no person is left behind on {:?}", test.backend());
+    assert_eq!(test.operator().count_persons().await.unwrap(), 0, "no person is left behind on {:?}", test.backend());
 
     raw.execute_unprepared("ALTER TABLE fruehfoerderungen_weg RENAME TO fruehfoerderungen").await.unwrap();
     aufgenommen(&test, &olten, 2581, "Amanuel", "06.2024").await;
-    assert_eq!(test.count_persons().await.unwrap(), 1);
+    assert_eq!(test.operator().count_persons().await.unwrap(), 1);
 }

@@ -201,10 +201,10 @@ async fn retention_deletes_exactly_the_expired_and_keeps_tandems_anonymous() {
     test.store.mentor_abklaeren(&coordinator, rejected, &no).await.unwrap();
 
     test.let_time_pass(Duration::days(30));
-    let early = test.store.mentoring_aufraeumen(365).await.unwrap();
+    let early = test.store.operator().mentoring_aufraeumen(365).await.unwrap();
     assert_eq!((early.mentoren, early.mentees, early.tandems_anonymisiert), (0, 0, 0));
     test.let_time_pass(Duration::days(340));
-    let report = test.store.mentoring_aufraeumen(365).await.unwrap();
+    let report = test.store.operator().mentoring_aufraeumen(365).await.unwrap();
     assert_eq!((report.mentoren, report.mentees, report.tandems_anonymisiert), (2, 1, 1));
 
     assert!(matches!(test.store.get_mentor(&coordinator, leaving).await, Err(StoreError::NotFound)));

@@ -76,7 +76,7 @@ async fn updating_an_unknown_id_is_not_found() {
     let result = test.update_person(&worker, 999_999, 1, valid_person(OLTEN)).await;
 
     assert!(matches!(result, Err(StoreError::NotFound)), "{result:?}");
-    assert_eq!(test.count_persons().await.unwrap(), 0);
+    assert_eq!(test.operator().count_persons().await.unwrap(), 0);
 }
 
 #[tokio::test]
@@ -206,7 +206,7 @@ async fn a_provider_is_denied_every_person_action() {
     assert!(matches!(create, Err(StoreError::Denied(_))), "{create:?}");
     assert!(matches!(get, Err(StoreError::NotFound)), "a record the role cannot read is not found: {get:?}");
     assert!(matches!(update, Err(StoreError::NotFound)), "{update:?}");
-    assert_eq!(test.count_persons().await.unwrap(), 1);
+    assert_eq!(test.operator().count_persons().await.unwrap(), 1);
 }
 
 #[tokio::test]
@@ -228,7 +228,7 @@ async fn creating_a_person_outside_the_actors_region_is_invalid_on_the_wohngemei
 
     let message = errors.get("wohngemeinde_bfs").expect("message on wohngemeinde_bfs");
     assert!(message.contains("Balsthal"), "{message}");
-    assert_eq!(test.count_persons().await.unwrap(), 0);
+    assert_eq!(test.operator().count_persons().await.unwrap(), 0);
 }
 
 #[tokio::test]
@@ -305,7 +305,7 @@ async fn a_duplicate_ahv_number_is_invalid_on_create_and_on_update() {
 
     assert!(on_create.get("ahv_nummer").is_some(), "{on_create:?}");
     assert!(on_update.get("ahv_nummer").is_some(), "{on_update:?}");
-    assert_eq!(test.count_persons().await.unwrap(), 2);
+    assert_eq!(test.operator().count_persons().await.unwrap(), 2);
     assert_eq!(test.get_person(&thal, other.id).await.unwrap(), other);
 }
 
@@ -330,7 +330,7 @@ async fn many_persons_without_ahv_number_may_coexist() {
         test.register(&worker, valid_person(OLTEN)).await;
     }
 
-    assert_eq!(test.count_persons().await.unwrap(), 3);
+    assert_eq!(test.operator().count_persons().await.unwrap(), 3);
 }
 
 #[tokio::test]

@@ -13,7 +13,7 @@ fn fixture(name: &str) -> String {
 
 async fn import(test: &TestStore, importer: &str, xml: &str) -> ImportReport {
     let delivery = read_delivery(xml.as_bytes()).unwrap();
-    let actor = test.store.operator_actor(importer).await.unwrap();
+    let actor = test.store.operator().operator_actor(importer).await.unwrap();
     test.store.import_register_delivery(&actor, "test.xml", delivery).await.unwrap()
 }
 

@@ -64,7 +64,7 @@ async fn migrate_twice_is_harmless() {
     test.migrate().await.unwrap();
 
     assert_eq!(test.applied_migrations().await.unwrap(), MIGRATIONS);
-    let users = test.list_users().await.unwrap();
+    let users = test.operator().list_users().await.unwrap();
     assert!(users.iter().any(|u| u.username == username), "user lost by second migration: {users:?}");
 }
 
@@ -73,7 +73,7 @@ async fn syncing_the_organisations_twice_keeps_one_organisation_per_code() {
     let test = TestStore::new().await;
     let before: Vec<_> = test.directory().all().cloned().collect();
 
-    test.sync_organisations(&iim_store::RegionMapping::example().unwrap()).await.unwrap();
+    test.operator().sync_organisations(&iim_store::RegionMapping::example().unwrap()).await.unwrap();
 
     let after: Vec<_> = test.directory().all().cloned().collect();
     assert_eq!(after, before);

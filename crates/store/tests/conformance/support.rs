@@ -64,7 +64,7 @@ impl TestStore {
     pub async fn new() -> Self {
         let test = Self::unmigrated().await;
         test.store.migrate().await.unwrap();
-        test.store.sync_organisations(&RegionMapping::example().unwrap()).await.unwrap();
+        test.store.operator().sync_organisations(&RegionMapping::example().unwrap()).await.unwrap();
         test
     }
 
@@ -96,6 +96,7 @@ impl TestStore {
         let hint = format!("{}-{}", roles.first().map_or("user", |r| r.code()), organisation_code);
         let username = self.fresh_username(&hint);
         self.store
+            .operator()
             .create_user(NewUser {
                 username: username.clone(),
                 display_name: format!("Test {username}"),
@@ -136,7 +137,7 @@ impl TestStore {
 
     /// A user of a newly added provider organisation.
     pub async fn provider_user(&self) -> Actor {
-        self.store.upsert_provider("anbieter-deutschkurse", "Deutschkurse Olten GmbH").await.unwrap();
+        self.store.operator().upsert_provider("anbieter-deutschkurse", "Deutschkurse Olten GmbH").await.unwrap();
         self.logged_in("anbieter-deutschkurse", &[Role::Anbieter]).await
     }
 

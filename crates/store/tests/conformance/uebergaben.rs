@@ -128,7 +128,7 @@ async fn a_family_link_needs_both_dossiers_in_reach() {
 #[tokio::test]
 async fn where_configured_the_leitung_approves_a_closing() {
     let test = TestStore::new().await;
-    test.store.set_closing_approval("sr-olten", true).await.unwrap();
+    test.store.operator().set_closing_approval("sr-olten", true).await.unwrap();
     let olten = test.case_worker_of("sr-olten").await;
     let leitung = test.leitung_of("sr-olten").await;
     let person = test.register(&olten, valid_person(2581)).await;

@@ -34,7 +34,7 @@ fn move_to(message: &str, bfs: &str, name: &str, date: &str) -> String {
 
 async fn import(test: &TestStore, xml: &str) -> ImportReport {
     let admin = test.add_user("aso", &[Role::Admin]).await;
-    let actor = test.store.operator_actor(&admin).await.unwrap();
+    let actor = test.store.operator().operator_actor(&admin).await.unwrap();
     let report = test.store.import_register_delivery(&actor, "test.xml", read_delivery(xml.as_bytes()).unwrap()).await;
     report.unwrap()
 }

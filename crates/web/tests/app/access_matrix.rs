@@ -354,7 +354,7 @@ fn up_to_closing_parenthesis(text: &str) -> &str {
 }
 
 async fn add_user(app: &TestApp, username: &str, organisation: &str, role: Role) {
-    if app.store.list_users().await.unwrap().iter().any(|user| user.username == username) {
+    if app.store.operator().list_users().await.unwrap().iter().any(|user| user.username == username) {
         return;
     }
     let new = NewUser {
@@ -364,7 +364,7 @@ async fn add_user(app: &TestApp, username: &str, organisation: &str, role: Role)
         roles: vec![role],
         password: Some(PASSWORD.to_owned()),
     };
-    app.store.create_user(new).await.unwrap();
+    app.store.operator().create_user(new).await.unwrap();
 }
 
 fn first_link(html: &str, prefix: &str) -> String {
@@ -440,7 +440,7 @@ async fn olten_records(app: &TestApp) -> Fixture {
     let lernwerk = app.log_in_as("anbieter.lernwerk").await;
     let offer = crate::angebote_verwaltung::submitted_offer(&lernwerk, "Deutsch am Abend").await;
     ids.insert("angebot", offer.trim_start_matches("/meine-angebote/").to_owned());
-    let token = app.store.create_api_token("fallfuehrung.olten", "Fachanwendung", None).await.unwrap().0;
+    let token = app.store.operator().create_api_token("fallfuehrung.olten", "Fachanwendung", None).await.unwrap().0;
     ids.insert("token", token.id.to_string());
     Fixture { ids }
 }

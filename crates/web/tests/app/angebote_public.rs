@@ -59,7 +59,7 @@ async fn load(store: &Store, org: i64, user: i64, offers: &[AngebotData], status
             updated_at: store.clock().now(),
         })
         .collect();
-    store.load_offers(&rows).await.unwrap()
+    store.operator().load_offers(&rows).await.unwrap()
 }
 
 pub(crate) async fn app_with_offers() -> (TestApp, Offers) {

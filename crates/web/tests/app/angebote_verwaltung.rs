@@ -240,7 +240,7 @@ async fn many_published_offers(app: &TestApp, count: usize) {
             }
         })
         .collect();
-    app.store.load_offers(&offers).await.unwrap();
+    app.store.operator().load_offers(&offers).await.unwrap();
 }
 
 #[tokio::test]

@@ -141,7 +141,7 @@ async fn bad_input_gets_a_clear_problem_and_stores_nothing() {
     assert_eq!(problem["errors"]["nachname"], "Bitte ausfüllen.");
     assert_eq!(problem["errors"]["geburtsdatum"], "Das Datum liegt in der Zukunft.");
     assert!(problem["errors"]["ahv_nummer"].as_str().unwrap().contains("Prüfziffer"));
-    assert_eq!(app.store.count_persons().await.unwrap(), 0);
+    assert_eq!(app.store.operator().count_persons().await.unwrap(), 0);
 }
 
 #[tokio::test]
@@ -172,8 +172,8 @@ async fn revoked_token_stops_working() {
         app.api().get(app.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
     assert_eq!(me["benutzername"], "ib.olten");
     assert_eq!(me["rollen"][0], "integrationsbeauftragte");
-    let id = app.store.list_api_tokens(Some("ib.olten")).await.unwrap()[0].id;
-    app.store.revoke_api_token(id).await.unwrap();
+    let id = app.store.operator().list_api_tokens(Some("ib.olten")).await.unwrap()[0].id;
+    app.store.operator().revoke_api_token(id).await.unwrap();
     assert_eq!(app.api().get(app.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap().status(), 401);
 }
 
@@ -213,7 +213,7 @@ async fn case_worker_creates_a_token_on_the_page_uses_it_and_revokes_it() {
         app.api().get(app.url("/api/v1/me")).bearer_auth(&secret).send().await.unwrap().json().await.unwrap();
     assert_eq!(me["benutzername"], "fallfuehrung.olten");
 
-    let id = app.store.list_api_tokens(Some("fallfuehrung.olten")).await.unwrap()[0].id;
+    let id = app.store.operator().list_api_tokens(Some("fallfuehrung.olten")).await.unwrap()[0].id;
     let stranger = app.log_in_as("fallfuehrung.thal").await;
     assert_eq!(stranger.submit(&format!("/konto/api-tokens/{id}/widerrufen"), &[]).await.status(), 404);
     let listing = stranger.get("/konto/api-tokens").await.text().await.unwrap();

@@ -11,6 +11,7 @@ use iim_store::{AuditQuery, NewUser};
 /// Adds an Integrationsbeauftragte of Gemeinde `bfs` with user name `username`.
 pub async fn integration_officer(app: &TestApp, username: &str, bfs: u16) {
     app.store
+        .operator()
         .create_user(NewUser {
             username: username.to_owned(),
             display_name: format!("Test {username}"),

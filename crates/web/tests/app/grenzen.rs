@@ -42,6 +42,7 @@ fn with_param(path: &str, key: &str, value: &str) -> String {
 async fn every_list_answers_any_page_number_without_error() {
     let app = TestApp::spawn().await;
     app.store
+        .operator()
         .create_user(NewUser {
             username: "koordination.olten".to_owned(),
             display_name: "Test koordination.olten".to_owned(),

@@ -9,6 +9,7 @@ use iim_store::{MentorQuery, NewUser};
 
 async fn add_coordinator(app: &TestApp, username: &str, region: &str) {
     app.store
+        .operator()
         .create_user(NewUser {
             username: username.to_owned(),
             display_name: format!("Test {username}"),

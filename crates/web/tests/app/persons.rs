@@ -32,7 +32,7 @@ async fn invalid_form_gets_field_messages_and_stores_nothing() {
     assert!(text.contains("Dieses Datum gibt es nicht."), "{text}");
     assert!(text.contains("Die Prüfziffer der AHV-Nummer stimmt nicht."), "{text}");
     assert!(html.contains("value=\"31.02.1990\""), "input is kept");
-    assert_eq!(app.store.count_persons().await.unwrap(), 0);
+    assert_eq!(app.store.operator().count_persons().await.unwrap(), 0);
 }
 
 #[tokio::test]
@@ -44,7 +44,7 @@ async fn form_without_csrf_token_is_refused_and_stores_nothing() {
     let mut forged = person_form("Falsches Token", 2581);
     forged.push(("csrf_token", "nachgemacht".to_owned()));
     assert_eq!(browser.submit_raw("/personen", &forged).await.status(), 403);
-    assert_eq!(app.store.count_persons().await.unwrap(), 0);
+    assert_eq!(app.store.operator().count_persons().await.unwrap(), 0);
 }
 
 #[tokio::test]
@@ -54,7 +54,7 @@ async fn case_worker_cannot_register_a_person_in_another_region() {
     let response = browser.submit("/personen", &person_form("Fremd", 2422)).await;
     assert_eq!(response.status(), 422);
     assert!(visible_text(&response.text().await.unwrap()).contains("gehört nicht zu Ihrem Zuständigkeitsgebiet"));
-    assert_eq!(app.store.count_persons().await.unwrap(), 0);
+    assert_eq!(app.store.operator().count_persons().await.unwrap(), 0);
 }
 
 #[tokio::test]

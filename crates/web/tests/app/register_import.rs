@@ -65,7 +65,7 @@ async fn add_user(app: &TestApp, username: &str, organisation: &str, role: Role)
         roles: vec![role],
         password: Some(crate::support::PASSWORD.to_owned()),
     };
-    app.store.create_user(user).await.unwrap();
+    app.store.operator().create_user(user).await.unwrap();
 }
 
 #[tokio::test]

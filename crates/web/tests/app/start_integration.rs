@@ -14,7 +14,11 @@ pub(crate) async fn arrival_in_olten(app: &TestApp, without_ahv: bool) -> String
     }
     let delivery = read_delivery(xml.as_bytes()).unwrap();
     app.store
-        .import_register_delivery(&app.store.operator_actor("ib.olten").await.unwrap(), "zuzug.xml", delivery)
+        .import_register_delivery(
+            &app.store.operator().operator_actor("ib.olten").await.unwrap(),
+            "zuzug.xml",
+            delivery,
+        )
         .await
         .unwrap();
     let officer = app.log_in_as("ib.olten").await;

@@ -22,7 +22,7 @@ async fn a_neuzuzueger_is_invited_informed_and_handed_to_the_migrationsamt() {
     let xml = std::fs::read_to_string(path).unwrap();
     app.store
         .import_register_delivery(
-            &app.store.operator_actor("ib.olten").await.unwrap(),
+            &app.store.operator().operator_actor("ib.olten").await.unwrap(),
             "zuzug.xml",
             read_delivery(xml.as_bytes()).unwrap(),
         )

@@ -22,8 +22,9 @@ async fn submit(client: &Client, css: &str) {
 #[ignore = "braucht Chromium: scripts/test führt ihn aus"]
 async fn the_whole_story_from_opening_to_sustainable_integration() {
     let app = TestApp::spawn().await;
-    app.store.set_closing_approval("sr-thal", true).await.unwrap();
+    app.store.operator().set_closing_approval("sr-thal", true).await.unwrap();
     app.store
+        .operator()
         .create_user(NewUser {
             username: "leitung.thal".into(),
             display_name: "Test leitung.thal".into(),

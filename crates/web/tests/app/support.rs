@@ -53,10 +53,11 @@ impl TestApp {
         let clock = Arc::new(FixedClock(Utc.with_ymd_and_hms(2026, 11, 21, 9, 30, 0).unwrap()));
         let store = Store::connect(&database.url, clock).await.expect("connect");
         store.migrate().await.expect("migrate");
-        store.sync_organisations(&RegionMapping::example().unwrap()).await.expect("organisations");
+        store.operator().sync_organisations(&RegionMapping::example().unwrap()).await.expect("organisations");
         accredited_providers(&store).await;
         for (username, organisation, role) in USERS {
             store
+                .operator()
                 .create_user(NewUser {
                     username: (*username).to_owned(),
                     display_name: format!("Test {username}"),
@@ -106,7 +107,7 @@ impl TestApp {
 
     /// A personal API token for a user.
     pub async fn token_for(&self, username: &str) -> String {
-        self.store.create_api_token(username, "test", None).await.unwrap().1
+        self.store.operator().create_api_token(username, "test", None).await.unwrap().1
     }
 
     pub fn api(&self) -> reqwest::Client {
@@ -135,9 +136,9 @@ async fn accredited_providers(store: &Store) {
         ),
     ];
     for (code, name, typ, first) in providers {
-        store.upsert_provider(code, name).await.expect("provider");
+        store.operator().upsert_provider(code, name).await.expect("provider");
         let orders = [first, AuftragArt::Integrationscoaching];
-        store.set_provider_profile(code, typ, &orders).await.expect("accreditation");
+        store.operator().set_provider_profile(code, typ, &orders).await.expect("accreditation");
     }
 }
 

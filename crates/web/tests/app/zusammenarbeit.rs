@@ -111,7 +111,7 @@ async fn a_dossier_moves_to_the_new_stelle_which_accepts_it() {
 #[tokio::test]
 async fn family_link_and_closing_with_approval_through_the_pages() {
     let app = TestApp::spawn().await;
-    app.store.set_closing_approval("sr-olten", true).await.unwrap();
+    app.store.operator().set_closing_approval("sr-olten", true).await.unwrap();
     let first = open_dossier_for(&app, "fallfuehrung.olten").await;
     let second = open_dossier_for(&app, "fallfuehrung.olten").await;
     let olten = app.log_in_as("fallfuehrung.olten").await;
