@@ -94,7 +94,11 @@ async fn a_role_without_person_access_is_logged_as_verweigert() {
     let provider = test.provider_user().await;
     let auditor = test.kanton_auditor().await;
 
-    assert!(matches!(test.get_person(&provider, person.id).await, Err(StoreError::Denied(_))));
+    let refused_read = test.get_person(&provider, person.id).await;
+    assert!(
+        matches!(refused_read, Err(StoreError::NotFound)),
+        "not found for a role that cannot read: {refused_read:?}"
+    );
 
     let log = test.log_of_person(&auditor, person.id).await;
     let refused = entries(&log, "read", "verweigert");
