@@ -33,6 +33,12 @@ pub(crate) trait Guarded: EntityTrait {
     /// The primary key, for lookups by record number.
     fn id_column() -> Self::Column;
 
+    /// The condition for record `id`. The record number is an `i64`; a table whose id column is narrower
+    /// overrides this, since PostgreSQL refuses a parameter wider than its column.
+    fn is_record(id: i64) -> SimpleExpr {
+        Self::id_column().eq(id)
+    }
+
     /// The rows `actor` reaches with `scope`, as one SQL condition.
     fn reach(actor: &Actor, scope: Scope) -> SimpleExpr;
 }
@@ -98,7 +104,7 @@ impl Store {
         let Ok(scope) = actor.scope_for(E::RESOURCE, Action::Read) else {
             return Ok(false);
         };
-        let select = E::find().filter(E::id_column().eq(id)).filter(E::reach(actor, scope));
+        let select = E::find().filter(E::is_record(id)).filter(E::reach(actor, scope));
         Ok(select.one(&self.db).await?.is_some())
     }
 }
@@ -126,7 +132,7 @@ impl<'a, E: Guarded> Guard<'a, E> {
     /// Record `id`, if the actor reaches it. A record that exists outside the scope is logged as refused;
     /// both cases answer [`StoreError::NotFound`].
     pub(crate) async fn find(&self, db: &impl ConnectionTrait, id: i64) -> Result<E::Model, StoreError> {
-        match self.select().filter(E::id_column().eq(id)).one(db).await? {
+        match self.select().filter(E::is_record(id)).one(db).await? {
             Some(row) => Ok(row),
             None => Err(self.not_found(db, id).await),
         }
@@ -135,7 +141,7 @@ impl<'a, E: Guarded> Guard<'a, E> {
     /// Record `id` for a change in `txn`: found as by [`Guard::find`], locked until the transaction ends
     /// (see [`crate::aenderung`]).
     pub(crate) async fn find_for_change(&self, txn: &DatabaseTransaction, id: i64) -> Result<E::Model, StoreError> {
-        match lock_for_change(txn, self.select().filter(E::id_column().eq(id))).await? {
+        match lock_for_change(txn, self.select().filter(E::is_record(id))).await? {
             Some(row) => Ok(row),
             None => Err(self.not_found(txn, id).await),
         }
@@ -195,7 +201,7 @@ impl<'a, E: Guarded> Guard<'a, E> {
     /// The answer for a record the guard does not reach: a record that exists (outside the scope) is logged
     /// as refused; both answer "not found".
     async fn not_found(&self, db: &impl ConnectionTrait, id: i64) -> StoreError {
-        match E::find().filter(E::id_column().eq(id)).one(db).await {
+        match E::find().filter(E::is_record(id)).one(db).await {
             Ok(Some(_)) => self.refuse(Some(id), OUTSIDE_SCOPE).await,
             Ok(None) => StoreError::NotFound,
             Err(error) => error.into(),

@@ -13,7 +13,7 @@ use crate::OrganisationKind;
 use crate::entity::{organisation, selbstdeklaration};
 use crate::guard::Guarded;
 use iim_domain::{Actor, Resource, Scope};
-use sea_orm::sea_query::SimpleExpr;
+use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ColumnTrait, ExprTrait};
 
 impl Guarded for organisation::Entity {
@@ -22,6 +22,14 @@ impl Guarded for organisation::Entity {
     /// A Gemeinde is named by its BFS number, in the address and in the log.
     fn id_column() -> organisation::Column {
         organisation::Column::BfsNr
+    }
+
+    /// The BFS number column is an `integer`: a number beyond its range names no Gemeinde.
+    fn is_record(id: i64) -> SimpleExpr {
+        match i32::try_from(id) {
+            Ok(bfs) => organisation::Column::BfsNr.eq(bfs),
+            Err(_) => Expr::value(false),
+        }
     }
 
     fn reach(actor: &Actor, scope: Scope) -> SimpleExpr {
