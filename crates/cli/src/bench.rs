@@ -3,17 +3,14 @@
 //! token, access check, database reads, access log, template). The load generator runs in the same process and
 //! shares the machine's cores with the server, as `wrk` would on the same machine.
 
+use crate::bench_setup::{PASSWORD, RunningServer, TABLE_HEADER, add_user, cores, fresh_store, login};
 use anyhow::Context;
 use clap::Args;
 use hdrhistogram::Histogram;
-use iim_domain::clock::SystemClock;
 use iim_domain::{PersonData, Role};
-use iim_store::scratch::ScratchDatabase;
-use iim_store::{NewUser, PersonQuery, Store};
-use iim_web::{Application, Settings};
+use iim_store::{PersonQuery, Store};
 use rand::SeedableRng;
 use rand::seq::IndexedRandom;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Args)]
@@ -33,47 +30,25 @@ pub struct BenchArgs {
     postgres: Option<String>,
 }
 
-const PASSWORD: &str = "bench-passwort";
-
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
-    let scratch = match &args.postgres {
-        Some(server) => ScratchDatabase::postgres(server).await?,
-        None => ScratchDatabase::sqlite()?,
-    };
-    let store = Store::connect(&scratch.url, Arc::new(SystemClock)).await?;
-    store.migrate().await?;
-    store.operator().sync_organisations(&iim_store::RegionMapping::example()?).await?;
-    let user = store
-        .operator()
-        .create_user(NewUser {
-            username: "bench.olten".to_owned(),
-            display_name: "Bench".to_owned(),
-            organisation_code: "sr-olten".to_owned(),
-            roles: vec![Role::Fallfuehrung],
-            password: Some(PASSWORD.to_owned()),
-        })
-        .await?;
+    let (_scratch, store) = fresh_store(args.postgres.as_deref()).await?;
+    let user = add_user(&store, "bench.olten", "Bench", "sr-olten", Role::Fallfuehrung).await?;
     let started = Instant::now();
-    load(&store, user.id, args.persons).await?;
+    load(&store, user, args.persons).await?;
     let load_seconds = started.elapsed().as_secs_f64();
-    let actor = store.login("bench.olten", PASSWORD, "127.0.0.1").await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let actor = login(&store, "bench.olten").await?;
     let ids = ids_in_scope(&store, &actor).await?;
     let started = Instant::now();
-    let dossier_count = load_dossiers(&store, user.id).await?;
+    let dossier_count = load_dossiers(&store, user).await?;
     let dossier_seconds = started.elapsed().as_secs_f64();
-    let leitung = store.login("leitung.olten", PASSWORD, "127.0.0.1").await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let leitung = login(&store, "leitung.olten").await?;
     let own_dossiers: Vec<i64> = store.caseload(&actor, 1, 200).await?.items.iter().map(|d| d.id).collect();
     let region_dossiers = dossier_ids(&store, &leitung).await?;
     let orders = order_for(&store, &actor, &own_dossiers).await?;
     let (_, token) = store.operator().create_api_token("bench.olten", "bench", None).await?;
 
-    let app =
-        Application::build(Settings { listen: "127.0.0.1:0".to_owned(), ..Settings::default() }, store.clone()).await?;
-    let base = format!("http://{}", app.local_addr()?);
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until_stopped(async {
-        let _ = stopped.await;
-    }));
+    let server = RunningServer::start(&store).await?;
+    let base = server.base.clone();
     let browser = logged_in_client(&base, "bench.olten").await?;
     let leitung_browser = logged_in_client(&base, "leitung.olten").await?;
     let api = reqwest::Client::builder().build()?;
@@ -93,13 +68,8 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         region_dossiers.len()
     );
     println!("orders of the case worker: {orders} Praxisassessments, half of them with a reported result");
-    println!(
-        "concurrency: {}, duration per scenario: {} s, cores: {}",
-        args.concurrency,
-        args.duration,
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
-    );
-    println!("\n| scenario | requests | req/s | p50 ms | p99 ms | max ms | errors |\n|---|---|---|---|---|---|---|");
+    println!("concurrency: {}, duration per scenario: {} s, cores: {}", args.concurrency, args.duration, cores());
+    println!("{TABLE_HEADER}");
     let duration = Duration::from_secs(args.duration);
     let url = base.clone();
     let client = api.clone();
@@ -152,9 +122,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         scenario(&own_dossiers, args.concurrency, duration, move |_| client.get(format!("{url}/"))).await?;
     start_page.print("start page with worklist counts, case worker");
 
-    let _ = stop.send(());
-    server.await.context("server task")??;
-    Ok(())
+    server.stop().await
 }
 
 async fn load(store: &Store, created_by: i64, count: usize) -> anyhow::Result<()> {
@@ -181,29 +149,13 @@ async fn load(store: &Store, created_by: i64, count: usize) -> anyhow::Result<()
 async fn load_dossiers(store: &Store, bench_user: i64) -> anyhow::Result<usize> {
     let directory = store.directory();
     let olten = directory.by_code("sr-olten").map(|o| o.id).context("Sozialregion Olten fehlt")?;
-    store
-        .operator()
-        .create_user(NewUser {
-            username: "leitung.olten".to_owned(),
-            display_name: "Bench Leitung".to_owned(),
-            organisation_code: "sr-olten".to_owned(),
-            roles: vec![Role::Leitung],
-            password: Some(PASSWORD.to_owned()),
-        })
-        .await?;
+    add_user(store, "leitung.olten", "Bench Leitung", "sr-olten", Role::Leitung).await?;
     let mut colleagues = std::collections::HashMap::new();
     for region in directory.all().filter(|o| o.kind == iim_store::OrganisationKind::Sozialregion) {
-        let colleague = store
-            .operator()
-            .create_user(NewUser {
-                username: format!("kollege.{}", region.code),
-                display_name: format!("Kollege {}", region.name),
-                organisation_code: region.code.clone(),
-                roles: vec![Role::Fallfuehrung],
-                password: None,
-            })
-            .await?;
-        colleagues.insert(region.id, colleague.id);
+        let username = format!("kollege.{}", region.code);
+        let colleague =
+            add_user(store, &username, &format!("Kollege {}", region.name), &region.code, Role::Fallfuehrung).await?;
+        colleagues.insert(region.id, colleague);
     }
     let today = store.clock().today();
     let now = store.clock().now();
@@ -246,17 +198,8 @@ async fn order_for(store: &Store, case_worker: &iim_domain::Actor, dossiers: &[i
         .operator()
         .set_provider_profile("anbieter-bench", AnbieterTyp::Arbeitsmarktintegration, &[AuftragArt::Praxisassessment])
         .await?;
-    store
-        .operator()
-        .create_user(NewUser {
-            username: "anbieter.bench".to_owned(),
-            display_name: "Bench Anbieter".to_owned(),
-            organisation_code: "anbieter-bench".to_owned(),
-            roles: vec![Role::Anbieter],
-            password: Some(PASSWORD.to_owned()),
-        })
-        .await?;
-    let reporter = store.login("anbieter.bench", PASSWORD, "127.0.0.1").await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    add_user(store, "anbieter.bench", "Bench Anbieter", "anbieter-bench", Role::Anbieter).await?;
+    let reporter = login(store, "anbieter.bench").await?;
     let input = AuftragInput {
         art: "praxisassessment".to_owned(),
         anbieter: provider.to_string(),

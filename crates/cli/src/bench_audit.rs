@@ -4,14 +4,10 @@
 //! have one. Small and quick on purpose, so that it can be run before and after a change of the log's write
 //! path (docs/performance.md).
 
-use anyhow::Context;
+use crate::bench_setup::{RunningServer, TABLE_HEADER, add_user, cores, fresh_store, login};
 use clap::Args;
 use iim_domain::Role;
-use iim_domain::clock::SystemClock;
-use iim_store::scratch::ScratchDatabase;
-use iim_store::{AuditQuery, NewUser, PersonQuery, Store};
-use iim_web::{Application, Settings};
-use std::sync::Arc;
+use iim_store::{AuditQuery, PersonQuery, Store};
 use std::time::Duration;
 
 #[derive(Debug, Args)]
@@ -31,22 +27,14 @@ pub struct BenchAuditArgs {
     postgres: Option<String>,
 }
 
-const PASSWORD: &str = "bench-passwort";
-
 pub async fn run(args: BenchAuditArgs) -> anyhow::Result<()> {
-    let scratch = match &args.postgres {
-        Some(server) => ScratchDatabase::postgres(server).await?,
-        None => ScratchDatabase::sqlite()?,
-    };
-    let store = Store::connect(&scratch.url, Arc::new(SystemClock)).await?;
-    store.migrate().await?;
-    store.operator().sync_organisations(&iim_store::RegionMapping::example()?).await?;
-    let reader = add_user(&store, "bench.olten", "sr-olten", Role::Fallfuehrung).await?;
-    add_user(&store, "bench.kanton", "aso", Role::Kanton).await?;
+    let (_scratch, store) = fresh_store(args.postgres.as_deref()).await?;
+    let reader = add_user(&store, "bench.olten", "bench.olten", "sr-olten", Role::Fallfuehrung).await?;
+    add_user(&store, "bench.kanton", "bench.kanton", "aso", Role::Kanton).await?;
     let persons = crate::synthetic::persons(args.persons, 7, store.clock().today());
     store.operator().load_persons(reader, &persons).await?;
-    let actor = store.login("bench.olten", PASSWORD, "127.0.0.1").await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    let kanton = store.login("bench.kanton", PASSWORD, "127.0.0.1").await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let actor = login(&store, "bench.olten").await?;
+    let kanton = login(&store, "bench.kanton").await?;
     let ids: Vec<i64> = store
         .list_persons(&actor, &PersonQuery { text: String::new(), page: 1, per_page: 200 })
         .await?
@@ -56,13 +44,8 @@ pub async fn run(args: BenchAuditArgs) -> anyhow::Result<()> {
         .collect();
     anyhow::ensure!(!ids.is_empty(), "keine Personen im Gebiet des Bench-Benutzers");
     let (_, token) = store.operator().create_api_token("bench.olten", "bench", None).await?;
-    let app =
-        Application::build(Settings { listen: "127.0.0.1:0".to_owned(), ..Settings::default() }, store.clone()).await?;
-    let base = format!("http://{}", app.local_addr()?);
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until_stopped(async {
-        let _ = stopped.await;
-    }));
+    let server = RunningServer::start(&store).await?;
+    let base = server.base.clone();
 
     println!("# iim bench-audit");
     println!(
@@ -71,9 +54,9 @@ pub async fn run(args: BenchAuditArgs) -> anyhow::Result<()> {
         args.persons,
         args.concurrency,
         args.duration,
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+        cores()
     );
-    println!("\n| scenario | requests | req/s | p50 ms | p99 ms | max ms | errors |\n|---|---|---|---|---|---|---|");
+    println!("{TABLE_HEADER}");
     let duration = Duration::from_secs(args.duration);
     let logged_before = person_entries(&store, &kanton).await?;
     let (direct_store, direct_actor) = (store.clone(), actor.clone());
@@ -93,23 +76,7 @@ pub async fn run(args: BenchAuditArgs) -> anyhow::Result<()> {
     let logged = person_entries(&store, &kanton).await? - logged_before;
     let acknowledged = direct.histogram.len() + api.histogram.len();
     println!("\nacknowledged reads: {acknowledged}, person read entries in the log: {logged}");
-    let _ = stop.send(());
-    server.await.context("server task")??;
-    Ok(())
-}
-
-async fn add_user(store: &Store, username: &str, organisation: &str, role: Role) -> anyhow::Result<i64> {
-    let user = store
-        .operator()
-        .create_user(NewUser {
-            username: username.to_owned(),
-            display_name: username.to_owned(),
-            organisation_code: organisation.to_owned(),
-            roles: vec![role],
-            password: Some(PASSWORD.to_owned()),
-        })
-        .await?;
-    Ok(user.id)
+    server.stop().await
 }
 
 /// Entries on persons in the whole log (the Kanton's view).

@@ -2,6 +2,7 @@
 //! persons read in one stream, and N single-event moveIn deliveries read one by one. This is the ceiling the
 //! import into the database will be measured against (docs/performance.md).
 
+use crate::bench_setup::peak_memory_mb;
 use clap::Args;
 use iim_ech::{RegisterEvent, read_delivery};
 use std::fmt::Write;
@@ -58,14 +59,6 @@ fn read_all(xml: &str) -> anyhow::Result<(usize, usize)> {
         }
     }
     Ok((read, refused))
-}
-
-/// Peak resident memory of this process so far (Linux), in MB.
-fn peak_memory_mb() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
 }
 
 pub fn run(args: BenchEchArgs) -> anyhow::Result<()> {

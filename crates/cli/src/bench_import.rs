@@ -5,16 +5,15 @@
 //! next to the raw speed of the reader on the same files, on SQLite and (with `--postgres`) on PostgreSQL.
 //! Figures in docs/performance.md.
 
+use crate::bench_setup::{add_user, fresh_store, peak_memory_mb};
 use clap::Args;
-use iim_domain::clock::SystemClock;
 use iim_domain::{Role, catalog};
 use iim_ech::read_delivery;
 use iim_store::scratch::ScratchDatabase;
-use iim_store::{FileOutcome, NewUser, RegionMapping, Store, delivery_files};
+use iim_store::{FileOutcome, Store, delivery_files};
 use std::fmt::Write as _;
 use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Instant;
 
 #[derive(Debug, Args)]
@@ -144,14 +143,6 @@ fn generate(dir: &Path, events: usize) -> anyhow::Result<(PathBuf, PathBuf)> {
     Ok((folder, base))
 }
 
-/// Peak resident memory since the last reset (Linux), in MB.
-fn peak_memory_mb() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
-}
-
 /// Resets the peak to the current size, so that each phase reports its own peak (Linux `clear_refs`).
 fn reset_peak_memory() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
@@ -188,31 +179,17 @@ fn parse_only(what: &str, files: &[PathBuf]) -> anyhow::Result<Row> {
     Ok(Row { what: what.to_owned(), events, seconds: started.elapsed().as_secs_f64(), peak_mb: peak_memory_mb() })
 }
 
-async fn fresh_store(postgres: Option<&str>) -> anyhow::Result<(ScratchDatabase, Store, iim_domain::Actor)> {
-    let scratch = match postgres {
-        Some(server) => ScratchDatabase::postgres(server).await?,
-        None => ScratchDatabase::sqlite()?,
-    };
-    let store = Store::connect(&scratch.url, Arc::new(SystemClock)).await?;
-    store.migrate().await?;
-    store.operator().sync_organisations(&RegionMapping::example()?).await?;
-    store
-        .operator()
-        .create_user(NewUser {
-            username: "bench.import".to_owned(),
-            display_name: "Bench Import".to_owned(),
-            organisation_code: "aso".to_owned(),
-            roles: vec![Role::Admin],
-            password: None,
-        })
-        .await?;
+/// A fresh database with an administrator of the Kanton, who imports.
+async fn importing_store(postgres: Option<&str>) -> anyhow::Result<(ScratchDatabase, Store, iim_domain::Actor)> {
+    let (scratch, store) = fresh_store(postgres).await?;
+    add_user(&store, "bench.import", "Bench Import", "aso", Role::Admin).await?;
     let actor = store.operator().operator_actor("bench.import").await?;
     Ok((scratch, store, actor))
 }
 
 /// Imports the inputs into a fresh database with a progress bar; the row counts events read.
 async fn import(what: &str, postgres: Option<&str>, inputs: &[(PathBuf, String)]) -> anyhow::Result<Row> {
-    let (_scratch, store, actor) = fresh_store(postgres).await?;
+    let (_scratch, store, actor) = importing_store(postgres).await?;
     let files = delivery_files(inputs);
     let progress = indicatif::ProgressBar::new(files.len() as u64);
     progress.set_message(what.to_owned());

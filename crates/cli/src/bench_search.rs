@@ -4,18 +4,15 @@
 //! real HTTP stack, page and JSON API, with concurrent clients in the same process (ADR 0012).
 
 use crate::bench::{run_load, scenario};
-use anyhow::Context;
+use crate::bench_setup::{RunningServer, TABLE_HEADER, add_user, cores, fresh_store};
 use clap::Args;
 use hdrhistogram::Histogram;
 use iim_domain::angebot::{AngebotData, AngebotStatus, Kategorie, Ort, Tageszeit, Zielgruppe};
-use iim_domain::clock::SystemClock;
 use iim_domain::dossier::Handlungsfeld;
 use iim_domain::sprache::Niveau;
 use iim_domain::{Choice, Role};
 use iim_search::{SearchQuery, Sort};
-use iim_store::scratch::ScratchDatabase;
-use iim_store::{NeuesAngebot, NewUser, Store};
-use iim_web::{Application, Settings};
+use iim_store::NeuesAngebot;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use std::sync::Arc;
@@ -54,24 +51,9 @@ const QUERIES: &[&str] = &[
 ];
 
 pub async fn run(args: BenchSearchArgs) -> anyhow::Result<()> {
-    let scratch = match &args.postgres {
-        Some(server) => ScratchDatabase::postgres(server).await?,
-        None => ScratchDatabase::sqlite()?,
-    };
-    let store = Store::connect(&scratch.url, Arc::new(SystemClock)).await?;
-    store.migrate().await?;
-    store.operator().sync_organisations(&iim_store::RegionMapping::example()?).await?;
+    let (_scratch, store) = fresh_store(args.postgres.as_deref()).await?;
     let provider = store.operator().upsert_provider("anbieter-bench-angebote", "Bench Angebote").await?;
-    let user = store
-        .operator()
-        .create_user(NewUser {
-            username: "anbieter.bench".to_owned(),
-            display_name: "Bench Anbieter".to_owned(),
-            organisation_code: "anbieter-bench-angebote".to_owned(),
-            roles: vec![Role::Anbieter],
-            password: None,
-        })
-        .await?;
+    let user = add_user(&store, "anbieter.bench", "Bench Anbieter", "anbieter-bench-angebote", Role::Anbieter).await?;
     let today = store.clock().today();
     let started = Instant::now();
     let offers = generate(args.offers, today, 7);
@@ -83,7 +65,7 @@ pub async fn run(args: BenchSearchArgs) -> anyhow::Result<()> {
                 organisation_id: provider,
                 status: AngebotStatus::Veroeffentlicht,
                 data: data.clone(),
-                updated_by: user.id,
+                updated_by: user,
                 updated_at: now,
             })
             .collect();
@@ -108,9 +90,9 @@ pub async fn run(args: BenchSearchArgs) -> anyhow::Result<()> {
         "concurrency (HTTP): {}, duration per scenario: {} s, cores: {}",
         args.concurrency,
         args.duration,
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+        cores()
     );
-    println!("\n| scenario | requests | req/s | p50 ms | p99 ms | max ms | errors |\n|---|---|---|---|---|---|---|");
+    println!("{TABLE_HEADER}");
     let index = Arc::new(index);
     let texts: Vec<String> = QUERIES.iter().map(|q| query_text(q)).collect();
     raw(duration, |i| index.top_ten(&texts[i % texts.len()]).is_ok())?.print("engine: tantivy top ten, 1 thread");
@@ -119,13 +101,8 @@ pub async fn run(args: BenchSearchArgs) -> anyhow::Result<()> {
         .print("engine: full search (facets, sort, page), 1 thread");
     drop(index);
 
-    let app =
-        Application::build(Settings { listen: "127.0.0.1:0".to_owned(), ..Settings::default() }, store.clone()).await?;
-    let base = format!("http://{}", app.local_addr()?);
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until_stopped(async {
-        let _ = stopped.await;
-    }));
+    let server = RunningServer::start(&store).await?;
+    let base = server.base.clone();
     let client = reqwest::Client::builder().build()?;
     let picks: Vec<i64> = (0..QUERIES.len() as i64).collect();
     for (path, name) in [("/angebote", "HTTP page /angebote"), ("/api/v1/angebote", "HTTP API /api/v1/angebote")] {
@@ -143,9 +120,7 @@ pub async fn run(args: BenchSearchArgs) -> anyhow::Result<()> {
     })
     .await?;
     floor.print("HTTP floor: /health (no search)");
-    let _ = stop.send(());
-    server.await.context("server task")??;
-    Ok(())
+    server.stop().await
 }
 
 /// Runs `call` in a loop on this thread for `duration` and records each call's latency.

@@ -7,6 +7,7 @@ mod bench_audit;
 mod bench_ech;
 mod bench_import;
 mod bench_search;
+mod bench_setup;
 mod config;
 mod demo;
 mod import;
