@@ -150,3 +150,31 @@ async fn the_log_page_names_each_record_by_its_kind() {
     let whole = visible_text(&auditor.get("/protokoll").await.text().await.unwrap());
     assert!(whole.contains(&format!("Dossier {dossier}")) && whole.contains("Anmeldung"), "{whole}");
 }
+
+/// Pages that check the role before they show anything log the refusal, like every store call: the access
+/// log names who tried to open the audit log, the Prüfliste of offers, the questionnaire editor or a
+/// person's edit form without the permission.
+#[tokio::test]
+async fn a_page_the_role_may_not_open_logs_the_refusal() {
+    let app = TestApp::spawn().await;
+    let id = app.person_registered_by("fallfuehrung.olten", "Nicht für Anbieter", 2581).await;
+    let year = app.store.clock().today().format("%Y").to_string();
+    let cases = [
+        ("fallfuehrung.olten", "/protokoll".to_owned(), "audit_log"),
+        ("fallfuehrung.olten", "/angebote-pruefen".to_owned(), "angebot"),
+        ("fallfuehrung.olten", format!("/selbstdeklaration/{year}/fragebogen"), "selbstdeklaration"),
+        ("anbieter.lernwerk", format!("/personen/{id}/bearbeiten"), "person"),
+    ];
+    for (username, path, resource) in cases {
+        let browser = app.log_in_as(username).await;
+        let status = browser.get(&path).await.status();
+        assert!(status == 403 || status == 404, "{username} {path}: {status}");
+        let refused = app
+            .audit_entries(AuditQuery::default())
+            .await
+            .into_iter()
+            .filter(|e| e.actor_username == username && e.resource == resource && e.outcome == "verweigert")
+            .count();
+        assert_eq!(refused, 1, "{username} {path}: one refusal in the log");
+    }
+}

@@ -165,7 +165,7 @@ pub async fn pruefliste(
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<ListPage, PageError> {
     let actor = user.actor();
-    actor.scope_for(Resource::Angebot, Action::Approve)?;
+    state.store.check_permission(actor, Resource::Angebot, Action::Approve).await?;
     let filter = params.get("status").cloned().unwrap_or_else(|| "zu_pruefen".to_owned());
     let organisation = params.get("organisation").cloned().unwrap_or_default();
     let query = AngebotQuery {

@@ -405,7 +405,7 @@ pub async fn edit_form(
     Path(id): Path<String>,
 ) -> Result<FormPage, PageError> {
     let id = parse_id(&id)?;
-    user.actor().scope_for(Resource::Person, Action::Update)?;
+    state.store.check_permission(user.actor(), Resource::Person, Action::Update).await?;
     let person = state.store.get_person(user.actor(), id).await?;
     Ok(edit_page(&user, id, person.version, &input_of(&person.data), &FieldErrors::new(), None))
 }

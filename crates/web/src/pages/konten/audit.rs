@@ -43,7 +43,7 @@ pub async fn list(
     user: CurrentUser,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<AuditPage, PageError> {
-    let scope = user.actor().scope_for(Resource::AuditLog, Action::Read)?;
+    let scope = state.store.check_permission(user.actor(), Resource::AuditLog, Action::Read).await?;
     let username = params.get("benutzer").cloned().unwrap_or_default();
     let record = params.get("datensatz").cloned().unwrap_or_default();
     let kind = params

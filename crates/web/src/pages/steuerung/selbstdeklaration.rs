@@ -519,7 +519,7 @@ pub async fn fragebogen(
     Path(jahr): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<FragebogenPage, PageError> {
-    user.actor().scope_for(Resource::Selbstdeklaration, Action::Create)?;
+    state.store.check_permission(user.actor(), Resource::Selbstdeklaration, Action::Create).await?;
     let notice = notice_text(params.get("hinweis").map(String::as_str));
     fragebogen_page(&state, &user, parse_year(&jahr)?, None, &FieldErrors::new(), notice).await
 }
@@ -529,7 +529,7 @@ pub async fn frage_form(
     user: CurrentUser,
     Path((jahr, key)): Path<(String, String)>,
 ) -> Result<FragebogenPage, PageError> {
-    user.actor().scope_for(Resource::Selbstdeklaration, Action::Create)?;
+    state.store.check_permission(user.actor(), Resource::Selbstdeklaration, Action::Create).await?;
     let jahr = parse_year(&jahr)?;
     let stand = state.store.fragebogen(jahr).await?.ok_or_else(not_found)?;
     let input = FrageInput::of(stand.fragebogen.frage(&key).ok_or_else(not_found)?);
@@ -570,7 +570,7 @@ async fn save_frage(
     let saved = match input.parse() {
         Ok(frage) => state.store.save_frage(user.actor(), jahr, frage, neu).await,
         Err(errors) => {
-            user.actor().scope_for(Resource::Selbstdeklaration, Action::Create)?;
+            state.store.check_permission(user.actor(), Resource::Selbstdeklaration, Action::Create).await?;
             Err(StoreError::Invalid(errors))
         }
     };
