@@ -69,7 +69,7 @@ impl TargetGroups {
 }
 
 /// Why a dossier cannot be opened for a person.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum EligibilityError {
     #[error(
         "Ohne Sozialhilfe gehören Schweizerinnen und Schweizer nicht zur Zielgruppe. Bei Sozialhilfebezug bitte «Sozialhilfe» ankreuzen."

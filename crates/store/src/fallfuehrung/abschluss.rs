@@ -10,6 +10,7 @@ use crate::{Dossier, Store, StoreError};
 use chrono::{DateTime, Utc};
 use iim_domain::dossier::{AbschlussGrund, DossierEvent};
 use iim_domain::person::Choice;
+use iim_domain::regeln::FallfuehrungRegel;
 use iim_domain::{Action, Actor, Resource};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet,
@@ -48,7 +49,7 @@ impl Store {
             return self.finish_change(&guard, txn, active, DossierEvent::Abgeschlossen, Some(summary), now).await;
         }
         if pending.is_some() {
-            return Err(StoreError::invalid("grund", "Der Abschluss liegt bereits der Leitung zur Genehmigung vor."));
+            return Err(StoreError::regel(FallfuehrungRegel::AbschlussBereitsBeantragt));
         }
         if !requires_approval(&txn, row.stelle_id).await? {
             let active = row.into_active_model();
@@ -83,17 +84,11 @@ impl Store {
     ) -> Result<Dossier, StoreError> {
         let begruendung = begruendung.trim();
         if !approve && begruendung.is_empty() {
-            return Err(StoreError::invalid(
-                "begruendung",
-                "Bitte begründen, warum der Abschluss nicht genehmigt wird.",
-            ));
+            return Err(StoreError::regel(FallfuehrungRegel::AbschlussAblehnungOhneBegruendung));
         }
         let DossierChange { guard, txn, row, now } = self.begin_change(actor, id, Action::Approve, false).await?;
         let Some(request) = open_request(&txn, row.id).await? else {
-            return Err(StoreError::invalid(
-                "begruendung",
-                "Für dieses Dossier liegt kein Abschluss zur Genehmigung vor.",
-            ));
+            return Err(StoreError::regel(FallfuehrungRegel::KeinAbschlussBeantragt));
         };
         let grund = AbschlussGrund::from_code(&request.grund)
             .ok_or_else(|| StoreError::Corrupt(format!("Abschlussgrund {} unbekannt", request.grund)))?;

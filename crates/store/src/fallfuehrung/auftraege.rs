@@ -14,6 +14,7 @@ use iim_domain::auftrag::{
 };
 use iim_domain::dossier::DossierEvent;
 use iim_domain::person::Choice;
+use iim_domain::regeln::FallfuehrungRegel;
 use iim_domain::{Action, Actor, Resource};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet,
@@ -141,16 +142,13 @@ impl Store {
     ) -> Result<Dossier, StoreError> {
         let begruendung = begruendung.trim();
         if !approve && begruendung.is_empty() {
-            return Err(StoreError::invalid(
-                "begruendung",
-                "Bitte begründen, warum das Coaching nicht genehmigt wird.",
-            ));
+            return Err(StoreError::regel(FallfuehrungRegel::CoachingAblehnungOhneBegruendung));
         }
         let DossierChange { guard, txn, row, now } =
             self.begin_change(actor, dossier_id, Action::Approve, false).await?;
         let order = order_of_dossier(&txn, row.id, auftrag_id).await?;
         if order.status != AuftragStatus::GenehmigungAusstehend.code() {
-            return Err(StoreError::invalid("auftrag", "Dieser Auftrag wartet nicht auf eine Genehmigung."));
+            return Err(StoreError::regel(FallfuehrungRegel::AuftragWartetNichtAufGenehmigung));
         }
         let (status, event) = if approve {
             (AuftragStatus::Erteilt, DossierEvent::AuftragGenehmigt)
@@ -178,7 +176,7 @@ impl Store {
         let DossierChange { guard, txn, row, .. } = self.begin_change(actor, dossier_id, Action::Update, false).await?;
         let order = order_of_dossier(&txn, row.id, auftrag_id).await?;
         if order.status != AuftragStatus::ErgebnisEingegangen.code() {
-            return Err(StoreError::invalid("auftrag", "Zu diesem Auftrag ist kein neues Ergebnis eingegangen."));
+            return Err(StoreError::regel(FallfuehrungRegel::KeinNeuesErgebnis));
         }
         let mut active = order.into_active_model();
         active.status = Set(AuftragStatus::Erledigt.code().to_owned());
@@ -238,7 +236,7 @@ impl Store {
         let txn = begin_write(&self.db).await?;
         let row = guard.find_for_change(&txn, auftrag_id).await?;
         if row.status != AuftragStatus::Erteilt.code() {
-            return Err(StoreError::invalid("ergebnis", "Zu diesem Auftrag wurde das Ergebnis bereits gemeldet."));
+            return Err(StoreError::regel(FallfuehrungRegel::ErgebnisBereitsGemeldet));
         }
         let art = art_of(&row)?;
         let report = input.parse(art).map_err(StoreError::Invalid)?;

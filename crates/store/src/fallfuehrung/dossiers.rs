@@ -16,8 +16,9 @@ use iim_domain::dossier::{
     KurzassessmentInput, StandortbestimmungInput, TargetGroups, Ziel, check_eligibility, next_standortbestimmung,
 };
 use iim_domain::person::Choice;
+use iim_domain::regeln::FallfuehrungRegel;
 use iim_domain::sprache::Sprachstand;
-use iim_domain::{Action, Actor, FieldErrors, Resource, Role};
+use iim_domain::{Action, Actor, FieldErrors, Regel, Resource, Role};
 use sea_orm::sea_query::{Expr, NullOrdering, Order};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
@@ -128,9 +129,7 @@ impl Store {
         let today = self.clock.today();
         let groups = TargetGroups::derive(&person.data, sozialhilfe, gesundheitliche_einschraenkung, today);
         if let Err(refusal) = check_eligibility(&person.data, &groups) {
-            let mut errors = FieldErrors::new();
-            errors.add("sozialhilfe", refusal.to_string());
-            return Err(StoreError::Invalid(errors));
+            return Err(StoreError::regel(FallfuehrungRegel::AusserhalbZielgruppe(refusal)));
         }
         let now = self.clock.now();
         let txn = begin_write(&self.db).await?;
@@ -158,7 +157,7 @@ impl Store {
         let row = match row {
             Ok(row) => row,
             Err(error) if is_unique_violation(&error) => {
-                return Err(StoreError::invalid("person", "Für diese Person besteht bereits ein Dossier."));
+                return Err(StoreError::regel(FallfuehrungRegel::DossierBestehtSchon));
             }
             Err(error) => return Err(error.into()),
         };
@@ -345,14 +344,12 @@ impl Store {
         let row = guard.find_version_for_change(&txn, id, expected_version).await?;
         let closed = row.status == status_code(DossierStatus::Abgeschlossen);
         let refusal = match (closed, reopening) {
-            (true, false) => Some("Das Dossier ist abgeschlossen. Bitte zuerst wiedereröffnen."),
-            (false, true) => Some("Das Dossier ist nicht abgeschlossen."),
+            (true, false) => Some(FallfuehrungRegel::DossierAbgeschlossen),
+            (false, true) => Some(FallfuehrungRegel::DossierNichtAbgeschlossen),
             _ => None,
         };
-        if let Some(message) = refusal {
-            let mut errors = FieldErrors::new();
-            errors.add("status", message);
-            return Err(StoreError::Invalid(errors));
+        if let Some(regel) = refusal {
+            return Err(StoreError::regel(regel));
         }
         Ok(DossierChange { guard, txn, row, now: self.clock.now() })
     }
@@ -360,7 +357,7 @@ impl Store {
     /// Reopens a closed dossier; it continues where it stood, with the same Stelle and case worker.
     pub async fn reopen_dossier(&self, actor: &Actor, id: i64, begruendung: &str) -> Result<Dossier, StoreError> {
         if begruendung.trim().is_empty() {
-            return Err(StoreError::invalid("begruendung", "Bitte begründen, warum das Dossier wieder geöffnet wird."));
+            return Err(StoreError::regel(FallfuehrungRegel::WiedereroeffnungOhneBegruendung));
         }
         let DossierChange { guard, txn, row, now } = self.begin_change(actor, id, Action::Update, true).await?;
         let summary = Some(begruendung.trim().to_owned());
@@ -373,7 +370,7 @@ impl Store {
         let candidate =
             self.case_workers_of(&txn, row.stelle_id).await?.into_iter().find(|u| u.username == username.trim());
         let Some(case_worker) = candidate else {
-            return Err(StoreError::invalid("fallfuehrung", "Bitte eine Person der Fallführung dieser Stelle wählen."));
+            return Err(StoreError::regel(FallfuehrungRegel::KeineFallfuehrungDerStelle));
         };
         let summary = Some(format!("an {}", case_worker.display_name));
         let mut active = row.into_active_model();
@@ -707,13 +704,11 @@ fn refuse_judging_reached_goals(
     goals: &[hilfsplan_ziel::Model],
     input: &StandortbestimmungInput,
 ) -> Result<(), StoreError> {
+    let regel = FallfuehrungRegel::ZielBereitsErreicht;
     let mut errors = FieldErrors::new();
     for goal in goals.iter().filter(|goal| is_reached(goal)) {
         if input.antworten.iter().any(|(id, code, _)| *id == goal.id && !code.trim().is_empty()) {
-            errors.add_owned(
-                format!("bewertung_{}", goal.id),
-                "Dieses Ziel wurde inzwischen als erreicht beurteilt und wird nicht nochmals bewertet.",
-            );
+            errors.add_owned(format!("{}_{}", regel.feld(), goal.id), regel.to_string());
         }
     }
     if errors.is_empty() { Ok(()) } else { Err(StoreError::Invalid(errors)) }

@@ -7,6 +7,7 @@ use crate::entity::{dossier, familie, familien_mitglied};
 use crate::fallfuehrung::dossiers::{DossierChange, add_event, person_names};
 use crate::{Directory, Dossier, Store, StoreError};
 use iim_domain::dossier::DossierEvent;
+use iim_domain::regeln::FallfuehrungRegel;
 use iim_domain::{Action, Actor};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet};
@@ -25,19 +26,16 @@ impl Store {
     /// Links two dossiers the actor may change into one family (joining their families if both have one).
     pub async fn link_family(&self, actor: &Actor, dossier_id: i64, other: &str) -> Result<Dossier, StoreError> {
         let Ok(other_id) = other.trim().trim_start_matches("Nr.").trim().parse::<i64>() else {
-            return Err(StoreError::invalid("dossier", "Bitte die Nummer des anderen Dossiers angeben."));
+            return Err(StoreError::regel(FallfuehrungRegel::DossierNummerFehlt));
         };
         if other_id == dossier_id {
-            return Err(StoreError::invalid("dossier", "Ein Dossier kann nicht mit sich selbst verknüpft werden."));
+            return Err(StoreError::regel(FallfuehrungRegel::FamilieMitSichSelbst));
         }
         let DossierChange { guard, txn, row, now } =
             self.begin_change(actor, dossier_id, Action::Update, false).await?;
         let other_row = match guard.find(&txn, other_id).await {
             Err(StoreError::NotFound) => {
-                return Err(StoreError::invalid(
-                    "dossier",
-                    "Ein Dossier mit dieser Nummer gibt es in Ihren Fällen nicht.",
-                ));
+                return Err(StoreError::regel(FallfuehrungRegel::DossierNichtInIhrenFaellen));
             }
             found => found?,
         };
@@ -45,7 +43,7 @@ impl Store {
         let theirs = family_id(&txn, other_row.id).await?;
         let family = match (mine, theirs) {
             (Some(a), Some(b)) if a == b => {
-                return Err(StoreError::invalid("dossier", "Die beiden Dossiers sind bereits als Familie verknüpft."));
+                return Err(StoreError::regel(FallfuehrungRegel::FamilieBereitsVerknuepft));
             }
             (Some(a), Some(b)) => {
                 familien_mitglied::Entity::update_many()
@@ -78,7 +76,7 @@ impl Store {
         let DossierChange { guard, txn, row, now } =
             self.begin_change(actor, dossier_id, Action::Update, false).await?;
         let Some(family) = family_id(&txn, row.id).await? else {
-            return Err(StoreError::invalid("dossier", "Dieses Dossier ist mit keiner Familie verknüpft."));
+            return Err(StoreError::regel(FallfuehrungRegel::KeineFamilie));
         };
         familien_mitglied::Entity::delete_many()
             .filter(familien_mitglied::Column::DossierId.eq(row.id))

@@ -23,8 +23,9 @@ use iim_domain::massnahmen::{
     TeilnahmeEnde, TeilnahmeEndeInput, Voraussetzungen, check_entry,
 };
 use iim_domain::person::Choice;
+use iim_domain::regeln::FallfuehrungRegel;
 use iim_domain::sprache::{Fertigkeit, Nachweis, Niveau, Sprachstand, aktueller_sprachstand};
-use iim_domain::{Action, Actor, AuditEntry, FieldErrors, Outcome, Resource};
+use iim_domain::{Action, Actor, AuditEntry, FieldErrors, Outcome, Regel, Resource};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
     IntoActiveModel, NotSet, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -108,7 +109,7 @@ impl Store {
         }
         let kommentar = kommentar.trim();
         if kommentar.is_empty() {
-            return Err(StoreError::invalid("kommentar", "Bitte kurz festhalten, was geändert wird und warum."));
+            return Err(StoreError::regel(FallfuehrungRegel::KatalogOhneKommentar));
         }
         let txn = begin_write(&self.db).await?;
         let aktuell = current_katalog(&txn).await?;
@@ -233,7 +234,7 @@ impl Store {
         let DossierChange { guard, txn, row, now } = self.begin_change(actor, id, Action::Update, false).await?;
         let stored = teilnahme_of_dossier(&txn, row.id, teilnahme_id).await?;
         if stored.ende.is_some() {
-            return Err(StoreError::invalid("ende", "Diese Teilnahme ist bereits beendet."));
+            return Err(StoreError::regel(FallfuehrungRegel::TeilnahmeBereitsBeendet));
         }
         let ende = input.parse(stored.beginn, self.clock.today()).map_err(StoreError::Invalid)?;
         let mut summary = format!(
@@ -268,7 +269,7 @@ impl Store {
         let DossierChange { guard, txn, row, now } = self.begin_change(actor, id, Action::Update, false).await?;
         let stored = teilnahme_of_dossier(&txn, row.id, teilnahme_id).await?;
         if stored.ende.is_none() {
-            return Err(StoreError::invalid("art", "Die Teilnahme läuft noch. Bitte sie zuerst beenden."));
+            return Err(StoreError::regel(FallfuehrungRegel::TeilnahmeLaeuftNoch));
         }
         let katalog = current_katalog(&txn).await?;
         let folgen = katalog.folgemassnahmen(&stored.massnahme_code);
@@ -359,10 +360,13 @@ fn exception(may_override: bool, reasons: &[String], begruendung: Option<&str>) 
     for (index, reason) in reasons.iter().enumerate() {
         errors.add_owned(format!("eintritt_{}", index + 1), reason.clone());
     }
-    if may_override {
-        errors.add("ausnahme", "Die Eintrittskriterien sind nicht erfüllt. Für eine Ausnahme bitte begründen.");
-    } else if begruendung.is_some() {
-        errors.add("ausnahme", "Eine Ausnahme von den Eintrittskriterien kann nur die Leitung bewilligen.");
+    let ausnahme = if may_override {
+        Some(FallfuehrungRegel::AusnahmeOhneBegruendung)
+    } else {
+        begruendung.map(|_| FallfuehrungRegel::AusnahmeNurLeitung)
+    };
+    if let Some(regel) = ausnahme {
+        errors.add(regel.feld(), regel.to_string());
     }
     Err(StoreError::Invalid(errors))
 }

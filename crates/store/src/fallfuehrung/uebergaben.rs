@@ -11,6 +11,7 @@ use crate::guard::{Guard, Guarded};
 use crate::{Dossier, Store, StoreError, begin_write};
 use chrono::{DateTime, Utc};
 use iim_domain::dossier::DossierEvent;
+use iim_domain::regeln::FallfuehrungRegel;
 use iim_domain::{Action, Actor, BfsNr, PartialDate, Scope};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -58,22 +59,19 @@ impl Store {
         bemerkung: &str,
     ) -> Result<Dossier, StoreError> {
         let Ok(bfs) = BfsNr::parse(gemeinde) else {
-            return Err(StoreError::invalid("gemeinde", "Bitte die neue Wohngemeinde wählen."));
+            return Err(StoreError::regel(FallfuehrungRegel::NeueWohngemeindeFehlt));
         };
         let DossierChange { guard, txn, row, now } =
             self.begin_change(actor, dossier_id, Action::Update, false).await?;
         let directory = self.directory();
         let Some(target) = directory.region_of_gemeinde(bfs) else {
-            return Err(StoreError::invalid("gemeinde", "Für diese Gemeinde ist keine Sozialregion hinterlegt."));
+            return Err(StoreError::regel(FallfuehrungRegel::KeineSozialregion));
         };
         if target.id == row.stelle_id {
-            return Err(StoreError::invalid(
-                "gemeinde",
-                "Diese Gemeinde gehört zur eigenen Sozialregion: keine Übergabe nötig. Bitte die Wohngemeinde im Personenregister ändern.",
-            ));
+            return Err(StoreError::regel(FallfuehrungRegel::GemeindeDerEigenenRegion));
         }
         if open_transfer(&txn, row.id).await?.is_some() {
-            return Err(StoreError::invalid("gemeinde", "Für dieses Dossier ist bereits eine Übergabe beantragt."));
+            return Err(StoreError::regel(FallfuehrungRegel::UebergabeBereitsBeantragt));
         }
         uebergabe::ActiveModel {
             id: NotSet,
@@ -177,7 +175,7 @@ impl Store {
     pub async fn reject_transfer(&self, actor: &Actor, uebergabe_id: i64, begruendung: &str) -> Result<(), StoreError> {
         let begruendung = begruendung.trim();
         if begruendung.is_empty() {
-            return Err(StoreError::invalid("begruendung", "Bitte begründen, warum die Übergabe abgelehnt wird."));
+            return Err(StoreError::regel(FallfuehrungRegel::UebergabeAblehnungOhneBegruendung));
         }
         let guard = self.guard::<uebergabe::Entity>(actor, Action::Update, Some(uebergabe_id)).await?;
         let txn = begin_write(&self.db).await?;
@@ -201,7 +199,7 @@ async fn open_incoming(
 ) -> Result<uebergabe::Model, StoreError> {
     let row = guard.find_for_change(txn, uebergabe_id).await?;
     if row.status != BEANTRAGT {
-        return Err(StoreError::invalid("uebergabe", "Über diese Übergabe wurde bereits entschieden."));
+        return Err(StoreError::regel(FallfuehrungRegel::UebergabeBereitsEntschieden));
     }
     Ok(row)
 }

@@ -14,6 +14,7 @@ use crate::fallfuehrung::pendenzen::{OpenInScope, Pendenz, WORKLIST_LIMIT, dossi
 use crate::{Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use iim_domain::dossier::DossierStatus;
+use iim_domain::regeln::FallfuehrungRegel;
 use iim_domain::{Action, Actor, BfsNr};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet,
@@ -71,7 +72,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let begruendung = begruendung.trim();
         if begruendung.is_empty() {
-            return Err(StoreError::invalid("begruendung", "Bitte begründen, warum das Dossier bleibt."));
+            return Err(StoreError::regel(FallfuehrungRegel::UmzugOhneBegruendung));
         }
         let DossierChange { guard, txn, row, now } =
             self.begin_change(actor, dossier_id, Action::Update, false).await?;
