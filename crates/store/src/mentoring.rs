@@ -18,6 +18,7 @@ use iim_domain::mentoring::{
     Abklaerung, AbklaerungInput, Anmeldung, CheckinInput, EndGrund, Interesse, MAX_OFFENE_TANDEMS, MentorStatus,
     Profil, TandemStatus, TandemWechselInput, ZuweisungInput, aufbewahrung_abgelaufen, dauer_tage, passung,
 };
+use iim_domain::regeln::MentoringRegel;
 use iim_domain::{Action, Actor, AuditEntry, BfsNr, Channel, Choice, Outcome, Resource, catalog};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet,
@@ -33,9 +34,7 @@ const MAX_PER_PAGE: u64 = 100;
 /// Refusal of a public sign-up.
 #[derive(Debug, thiserror::Error)]
 pub enum AnmeldungError {
-    #[error(
-        "Von Ihrem Anschluss kamen in der letzten Stunde schon mehrere Anmeldungen. Bitte versuchen Sie es in einer Stunde nochmals oder melden Sie sich direkt bei der Koordination."
-    )]
+    #[error("{}", MentoringRegel::ZuVieleAnmeldungen)]
     ZuViele,
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -325,10 +324,7 @@ impl Store {
             let refused = self.zuweisung_entry(actor, None, Outcome::Denied);
             let detail = format!("Gemeinde {} ausserhalb des Zuständigkeitsgebiets", zuweisung.gemeinde);
             self.log_read(refused.with_detail(detail)).await?;
-            return Err(StoreError::invalid(
-                "gemeinde",
-                "Sie können nur Personen aus Gemeinden Ihres Zuständigkeitsgebiets zuweisen.",
-            ));
+            return Err(StoreError::regel(MentoringRegel::ZuweisungAusserhalb));
         }
         let now = self.clock.now();
         let txn = begin_write(&self.db).await?;
@@ -459,13 +455,10 @@ impl Store {
         let mentor = mentors.find_for_change(&txn, mentor_id).await?;
         let mentee = mentees.find_for_change(&txn, mentee_id).await?;
         if mentor_status(&mentor)? != MentorStatus::Geeignet {
-            return Err(StoreError::invalid(
-                "mentor",
-                "Nur Mentor/innen mit dem Status «geeignet» können ein Tandem bilden.",
-            ));
+            return Err(StoreError::regel(MentoringRegel::MentorNichtGeeignet));
         }
         if self.open_tandems_of_mentor(&txn, mentor_id).await? >= MAX_OFFENE_TANDEMS {
-            return Err(StoreError::invalid("mentor", "Diese Person begleitet schon die höchste Zahl an Tandems."));
+            return Err(StoreError::regel(MentoringRegel::MentorAusgelastet));
         }
         let offen = mentoring_tandem::Entity::find()
             .filter(mentoring_tandem::Column::MenteeId.eq(mentee_id))
@@ -473,7 +466,7 @@ impl Store {
             .count(&txn)
             .await?;
         if offen > 0 {
-            return Err(StoreError::invalid("mentor", "Diese Person ist schon in einem Tandem."));
+            return Err(StoreError::regel(MentoringRegel::MenteeSchonImTandem));
         }
         let tandem = mentoring_tandem::ActiveModel {
             id: NotSet,
@@ -581,7 +574,7 @@ impl Store {
         let txn = begin_write(&self.db).await?;
         let row = guard.find_for_change(&txn, id).await?;
         if !tandem_status(&row)?.offen() {
-            return Err(StoreError::invalid("notiz", "Das Tandem ist beendet; es nimmt keine Check-ins mehr an."));
+            return Err(StoreError::regel(MentoringRegel::TandemBeendet));
         }
         let now = self.clock.now();
         mentoring_checkin::ActiveModel {

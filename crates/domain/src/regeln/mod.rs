@@ -3,11 +3,17 @@
 //! and names them as typed values; the sentence users read is written here once, beside the domain's other
 //! German messages, and never in the store. One enum per Bereich.
 
+mod angebote;
 mod fallfuehrung;
 mod formular;
+mod konten;
+mod mentoring;
 
+pub use angebote::AngeboteRegel;
 pub use fallfuehrung::FallfuehrungRegel;
 pub use formular::FormularRegel;
+pub use konten::KontenRegel;
+pub use mentoring::MentoringRegel;
 
 use crate::FieldErrors;
 

@@ -3,7 +3,7 @@
 //! Keeping offers (drafts, submission, moderation) is in `angebote_verwaltung.rs`.
 
 use crate::entity::{angebot, angebot_ort};
-use crate::{Store, StoreError, decode};
+use crate::{Store, StoreError, decode, decode_optional};
 use chrono::{DateTime, Utc};
 use iim_domain::angebot::{AngebotData, AngebotStatus, Kategorie, Ort, Tageszeit, Zielgruppe};
 use iim_domain::dossier::Handlungsfeld;
@@ -100,8 +100,8 @@ fn data_of(row: &angebot::Model, orte: Vec<Ort>) -> Result<AngebotData, StoreErr
         kategorie: decode("Angebotskategorie", &row.kategorie, Kategorie::from_code)?,
         handlungsfeld: decode("Handlungsfeld", &row.handlungsfeld, Handlungsfeld::from_code)?,
         zielgruppen: codes(&row.zielgruppen).filter_map(Zielgruppe::from_code).collect(),
-        niveau_von: row.niveau_von.as_deref().and_then(Niveau::from_code),
-        niveau_bis: row.niveau_bis.as_deref().and_then(Niveau::from_code),
+        niveau_von: decode_optional("Niveau", row.niveau_von.as_deref(), Niveau::from_code)?,
+        niveau_bis: decode_optional("Niveau", row.niveau_bis.as_deref(), Niveau::from_code)?,
         sprachen: codes(&row.sprachen).map(str::to_owned).collect(),
         orte,
         tageszeiten: codes(&row.tageszeiten).filter_map(Tageszeit::from_code).collect(),

@@ -16,9 +16,10 @@
 
 use crate::entity::{angebot, angebot_ort};
 use crate::guard::Guard;
-use crate::{Angebot, Page, PageWindow, Store, StoreError, begin_write};
+use crate::{Angebot, Page, PageWindow, Store, StoreError, begin_write, decode};
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use iim_domain::angebot::{AngebotData, AngebotInput, AngebotStatus};
+use iim_domain::regeln::AngeboteRegel;
 use iim_domain::{Action, Actor, BfsNr, Choice, FieldErrors, Resource};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
@@ -132,12 +133,9 @@ impl Store {
         let txn = begin_write(&self.db).await?;
         let row = offer_for_change(&guard, &txn, id, version).await?;
         let data = input.check(self.clock.today()).map_err(StoreError::Invalid)?;
-        let status = stored_status(&row);
+        let status = stored_status(&row)?;
         if !matches!(status, AngebotStatus::Entwurf | AngebotStatus::Veroeffentlicht) {
-            return Err(StoreError::invalid(
-                "titel",
-                "Nur Entwürfe und veröffentlichte Angebote lassen sich bearbeiten. Ein eingereichtes Angebot prüft zuerst der Kanton.",
-            ));
+            return Err(StoreError::regel(AngeboteRegel::NichtBearbeitbar));
         }
         let now = self.clock.now();
         let recheck = status == AngebotStatus::Veroeffentlicht && !actor.may(Resource::Angebot, Action::Approve);
@@ -177,7 +175,7 @@ impl Store {
         begruendung: &str,
     ) -> Result<Angebot, StoreError> {
         if begruendung.trim().is_empty() {
-            return Err(StoreError::invalid("begruendung", "Bitte begründen, was am Angebot zu ändern ist."));
+            return Err(StoreError::regel(AngeboteRegel::BegruendungFehlt));
         }
         self.offer_step(actor, Action::Approve, id, version, Schritt::Zurueckgeben(begruendung.trim())).await
     }
@@ -288,13 +286,13 @@ impl Store {
         let row = offer_for_change(&guard, &txn, id, version).await?;
         let today = self.clock.today();
         let now = self.clock.now();
-        let status = stored_status(&row);
-        let waiting = wartet_auf_pruefung(&row);
+        let status = stored_status(&row)?;
+        let waiting = wartet_auf_pruefung(&row, status);
         let mut active = row.clone().into_active_model();
         let detail = match schritt {
             Schritt::Einreichen => {
                 if status != AngebotStatus::Entwurf {
-                    return Err(StoreError::invalid("angebot", "Nur ein Entwurf lässt sich einreichen."));
+                    return Err(StoreError::regel(AngeboteRegel::NurEntwurfEinreichbar));
                 }
                 still_valid(&row, today)?;
                 active.status = Set(AngebotStatus::Eingereicht.code().to_owned());
@@ -304,7 +302,7 @@ impl Store {
             }
             Schritt::Veroeffentlichen => {
                 if !waiting {
-                    return Err(StoreError::invalid("angebot", "Dieses Angebot wartet nicht auf eine Prüfung."));
+                    return Err(StoreError::regel(AngeboteRegel::WartetNichtAufPruefung));
                 }
                 still_valid(&row, today)?;
                 active.status = Set(AngebotStatus::Veroeffentlicht.code().to_owned());
@@ -313,7 +311,7 @@ impl Store {
             }
             Schritt::Zurueckgeben(begruendung) => {
                 if !waiting {
-                    return Err(StoreError::invalid("angebot", "Dieses Angebot wartet nicht auf eine Prüfung."));
+                    return Err(StoreError::regel(AngeboteRegel::WartetNichtAufPruefung));
                 }
                 active.status = Set(AngebotStatus::Entwurf.code().to_owned());
                 active.rueckweisung = Set(Some(begruendung.to_owned()));
@@ -321,7 +319,7 @@ impl Store {
             }
             Schritt::Archivieren => {
                 if status == AngebotStatus::Archiviert {
-                    return Err(StoreError::invalid("angebot", "Das Angebot ist bereits archiviert."));
+                    return Err(StoreError::regel(AngeboteRegel::SchonArchiviert));
                 }
                 active.status = Set(AngebotStatus::Archiviert.code().to_owned());
                 "archiviert".to_owned()
@@ -370,13 +368,12 @@ impl Store {
 
     async fn managed(&self, rows: Vec<angebot::Model>) -> Result<Vec<VerwaltetesAngebot>, StoreError> {
         let cutoff = self.reminder_cutoff();
-        let flags: HashMap<i64, (bool, bool)> = rows
-            .iter()
-            .map(|row| {
-                let erinnerung = stored_status(row) != AngebotStatus::Archiviert && row.updated_at < cutoff;
-                (row.id, (wartet_auf_pruefung(row), erinnerung))
-            })
-            .collect();
+        let mut flags: HashMap<i64, (bool, bool)> = HashMap::new();
+        for row in &rows {
+            let status = stored_status(row)?;
+            let erinnerung = status != AngebotStatus::Archiviert && row.updated_at < cutoff;
+            flags.insert(row.id, (wartet_auf_pruefung(row, status), erinnerung));
+        }
         Ok(self
             .offers_from_rows(&self.db, rows)
             .await?
@@ -410,15 +407,14 @@ impl Store {
         field: String,
         errors: &mut FieldErrors,
     ) -> Result<(), StoreError> {
-        let row = angebot::Entity::find_by_id(id).one(db).await?;
-        let pickable = row.is_some_and(|row| {
-            stored_status(&row) == AngebotStatus::Veroeffentlicht && row.gueltig_bis >= self.clock.today()
-        });
+        let pickable = match angebot::Entity::find_by_id(id).one(db).await? {
+            Some(row) => {
+                stored_status(&row)? == AngebotStatus::Veroeffentlicht && row.gueltig_bis >= self.clock.today()
+            }
+            None => false,
+        };
         if !pickable {
-            errors.add_owned(
-                field,
-                format!("Das Angebot Nr. {id} ist nicht (mehr) veröffentlicht. Bitte ein anderes wählen."),
-            );
+            errors.add_owned(field, AngeboteRegel::NichtWaehlbar { angebot: id }.to_string());
         }
         Ok(())
     }
@@ -434,23 +430,21 @@ async fn offer_for_change(
 ) -> Result<angebot::Model, StoreError> {
     let row = guard.find_for_change(txn, id).await?;
     if row.version != version {
-        let mut errors = FieldErrors::new();
-        errors.add(
-            "version",
-            "Das Angebot wurde inzwischen von jemand anderem geändert. Bitte die Seite neu laden und die Änderung nochmals machen.",
-        );
-        return Err(StoreError::Invalid(errors));
+        return Err(StoreError::regel(AngeboteRegel::InzwischenGeaendert));
     }
     Ok(row)
 }
 
-fn stored_status(row: &angebot::Model) -> AngebotStatus {
-    AngebotStatus::from_code(&row.status).unwrap_or(AngebotStatus::Entwurf)
+/// The stored status of an offer; an unknown code is a corrupt row, never a default: read as a draft, a broken
+/// row could be submitted, and its status overwritten.
+fn stored_status(row: &angebot::Model) -> Result<AngebotStatus, StoreError> {
+    decode("Angebotsstatus", &row.status, AngebotStatus::from_code)
 }
 
-/// Submitted, or published and changed since (its latest submission lies after its publication).
-fn wartet_auf_pruefung(row: &angebot::Model) -> bool {
-    match stored_status(row) {
+/// Submitted, or published and changed since (its latest submission lies after its publication); `status` is
+/// the row's stored status.
+fn wartet_auf_pruefung(row: &angebot::Model, status: AngebotStatus) -> bool {
+    match status {
         AngebotStatus::Eingereicht => true,
         AngebotStatus::Veroeffentlicht => match (row.eingereicht_at, row.veroeffentlicht_at) {
             (Some(eingereicht), Some(veroeffentlicht)) => eingereicht > veroeffentlicht,
@@ -462,10 +456,7 @@ fn wartet_auf_pruefung(row: &angebot::Model) -> bool {
 
 fn still_valid(row: &angebot::Model, today: NaiveDate) -> Result<(), StoreError> {
     if row.gueltig_bis < today {
-        return Err(StoreError::invalid(
-            "gueltig_bis",
-            "Das Angebot ist nicht mehr gültig. Bitte zuerst «Gültig bis» verlängern.",
-        ));
+        return Err(StoreError::regel(AngeboteRegel::NichtMehrGueltig));
     }
     Ok(())
 }

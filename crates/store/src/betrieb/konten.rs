@@ -9,33 +9,34 @@ use crate::konten::accounts::{
 };
 use crate::{ApiTokenInfo, NewUser, StoreError, UserInfo, is_unique_violation};
 use chrono::Duration;
-use iim_domain::{Action, Actor, Channel, FieldErrors};
+use iim_domain::regeln::KontenRegel;
+use iim_domain::{Action, Actor, Channel, FieldErrors, Regel};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, NotSet, QueryFilter, QueryOrder};
 
 impl Operator<'_> {
     /// Creates an account (operator action, from the command line). The password is optional: an account
     /// without one cannot log in until it gets one.
     pub async fn create_user(&self, new: NewUser) -> Result<UserInfo, StoreError> {
-        let mut errors = FieldErrors::new();
         let username = normalise_username(&new.username);
+        let mut refusals = Vec::new();
         if !valid_username(&username) {
-            errors.add("username", "Benutzername: 3–64 Zeichen, Kleinbuchstaben, Ziffern, Punkt, Bindestrich.");
+            refusals.push(KontenRegel::BenutzernameUngueltig);
         }
         if new.display_name.trim().is_empty() {
-            errors.add("display_name", "Bitte den Namen der Person angeben.");
+            refusals.push(KontenRegel::NameFehlt);
         }
         if new.roles.is_empty() {
-            errors.add("roles", "Mindestens eine Rolle angeben.");
+            refusals.push(KontenRegel::RolleFehlt);
         }
         let organisation = self.store.directory().by_code(&new.organisation_code).cloned();
         if organisation.is_none() {
-            errors.add("organisation", format!("Organisation «{}» gibt es nicht.", new.organisation_code));
+            refusals.push(KontenRegel::OrganisationUnbekannt { code: new.organisation_code.clone() });
         }
-        if let Some(password) = &new.password {
-            errors.check("password", check_password_policy(password));
+        if let Some(Err(refusal)) = new.password.as_deref().map(check_password_policy) {
+            refusals.push(refusal);
         }
-        let Some(organisation) = organisation.filter(|_| errors.is_empty()) else {
-            return Err(StoreError::Invalid(errors));
+        let Some(organisation) = organisation.filter(|_| refusals.is_empty()) else {
+            return Err(StoreError::Invalid(field_errors(&refusals)));
         };
         let password_hash = match new.password {
             Some(password) => Some(hash_password(password).await?),
@@ -59,9 +60,7 @@ impl Operator<'_> {
         let row = match inserted {
             Ok(row) => row,
             Err(error) if is_unique_violation(&error) => {
-                let mut errors = FieldErrors::new();
-                errors.add("username", format!("Den Benutzernamen «{username}» gibt es schon."));
-                return Err(StoreError::Invalid(errors));
+                return Err(StoreError::regel(KontenRegel::BenutzernameVergeben { benutzername: username }));
             }
             Err(error) => return Err(error.into()),
         };
@@ -72,11 +71,7 @@ impl Operator<'_> {
 
     /// Sets a new password (operator action).
     pub async fn set_password(&self, username: &str, password: &str) -> Result<(), StoreError> {
-        let mut errors = FieldErrors::new();
-        errors.check("password", check_password_policy(password));
-        if !errors.is_empty() {
-            return Err(StoreError::Invalid(errors));
-        }
+        check_password_policy(password).map_err(StoreError::regel)?;
         let hash = hash_password(password.to_owned()).await?;
         self.store.change_user(username, "Passwort gesetzt", |row| row.password_hash = Set(Some(hash))).await
     }
@@ -94,7 +89,7 @@ impl Operator<'_> {
         let account = user::Entity::find().filter(user::Column::Username.eq(&username)).one(&self.store.db).await?;
         match account.filter(|a| !a.disabled) {
             Some(account) => self.store.actor_for(&account, Channel::Cli),
-            None => Err(StoreError::invalid("benutzer", "Diesen Benutzer gibt es nicht, oder er ist gesperrt.")),
+            None => Err(StoreError::regel(KontenRegel::BenutzerUnbekannt)),
         }
     }
 
@@ -142,4 +137,13 @@ impl Operator<'_> {
     pub async fn list_api_tokens(&self, username: Option<&str>) -> Result<Vec<ApiTokenInfo>, StoreError> {
         self.store.list_api_tokens(username).await
     }
+}
+
+/// All refusals of an account as the field messages of one answer, so the operator sees every mistake at once.
+fn field_errors(refusals: &[KontenRegel]) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    for refusal in refusals {
+        errors.add(refusal.feld(), refusal.to_string());
+    }
+    errors
 }

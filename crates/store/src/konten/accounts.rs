@@ -11,6 +11,7 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
+use iim_domain::regeln::KontenRegel;
 use iim_domain::{Action, Actor, AuditEntry, Channel, Outcome, Resource, Role, Scope};
 use rand::RngCore;
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -47,9 +48,9 @@ pub struct Session {
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoginError {
-    #[error("Benutzername oder Passwort ist falsch.")]
+    #[error("{}", KontenRegel::ZugangsdatenFalsch)]
     InvalidCredentials,
-    #[error("Zu viele Fehlversuche. Bitte in {minutes} Minuten erneut versuchen.")]
+    #[error("{}", KontenRegel::ZuVieleFehlversuche { minuten: *minutes })]
     Throttled { minutes: i64 },
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -328,10 +329,7 @@ impl Store {
     ) -> Result<(ApiTokenInfo, String), StoreError> {
         actor.scope_for(Resource::ApiToken, Action::Create)?;
         if name.trim().is_empty() {
-            return Err(StoreError::invalid(
-                "name",
-                "Bitte angeben, wofür das Token dient (z. B. «Fachsystem Sozialdienst»).",
-            ));
+            return Err(StoreError::regel(KontenRegel::TokenZweckFehlt));
         }
         let now = self.clock.now();
         self.insert_api_token(actor.user_id, &actor.username, name, valid_for, |token_id| {
@@ -512,9 +510,9 @@ pub(crate) fn valid_username(username: &str) -> bool {
         && username.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'))
 }
 
-pub(crate) fn check_password_policy(password: &str) -> Result<(), String> {
+pub(crate) fn check_password_policy(password: &str) -> Result<(), KontenRegel> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(format!("Das Passwort muss mindestens {MIN_PASSWORD_CHARS} Zeichen lang sein."));
+        return Err(KontenRegel::PasswortZuKurz { mindestens: MIN_PASSWORD_CHARS });
     }
     Ok(())
 }

@@ -325,3 +325,30 @@ async fn an_unknown_stored_category_is_reported_as_corrupt_never_read_as_informa
     assert!(matches!(&own, Err(StoreError::Corrupt(m)) if m.contains("kaputt")), "{:?}", own.map(|p| p.total));
     assert!(matches!(&public, Err(StoreError::Corrupt(m)) if m.contains("kaputt")), "{:?}", public.map(|p| p.len()));
 }
+
+#[tokio::test]
+async fn an_unknown_stored_status_is_reported_as_corrupt_never_read_or_changed_as_a_draft() {
+    let test = TestStore::new().await;
+    let provider = test.provider_user().await;
+    let draft = test.store.create_offer(&provider, &course("Deutschkurs A1")).await.unwrap();
+    let raw = test.raw_connection().await;
+    raw.execute_unprepared("UPDATE angebote SET status = 'kaputt'").await.unwrap();
+
+    let read = test.store.offer(&provider, draft.id).await;
+    let submitted = test.store.submit_offer(&provider, draft.id, draft.version).await;
+    let edited = test.store.update_offer(&provider, draft.id, draft.version, &course("Deutschkurs A2")).await;
+    let read_again = test.store.offer(&provider, draft.id).await;
+
+    assert!(
+        matches!(&read, Err(StoreError::Corrupt(m)) if m.contains("kaputt")),
+        "{:?}",
+        read.map(|o| o.angebot.status)
+    );
+    assert!(matches!(&submitted, Err(StoreError::Corrupt(m)) if m.contains("kaputt")), "{submitted:?}");
+    assert!(matches!(&edited, Err(StoreError::Corrupt(m)) if m.contains("kaputt")), "{edited:?}");
+    assert!(
+        matches!(&read_again, Err(StoreError::Corrupt(m)) if m.contains("kaputt")),
+        "the refused steps left the broken row as it was: {:?}",
+        read_again.map(|o| o.angebot.status)
+    );
+}
