@@ -5,9 +5,13 @@
 
 mod fallfuehrung;
 mod formular;
+mod start_integration;
+mod steuerung;
 
 pub use fallfuehrung::FallfuehrungRegel;
 pub use formular::FormularRegel;
+pub use start_integration::StartIntegrationRegel;
+pub use steuerung::SteuerungRegel;
 
 use crate::FieldErrors;
 
