@@ -8,12 +8,16 @@ mod fallfuehrung;
 mod formular;
 mod konten;
 mod mentoring;
+mod start_integration;
+mod steuerung;
 
 pub use angebote::AngeboteRegel;
 pub use fallfuehrung::FallfuehrungRegel;
 pub use formular::FormularRegel;
 pub use konten::KontenRegel;
 pub use mentoring::MentoringRegel;
+pub use start_integration::StartIntegrationRegel;
+pub use steuerung::SteuerungRegel;
 
 use crate::FieldErrors;
 

@@ -12,6 +12,7 @@ use crate::guard::Guard;
 use crate::start_integration::erstinformation::{bfs_of, birth_date};
 use crate::{Page, PageWindow, Store, StoreError, begin_write};
 use chrono::{DateTime, Utc};
+use iim_domain::regeln::StartIntegrationRegel;
 use iim_domain::{Action, Actor, BfsNr, Resource, catalog};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -125,7 +126,7 @@ impl Store {
             return Err(StoreError::NotFound);
         };
         if row.status != OFFEN {
-            return Err(StoreError::invalid("entscheid", "Über dieses Paar ist bereits entschieden."));
+            return Err(StoreError::regel(StartIntegrationRegel::DuplikatEntschieden));
         }
         let detail = match entscheid {
             DuplikatEntscheid::Verschieden => {
@@ -189,10 +190,7 @@ async fn close(
 async fn merge(db: &impl ConnectionTrait, neu: &person::Model, bestehend: &person::Model) -> Result<(), StoreError> {
     let dossiers = dossier::Entity::find().filter(dossier::Column::PersonId.eq(neu.id)).count(db).await?;
     if dossiers > 0 {
-        return Err(StoreError::invalid(
-            "entscheid",
-            "Die neu erfasste Person hat bereits ein Dossier. Bitte zuerst mit der fallführenden Stelle klären.",
-        ));
+        return Err(StoreError::regel(StartIntegrationRegel::DuplikatMitDossier));
     }
     let arrivals: Vec<chrono::NaiveDate> = neuzuzueger::Entity::find()
         .filter(neuzuzueger::Column::PersonId.eq(neu.id))
@@ -207,10 +205,7 @@ async fn merge(db: &impl ConnectionTrait, neu: &person::Model, bestehend: &perso
         .count(db)
         .await?;
     if clash > 0 {
-        return Err(StoreError::invalid(
-            "entscheid",
-            "Beide Personen haben einen Zuzug am selben Tag. Bitte den doppelten Zuzug zuerst klären.",
-        ));
+        return Err(StoreError::regel(StartIntegrationRegel::DuplikatZuzugAmSelbenTag));
     }
     move_child_track(db, neu, bestehend).await?;
     neuzuzueger::Entity::update_many()
@@ -243,10 +238,7 @@ async fn move_child_track(
         return Ok(());
     }
     if tracks(bestehend.id).count(db).await? > 0 {
-        return Err(StoreError::invalid(
-            "entscheid",
-            "Beide Personen sind in der frühen Sprachförderung erfasst. Bitte zuerst eine der beiden Begleitungen klären.",
-        ));
+        return Err(StoreError::regel(StartIntegrationRegel::DuplikatZweiBegleitungen));
     }
     fruehfoerderung::Entity::update_many()
         .col_expr(fruehfoerderung::Column::PersonId, Expr::value(bestehend.id))

@@ -11,6 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use iim_domain::erstinformation::{
     EmpfehlungArt, FordernEmpfehlung, FordernEntscheid, GespraechInput, NeuzuzuegerStatus, StatusInput, Thema,
 };
+use iim_domain::regeln::StartIntegrationRegel;
 use iim_domain::{Action, Actor, BfsNr, Choice, PartialDate, Resource, catalog};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{
@@ -213,10 +214,7 @@ impl Store {
         let row = guard.find_for_change(&txn, id).await?;
         let status = status_of(&row)?;
         if !status.conversation_possible() {
-            return Err(StoreError::invalid(
-                "gefuehrt_am",
-                &format!("Bei Status «{}» kann kein Gespräch mehr erfasst werden.", status.label()),
-            ));
+            return Err(StoreError::regel(StartIntegrationRegel::GespraechNichtMoeglich(status)));
         }
         let gespraech = input.check(row.zuzug_am, self.clock.today()).map_err(StoreError::Invalid)?;
         let mut errors = iim_domain::FieldErrors::new();

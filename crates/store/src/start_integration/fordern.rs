@@ -11,6 +11,7 @@ use crate::start_integration::erstinformation::{bfs_of, birth_date};
 use crate::{Page, PageWindow, Store, StoreError, begin_write, decode, decode_optional};
 use chrono::{DateTime, Utc};
 use iim_domain::erstinformation::{EntscheidInput, FordernEmpfehlung, FordernEntscheid, UebergabeInput};
+use iim_domain::regeln::StartIntegrationRegel;
 use iim_domain::{Action, Actor, BfsNr, Choice, ResidenceStatus, Resource, catalog};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -61,10 +62,7 @@ impl Store {
             .count(&self.db)
             .await?;
         if open > 0 {
-            return Err(StoreError::invalid(
-                "empfehlung",
-                "Dieser Fall liegt bereits beim Migrationsamt; sein Entscheid steht noch aus.",
-            ));
+            return Err(StoreError::regel(StartIntegrationRegel::BeimMigrationsamt));
         }
         let now = self.clock.now();
         let txn = begin_write(&self.db).await?;
@@ -143,7 +141,7 @@ impl Store {
             .exec(&txn)
             .await?;
         if updated.rows_affected != 1 {
-            return Err(StoreError::invalid("entscheid", "Über diesen Fall ist bereits entschieden."));
+            return Err(StoreError::regel(StartIntegrationRegel::FordernEntschieden));
         }
         guard.log_change(&txn, id, Some(format!("Entscheid: {}", entscheid.label()))).await?;
         txn.commit().await?;

@@ -23,6 +23,7 @@ use iim_domain::fruehfoerderung::{
     Kontaktart, Kontext, Phase, StandBeimEintritt, Teilnahme, Termine, Verstaendigung, aufnahme_moeglich,
 };
 use iim_domain::person::Choice;
+use iim_domain::regeln::StartIntegrationRegel;
 use iim_domain::{Action, Actor, BfsNr, PartialDate, PersonData, Resource};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
@@ -272,9 +273,6 @@ impl Store {
         guard: &Guard<'_, fruehfoerderung::Entity>,
         person_id: i64,
     ) -> Result<Fruehfoerderung, StoreError> {
-        let unknown = || {
-            StoreError::invalid("person_id", "In Ihrem Zuständigkeitsgebiet gibt es keine Person mit dieser Nummer.")
-        };
         let today = self.clock.today();
         let now = self.clock.now();
         let reached = child_reach(guard.actor(), guard.scope());
@@ -286,20 +284,22 @@ impl Store {
                     return Err(refused);
                 }
             }
-            return Err(unknown());
+            return Err(StoreError::regel(StartIntegrationRegel::KindUnbekannt));
         };
         let data = person_data(&person, today)?;
-        if let Err(message) = aufnahme_moeglich(data.geburtsdatum, &self.kindergarten, today) {
-            return Err(StoreError::invalid("person_id", &message));
+        if let Err(eintritt) = aufnahme_moeglich(data.geburtsdatum, &self.kindergarten, today) {
+            return Err(StoreError::regel(StartIntegrationRegel::KindImKindergartenalter { eintritt }));
         }
         let existing =
             fruehfoerderung::Entity::find().filter(fruehfoerderung::Column::PersonId.eq(person_id)).one(txn).await?;
         if let Some(existing) = existing {
-            return Err(already_in_track(existing.id));
+            return Err(StoreError::regel(StartIntegrationRegel::KindBereitsBegleitet(Some(existing.id))));
         }
         let inserted = match new_row(person_id, Quelle::Erfasst, guard.actor().user_id, now).insert(txn).await {
             Ok(row) => row,
-            Err(error) if is_unique_violation(&error) => return Err(already_in_track(0)),
+            Err(error) if is_unique_violation(&error) => {
+                return Err(StoreError::regel(StartIntegrationRegel::KindBereitsBegleitet(None)));
+            }
             Err(error) => return Err(error.into()),
         };
         guard.log_change(txn, inserted.id, Some(format!("Kind (Person {person_id}) von Hand aufgenommen"))).await?;
@@ -311,8 +311,8 @@ impl Store {
     /// checked first, so a refused track costs no write at all.
     pub async fn neues_kind_aufnehmen(&self, actor: &Actor, data: PersonData) -> Result<Fruehfoerderung, StoreError> {
         let guard = self.guard::<fruehfoerderung::Entity>(actor, Action::Create, None).await?;
-        if let Err(message) = aufnahme_moeglich(data.geburtsdatum, &self.kindergarten, self.clock.today()) {
-            return Err(StoreError::invalid("geburtsdatum", &message));
+        if let Err(eintritt) = aufnahme_moeglich(data.geburtsdatum, &self.kindergarten, self.clock.today()) {
+            return Err(StoreError::regel(StartIntegrationRegel::GeburtsdatumImKindergartenalter { eintritt }));
         }
         let txn = begin_write(&self.db).await?;
         let person = self.insert_person(&txn, actor, data).await?;
@@ -558,15 +558,6 @@ fn new_row(person_id: i64, quelle: Quelle, by: i64, now: DateTime<Utc>) -> frueh
         updated_at: Set(now),
         updated_by: Set(by),
     }
-}
-
-fn already_in_track(id: i64) -> StoreError {
-    let message = if id > 0 {
-        format!("Dieses Kind ist bereits in der frühen Sprachförderung (Nr. {id}).")
-    } else {
-        "Dieses Kind ist bereits in der frühen Sprachförderung.".to_owned()
-    };
-    StoreError::invalid("person_id", &message)
 }
 
 fn sprachen_of(row: &fruehfoerderung::Model) -> Option<Vec<String>> {

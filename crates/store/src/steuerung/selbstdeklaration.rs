@@ -18,6 +18,7 @@ use crate::guard::Guard;
 use crate::start_integration::erstinformation::bfs_of;
 use crate::{Store, StoreError, begin_write, is_unique_violation, reach};
 use chrono::{DateTime, Datelike, Utc};
+use iim_domain::regeln::SteuerungRegel;
 use iim_domain::selbstdeklaration::{Antworten, DeklarationStatus, Frage, Fragebogen};
 use iim_domain::{Action, Actor, BfsNr, Denied, FieldErrors, Outcome, Resource, Scope};
 use sea_orm::{
@@ -130,7 +131,7 @@ impl Store {
         self.check_fragebogen_jahr(jahr)?;
         let txn = begin_write(&self.db).await?;
         if newest_row(&txn, jahr).await?.is_some() {
-            return Err(StoreError::invalid("jahr", "Für dieses Jahr gibt es bereits einen Fragebogen."));
+            return Err(StoreError::regel(SteuerungRegel::FragebogenVorhanden));
         }
         let vorlage = selbstdeklaration_fragebogen::Entity::find()
             .filter(selbstdeklaration_fragebogen::Column::Jahr.lt(jahr))
@@ -206,7 +207,7 @@ impl Store {
     /// Questionnaires change only for the current or a later year.
     fn check_fragebogen_jahr(&self, jahr: i32) -> Result<(), StoreError> {
         if jahr < self.clock.today().year() {
-            return Err(StoreError::invalid("jahr", "Fragebogen vergangener Jahre bleiben, wie sie sind."));
+            return Err(StoreError::regel(SteuerungRegel::FragebogenVergangen));
         }
         Ok(())
     }
@@ -303,18 +304,12 @@ impl Store {
         let txn = begin_write(&self.db).await?;
         let bogen_row = newest_row(&txn, jahr).await?.ok_or(StoreError::NotFound)?;
         if jahr != self.clock.today().year() {
-            return Err(StoreError::invalid(
-                "jahr",
-                "Die Selbstdeklaration vergangener Jahre kann nicht mehr geändert werden.",
-            ));
+            return Err(StoreError::regel(SteuerungRegel::DeklarationVergangen));
         }
         let bogen = parse_fragebogen(&bogen_row)?;
         let existing = find_row(&guard, &txn, jahr, bfs).await?;
         if existing.as_ref().is_some_and(|row| row.status == EINGEREICHT) {
-            return Err(StoreError::invalid(
-                "status",
-                "Die Selbstdeklaration ist bereits eingereicht. Für Änderungen kann der Kanton sie zurückgeben.",
-            ));
+            return Err(StoreError::regel(SteuerungRegel::DeklarationEingereicht));
         }
         let antworten = bogen.antworten(eingaben).map_err(StoreError::Invalid)?;
         if einreichen {
@@ -372,24 +367,15 @@ impl Store {
         }
         let begruendung = begruendung.trim();
         if begruendung.is_empty() {
-            return Err(StoreError::invalid(
-                "begruendung",
-                "Bitte begründen, was die Gemeinde ergänzen oder ändern soll.",
-            ));
+            return Err(StoreError::regel(SteuerungRegel::RueckgabeOhneBegruendung));
         }
         let txn = begin_write(&self.db).await?;
         let row = find_row(&guard, &txn, jahr, bfs).await?.ok_or(StoreError::NotFound)?;
         if row.status != EINGEREICHT {
-            return Err(StoreError::invalid(
-                "begruendung",
-                "Nur eingereichte Selbstdeklarationen können zurückgegeben werden.",
-            ));
+            return Err(StoreError::regel(SteuerungRegel::RueckgabeNichtEingereicht));
         }
         if jahr != self.clock.today().year() {
-            return Err(StoreError::invalid(
-                "begruendung",
-                "Selbstdeklarationen vergangener Jahre bleiben, wie sie sind.",
-            ));
+            return Err(StoreError::regel(SteuerungRegel::RueckgabeVergangen));
         }
         let now = self.clock.now();
         let mut active = row.into_active_model();
@@ -478,10 +464,7 @@ fn people(row: &selbstdeklaration::Model) -> impl Iterator<Item = i64> + use<> {
 }
 
 fn changed_meanwhile() -> StoreError {
-    StoreError::invalid(
-        "jahr",
-        "Inzwischen hat jemand anders gespeichert. Bitte die Seite neu laden und nochmals speichern.",
-    )
+    StoreError::regel(SteuerungRegel::InzwischenGespeichert)
 }
 
 fn corrupt(error: serde_json::Error) -> StoreError {
