@@ -143,13 +143,6 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    /// Invalid input with one German message for one field.
-    pub(crate) fn invalid(field: &'static str, message: &str) -> Self {
-        let mut errors = FieldErrors::new();
-        errors.add(field, message);
-        StoreError::Invalid(errors)
-    }
-
     /// A change the stored records refuse, named by its typed reason (the sentence is the domain's).
     pub(crate) fn regel(regel: impl iim_domain::Regel) -> Self {
         StoreError::Invalid(regel.als_feldfehler())

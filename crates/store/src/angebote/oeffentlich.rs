@@ -28,7 +28,10 @@ pub struct Angebot {
 }
 
 impl Store {
-    /// Every published offer that is still valid today, by id.
+    /// Every published offer that is still valid today, by id. An offer whose stored data cannot be read
+    /// (an unknown code) is left out and named in the operator log: one broken row must not take the public
+    /// search, which is built from this list at start, or the open-data export down with it. The provider's
+    /// own list and the Kanton's Prüfliste still report it as corrupt.
     pub async fn published_offers(&self) -> Result<Vec<Angebot>, StoreError> {
         let rows = angebot::Entity::find()
             .filter(angebot::Column::Status.eq(AngebotStatus::Veroeffentlicht.code()))
@@ -36,7 +39,16 @@ impl Store {
             .order_by_asc(angebot::Column::Id)
             .all(&self.db)
             .await?;
-        self.offers_from_rows(&self.db, rows).await
+        let mut places = self.places_of(&self.db, &rows).await?;
+        let mut offers = Vec::with_capacity(rows.len());
+        for row in rows {
+            let id = row.id;
+            match self.offer_of(row, &mut places) {
+                Ok(offer) => offers.push(offer),
+                Err(error) => tracing::error!(angebot = id, %error, "published offer left out: stored data unreadable"),
+            }
+        }
+        Ok(offers)
     }
 
     /// One offer as the public may see it: published (valid or expired since). Anything else is not found.
@@ -56,6 +68,16 @@ impl Store {
         db: &impl ConnectionTrait,
         rows: Vec<angebot::Model>,
     ) -> Result<Vec<Angebot>, StoreError> {
+        let mut places = self.places_of(db, &rows).await?;
+        rows.into_iter().map(|row| self.offer_of(row, &mut places)).collect()
+    }
+
+    /// The places of the offers `rows`, by offer id, in their order.
+    async fn places_of(
+        &self,
+        db: &impl ConnectionTrait,
+        rows: &[angebot::Model],
+    ) -> Result<HashMap<i64, Vec<Ort>>, StoreError> {
         let mut places: HashMap<i64, Vec<Ort>> = HashMap::new();
         for chunk in rows.chunks(1000) {
             let found = angebot_ort::Entity::find()
@@ -69,27 +91,26 @@ impl Store {
                 }
             }
         }
-        let directory = self.directory();
-        let today = self.clock.today();
-        rows.into_iter()
-            .map(|row| {
-                let mut status = decode("Angebotsstatus", &row.status, AngebotStatus::from_code)?;
-                if status == AngebotStatus::Veroeffentlicht && row.gueltig_bis < today {
-                    status = AngebotStatus::Abgelaufen;
-                }
-                Ok(Angebot {
-                    id: row.id,
-                    organisation_id: row.organisation_id,
-                    anbieter: directory.get(row.organisation_id).map(|o| o.name.clone()).unwrap_or_default(),
-                    status,
-                    data: data_of(&row, places.remove(&row.id).unwrap_or_default())?,
-                    rueckweisung: row.rueckweisung,
-                    version: row.version,
-                    updated_at: row.updated_at,
-                    veroeffentlicht_at: row.veroeffentlicht_at,
-                })
-            })
-            .collect()
+        Ok(places)
+    }
+
+    /// One stored offer with its places (taken out of `places`) and owner.
+    fn offer_of(&self, row: angebot::Model, places: &mut HashMap<i64, Vec<Ort>>) -> Result<Angebot, StoreError> {
+        let mut status = decode("Angebotsstatus", &row.status, AngebotStatus::from_code)?;
+        if status == AngebotStatus::Veroeffentlicht && row.gueltig_bis < self.clock.today() {
+            status = AngebotStatus::Abgelaufen;
+        }
+        Ok(Angebot {
+            id: row.id,
+            organisation_id: row.organisation_id,
+            anbieter: self.directory().get(row.organisation_id).map(|o| o.name.clone()).unwrap_or_default(),
+            status,
+            data: data_of(&row, places.remove(&row.id).unwrap_or_default())?,
+            rueckweisung: row.rueckweisung,
+            version: row.version,
+            updated_at: row.updated_at,
+            veroeffentlicht_at: row.veroeffentlicht_at,
+        })
     }
 }
 
