@@ -99,7 +99,7 @@ fn single_event(n: usize, gemeinden: &[u16]) -> String {
             municipality(here)
         ),
         Kind::Birth => format!(
-            "<birth><birthPerson>{}</birthPerson><hasMainResidence>{}</hasMainResidence></birth>",
+            "<birth><birthPerson>{}</birthPerson><hasMainResidence><mainResidence>{}</mainResidence></hasMainResidence></birth>",
             person(n, if n.is_multiple_of(3) { "TR" } else { "CH" }),
             municipality(here)
         ),

@@ -113,7 +113,9 @@ async fn a_folder_of_register_deliveries_is_imported_once_and_refusals_fail_the_
     assert!(!first.status.success(), "the broken person of the base delivery fails the run: {output}");
     assert!(output.contains("3 Dateien, davon 0 schon früher importiert"), "{output}");
     assert!(
-        output.contains("Ereignis 2 (baseDelivery), Feld baseDeliveryPerson/officialName: Der Name fehlt."),
+        output.contains(
+            "Ereignis 2 (baseDelivery), Feld baseDeliveryPerson/vn: Die Prüfziffer der AHV-Nummer stimmt nicht."
+        ),
         "{output}"
     );
     assert!(output.contains("1 gespeichert"), "{output}");
@@ -150,7 +152,7 @@ async fn a_zip_of_deliveries_is_imported_entry_by_entry_and_a_refusal_fails_the_
     assert!(!first.status.success(), "the broken person of the base delivery fails the run: {output}");
     assert!(output.contains("4 Dateien, davon 0 schon früher importiert, 0 abgelehnt und 1 übersprungen"), "{output}");
     assert!(output.contains("woche-47.zip/kw47/liesmich.txt: übersprungen"), "{output}");
-    assert!(output.contains("Ereignis 2 (baseDelivery), Feld baseDeliveryPerson/officialName"), "{output}");
+    assert!(output.contains("Ereignis 2 (baseDelivery), Feld baseDeliveryPerson/vn"), "{output}");
     assert!(output.contains("1 gespeichert"), "{output}");
 
     let second = iim(&database, &["import", "ech0020", "--user", "admin", zip], "");

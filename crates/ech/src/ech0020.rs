@@ -1,6 +1,49 @@
 //! eCH-0020 v3: the delivery (header and one event, or a baseDelivery with many messages) and the events the
 //! Cockpit needs (moveIn, moveOut, move, birth, death, and the persons of a baseDelivery). Other event kinds
 //! are reported as [`RegisterEvent::NotUsed`] so that the import can count them and say so.
+//!
+//! # The paths read, and where the schemas define them
+//!
+//! Every path below is taken from the official schemas in `schemas/ech/` (against which every XML fixture of the
+//! repository is validated in CI). Names are local names; «e20» is eCH-0020 3.0, «e11» eCH-0011 8.1, «e21»
+//! eCH-0021 7.0, «e44» eCH-0044 4.1, «e58» eCH-0058 5.0, «e07» eCH-0007 5.0, «e08» eCH-0008 3.0, «e06»
+//! eCH-0006 2.0. A person element («…Person») is an e44 `personIdentificationType` itself (moveOut, move, death)
+//! or holds one as `personIdentification` (moveIn, birth, baseDelivery).
+//!
+//! - Header: `deliveryHeader/messageId`, `senderId`, `messageDate` (e20 `headerType`, an extension of e58
+//!   `headerType`).
+//! - Person: `localPersonId/personIdCategory` and `personId`, `vn`, `officialName`, `firstName`, `sex`,
+//!   `dateOfBirth/yearMonthDay`, `yearMonth` or `year` (e44 `personIdentificationType`, `datePartiallyKnownType`).
+//! - Nationalities: `…Person/nationalityData/countryInfo/country/countryIdISO2`, or `countryId` 8100 for
+//!   Switzerland when only the number is sent (e11 `nationalityDataType`, e08 `countryType`: both codes
+//!   optional); `…Person/nationalityData/nationalityStatus` 1 for a stateless person.
+//! - Residence permit: `…Person/residencePermitData/residencePermit` (e11 `residencePermitDataType`, e06
+//!   `residencePermitType`; nillable, so an empty element is «none»).
+//! - moveIn: `moveIn/moveInPerson`; `moveIn/hasMainResidence`, `hasSecondaryResidence` or `hasOtherResidence`,
+//!   each with `reportingMunicipality/municipalityId`, `arrivalDate` and `comesFrom` (e20 `eventMoveIn`,
+//!   `reportingMunicipalityRestrictedMoveInType`).
+//! - moveOut: `moveOut/moveOutPerson`; `moveOut/moveOutReportingDestination/reportingMunicipality/municipalityId`,
+//!   `departureDate`, `goesTo` (e20 `eventMoveOut`, `reportingMunicipalityRestrictedMoveOutType`).
+//! - move: `move/movePerson`; `move/moveReportingMunicipality/reportingMunicipality/municipalityId` (e20
+//!   `eventMove`, `reportingMunicipalityRestrictedMoveType`).
+//! - birth: `birth/birthPerson`; `birth/hasMainResidence/mainResidence/reportingMunicipality/municipalityId`, or
+//!   `birth/hasSecondaryResidence/secondaryResidence/…` and `birth/hasOtherResidence/secondaryResidence/…` with
+//!   the same tail (e20 `eventBirth` uses the e11 types `mainResidenceType`, `secondaryResidenceType`,
+//!   `otherResidenceType`, which wrap e11 `residenceDataType`, unlike the e20 types of moveIn). Parents:
+//!   `birthPerson/parentalRelationship/partner/personIdentification/localPersonId` or
+//!   `…/partner/personIdentificationPartner/localPersonId` (e21 `parentalRelationshipType`; in the light
+//!   identification the number is optional).
+//! - death: `death/deathPerson`; `death/deathData/deathPeriod/dateFrom` (e20 `eventDeath`, e11 `deathDataType`).
+//! - baseDelivery: `baseDelivery/messages/baseDeliveryPerson`; `messages/hasMainResidence`,
+//!   `hasSecondaryResidence` or `hasOtherResidence`, each with `reportingMunicipality/municipalityId` directly
+//!   (e20 `eventBaseDelivery`, `reportingMunicipalityRestrictedBaseMainType` and `…BaseSecondaryType`).
+//! - Places (`comesFrom`, `goesTo`): `swissTown/municipalityId` and `municipalityName`,
+//!   `foreignCountry/country/countryIdISO2` and `countryNameShort`, or `unknown` (e11 `destinationType`, an
+//!   extension of `generalPlaceType`; e07 `swissMunicipalityType`).
+//!
+//! The municipality of an event is always the reporting one: the Gemeinde whose register sends the event, for a
+//! main, secondary or other residence alike. eCH-0007 makes its BFS number optional; the reader refuses an
+//! event whose reporting municipality has none, because the Cockpit cannot place it.
 
 use crate::tree::{Element, local_name, read_element};
 use chrono::NaiveDate;
@@ -33,6 +76,9 @@ pub struct RegisterPerson {
     pub date_of_birth: PartialDate,
     /// ISO 3166 alpha-2 codes of the nationalities the register knows (empty: not delivered or stateless).
     pub nationalities: Vec<String>,
+    /// The register states that the person is stateless (eCH-0011 `nationalityStatus` 1, where 0 is
+    /// «unknown» and 2 «known»).
+    pub stateless: bool,
     /// eCH-0006 residence permit code (category `02` B, `03` C, `05` F, `07` L, `08` N, `09` S, or a
     /// four-digit sub-category such as `0301`), if delivered.
     pub residence_permit: Option<String>,
@@ -64,7 +110,8 @@ pub enum Place {
 /// One event of a delivery, as the Cockpit uses it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RegisterEvent {
-    /// A person of a baseDelivery (the whole register of a Gemeinde) with the municipality of main residence.
+    /// A person of a baseDelivery (the whole register of a Gemeinde) with the reporting municipality of the
+    /// person's main, secondary or other residence (`None` if the message names no residence).
     Resident {
         person: RegisterPerson,
         municipality: Option<u16>,
@@ -86,8 +133,9 @@ pub enum RegisterEvent {
         person: RegisterPerson,
         municipality: u16,
     },
-    /// A birth; `parents` are the register's person numbers of the parents it names (the register does not
-    /// state their nationality: the import looks them up).
+    /// A birth; `municipality` is the reporting municipality of the child's residence (`None` if the event has
+    /// none: the schema makes it optional). `parents` are the register's person numbers of the parents (and
+    /// foster parents) it names; the register does not state their nationality: the import looks them up.
     Birth {
         person: RegisterPerson,
         municipality: Option<u16>,
@@ -312,10 +360,7 @@ fn event_of(element: &Element, position: usize) -> Result<RegisterEvent, EventEr
 fn resident_of(element: &Element, position: usize) -> Result<RegisterEvent, EventError> {
     let parsed = (|| {
         let person = person(required(element, "baseDeliveryPerson")?, "baseDeliveryPerson")?;
-        let municipality = match element.at(&["hasMainResidence", "reportingMunicipality"]) {
-            Some(place) => Some(bfs(place, "hasMainResidence/reportingMunicipality")?),
-            None => None,
-        };
+        let municipality = residence_municipality(element, BASE_DELIVERY_RESIDENCES)?;
         Ok(RegisterEvent::Resident { person, municipality })
     })();
     parsed.map_err(|(field, message)| EventError { position, kind: "baseDelivery".to_owned(), field, message })
@@ -353,11 +398,38 @@ fn moved(element: &Element) -> Result<RegisterEvent, FieldProblem> {
 fn birth(element: &Element) -> Result<RegisterEvent, FieldProblem> {
     let child = required(element, "birthPerson")?;
     let person = person(child, "birthPerson")?;
-    let municipality = match element.at(&["hasMainResidence", "reportingMunicipality"]) {
-        Some(place) => Some(bfs(place, "hasMainResidence/reportingMunicipality")?),
-        None => None,
-    };
+    let municipality = residence_municipality(element, BIRTH_RESIDENCES)?;
     Ok(RegisterEvent::Birth { person, municipality, parents: parents(child) })
+}
+
+/// Where a birth's residence names its reporting municipality: the e11 residence types wrap it (schema order:
+/// main, secondary, other residence).
+const BIRTH_RESIDENCES: [&[&str]; 3] = [
+    &["hasMainResidence", "mainResidence", "reportingMunicipality"],
+    &["hasSecondaryResidence", "secondaryResidence", "reportingMunicipality"],
+    &["hasOtherResidence", "secondaryResidence", "reportingMunicipality"],
+];
+
+/// Where a baseDelivery message names its reporting municipality: directly in the e20 residence types.
+const BASE_DELIVERY_RESIDENCES: [&[&str]; 3] = [
+    &["hasMainResidence", "reportingMunicipality"],
+    &["hasSecondaryResidence", "reportingMunicipality"],
+    &["hasOtherResidence", "reportingMunicipality"],
+];
+
+/// The BFS number at the first of `paths` whose residence element (the path's first name) the event holds;
+/// `None` when it holds none of them. A residence without its reporting municipality is refused, not skipped:
+/// a birth read as «without Gemeinde» would never reach the frühe Sprachförderung.
+fn residence_municipality(event: &Element, paths: [&[&str]; 3]) -> Result<Option<u16>, FieldProblem> {
+    for path in paths {
+        if event.child(path[0]).is_none() {
+            continue;
+        }
+        let field = path.join("/");
+        let place = event.at(path).ok_or_else(|| problem(&field, "Dieses Element fehlt."))?;
+        return bfs(place, &field).map(Some);
+    }
+    Ok(None)
 }
 
 /// The register's person numbers of the parents named in `parentalRelationship` (full or light
@@ -423,19 +495,45 @@ fn person(element: &Element, path: &str) -> Result<RegisterPerson, FieldProblem>
     };
     let date_of_birth =
         birth_date(identification.child("dateOfBirth")).map_err(|m| problem(&field("dateOfBirth"), m))?;
-    let nationalities = element
-        .child("nationalityData")
+    let nationality_data = element.child("nationalityData");
+    let nationalities = nationality_data
         .map(|data| {
             data.children
                 .iter()
                 .filter(|info| info.name == "countryInfo")
-                .filter_map(|info| info.text_at(&["country", "countryIdISO2"]))
-                .map(str::to_owned)
+                .filter_map(|info| info.child("country").and_then(country_code))
                 .collect()
         })
         .unwrap_or_default();
+    let stateless = nationality_data.and_then(|data| data.text_at(&["nationalityStatus"])) == Some(STATELESS);
     let residence_permit = element.text_at(&["residencePermitData", "residencePermit"]).map(str::to_owned);
-    Ok(RegisterPerson { local_id, ahv, official_name, first_name, sex, date_of_birth, nationalities, residence_permit })
+    Ok(RegisterPerson {
+        local_id,
+        ahv,
+        official_name,
+        first_name,
+        sex,
+        date_of_birth,
+        nationalities,
+        stateless,
+        residence_permit,
+    })
+}
+
+/// eCH-0011 `nationalityStatus` of a stateless person.
+const STATELESS: &str = "1";
+
+/// The BFS country number of Switzerland (eCH-0008 `countryId`).
+const SWITZERLAND_COUNTRY_ID: &str = "8100";
+
+/// The ISO 3166 alpha-2 code of an eCH-0008 country. Both its codes are optional; a register that sends only
+/// the BFS number must still have its Swiss citizens recognised (data minimisation depends on it), so 8100
+/// counts as `CH`. Other numbers without a code are left out: the nationality stays «unbekannt».
+fn country_code(country: &Element) -> Option<String> {
+    if let Some(iso) = country.text_at(&["countryIdISO2"]) {
+        return Some(iso.to_owned());
+    }
+    (country.text_at(&["countryId"]) == Some(SWITZERLAND_COUNTRY_ID)).then(|| "CH".to_owned())
 }
 
 /// eCH-0044 datePartiallyKnown: full date, year and month, or year only.

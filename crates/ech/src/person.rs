@@ -22,9 +22,15 @@ pub fn residence_status(person: &RegisterPerson) -> ResidenceStatus {
     }
 }
 
-/// The first nationality the country list knows; none or an unknown code: «unbekannt».
+/// The first nationality the country list knows; «staatenlos» when the register says so; otherwise (none or
+/// an unknown code) «unbekannt».
 pub fn nationality(person: &RegisterPerson) -> Nationality {
-    person.nationalities.iter().find_map(|code| Nationality::parse(code).ok()).unwrap_or(Nationality::Unknown)
+    let known = person.nationalities.iter().find_map(|code| Nationality::parse(code).ok());
+    match known {
+        Some(country) => country,
+        None if person.stateless => Nationality::Stateless,
+        None => Nationality::Unknown,
+    }
 }
 
 impl RegisterPerson {
@@ -67,6 +73,7 @@ mod tests {
             sex: Sex::Maennlich,
             date_of_birth: PartialDate::parse("1990").unwrap_or_else(|e| panic!("{e}")),
             nationalities: nationalities.iter().map(|c| (*c).to_owned()).collect(),
+            stateless: false,
             residence_permit: permit.map(str::to_owned),
         }
     }
@@ -84,6 +91,8 @@ mod tests {
     fn unknown_country_codes_become_unknown_nationality() {
         assert_eq!(nationality(&person(None, &["XX", "ER"])), Nationality::Country("ER".into()));
         assert_eq!(nationality(&person(None, &[])), Nationality::Unknown);
+        let stateless = RegisterPerson { stateless: true, ..person(None, &[]) };
+        assert_eq!(nationality(&stateless), Nationality::Stateless);
     }
 
     #[test]

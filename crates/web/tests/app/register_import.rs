@@ -114,7 +114,10 @@ async fn a_zip_is_imported_entry_by_entry_and_refusals_are_listed_with_event_and
     assert!(zuzug < basis, "{page}");
     assert!(page.contains("woche-47.zip/liesmich.txt: übersprungen keine XML-Datei"), "{page}");
     assert!(page.contains("kaputt.xml: abgelehnt"), "{page}");
-    assert!(page.contains("2 baseDelivery baseDeliveryPerson/officialName Der Name fehlt."), "{page}");
+    assert!(
+        page.contains("2 baseDelivery baseDeliveryPerson/vn Die Prüfziffer der AHV-Nummer stimmt nicht."),
+        "{page}"
+    );
     assert!(page.contains("2 Ereignisse oder Dateien wurden abgelehnt"), "{page}");
 
     let list = admin.get("/register-import").await.text().await.unwrap();
