@@ -143,6 +143,35 @@ fn generate(dir: &Path, events: usize) -> anyhow::Result<(PathBuf, PathBuf)> {
     Ok((folder, base))
 }
 
+/// Hostile files that once took gigabytes (issue 11): one «name» of 256 MB, thirty million empty elements in
+/// one event, and the first as a zip bomb of about 260 KB. Each must be refused with the memory flat.
+fn hostile(dir: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
+    let gemeinden = [2581];
+    let event = |id: &str| single_event(0, &gemeinden).replace("einzeln-0", id);
+    let name_tag = "<p:officialName>";
+    let huge_text = event("feindlich-text").replacen(name_tag, &format!("{name_tag}{}", "A".repeat(256 << 20)), 1);
+    let many = event("feindlich-elemente").replacen(name_tag, &format!("{name_tag}{}", "<x/>".repeat(30_000_000)), 1);
+    let text_path = dir.join("langer-text.xml");
+    let many_path = dir.join("viele-elemente.xml");
+    std::fs::write(&text_path, &huge_text)?;
+    std::fs::write(&many_path, many)?;
+    let bomb_path = dir.join("zip-bombe.zip");
+    let mut bomb = zip::ZipWriter::new(std::fs::File::create(&bomb_path)?);
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).large_file(false);
+    bomb.start_file("bombe.xml", options)?;
+    bomb.write_all(huge_text.replace("feindlich-text", "feindlich-zip").as_bytes())?;
+    bomb.finish()?;
+    Ok(vec![
+        ("hostile: one text of 256 MB".to_owned(), text_path),
+        ("hostile: 30 million empty elements in one event".to_owned(), many_path),
+        (
+            format!("hostile: zip bomb of {} KB (256 MB unpacked)", std::fs::metadata(&bomb_path)?.len() >> 10),
+            bomb_path,
+        ),
+    ])
+}
+
 /// Resets the peak to the current size, so that each phase reports its own peak (Linux `clear_refs`).
 fn reset_peak_memory() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
@@ -229,6 +258,12 @@ pub async fn run(args: BenchImportArgs) -> anyhow::Result<()> {
     for (name, url) in backends {
         import(&format!("import {name}: folder of single-event deliveries"), url, &folder_input).await?.print();
         import(&format!("import {name}: one baseDelivery"), url, &base_input).await?.print();
+    }
+    println!("\nHostile files, each refused (events read: 0 or 1), imported on SQLite; peak MB is what matters:\n");
+    println!("| what | events | seconds | events/s | peak MB |\n|---|---|---|---|---|");
+    for (what, path) in hostile(dir.path())? {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        import(&what, None, &[(path, name)]).await?.print();
     }
     Ok(())
 }

@@ -45,13 +45,14 @@
 //! main, secondary or other residence alike. eCH-0007 makes its BFS number optional; the reader refuses an
 //! event whose reporting municipality has none, because the Cockpit cannot place it.
 
+use crate::limits::RunLimit;
 use crate::tree::{Element, local_name, read_element};
 use chrono::NaiveDate;
 use iim_domain::{Ahvn13, PartialDate, Sex, TextLimit, check_text};
 use quick_xml::NsReader;
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
-use std::io::BufRead;
+use std::io::{BufRead, BufReader, Read};
 
 /// The namespace of eCH-0020 version 3.
 pub const NAMESPACE: &str = "http://www.ech.ch/xmlns/eCH-0020/3";
@@ -173,13 +174,24 @@ pub enum DeliveryError {
     WrongNamespace(String),
     #[error("Der Lieferung fehlt der Kopf (deliveryHeader) oder seine Nachrichtennummer (messageId).")]
     MissingHeader,
+    #[error("Der Kopf der Lieferung ist ungültig: {0} hat mehr als {1} Zeichen.")]
+    HeaderTooLong(&'static str, usize),
 }
 
+/// eCH-0058 `messageIdType`: at most 36 characters.
+const MAX_MESSAGE_ID: usize = 36;
+
+/// eCH-0058 `participantIdType` is an URI without a length; sedex ids have about 20 characters.
+const MAX_SENDER_ID: usize = 200;
+
+/// An xs:dateTime with fractions and time zone has at most about 35 characters.
+const MAX_MESSAGE_DATE: usize = 40;
+
 /// Starts reading a delivery: checks the root element and its namespace and reads the header.
-pub fn read_delivery<R: BufRead>(source: R) -> Result<DeliveryReader<R>, DeliveryError> {
+pub fn read_delivery<R: Read>(source: R) -> Result<DeliveryReader<R>, DeliveryError> {
     // Text is trimmed where it is read (`text_at`), not by the parser: trimming pieces would glue «Omar &amp;
     // Yusuf» together.
-    let mut reader = NsReader::from_reader(source);
+    let mut reader = NsReader::from_reader(BufReader::new(RunLimit::new(source)));
     let mut buffer = Vec::new();
     let root = loop {
         buffer.clear();
@@ -210,15 +222,15 @@ enum State {
 }
 
 /// The events of a delivery, one at a time.
-pub struct DeliveryReader<R: BufRead> {
-    reader: NsReader<R>,
+pub struct DeliveryReader<R: Read> {
+    reader: NsReader<BufReader<RunLimit<R>>>,
     buffer: Vec<u8>,
     header: Header,
     state: State,
     position: usize,
 }
 
-impl<R: BufRead> DeliveryReader<R> {
+impl<R: Read> DeliveryReader<R> {
     pub fn header(&self) -> &Header {
         &self.header
     }
@@ -229,7 +241,7 @@ impl<R: BufRead> DeliveryReader<R> {
             position,
             kind: "Lieferung".to_owned(),
             field: String::new(),
-            message: format!("XML fehlerhaft, der Rest der Datei wird nicht gelesen: {error}"),
+            message: format!("XML fehlerhaft, der Rest der Datei wird nicht gelesen: {}", xml_problem(&error)),
         };
         let position = self.position + 1;
         let Some(name) = next_start(&mut self.reader, &mut self.buffer).map_err(|e| broken(position, e))? else {
@@ -240,7 +252,7 @@ impl<R: BufRead> DeliveryReader<R> {
     }
 }
 
-impl<R: BufRead> Iterator for DeliveryReader<R> {
+impl<R: Read> Iterator for DeliveryReader<R> {
     type Item = Result<RegisterEvent, EventError>;
 
     fn next(&mut self) -> Option<Self::Item> {
@@ -260,7 +272,7 @@ impl<R: BufRead> Iterator for DeliveryReader<R> {
                                 position: 1,
                                 kind: "Lieferung".to_owned(),
                                 field: String::new(),
-                                message: format!("XML fehlerhaft: {error}"),
+                                message: format!("XML fehlerhaft: {}", xml_problem(&error)),
                             }));
                         }
                     };
@@ -277,7 +289,7 @@ impl<R: BufRead> Iterator for DeliveryReader<R> {
                                 position: 1,
                                 kind: name,
                                 field: String::new(),
-                                message: format!("XML fehlerhaft: {error}"),
+                                message: format!("XML fehlerhaft: {}", xml_problem(&error)),
                             }));
                         }
                     };
@@ -323,11 +335,29 @@ fn namespace_of(namespace: &ResolveResult<'_>) -> String {
 }
 
 fn xml_error(error: quick_xml::Error) -> DeliveryError {
-    DeliveryError::Xml(error.to_string())
+    DeliveryError::Xml(xml_problem(&error))
+}
+
+/// What went wrong while parsing, in the words of the limit that stopped it (see [`crate::limits`]) or of the
+/// parser.
+fn xml_problem(error: &quick_xml::Error) -> String {
+    match error {
+        quick_xml::Error::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => io.to_string(),
+        other => other.to_string(),
+    }
 }
 
 fn header_of(header: &Element) -> Result<Header, DeliveryError> {
     let message_id = header.text_at(&["messageId"]).ok_or(DeliveryError::MissingHeader)?;
+    if message_id.chars().count() > MAX_MESSAGE_ID {
+        return Err(DeliveryError::HeaderTooLong("messageId", MAX_MESSAGE_ID));
+    }
+    if header.text_at(&["senderId"]).is_some_and(|sender| sender.chars().count() > MAX_SENDER_ID) {
+        return Err(DeliveryError::HeaderTooLong("senderId", MAX_SENDER_ID));
+    }
+    if header.text_at(&["messageDate"]).is_some_and(|date| date.chars().count() > MAX_MESSAGE_DATE) {
+        return Err(DeliveryError::HeaderTooLong("messageDate", MAX_MESSAGE_DATE));
+    }
     Ok(Header {
         message_id: message_id.to_owned(),
         sender_id: header.text_at(&["senderId"]).unwrap_or_default().to_owned(),

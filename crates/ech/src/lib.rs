@@ -9,6 +9,7 @@
 //! the next one; only a file that is not an eCH-0020 v3 delivery at all is refused as a whole.
 
 mod ech0020;
+mod limits;
 mod person;
 mod tree;
 

@@ -2,9 +2,11 @@
 //! an eCH-0020 event they are unambiguous, and register software uses all kinds of prefixes for the same
 //! namespaces.
 
+use crate::limits::{MAX_DEPTH, MAX_ELEMENTS_PER_EVENT};
 use quick_xml::NsReader;
 use quick_xml::events::Event;
 use std::io::BufRead;
+use std::sync::Arc;
 
 /// One element with its text and children.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -57,9 +59,15 @@ pub(crate) fn read_element<R: BufRead>(
     buffer: &mut Vec<u8>,
 ) -> Result<Element, quick_xml::Error> {
     let mut stack = vec![Element { name, ..Element::default() }];
+    let mut elements = 1;
     loop {
         buffer.clear();
-        match reader.read_event_into(buffer)? {
+        let event = reader.read_event_into(buffer)?;
+        if matches!(event, Event::Start(_) | Event::Empty(_)) {
+            elements += 1;
+            check_size(elements, stack.len())?;
+        }
+        match event {
             Event::Start(start) => {
                 stack.push(Element { name: local_name(start.local_name()), ..Element::default() });
             }
@@ -97,6 +105,19 @@ pub(crate) fn read_element<R: BufRead>(
             _ => {}
         }
     }
+}
+
+/// Refuses an event with more than [`MAX_ELEMENTS_PER_EVENT`] elements or deeper than [`MAX_DEPTH`], before
+/// it fills the memory.
+fn check_size(elements: usize, depth: usize) -> Result<(), quick_xml::Error> {
+    let problem = if elements > MAX_ELEMENTS_PER_EVENT {
+        format!("ein Ereignis hat mehr als {MAX_ELEMENTS_PER_EVENT} Elemente")
+    } else if depth > MAX_DEPTH {
+        format!("ein Ereignis ist tiefer als {MAX_DEPTH} Ebenen verschachtelt")
+    } else {
+        return Ok(());
+    };
+    Err(quick_xml::Error::Io(Arc::new(std::io::Error::new(std::io::ErrorKind::InvalidData, problem))))
 }
 
 /// The character an entity or character reference stands for (`&amp;`, `&#233;`).

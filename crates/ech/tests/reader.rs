@@ -412,7 +412,7 @@ fn a_truncated_base_delivery_keeps_what_was_complete_and_says_where_it_broke() {
 
 #[test]
 fn a_name_longer_than_ech_0044_allows_or_with_control_characters_refuses_the_event() {
-    let huge = "A".repeat(3 * 1024 * 1024);
+    let huge = "A".repeat(200 * 1024);
     let too_long =
         PERSON.replace("<officialName>Berhe</officialName>", &format!("<officialName>{huge}</officialName>"));
     let nul = PERSON.replace("<firstName>Amanuel</firstName>", "<firstName>Ama&#x1;nuel</firstName>");
@@ -427,4 +427,46 @@ fn a_name_longer_than_ech_0044_allows_or_with_control_characters_refuses_the_eve
         assert_eq!((refused.field.as_str(), refused.message.as_str()), (field, message));
         assert!(refused.to_string().len() < 1000, "the message does not repeat the name");
     }
+}
+
+fn death_of(person: &str) -> String {
+    delivery(&format!(
+        "<death><deathPerson>{person}</deathPerson><deathData><deathPeriod><dateFrom>2026-11-15</dateFrom></deathPeriod></deathData></death>"
+    ))
+}
+
+#[test]
+fn a_text_of_megabytes_is_refused_before_it_is_held_in_memory() {
+    let huge = "A".repeat(3 * 1024 * 1024);
+    let xml = death_of(
+        &PERSON.replace("<officialName>Berhe</officialName>", &format!("<officialName>{huge}</officialName>")),
+    );
+    let refused = events_of(xml.as_bytes()).remove(0).unwrap_err();
+    assert_eq!(refused.message, "XML fehlerhaft: ein Text oder ein Element ist länger als 1 MB");
+}
+
+#[test]
+fn an_event_with_too_many_or_too_deeply_nested_elements_is_refused() {
+    let wide = death_of(&PERSON.replace("<sex>1</sex>", &format!("<sex>1</sex>{}", "<x/>".repeat(20_000))));
+    let refused = events_of(wide.as_bytes()).remove(0).unwrap_err();
+    assert_eq!(refused.message, "XML fehlerhaft: ein Ereignis hat mehr als 10000 Elemente");
+
+    let deep =
+        death_of(&PERSON.replace("<sex>1</sex>", &format!("<sex>1</sex>{}{}", "<x>".repeat(100), "</x>".repeat(100))));
+    let refused = events_of(deep.as_bytes()).remove(0).unwrap_err();
+    assert_eq!(refused.message, "XML fehlerhaft: ein Ereignis ist tiefer als 64 Ebenen verschachtelt");
+
+    let normal = death_of(&PERSON.replace("<sex>1</sex>", &format!("<sex>1</sex>{}", "<x/>".repeat(100))));
+    assert!(events_of(normal.as_bytes()).remove(0).is_ok(), "a hundred unknown elements are read");
+}
+
+#[test]
+fn a_header_field_longer_than_the_schema_allows_refuses_the_delivery() {
+    let long_id = "m".repeat(37);
+    let xml = death_of(PERSON).replace("<messageId>m-1</messageId>", &format!("<messageId>{long_id}</messageId>"));
+    assert_eq!(read_delivery(xml.as_bytes()).err(), Some(DeliveryError::HeaderTooLong("messageId", 36)));
+    assert_eq!(
+        DeliveryError::HeaderTooLong("messageId", 36).to_string(),
+        "Der Kopf der Lieferung ist ungültig: messageId hat mehr als 36 Zeichen."
+    );
 }

@@ -8,7 +8,7 @@ use crate::{ImportReport, Store, StoreError};
 use iim_domain::Actor;
 use iim_ech::read_delivery;
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use zip::ZipArchive;
 
@@ -106,6 +106,30 @@ fn zip_entries(path: &Path, name: &str) -> Vec<DeliveryFile> {
         .collect()
 }
 
+/// The largest zip entry read: a baseDelivery of the largest Gemeinde of the canton has about 60 MB.
+const MAX_ZIP_ENTRY_BYTES: u64 = 512 * 1024 * 1024;
+
+/// How much larger than in the archive an entry of more than [`RATIO_CHECKED_ABOVE`] bytes may be. eCH-0020
+/// XML packs about ten to one; a zip bomb a thousand to one.
+const MAX_COMPRESSION_RATIO: u64 = 100;
+const RATIO_CHECKED_ABOVE: u64 = 10 * 1024 * 1024;
+
+/// Why a zip entry is not read at all, judged by the sizes the archive declares (the reader itself also stops
+/// at [`MAX_ZIP_ENTRY_BYTES`], should the declared size be false).
+fn entry_too_large(size: u64, compressed: u64) -> Option<String> {
+    if size > MAX_ZIP_ENTRY_BYTES {
+        return Some(format!("zu gross: {} MB entpackt, höchstens {} MB", size >> 20, MAX_ZIP_ENTRY_BYTES >> 20));
+    }
+    if size > RATIO_CHECKED_ABOVE && size / compressed.max(1) > MAX_COMPRESSION_RATIO {
+        return Some(format!(
+            "Verdacht auf eine Zip-Bombe: entpackt {} MB aus {} KB, mehr als {MAX_COMPRESSION_RATIO}-fach verdichtet",
+            size >> 20,
+            compressed >> 10
+        ));
+    }
+    None
+}
+
 fn unreadable(name: &str, reason: &str) -> DeliveryFile {
     DeliveryFile { name: name.to_owned(), source: Source::Unreadable(format!("nicht lesbar: {reason}")) }
 }
@@ -155,7 +179,7 @@ impl Store {
             Ok(file) => file,
             Err(e) => return Ok(FileOutcome::Refused(format!("nicht lesbar: {e}"))),
         };
-        match read_delivery(BufReader::new(file)) {
+        match read_delivery(file) {
             Ok(delivery) => Ok(FileOutcome::Imported(self.import_register_delivery(actor, name, delivery).await?)),
             Err(refusal) => Ok(FileOutcome::Refused(refusal.to_string())),
         }
@@ -172,9 +196,27 @@ impl Store {
             Ok(entry) => entry,
             Err(e) => return Ok(FileOutcome::Refused(format!("nicht lesbar: {e}"))),
         };
-        match read_delivery(BufReader::new(entry)) {
+        if let Some(reason) = entry_too_large(entry.size(), entry.compressed_size()) {
+            return Ok(FileOutcome::Refused(reason));
+        }
+        match read_delivery(entry.take(MAX_ZIP_ENTRY_BYTES)) {
             Ok(delivery) => Ok(FileOutcome::Imported(self.import_register_delivery(actor, name, delivery).await?)),
             Err(refusal) => Ok(FileOutcome::Refused(refusal.to_string())),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_zip_bomb_or_a_huge_entry_is_not_read_and_a_register_export_is() {
+        let bomb = entry_too_large(256 << 20, 262 << 10).expect("256 MB from 262 KB is refused");
+        assert!(bomb.contains("Zip-Bombe") && bomb.contains("256 MB aus 262 KB"), "{bomb}");
+        let huge = entry_too_large(600 << 20, 60 << 20).expect("600 MB is refused");
+        assert_eq!(huge, "zu gross: 600 MB entpackt, höchstens 512 MB");
+        assert_eq!(entry_too_large(60 << 20, 6 << 20), None, "a baseDelivery packed ten to one is read");
+        assert_eq!(entry_too_large(4 << 20, 1 << 10), None, "small entries are read whatever their ratio");
     }
 }

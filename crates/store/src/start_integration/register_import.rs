@@ -31,7 +31,7 @@ use sea_orm::{
     QueryFilter,
 };
 use std::collections::BTreeSet;
-use std::io::BufRead;
+use std::io::Read;
 use std::sync::Arc;
 
 /// What an import did, for the operator and the Integrationsbeauftragte.
@@ -76,7 +76,7 @@ struct Import<'a> {
 
 impl Store {
     /// Imports one delivery in the name of `actor`. `datei` names the file in the report.
-    pub async fn import_register_delivery<R: BufRead>(
+    pub async fn import_register_delivery<R: Read>(
         &self,
         actor: &Actor,
         datei: &str,
