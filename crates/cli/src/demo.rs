@@ -201,7 +201,7 @@ async fn open_dossiers(store: &Store, case_worker: &iim_domain::Actor, seed: u64
                 let assessment = synthetic::kurzassessment(&mut rng, datum)
                     .parse(today)
                     .map_err(|e| anyhow::anyhow!("Demo-Kurzassessment: {e}"))?;
-                store.record_kurzassessment(case_worker, dossier.id, None, assessment).await?;
+                store.record_kurzassessment(case_worker, dossier.id, assessment).await?;
             }
         }
         page += 1;

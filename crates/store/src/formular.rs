@@ -1,11 +1,12 @@
-//! One-time form tokens (issue 10, ADR 0018): a create form gets a token when it is shown, and the save that
-//! creates the record consumes it in the same transaction. A form sent twice (Back, then Speichern, or a
-//! double click) thus creates one record; the second attempt learns which record the first one wrote.
+//! One-time form tokens (issue 10, ADR 0023): every form a logged-in user sends carries a random token, made
+//! when the page is rendered ([`new_form_token`], nothing is stored then). The page middleware claims it before
+//! the save runs. The first send writes the claim; a second send of the same form (Back, then Speichern, a
+//! double click, the same page open twice) finds it claimed and is led to where the first one went instead of
+//! saving again. A save the records refuse gives the token back, so the corrected form can be sent.
 //!
-//! Consuming is one conditional `UPDATE … WHERE used_at IS NULL`: of two saves at once, the database lets
-//! exactly one change the row, on both backends. Tokens belong to the user they were issued to and expire
-//! after a day, after which the form has to be loaded again; issuing a token deletes the expired ones, so the
-//! table holds about one day of forms.
+//! Claiming is one `INSERT … ON CONFLICT DO NOTHING` on the unique token: of two sends at once the database
+//! lets exactly one insert, on both backends. Claims are kept a week, enough for any Back button; each claim
+//! deletes the older ones.
 
 use crate::entity::form_token;
 use crate::konten::accounts::random_token;
@@ -13,61 +14,84 @@ use crate::{Store, StoreError};
 use chrono::Duration;
 use iim_domain::Actor;
 use iim_domain::regeln::FormularRegel;
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, NotSet, QueryFilter};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, NotSet, QueryFilter};
 
-/// How long a form may stay open before its token expires.
-const GUELTIGKEIT_STUNDEN: i64 = 24;
+/// How long a claim is kept: a form sent again within this time is recognised.
+const AUFBEWAHRUNG_TAGE: i64 = 7;
+
+/// The longest page path a claim remembers; longer ones are not remembered (the second send is told that the
+/// form was sent, without a link).
+const MAX_RECORD_LEN: usize = 500;
+
+/// A fresh token for one form on a page.
+pub fn new_form_token() -> String {
+    random_token()
+}
+
+/// Whether `token` has the shape [`new_form_token`] gives; anything else is refused unread.
+fn well_formed(token: &str) -> bool {
+    (20..=64).contains(&token.len()) && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
 
 impl Store {
-    /// A new one-time token for a create form the actor is about to fill in.
-    pub async fn issue_form_token(&self, actor: &Actor) -> Result<String, StoreError> {
-        let expired = self.clock.now() - Duration::hours(GUELTIGKEIT_STUNDEN);
-        form_token::Entity::delete_many().filter(form_token::Column::CreatedAt.lt(expired)).exec(&self.db).await?;
-        let token = random_token();
-        form_token::ActiveModel {
-            id: NotSet,
-            token: Set(token.clone()),
-            user_id: Set(actor.user_id),
-            created_at: Set(self.clock.now()),
-            used_at: Set(None),
-            record: Set(None),
+    /// Claims `token` for the actor's send of a form. A token claimed before by the same user is
+    /// [`StoreError::AlreadySaved`] with the page the first send led to (empty while unknown); a malformed
+    /// token or another user's is refused ([`FormularRegel::Abgelaufen`]).
+    pub async fn claim_form_token(&self, actor: &Actor, token: &str) -> Result<(), StoreError> {
+        if !well_formed(token) {
+            return Err(StoreError::regel(FormularRegel::Abgelaufen));
         }
-        .insert(&self.db)
-        .await?;
-        Ok(token)
-    }
-
-    /// Consumes `token` in the creating transaction `txn`, naming the `record` the save writes to. A token
-    /// used before is [`StoreError::AlreadySaved`] with the first save's record; an unknown, foreign or
-    /// expired one asks to load the form again.
-    pub(crate) async fn consume_form_token(
-        &self,
-        txn: &DatabaseTransaction,
-        actor: &Actor,
-        token: &str,
-        record: &str,
-    ) -> Result<(), StoreError> {
         let now = self.clock.now();
-        let mine = || {
-            form_token::Column::Token
-                .eq(token)
-                .and(form_token::Column::UserId.eq(actor.user_id))
-                .and(form_token::Column::CreatedAt.gt(now - Duration::hours(GUELTIGKEIT_STUNDEN)))
-        };
-        let updated = form_token::Entity::update_many()
-            .col_expr(form_token::Column::UsedAt, Expr::value(now))
-            .col_expr(form_token::Column::Record, Expr::value(record))
-            .filter(mine())
-            .filter(form_token::Column::UsedAt.is_null())
-            .exec(txn)
+        form_token::Entity::delete_many()
+            .filter(form_token::Column::CreatedAt.lt(now - Duration::days(AUFBEWAHRUNG_TAGE)))
+            .exec(&self.db)
             .await?;
-        if updated.rows_affected == 1 {
+        let claim = form_token::ActiveModel {
+            id: NotSet,
+            token: Set(token.to_owned()),
+            user_id: Set(actor.user_id),
+            created_at: Set(now),
+            record: Set(None),
+        };
+        let inserted = form_token::Entity::insert(claim)
+            .on_conflict(OnConflict::column(form_token::Column::Token).do_nothing().to_owned())
+            .exec_without_returning(&self.db)
+            .await?;
+        if inserted == 1 {
             return Ok(());
         }
-        match form_token::Entity::find().filter(mine()).one(txn).await? {
-            Some(used) => Err(StoreError::AlreadySaved { record: used.record.unwrap_or_default() }),
-            None => Err(StoreError::regel(FormularRegel::Abgelaufen)),
+        match form_token::Entity::find().filter(form_token::Column::Token.eq(token)).one(&self.db).await? {
+            Some(claim) if claim.user_id == actor.user_id => {
+                Err(StoreError::AlreadySaved { record: claim.record.unwrap_or_default() })
+            }
+            _ => Err(StoreError::regel(FormularRegel::Abgelaufen)),
         }
+    }
+
+    /// Remembers the page the send of `token` led to, for a second send of the same form.
+    pub async fn name_form_record(&self, actor: &Actor, token: &str, record: &str) -> Result<(), StoreError> {
+        if record.len() > MAX_RECORD_LEN {
+            return Ok(());
+        }
+        form_token::Entity::update_many()
+            .col_expr(form_token::Column::Record, Expr::value(record.to_owned()))
+            .filter(form_token::Column::Token.eq(token))
+            .filter(form_token::Column::UserId.eq(actor.user_id))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// Gives back the actor's claim of `token` after a save the records refused (nothing was stored), so the
+    /// corrected form can be sent with it.
+    pub async fn release_form_token(&self, actor: &Actor, token: &str) -> Result<(), StoreError> {
+        form_token::Entity::delete_many()
+            .filter(form_token::Column::Token.eq(token))
+            .filter(form_token::Column::UserId.eq(actor.user_id))
+            .filter(form_token::Column::Record.is_null())
+            .exec(&self.db)
+            .await?;
+        Ok(())
     }
 }

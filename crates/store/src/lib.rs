@@ -34,6 +34,7 @@ pub use angebote::oeffentlich::Angebot;
 pub use angebote::verwaltung::{AngebotFilter, AngebotQuery, AngebotVerweis, NeuesAngebot, VerwaltetesAngebot};
 pub use audit::{AuditQuery, AuditRecord};
 pub use betrieb::Operator;
+pub use formular::new_form_token;
 pub use directory::{Directory, OrganisationInfo, OrganisationKind, RegionMapping};
 pub use fallfuehrung::abschluss::AbschlussAntrag;
 pub use fallfuehrung::auftraege::{Anbieter, Auftrag, AuftragFuerAnbieter};
@@ -126,8 +127,8 @@ pub enum StoreError {
     /// stored one); nothing was stored. The caller reloads the record to show the current values.
     #[error("Datensatz wurde inzwischen geändert")]
     Changed { current_version: i32 },
-    /// The form was saved before with the same one-time token; nothing new was stored. Carries the number
-    /// of the record the first save wrote to, to link to.
+    /// The form was sent before with the same one-time token; nothing new was stored. Carries the page the
+    /// first send led to, empty while it is not known.
     #[error("Dieses Formular wurde bereits gespeichert.")]
     AlreadySaved { record: String },
     #[error("Konfiguration: {0}")]

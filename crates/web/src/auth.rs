@@ -23,7 +23,7 @@ use std::net::{IpAddr, SocketAddr};
 use subtle::ConstantTimeEq;
 
 /// Largest form body the CSRF guard reads (forms are small; uploads will get their own route).
-const MAX_FORM_BYTES: usize = 256 * 1024;
+pub(crate) const MAX_FORM_BYTES: usize = 256 * 1024;
 
 pub fn session_cookie_name(secure: bool) -> &'static str {
     if secure { "__Host-iim_session" } else { "iim_session" }
@@ -211,7 +211,7 @@ pub async fn csrf_guard(State(state): State<SharedState>, request: Request, next
 /// because the guard must not buffer a large upload to find it.
 const MULTIPART_PATHS: &[&str] = &["/register-import"];
 
-fn is_multipart(request: &Request) -> bool {
+pub(crate) fn is_multipart(request: &Request) -> bool {
     request
         .headers()
         .get(axum::http::header::CONTENT_TYPE)

@@ -8,6 +8,7 @@
 mod api;
 mod auth;
 mod error;
+mod form_tokens;
 mod input_guard;
 mod ops;
 mod pages;

@@ -1,5 +1,6 @@
 use sea_orm::entity::prelude::*;
 
+/// A claimed one-time form token (ADR 0023): written by the first send of a form.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "form_tokens")]
 pub struct Model {
@@ -8,10 +9,9 @@ pub struct Model {
     #[sea_orm(unique)]
     pub token: String,
     pub user_id: i64,
+    /// When the first send claimed it.
     pub created_at: DateTimeUtc,
-    /// Set by the save that consumed it; a second save with the same token is refused.
-    pub used_at: Option<DateTimeUtc>,
-    /// The record the save created or changed (its number), to link to from the second attempt.
+    /// The page the first send led to, once it is known; a second send is led there too.
     pub record: Option<String>,
 }
 

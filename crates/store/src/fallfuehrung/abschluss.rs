@@ -35,10 +35,12 @@ impl Store {
         &self,
         actor: &Actor,
         id: i64,
+        expected_version: Option<i32>,
         grund: AbschlussGrund,
         bemerkung: &str,
     ) -> Result<Dossier, StoreError> {
-        let DossierChange { guard, txn, row, now } = self.begin_change(actor, id, Action::Update, false).await?;
+        let DossierChange { guard, txn, row, now } =
+            self.begin_versioned_change(actor, id, Action::Update, expected_version).await?;
         let pending = open_request(&txn, row.id).await?;
         let summary = closing_summary(grund, bemerkung);
         if actor.may(Resource::Dossier, Action::Approve) {

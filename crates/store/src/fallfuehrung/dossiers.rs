@@ -189,19 +189,13 @@ impl Store {
     }
 
     /// Records the Kurzassessment; it sets the dossier "in Abklärung" and starts the 12-month Standortbestimmung clock.
-    /// `form_token` is the one-time token of the form (`None` for callers without a form): a form sent twice
-    /// stores one Kurzassessment, the second attempt is [`StoreError::AlreadySaved`].
     pub async fn record_kurzassessment(
         &self,
         actor: &Actor,
         id: i64,
-        form_token: Option<&str>,
         assessment: Kurzassessment,
     ) -> Result<Dossier, StoreError> {
         let DossierChange { guard, txn, row, now } = self.begin_change(actor, id, Action::Update, false).await?;
-        if let Some(token) = form_token {
-            self.consume_form_token(&txn, actor, token, &id.to_string()).await?;
-        }
         kurzassessment::ActiveModel {
             id: NotSet,
             dossier_id: Set(row.id),
@@ -355,18 +349,33 @@ impl Store {
     }
 
     /// Reopens a closed dossier; it continues where it stood, with the same Stelle and case worker.
-    pub async fn reopen_dossier(&self, actor: &Actor, id: i64, begruendung: &str) -> Result<Dossier, StoreError> {
+    pub async fn reopen_dossier(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: Option<i32>,
+        begruendung: &str,
+    ) -> Result<Dossier, StoreError> {
         if begruendung.trim().is_empty() {
             return Err(StoreError::regel(FallfuehrungRegel::WiedereroeffnungOhneBegruendung));
         }
-        let DossierChange { guard, txn, row, now } = self.begin_change(actor, id, Action::Update, true).await?;
+        let DossierChange { guard, txn, row, now } =
+            self.begin_dossier_change(actor, id, Action::Update, expected_version, true).await?;
         let summary = Some(begruendung.trim().to_owned());
         self.finish_change(&guard, txn, row.into_active_model(), DossierEvent::Wiedereroeffnet, summary, now).await
     }
 
-    /// The Leitung hands the dossier to another case worker of the same Stelle.
-    pub async fn reassign_dossier(&self, actor: &Actor, id: i64, username: &str) -> Result<Dossier, StoreError> {
-        let DossierChange { guard, txn, row, now } = self.begin_change(actor, id, Action::Assign, false).await?;
+    /// The Leitung hands the dossier to another case worker of the same Stelle. `expected_version` as in
+    /// [`Store::begin_versioned_change`]: a page loaded before a colleague's change does not overwrite it.
+    pub async fn reassign_dossier(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: Option<i32>,
+        username: &str,
+    ) -> Result<Dossier, StoreError> {
+        let DossierChange { guard, txn, row, now } =
+            self.begin_versioned_change(actor, id, Action::Assign, expected_version).await?;
         let candidate =
             self.case_workers_of(&txn, row.stelle_id).await?.into_iter().find(|u| u.username == username.trim());
         let Some(case_worker) = candidate else {

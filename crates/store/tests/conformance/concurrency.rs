@@ -139,7 +139,7 @@ async fn assessed_dossier(test: &TestStore) -> (iim_domain::Actor, i64) {
     let case_worker = test.case_worker_of("sr-olten").await;
     let person = test.create_person(&case_worker, valid_person(OLTEN)).await.unwrap();
     let dossier = test.open_dossier(&case_worker, person.id, false, false).await.unwrap();
-    test.record_kurzassessment(&case_worker, dossier.id, None, crate::dossiers::assessment("01.02.2026"))
+    test.record_kurzassessment(&case_worker, dossier.id, crate::dossiers::assessment("01.02.2026"))
         .await
         .unwrap();
     (case_worker, dossier.id)
@@ -294,40 +294,4 @@ async fn of_two_tandems_proposed_at_once_for_one_mentee_only_one_is_stored() {
             test.backend()
         );
     }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_kurzassessment_form_sent_twice_at_once_stores_one_and_names_it_to_the_second() {
-    let test = TestStore::new().await;
-    let case_worker = test.case_worker_of("sr-olten").await;
-    let person = test.create_person(&case_worker, valid_person(OLTEN)).await.unwrap();
-    let dossier = test.open_dossier(&case_worker, person.id, false, false).await.unwrap().id;
-    let token = test.issue_form_token(&case_worker).await.unwrap();
-    let assessment = || crate::dossiers::assessment("01.02.2026");
-    let (first, second) = tokio::join!(
-        test.record_kurzassessment(&case_worker, dossier, Some(&token), assessment()),
-        test.record_kurzassessment(&case_worker, dossier, Some(&token), assessment()),
-    );
-    let (_, error) = one_winner(first, second);
-    assert!(
-        matches!(error, StoreError::AlreadySaved { ref record } if *record == dossier.to_string()),
-        "the second send learns where the first one saved, on {:?}: {error:?}",
-        test.backend()
-    );
-    let later = test.record_kurzassessment(&case_worker, dossier, Some(&token), assessment()).await;
-    assert!(matches!(later, Err(StoreError::AlreadySaved { .. })), "Back, then Speichern: {later:?}");
-    let timeline = test.get_dossier(&case_worker, dossier).await.unwrap().timeline;
-    let stored = timeline.iter().filter(|e| e.event == iim_domain::dossier::DossierEvent::Kurzassessment).count();
-    assert_eq!(stored, 1, "one Kurzassessment, not two");
-
-    let colleague = test.case_worker_of("sr-olten").await;
-    let foreign = test.record_kurzassessment(&case_worker, dossier, Some("erfunden"), assessment()).await;
-    assert!(crate::support::field_errors(foreign).get("form_token").is_some(), "an unknown token is refused");
-    let theirs = test.issue_form_token(&colleague).await.unwrap();
-    let stolen = test.record_kurzassessment(&case_worker, dossier, Some(&theirs), assessment()).await;
-    assert!(crate::support::field_errors(stolen).get("form_token").is_some(), "a token is its user's only");
-    let fresh = test.issue_form_token(&case_worker).await.unwrap();
-    test.let_time_pass(chrono::Duration::hours(25));
-    let expired = test.record_kurzassessment(&case_worker, dossier, Some(&fresh), assessment()).await;
-    assert!(crate::support::field_errors(expired).get("form_token").is_some(), "expired after a day");
 }

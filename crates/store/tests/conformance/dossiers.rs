@@ -109,7 +109,7 @@ async fn the_kurzassessment_sets_the_status_and_starts_the_twelve_month_clock() 
     let person = test.register(&case_worker, valid_person(2581)).await;
     let dossier = test.store.open_dossier(&case_worker, person.id, false, false).await.unwrap();
     let assessed =
-        test.store.record_kurzassessment(&case_worker, dossier.id, None, assessment("18.11.2026")).await.unwrap();
+        test.store.record_kurzassessment(&case_worker, dossier.id, assessment("18.11.2026")).await.unwrap();
     assert_eq!(assessed.status, DossierStatus::InAbklaerung);
     assert_eq!(assessed.next_standortbestimmung, NaiveDate::from_ymd_opt(2027, 11, 18));
     assert_eq!(assessed.kurzassessment.as_ref().map(|k| k.schuljahre), Some(8));
@@ -142,7 +142,7 @@ async fn goals_make_the_plan_active_and_a_standortbestimmung_judges_every_open_g
     let case_worker = test.case_worker_of("sr-olten").await;
     let person = test.register(&case_worker, valid_person(2581)).await;
     let dossier = test.store.open_dossier(&case_worker, person.id, false, false).await.unwrap();
-    test.store.record_kurzassessment(&case_worker, dossier.id, None, assessment("01.02.2026")).await.unwrap();
+    test.store.record_kurzassessment(&case_worker, dossier.id, assessment("01.02.2026")).await.unwrap();
     test.store.add_ziel(&case_worker, dossier.id, goal("sprachfoerderung", "Deutsch A2")).await.unwrap();
     let planned = test.store.add_ziel(&case_worker, dossier.id, goal("arbeitsintegration", "Modul 3")).await.unwrap();
     assert_eq!(planned.status, DossierStatus::HilfsplanAktiv);
@@ -198,11 +198,11 @@ async fn a_closed_dossier_takes_no_changes_until_it_is_reopened() {
     let case_worker = test.case_worker_of("sr-olten").await;
     let person = test.register(&case_worker, valid_person(2581)).await;
     let dossier = test.store.open_dossier(&case_worker, person.id, false, false).await.unwrap();
-    test.store.record_kurzassessment(&case_worker, dossier.id, None, assessment("01.10.2025")).await.unwrap();
+    test.store.record_kurzassessment(&case_worker, dossier.id, assessment("01.10.2025")).await.unwrap();
     assert_eq!(test.store.overdue_standortbestimmungen(&case_worker).await.unwrap(), 1);
 
     let closed =
-        test.store.close_dossier(&case_worker, dossier.id, AbschlussGrund::NachhaltigIntegriert, "").await.unwrap();
+        test.store.close_dossier(&case_worker, dossier.id, None, AbschlussGrund::NachhaltigIntegriert, "").await.unwrap();
     assert_eq!(closed.status, DossierStatus::Abgeschlossen);
     assert_eq!(closed.next_standortbestimmung, None, "a closed dossier has no Standortbestimmung due");
     assert_eq!(test.store.overdue_standortbestimmungen(&case_worker).await.unwrap(), 0);
@@ -210,11 +210,11 @@ async fn a_closed_dossier_takes_no_changes_until_it_is_reopened() {
     let refused = field_errors(test.store.add_ziel(&case_worker, dossier.id, goal("sprachfoerderung", "A2")).await);
     assert!(refused.get("status").unwrap().contains("abgeschlossen"));
 
-    assert!(field_errors(test.store.reopen_dossier(&case_worker, dossier.id, " ").await).get("begruendung").is_some());
-    let reopened = test.store.reopen_dossier(&case_worker, dossier.id, "Stelle verloren").await.unwrap();
+    assert!(field_errors(test.store.reopen_dossier(&case_worker, dossier.id, None, " ").await).get("begruendung").is_some());
+    let reopened = test.store.reopen_dossier(&case_worker, dossier.id, None, "Stelle verloren").await.unwrap();
     assert_eq!(reopened.status, DossierStatus::InAbklaerung, "continues where it stood");
     assert!(reopened.next_standortbestimmung.is_some());
-    let again = field_errors(test.store.reopen_dossier(&case_worker, dossier.id, "nochmals").await);
+    let again = field_errors(test.store.reopen_dossier(&case_worker, dossier.id, None, "nochmals").await);
     assert_eq!(again.get("status"), Some("Das Dossier ist nicht abgeschlossen."));
 }
 
@@ -228,17 +228,17 @@ async fn the_leitung_hands_a_dossier_to_a_colleague_who_then_keeps_it() {
     let dossier = test.store.open_dossier(&first, person.id, false, false).await.unwrap();
 
     assert!(matches!(
-        test.store.reassign_dossier(&first, dossier.id, &second.username).await,
+        test.store.reassign_dossier(&first, dossier.id, None, &second.username).await,
         Err(StoreError::Denied(_))
     ));
     let thal = test.case_worker_of("sr-thal").await;
-    let wrong = field_errors(test.store.reassign_dossier(&leitung, dossier.id, &thal.username).await);
+    let wrong = field_errors(test.store.reassign_dossier(&leitung, dossier.id, None, &thal.username).await);
     assert!(wrong.get("fallfuehrung").is_some(), "only case workers of the same Stelle");
     let names: Vec<String> =
         test.store.case_workers_of_stelle(&leitung).await.unwrap().into_iter().map(|(u, _)| u).collect();
     assert!(names.contains(&second.username) && !names.contains(&thal.username));
 
-    let handed = test.store.reassign_dossier(&leitung, dossier.id, &second.username).await.unwrap();
+    let handed = test.store.reassign_dossier(&leitung, dossier.id, None, &second.username).await.unwrap();
     assert_eq!(handed.responsible, second.display_name);
     assert!(test.store.get_dossier(&second, dossier.id).await.is_ok());
     assert!(matches!(test.store.get_dossier(&first, dossier.id).await, Err(StoreError::NotFound)));

@@ -43,7 +43,7 @@ async fn record_schooling(test: &TestStore, actor: &Actor, id: i64, schuljahre: 
     }
     .parse(today())
     .unwrap();
-    test.store.record_kurzassessment(actor, id, None, assessment).await.unwrap();
+    test.store.record_kurzassessment(actor, id, assessment).await.unwrap();
 }
 
 fn booking(code: &str) -> BuchungInput {

@@ -135,11 +135,11 @@ async fn where_configured_the_leitung_approves_a_closing() {
     let dossier = test.store.open_dossier(&olten, person.id, true, false).await.unwrap();
 
     let submitted =
-        test.store.close_dossier(&olten, dossier.id, AbschlussGrund::NachhaltigIntegriert, "").await.unwrap();
+        test.store.close_dossier(&olten, dossier.id, None, AbschlussGrund::NachhaltigIntegriert, "").await.unwrap();
     assert_ne!(submitted.status, DossierStatus::Abgeschlossen);
     assert_eq!(submitted.abschluss_antrag.as_ref().unwrap().grund, AbschlussGrund::NachhaltigIntegriert);
     assert_eq!(submitted.timeline[0].event, DossierEvent::AbschlussBeantragt);
-    let twice = field_errors(test.store.close_dossier(&olten, dossier.id, AbschlussGrund::Tod, "").await);
+    let twice = field_errors(test.store.close_dossier(&olten, dossier.id, None, AbschlussGrund::Tod, "").await);
     assert!(twice.get("grund").unwrap().contains("bereits"));
     assert!(matches!(test.store.decide_closing(&olten, dossier.id, true, "").await, Err(StoreError::Denied(_))));
     assert_eq!(test.store.pendenzen(&leitung).await.unwrap().genehmigungen.len(), 1);
@@ -151,7 +151,7 @@ async fn where_configured_the_leitung_approves_a_closing() {
     assert_ne!(refused.status, DossierStatus::Abgeschlossen);
     assert!(refused.abschluss_antrag.is_none());
 
-    test.store.close_dossier(&olten, dossier.id, AbschlussGrund::NachhaltigIntegriert, "Stelle").await.unwrap();
+    test.store.close_dossier(&olten, dossier.id, None, AbschlussGrund::NachhaltigIntegriert, "Stelle").await.unwrap();
     let closed = test.store.decide_closing(&leitung, dossier.id, true, "").await.unwrap();
     assert_eq!(closed.status, DossierStatus::Abgeschlossen);
     assert_eq!(closed.timeline[0].detail.as_deref(), Some("nachhaltig integriert: Stelle"));
@@ -164,7 +164,7 @@ async fn without_the_setting_a_case_worker_closes_directly() {
     let olten = test.case_worker_of("sr-olten").await;
     let person = test.register(&olten, valid_person(2581)).await;
     let dossier = test.store.open_dossier(&olten, person.id, true, false).await.unwrap();
-    let closed = test.store.close_dossier(&olten, dossier.id, AbschlussGrund::Tod, "").await.unwrap();
+    let closed = test.store.close_dossier(&olten, dossier.id, None, AbschlussGrund::Tod, "").await.unwrap();
     assert_eq!(closed.status, DossierStatus::Abgeschlossen);
     assert!(closed.abschluss_antrag.is_none());
 }

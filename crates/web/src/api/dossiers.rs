@@ -276,7 +276,7 @@ pub async fn record_kurzassessment(
     ApiJson(body): ApiJson<KurzassessmentDto>,
 ) -> Result<Json<DossierDto>, ApiError> {
     let assessment = body.input().parse(state.store.clock().today()).map_err(AppError::Invalid)?;
-    let dossier = state.store.record_kurzassessment(&actor, parse_id(&id)?, None, assessment).await?;
+    let dossier = state.store.record_kurzassessment(&actor, parse_id(&id)?, assessment).await?;
     Ok(Json(DossierDto::of(&dossier)))
 }
 
@@ -401,7 +401,7 @@ pub async fn close(
 ) -> Result<Json<DossierDto>, ApiError> {
     let id = parse_id(&id)?;
     let (grund, bemerkung) = parse_abschluss(&body.grund, &body.bemerkung).map_err(AppError::Invalid)?;
-    Ok(Json(DossierDto::of(&state.store.close_dossier(&actor, id, grund, &bemerkung).await?)))
+    Ok(Json(DossierDto::of(&state.store.close_dossier(&actor, id, None, grund, &bemerkung).await?)))
 }
 
 /// Abgeschlossenes Dossier wiedereröffnen, mit derselben Stelle und Fallführung.
@@ -416,7 +416,7 @@ pub async fn reopen(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<WiedereroeffnungDto>,
 ) -> Result<Json<DossierDto>, ApiError> {
-    Ok(Json(DossierDto::of(&state.store.reopen_dossier(&actor, parse_id(&id)?, &body.begruendung).await?)))
+    Ok(Json(DossierDto::of(&state.store.reopen_dossier(&actor, parse_id(&id)?, None, &body.begruendung).await?)))
 }
 
 /// Fallführung übertragen (nur Leitung), an eine Person der Fallführung derselben Stelle.
@@ -432,5 +432,5 @@ pub async fn reassign(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ZuweisungDto>,
 ) -> Result<Json<DossierDto>, ApiError> {
-    Ok(Json(DossierDto::of(&state.store.reassign_dossier(&actor, parse_id(&id)?, &body.fallfuehrung).await?)))
+    Ok(Json(DossierDto::of(&state.store.reassign_dossier(&actor, parse_id(&id)?, None, &body.fallfuehrung).await?)))
 }

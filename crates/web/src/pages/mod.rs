@@ -15,6 +15,7 @@ pub(crate) mod steuerung;
 mod tabelle;
 
 use crate::auth::{CurrentUser, csrf_guard};
+use crate::form_tokens::form_token_guard;
 use crate::state::SharedState;
 use angebote::{oeffentlich, verwaltung};
 use askama::Template;
@@ -154,6 +155,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/register-import/{id}", get(register_import::show))
         .route("/static/style.css", get(stylesheet))
         .route_layer(axum::middleware::from_fn(crate::error::hide_unreadable_records))
+        .layer(from_fn_with_state(state.clone(), form_token_guard))
         .layer(from_fn_with_state(state.clone(), csrf_guard))
         .with_state(state)
 }
@@ -240,6 +242,12 @@ impl Layout {
         }
     }
 
+    /// A fresh one-time token for one form of the page (ADR 0023); each call gives another, so every form on a
+    /// page has its own. Empty without a logged-in user: public forms are not claimed.
+    pub fn form_token(&self) -> String {
+        if self.user.is_some() { iim_store::new_form_token() } else { String::new() }
+    }
+
     pub fn anonymous(title: impl Into<String>) -> Self {
         Self { title: title.into(), section: "", user: None, csrf_token: String::new(), notice: None }
     }
@@ -258,6 +266,9 @@ impl Layout {
             Some("eroeffnet") => Some("Das Dossier ist eröffnet."),
             Some("kurzassessment") => Some("Das Kurzassessment ist gespeichert."),
             Some("bereits_gespeichert") => Some("Dieses Formular wurde bereits gespeichert."),
+            Some("bereits_gesendet") => {
+                Some("Dieses Formular wurde bereits gesendet. Bitte prüfen Sie, ob die Angaben gespeichert sind.")
+            }
             Some("ziel") => Some("Das Ziel ist im Hilfsplan."),
             Some("standortbestimmung") => Some("Die Standortbestimmung ist gespeichert."),
             Some("abgeschlossen") => Some("Das Dossier ist abgeschlossen."),

@@ -5,7 +5,7 @@ use crate::start_integration::{arrival_in_olten, conversation};
 use crate::support::{Browser, TestApp, visible_text};
 use iim_domain::angebot::AngebotInput;
 
-fn offer_form(titel: &str) -> Vec<(&'static str, String)> {
+pub(crate) fn offer_form(titel: &str) -> Vec<(&'static str, String)> {
     vec![
         ("titel", titel.to_owned()),
         ("beschreibung", "Deutsch für den Alltag, in kleinen Gruppen.".to_owned()),

@@ -319,3 +319,33 @@ async fn a_kurzassessment_sent_again_after_back_is_stored_once_and_the_page_says
     assert!(page.contains("Dieses Formular wurde bereits gespeichert."), "{page}");
     assert_eq!(page.matches("Kurzassessment erfasst").count(), 1, "one Kurzassessment, not two: {page}");
 }
+
+#[tokio::test]
+async fn a_dossier_page_loaded_before_a_colleagues_change_does_not_close_reopen_or_reassign_over_it() {
+    let app = TestApp::spawn().await;
+    let dossier = open_dossier_for(&app, "fallfuehrung.olten").await;
+    let tab = app.log_in_as("leitung.olten").await;
+    let other_tab = app.log_in_as("leitung.olten").await;
+    let stale = version_in(&other_tab.get(&dossier).await.text().await.unwrap());
+    let current = version_in(&tab.get(&dossier).await.text().await.unwrap());
+    assert!(!stale.is_empty(), "the dossier page carries its version");
+    let to_colleague = [("fallfuehrung", "kollegin.olten".to_owned()), ("version", current)];
+    assert_eq!(tab.submit(&format!("{dossier}/zuweisen"), &to_colleague).await.status(), 303);
+
+    let close = [("grund", "abloesung_sozialhilfe".to_owned()), ("bemerkung", String::new()), ("version", stale.clone())];
+    let refused = other_tab.submit(&format!("{dossier}/abschliessen"), &close).await;
+    assert_eq!(refused.status(), 409, "the closing was based on the page before the reassignment");
+    let text = visible_text(&refused.text().await.unwrap());
+    assert!(text.contains("Inzwischen hat jemand anderes dieses Dossier geändert"), "{text}");
+    assert!(text.contains("Status eröffnet") && text.contains("Fallführung Test kollegin.olten"), "{text}");
+    let back = [("fallfuehrung", "fallfuehrung.olten".to_owned()), ("version", stale)];
+    assert_eq!(other_tab.submit(&format!("{dossier}/zuweisen"), &back).await.status(), 409);
+
+    let fresh = version_in(&other_tab.get(&dossier).await.text().await.unwrap());
+    let close = [("grund", "abloesung_sozialhilfe".to_owned()), ("bemerkung", String::new()), ("version", fresh.clone())];
+    assert_eq!(other_tab.submit(&format!("{dossier}/abschliessen"), &close).await.status(), 303, "decided again");
+    let reopen = [("begruendung", "erneut Sozialhilfe".to_owned()), ("version", fresh)];
+    assert_eq!(tab.submit(&format!("{dossier}/wiedereroeffnen"), &reopen).await.status(), 409, "closed meanwhile");
+    let page = visible_text(&tab.get(&dossier).await.text().await.unwrap());
+    assert!(page.contains("Status abgeschlossen"), "{page}");
+}

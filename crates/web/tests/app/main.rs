@@ -14,6 +14,7 @@ mod caseload_export;
 mod dossier_access;
 mod dossier_api;
 mod dossiers;
+mod form_tokens;
 mod fruehfoerderung;
 mod gemeinden;
 mod grenzen;

@@ -260,7 +260,7 @@ impl TestApp {
             dolmetschende: "ja".to_owned(),
             bemerkungen: "Interne Notiz".to_owned(),
         };
-        self.store.record_kurzassessment(&actor, dossier, None, assessment.parse(today).unwrap()).await.unwrap();
+        self.store.record_kurzassessment(&actor, dossier, assessment.parse(today).unwrap()).await.unwrap();
         let goal = iim_domain::dossier::ZielInput {
             handlungsfeld: "sprachfoerderung".to_owned(),
             ziel: "Deutsch auf Niveau A2".to_owned(),

@@ -95,6 +95,8 @@ pub struct TimelineRow {
 pub struct ShowPage {
     layout: Layout,
     id: i64,
+    /// The dossier's version this page shows; the closing, reopening and reassigning forms send it back.
+    version: i32,
     person_id: i64,
     person_name: String,
     birth: String,
@@ -221,6 +223,7 @@ async fn show_page(
     Ok(ShowPage {
         layout: Layout::for_user(user, format!("Dossier {person_name}"), "dossiers").with_notice(notice),
         id: dossier.id,
+        version: dossier.version,
         person_id: dossier.person.id,
         birth: dossier.person.data.geburtsdatum.to_string(),
         person_name,
@@ -281,21 +284,30 @@ async fn show_page(
 pub struct CloseForm {
     grund: String,
     bemerkung: String,
+    version: String,
 }
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
 pub struct ReopenForm {
     begruendung: String,
+    version: String,
 }
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
 pub struct AssignForm {
     fallfuehrung: String,
+    version: String,
 }
 
-/// After closing, reopening or reassigning: back to the dossier, or the dossier with the refusal.
+/// The dossier's version a form was loaded with; none from callers that send none (they are not checked).
+fn sent_version(version: &str) -> Option<i32> {
+    version.trim().parse().ok()
+}
+
+/// After closing, reopening or reassigning: back to the dossier, or the dossier as it is now with the refusal;
+/// a page loaded before a colleague's change (409) shows the current state and asks to decide again.
 pub(crate) async fn after_action<T>(
     state: &SharedState,
     user: &CurrentUser,
@@ -310,6 +322,13 @@ pub(crate) async fn after_action<T>(
             let page = show_page(state, user, id, None, Some(message)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
+        Err(StoreError::Changed { .. }) => {
+            let message = "Inzwischen hat jemand anderes dieses Dossier geändert; es wurde nichts gespeichert. \
+                           Unten steht der aktuelle Stand: bitte prüfen und nochmals entscheiden."
+                .to_owned();
+            let page = show_page(state, user, id, None, Some(message)).await?;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
         Err(other) => Err(other.into()),
     }
 }
@@ -322,7 +341,7 @@ pub async fn close(
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
     let result = match parse_abschluss(&form.grund, &form.bemerkung) {
-        Ok((grund, bemerkung)) => state.store.close_dossier(user.actor(), id, grund, &bemerkung).await,
+        Ok((grund, bemerkung)) => state.store.close_dossier(user.actor(), id, sent_version(&form.version), grund, &bemerkung).await,
         Err(errors) => Err(StoreError::Invalid(errors)),
     };
     let submitted = matches!(&result, Ok(dossier) if dossier.abschluss_antrag.is_some());
@@ -375,7 +394,7 @@ pub async fn reopen(
     Form(form): Form<ReopenForm>,
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
-    let result = state.store.reopen_dossier(user.actor(), id, &form.begruendung).await;
+    let result = state.store.reopen_dossier(user.actor(), id, sent_version(&form.version), &form.begruendung).await;
     after_action(&state, &user, id, result, "wiedereroeffnet").await
 }
 
@@ -386,7 +405,7 @@ pub async fn assign(
     Form(form): Form<AssignForm>,
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
-    let result = state.store.reassign_dossier(user.actor(), id, &form.fallfuehrung).await;
+    let result = state.store.reassign_dossier(user.actor(), id, sent_version(&form.version), &form.fallfuehrung).await;
     after_action(&state, &user, id, result, "zugewiesen").await
 }
 
@@ -469,8 +488,6 @@ pub struct DossierFormPage {
     errors: Vec<(String, String)>,
     /// The dossier's version the form is based on, for forms that send it back (Standortbestimmung).
     version: Option<i32>,
-    /// The one-time token of a create form (Kurzassessment), consumed by its save.
-    form_token: Option<String>,
 }
 
 /// What differs between the dossier's forms.
@@ -500,7 +517,6 @@ pub(crate) fn form_page(
         fields: with_errors(fields, errors),
         errors: summary(errors),
         version: None,
-        form_token: None,
     }
 }
 
@@ -516,8 +532,6 @@ pub struct AssessmentForm {
     potenzial: String,
     dolmetschende: String,
     bemerkungen: String,
-    /// The one-time token the form was shown with; empty from callers without the form.
-    form_token: String,
 }
 
 impl AssessmentForm {
@@ -601,7 +615,6 @@ async fn assessment_page(
     id: i64,
     input: &KurzassessmentInput,
     errors: &FieldErrors,
-    form_token: String,
 ) -> Result<DossierFormPage, PageError> {
     let dossier = state.store.get_dossier(user.actor(), id).await?;
     let spec = FormSpec {
@@ -612,8 +625,7 @@ async fn assessment_page(
         path: "kurzassessment",
         submit: "Kurzassessment speichern",
     };
-    let page = form_page(user, &dossier, spec, assessment_fields(input), errors);
-    Ok(DossierFormPage { form_token: Some(form_token), ..page })
+    Ok(form_page(user, &dossier, spec, assessment_fields(input), errors))
 }
 
 pub async fn assessment_form(
@@ -624,8 +636,7 @@ pub async fn assessment_form(
     state.store.check_permission(user.actor(), Resource::Dossier, Action::Update).await?;
     let today = state.store.clock().today();
     let input = KurzassessmentInput { datum: swiss_date(today), ..KurzassessmentInput::default() };
-    let token = state.store.issue_form_token(user.actor()).await?;
-    assessment_page(&state, &user, parse_id(&id)?, &input, &FieldErrors::new(), token).await
+    assessment_page(&state, &user, parse_id(&id)?, &input, &FieldErrors::new()).await
 }
 
 pub async fn record_assessment(
@@ -635,21 +646,14 @@ pub async fn record_assessment(
     Form(form): Form<AssessmentForm>,
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
-    let token = form.form_token.clone();
     let input = form.input();
-    let sent_token = Some(token.as_str()).filter(|t| !t.is_empty());
     let recorded = match input.parse(state.store.clock().today()) {
-        Ok(assessment) => state.store.record_kurzassessment(user.actor(), id, sent_token, assessment).await,
+        Ok(assessment) => state.store.record_kurzassessment(user.actor(), id, assessment).await,
         Err(errors) => Err(StoreError::Invalid(errors)),
     };
     match recorded {
         Ok(_) => Ok(to_dossier(id, "kurzassessment")),
-        Err(StoreError::AlreadySaved { record }) => {
-            Ok(Redirect::to(&format!("/dossiers/{record}?hinweis=bereits_gespeichert")).into_response())
-        }
-        Err(StoreError::Invalid(errors)) => {
-            unprocessable(assessment_page(&state, &user, id, &input, &errors, token).await?)
-        }
+        Err(StoreError::Invalid(errors)) => unprocessable(assessment_page(&state, &user, id, &input, &errors).await?),
         Err(other) => Err(other.into()),
     }
 }
