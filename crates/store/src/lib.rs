@@ -34,7 +34,6 @@ pub use angebote::oeffentlich::Angebot;
 pub use angebote::verwaltung::{AngebotFilter, AngebotQuery, AngebotVerweis, NeuesAngebot, VerwaltetesAngebot};
 pub use audit::{AuditQuery, AuditRecord};
 pub use betrieb::Operator;
-pub use formular::new_form_token;
 pub use directory::{Directory, OrganisationInfo, OrganisationKind, RegionMapping};
 pub use fallfuehrung::abschluss::AbschlussAntrag;
 pub use fallfuehrung::auftraege::{Anbieter, Auftrag, AuftragFuerAnbieter};
@@ -46,6 +45,7 @@ pub use fallfuehrung::pendenzen::{Pendenz, Pendenzen, PendenzenZahlen};
 pub use fallfuehrung::persons::{Person, PersonQuery, PersonSummary};
 pub use fallfuehrung::uebergaben::{EingehendeUebergabe, Uebergabe};
 pub use fallfuehrung::umzuege::Umzugsvorschlag;
+pub use formular::new_form_token;
 pub use konten::accounts::{ApiTokenInfo, LoginError, NewUser, Session, UserInfo};
 pub use mentoring::{
     AnmeldungError, AufraeumBericht, CheckinEintrag, MAX_ANMELDUNGEN_PRO_STUNDE, Mentee, MenteeZeile, Mentor,

@@ -9,13 +9,13 @@
 
 use crate::auth::{CurrentUser, MAX_FORM_BYTES, is_multipart};
 use crate::error::{AppError, PageError};
+use crate::pages::render_error_page;
 use crate::state::SharedState;
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use crate::pages::render_error_page;
 use iim_domain::regeln::FormularRegel;
 use iim_store::StoreError;
 

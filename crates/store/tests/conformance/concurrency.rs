@@ -139,9 +139,7 @@ async fn assessed_dossier(test: &TestStore) -> (iim_domain::Actor, i64) {
     let case_worker = test.case_worker_of("sr-olten").await;
     let person = test.create_person(&case_worker, valid_person(OLTEN)).await.unwrap();
     let dossier = test.open_dossier(&case_worker, person.id, false, false).await.unwrap();
-    test.record_kurzassessment(&case_worker, dossier.id, crate::dossiers::assessment("01.02.2026"))
-        .await
-        .unwrap();
+    test.record_kurzassessment(&case_worker, dossier.id, crate::dossiers::assessment("01.02.2026")).await.unwrap();
     (case_worker, dossier.id)
 }
 

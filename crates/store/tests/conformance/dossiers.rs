@@ -108,8 +108,7 @@ async fn the_kurzassessment_sets_the_status_and_starts_the_twelve_month_clock() 
     let case_worker = test.case_worker_of("sr-olten").await;
     let person = test.register(&case_worker, valid_person(2581)).await;
     let dossier = test.store.open_dossier(&case_worker, person.id, false, false).await.unwrap();
-    let assessed =
-        test.store.record_kurzassessment(&case_worker, dossier.id, assessment("18.11.2026")).await.unwrap();
+    let assessed = test.store.record_kurzassessment(&case_worker, dossier.id, assessment("18.11.2026")).await.unwrap();
     assert_eq!(assessed.status, DossierStatus::InAbklaerung);
     assert_eq!(assessed.next_standortbestimmung, NaiveDate::from_ymd_opt(2027, 11, 18));
     assert_eq!(assessed.kurzassessment.as_ref().map(|k| k.schuljahre), Some(8));
@@ -201,8 +200,11 @@ async fn a_closed_dossier_takes_no_changes_until_it_is_reopened() {
     test.store.record_kurzassessment(&case_worker, dossier.id, assessment("01.10.2025")).await.unwrap();
     assert_eq!(test.store.overdue_standortbestimmungen(&case_worker).await.unwrap(), 1);
 
-    let closed =
-        test.store.close_dossier(&case_worker, dossier.id, None, AbschlussGrund::NachhaltigIntegriert, "").await.unwrap();
+    let closed = test
+        .store
+        .close_dossier(&case_worker, dossier.id, None, AbschlussGrund::NachhaltigIntegriert, "")
+        .await
+        .unwrap();
     assert_eq!(closed.status, DossierStatus::Abgeschlossen);
     assert_eq!(closed.next_standortbestimmung, None, "a closed dossier has no Standortbestimmung due");
     assert_eq!(test.store.overdue_standortbestimmungen(&case_worker).await.unwrap(), 0);
@@ -210,7 +212,9 @@ async fn a_closed_dossier_takes_no_changes_until_it_is_reopened() {
     let refused = field_errors(test.store.add_ziel(&case_worker, dossier.id, goal("sprachfoerderung", "A2")).await);
     assert!(refused.get("status").unwrap().contains("abgeschlossen"));
 
-    assert!(field_errors(test.store.reopen_dossier(&case_worker, dossier.id, None, " ").await).get("begruendung").is_some());
+    assert!(
+        field_errors(test.store.reopen_dossier(&case_worker, dossier.id, None, " ").await).get("begruendung").is_some()
+    );
     let reopened = test.store.reopen_dossier(&case_worker, dossier.id, None, "Stelle verloren").await.unwrap();
     assert_eq!(reopened.status, DossierStatus::InAbklaerung, "continues where it stood");
     assert!(reopened.next_standortbestimmung.is_some());

@@ -332,7 +332,8 @@ async fn a_dossier_page_loaded_before_a_colleagues_change_does_not_close_reopen_
     let to_colleague = [("fallfuehrung", "kollegin.olten".to_owned()), ("version", current)];
     assert_eq!(tab.submit(&format!("{dossier}/zuweisen"), &to_colleague).await.status(), 303);
 
-    let close = [("grund", "abloesung_sozialhilfe".to_owned()), ("bemerkung", String::new()), ("version", stale.clone())];
+    let close =
+        [("grund", "abloesung_sozialhilfe".to_owned()), ("bemerkung", String::new()), ("version", stale.clone())];
     let refused = other_tab.submit(&format!("{dossier}/abschliessen"), &close).await;
     assert_eq!(refused.status(), 409, "the closing was based on the page before the reassignment");
     let text = visible_text(&refused.text().await.unwrap());
@@ -342,7 +343,8 @@ async fn a_dossier_page_loaded_before_a_colleagues_change_does_not_close_reopen_
     assert_eq!(other_tab.submit(&format!("{dossier}/zuweisen"), &back).await.status(), 409);
 
     let fresh = version_in(&other_tab.get(&dossier).await.text().await.unwrap());
-    let close = [("grund", "abloesung_sozialhilfe".to_owned()), ("bemerkung", String::new()), ("version", fresh.clone())];
+    let close =
+        [("grund", "abloesung_sozialhilfe".to_owned()), ("bemerkung", String::new()), ("version", fresh.clone())];
     assert_eq!(other_tab.submit(&format!("{dossier}/abschliessen"), &close).await.status(), 303, "decided again");
     let reopen = [("begruendung", "erneut Sozialhilfe".to_owned()), ("version", fresh)];
     assert_eq!(tab.submit(&format!("{dossier}/wiedereroeffnen"), &reopen).await.status(), 409, "closed meanwhile");

@@ -341,7 +341,9 @@ pub async fn close(
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
     let result = match parse_abschluss(&form.grund, &form.bemerkung) {
-        Ok((grund, bemerkung)) => state.store.close_dossier(user.actor(), id, sent_version(&form.version), grund, &bemerkung).await,
+        Ok((grund, bemerkung)) => {
+            state.store.close_dossier(user.actor(), id, sent_version(&form.version), grund, &bemerkung).await
+        }
         Err(errors) => Err(StoreError::Invalid(errors)),
     };
     let submitted = matches!(&result, Ok(dossier) if dossier.abschluss_antrag.is_some());
