@@ -365,8 +365,9 @@ impl Store {
         self.finish_change(&guard, txn, row.into_active_model(), DossierEvent::Wiedereroeffnet, summary, now).await
     }
 
-    /// The Leitung hands the dossier to another case worker of the same Stelle. `expected_version` as in
-    /// [`Store::begin_versioned_change`]: a page loaded before a colleague's change does not overwrite it.
+    /// The Leitung hands the dossier to another case worker of the same Stelle. `expected_version` is the
+    /// dossier's version the page was loaded with: a page older than a colleague's change is refused with
+    /// [`StoreError::Changed`] instead of overwriting it.
     pub async fn reassign_dossier(
         &self,
         actor: &Actor,
