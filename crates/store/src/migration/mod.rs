@@ -22,6 +22,7 @@ mod m20261204_000034_versionen;
 mod m20261204_000035_form_tokens;
 mod m20261204_000036_neuzuzueger;
 mod m20261204_000037_form_token_cleanup;
+mod m20261205_000001_register_ereignisse;
 
 pub(crate) struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000035_form_tokens::Migration),
             Box::new(m20261204_000036_neuzuzueger::Migration),
             Box::new(m20261204_000037_form_token_cleanup::Migration),
+            Box::new(m20261205_000001_register_ereignisse::Migration),
         ]
     }
 }

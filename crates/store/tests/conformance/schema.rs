@@ -7,7 +7,7 @@ use iim_domain::Role;
 const GOLDEN_SCHEMA: &str = include_str!("../schema.txt");
 
 /// Every migration, oldest first. A new migration is added here, never removed or renamed.
-const MIGRATIONS: [&str; 16] = [
+const MIGRATIONS: [&str; 17] = [
     "m20261121_000001_foundation",
     "m20261121_000002_dossiers",
     "m20261121_000003_auftraege",
@@ -24,6 +24,7 @@ const MIGRATIONS: [&str; 16] = [
     "m20261204_000035_form_tokens",
     "m20261204_000036_neuzuzueger",
     "m20261204_000037_form_token_cleanup",
+    "m20261205_000001_register_ereignisse",
 ];
 
 #[tokio::test]
