@@ -133,99 +133,108 @@ impl Store {
     ) -> Result<ImportReport, StoreError> {
         let guard = self.guard::<register_lieferung::Entity>(actor, Action::Create, None).await?;
         let header = delivery.header().clone();
-        let (lieferung_id, existed) = self.lieferung_for(&header, datei, actor).await?;
+        let now = self.clock.now();
+        let mut events = delivery.enumerate().map(|(index, event)| (index + 1, event));
+        let mut batch: Vec<Numbered> = events.by_ref().take(EVENTS_PER_BATCH).collect();
+        let txn = begin_write(&self.db).await?;
+        let (lieferung_id, existed) = lieferung_for(&txn, &header, datei, actor, now).await?;
         let mut run = Run {
             importer: actor.user_id,
-            now: self.clock.now(),
+            now,
             lieferung_id,
             gemeinden: actor.gemeinden_in(guard.scope()).cloned(),
             directory: self.directory(),
             report: ImportReport { message_id: header.message_id, ..ImportReport::default() },
         };
-        let mut events = delivery.enumerate().map(|(index, event)| (index + 1, event));
+        import_batch(&txn, &mut run, batch, datei, actor).await?;
+        txn.commit().await?;
         loop {
-            let batch: Vec<Numbered> = events.by_ref().take(EVENTS_PER_BATCH).collect();
+            batch = events.by_ref().take(EVENTS_PER_BATCH).collect();
             if batch.is_empty() {
                 break;
             }
-            self.import_batch(&mut run, batch, datei, actor).await?;
+            let txn = begin_write(&self.db).await?;
+            import_batch(&txn, &mut run, batch, datei, actor).await?;
+            txn.commit().await?;
         }
         let report = &mut run.report;
         report.bereits_importiert = existed && report.gespeichert + report.zugeordnet + report.uebersprungen == 0;
         Ok(run.report)
     }
+}
 
-    /// The delivery's record: the one of an earlier import of the same message, or a new one.
-    async fn lieferung_for(&self, header: &Header, datei: &str, actor: &Actor) -> Result<(i64, bool), StoreError> {
-        let txn = begin_write(&self.db).await?;
-        let known = register_lieferung::Entity::find()
-            .filter(register_lieferung::Column::MessageId.eq(&header.message_id))
-            .one(&txn)
-            .await?;
-        if let Some(known) = known {
-            return Ok((known.id, true));
-        }
-        let created = register_lieferung::ActiveModel {
-            id: NotSet,
-            message_id: Set(header.message_id.clone()),
-            sender_id: Set(header.sender_id.clone()),
-            datei: Set(datei.to_owned()),
-            importiert_at: Set(self.clock.now()),
-            importiert_von: Set(actor.username.clone()),
-            gelesen: Set(0),
-            gespeichert: Set(0),
-            zugeordnet: Set(0),
-            uebersprungen: Set(0),
-            abgelehnt: Set(0),
-        }
-        .insert(&txn)
+/// The delivery's record: the one of an earlier import of the same message, or a new one (in the transaction
+/// of the first batch, so that a single-event delivery costs one commit).
+async fn lieferung_for(
+    txn: &DatabaseTransaction,
+    header: &Header,
+    datei: &str,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(i64, bool), StoreError> {
+    let known = register_lieferung::Entity::find()
+        .filter(register_lieferung::Column::MessageId.eq(&header.message_id))
+        .one(txn)
         .await?;
-        txn.commit().await?;
-        Ok((created.id, false))
+    if let Some(known) = known {
+        return Ok((known.id, true));
     }
+    let created = register_lieferung::ActiveModel {
+        id: NotSet,
+        message_id: Set(header.message_id.clone()),
+        sender_id: Set(header.sender_id.clone()),
+        datei: Set(datei.to_owned()),
+        importiert_at: Set(now),
+        importiert_von: Set(actor.username.clone()),
+        gelesen: Set(0),
+        gespeichert: Set(0),
+        zugeordnet: Set(0),
+        uebersprungen: Set(0),
+        abgelehnt: Set(0),
+    }
+    .insert(txn)
+    .await?;
+    Ok((created.id, false))
+}
 
-    /// One batch in one transaction: the events not done before are applied and recorded, their refusals
-    /// replaced, the delivery's counts updated and the access-log entry written.
-    async fn import_batch(
-        &self,
-        run: &mut Run,
-        events: Vec<Numbered>,
-        datei: &str,
-        actor: &Actor,
-    ) -> Result<(), StoreError> {
-        let (Some(first), Some(last)) = (events.first().map(|e| count(e.0)), events.last().map(|e| count(e.0))) else {
-            return Ok(());
-        };
-        let txn = begin_write(&self.db).await?;
-        let done_before: BTreeSet<i32> = register_ereignis::Entity::find()
-            .select_only()
-            .column(register_ereignis::Column::Position)
-            .filter(register_ereignis::Column::LieferungId.eq(run.lieferung_id))
-            .filter(register_ereignis::Column::Position.between(first, last))
-            .into_tuple::<i32>()
-            .all(&txn)
-            .await?
-            .into_iter()
-            .collect();
-        let mut batch = Batch::new(&txn, run);
-        for (position, event) in events {
-            batch.run.report.gelesen += 1;
-            if done_before.contains(&count(position)) {
-                batch.run.report.frueher_importiert += 1;
-                continue;
-            }
-            let (art, ergebnis) = match event {
-                Ok(event) => (art_of(&event), batch.apply(position, event).await?),
-                Err(refusal) => {
-                    (Ereignisart::of_ech(&refusal.kind), Ergebnis::Abgelehnt(Abgelehnt::FehlerInDerLieferung, refusal))
-                }
-            };
-            batch.record(position, art, ergebnis);
+/// One batch in its transaction: the events not done before are applied and recorded, their refusals
+/// replaced, the delivery's counts updated and the access-log entry written.
+async fn import_batch(
+    txn: &DatabaseTransaction,
+    run: &mut Run,
+    events: Vec<Numbered>,
+    datei: &str,
+    actor: &Actor,
+) -> Result<(), StoreError> {
+    let (Some(first), Some(last)) = (events.first().map(|e| count(e.0)), events.last().map(|e| count(e.0))) else {
+        return Ok(());
+    };
+    let done_before: BTreeSet<i32> = register_ereignis::Entity::find()
+        .select_only()
+        .column(register_ereignis::Column::Position)
+        .filter(register_ereignis::Column::LieferungId.eq(run.lieferung_id))
+        .filter(register_ereignis::Column::Position.between(first, last))
+        .into_tuple::<i32>()
+        .all(txn)
+        .await?
+        .into_iter()
+        .collect();
+    let mut batch = Batch::new(txn, run);
+    for (position, event) in events {
+        batch.run.report.gelesen += 1;
+        if done_before.contains(&count(position)) {
+            batch.run.report.frueher_importiert += 1;
+            continue;
         }
-        batch.save(last, datei, actor).await?;
-        txn.commit().await?;
-        Ok(())
+        let (art, ergebnis) = match event {
+            Ok(event) => (art_of(&event), batch.apply(position, event).await?),
+            Err(refusal) => {
+                (Ereignisart::of_ech(&refusal.kind), Ergebnis::Abgelehnt(Abgelehnt::FehlerInDerLieferung, refusal))
+            }
+        };
+        batch.record(position, art, ergebnis);
     }
+    batch.save(last, datei, actor).await
 }
 
 /// The kind of an event, for its record.
