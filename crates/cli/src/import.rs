@@ -1,7 +1,8 @@
 //! `iim import ech0020 FILE_OR_DIR...`: imports eCH-0020 deliveries (files, every `.xml` and `.zip` file of a
 //! folder, every `.xml` entry of a zip, in name order; see `iim_store::delivery_files`) with a progress bar,
 //! prints what each file did and what was refused, and exits non-zero when anything was refused, so that a
-//! scheduled job notices.
+//! scheduled job notices. Events an earlier import of the same delivery stored, matched or skipped are counted
+//! as «bereits früher importiert»; refused ones are tried again (see `iim_store::import_register_delivery`).
 
 use clap::Subcommand;
 use iim_store::{FileOutcome, FileResult, ImportReport, Store, delivery_files};
@@ -33,6 +34,7 @@ struct Totals {
     matched: usize,
     skipped: usize,
     refused: usize,
+    earlier: usize,
     proposals: usize,
 }
 
@@ -84,10 +86,8 @@ impl Totals {
     }
 
     fn add_report(&mut self, report: &ImportReport) {
-        if report.bereits_importiert {
-            self.repeated += 1;
-            return;
-        }
+        self.repeated += usize::from(report.bereits_importiert);
+        self.earlier += report.frueher_importiert;
         self.read += report.gelesen;
         self.stored += report.gespeichert;
         self.matched += report.zugeordnet;
@@ -105,8 +105,8 @@ impl Totals {
             self.files, self.repeated, self.refused_files, self.skipped_files
         );
         println!(
-            "{} Ereignisse gelesen: {} gespeichert (Zuzüge aus dem Ausland, Geburten), {} bekannten Personen zugeordnet, {} übersprungen (nicht benötigt, nicht gespeichert), {} abgelehnt.",
-            self.read, self.stored, self.matched, self.skipped, self.refused
+            "{} Ereignisse gelesen: {} neu gespeichert (Zuzüge aus dem Ausland, Geburten), {} bekannten Personen zugeordnet, {} übersprungen (nicht benötigt, nicht gespeichert), {} bereits früher importiert, {} abgelehnt.",
+            self.read, self.stored, self.matched, self.skipped, self.earlier, self.refused
         );
         if self.proposals > 0 {
             println!("{} Umzüge in eine andere Sozialregion: Übergabe vorgeschlagen.", self.proposals);

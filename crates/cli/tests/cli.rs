@@ -118,11 +118,14 @@ async fn a_folder_of_register_deliveries_is_imported_once_and_refusals_fail_the_
         ),
         "{output}"
     );
-    assert!(output.contains("1 gespeichert"), "{output}");
+    assert!(output.contains("1 neu gespeichert"), "{output}");
 
     let second = iim(&database, &["import", "ech0020", "--user", "ib.olten", fixtures], "");
-    assert!(second.status.success(), "nothing new, nothing refused: {}", text(&second.stderr));
-    assert!(text(&second.stdout).contains("3 Dateien, davon 3 schon früher importiert"), "{}", text(&second.stdout));
+    let output = text(&second.stdout);
+    assert!(!second.status.success(), "the broken person is still refused: {output}");
+    assert!(output.contains("3 Dateien, davon 3 schon früher importiert"), "{output}");
+    assert!(output.contains("0 neu gespeichert"), "{output}");
+    assert!(output.contains("2 bereits früher importiert, 3 abgelehnt"), "Balsthal stays refused: {output}");
 
     let missing = iim(&database, &["import", "ech0020", "--user", "ib.olten", "/nicht/vorhanden.xml"], "");
     assert!(!missing.status.success());
@@ -153,11 +156,13 @@ async fn a_zip_of_deliveries_is_imported_entry_by_entry_and_a_refusal_fails_the_
     assert!(output.contains("4 Dateien, davon 0 schon früher importiert, 0 abgelehnt und 1 übersprungen"), "{output}");
     assert!(output.contains("woche-47.zip/kw47/liesmich.txt: übersprungen"), "{output}");
     assert!(output.contains("Ereignis 2 (baseDelivery), Feld baseDeliveryPerson/vn"), "{output}");
-    assert!(output.contains("1 gespeichert"), "{output}");
+    assert!(output.contains("1 neu gespeichert"), "{output}");
 
     let second = iim(&database, &["import", "ech0020", "--user", "admin", zip], "");
-    assert!(second.status.success(), "nothing new, nothing refused: {}", text(&second.stdout));
-    assert!(text(&second.stdout).contains("davon 3 schon früher importiert"), "{}", text(&second.stdout));
+    let output = text(&second.stdout);
+    assert!(!second.status.success(), "the broken person is still refused: {output}");
+    assert!(output.contains("davon 3 schon früher importiert"), "{output}");
+    assert!(output.contains("0 neu gespeichert"), "{output}");
 }
 
 /// Starts `iim serve` on a free port and returns the child and its address, read from its JSON log.

@@ -4,7 +4,9 @@
 //! to the Migrationsamt with a recommendation for an Integrationsvereinbarung or -empfehlung (Fordern).
 //!
 //! The rules live here: which status may follow which, what a conversation record must contain, and what a
-//! hand-over and the Migrationsamt's decision must state.
+//! hand-over and the Migrationsamt's decision must state, and why the register import skipped or refused an
+//! event (`Ereignisart`, `Uebersprungen`, `Abgelehnt`): typed, so that the store keeps a code and the screens
+//! group identical reasons.
 
 use crate::catalog;
 use crate::dossier::{exact_date, pick, required_text, yes_no};
@@ -468,6 +470,176 @@ impl EntscheidInput {
     }
 }
 
+/// The kind of a register event, as the Integrationsbeauftragte calls it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Ereignisart {
+    Zuzug,
+    Wegzug,
+    Umzug,
+    Geburt,
+    Tod,
+    /// A person of a baseDelivery (the whole register of a Gemeinde).
+    Bestand,
+    /// Any other kind of message (e.g. a marriage), or a part of the delivery that could not be read.
+    Andere,
+}
+
+impl Choice for Ereignisart {
+    const ALL: &'static [Self] = &[
+        Ereignisart::Zuzug,
+        Ereignisart::Wegzug,
+        Ereignisart::Umzug,
+        Ereignisart::Geburt,
+        Ereignisart::Tod,
+        Ereignisart::Bestand,
+        Ereignisart::Andere,
+    ];
+
+    fn code(self) -> &'static str {
+        match self {
+            Ereignisart::Zuzug => "zuzug",
+            Ereignisart::Wegzug => "wegzug",
+            Ereignisart::Umzug => "umzug",
+            Ereignisart::Geburt => "geburt",
+            Ereignisart::Tod => "tod",
+            Ereignisart::Bestand => "bestand",
+            Ereignisart::Andere => "andere",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Ereignisart::Zuzug => "Zuzug",
+            Ereignisart::Wegzug => "Wegzug",
+            Ereignisart::Umzug => "Umzug",
+            Ereignisart::Geburt => "Geburt",
+            Ereignisart::Tod => "Tod",
+            Ereignisart::Bestand => "Einwohnerbestand",
+            Ereignisart::Andere => "andere Meldung",
+        }
+    }
+}
+
+impl Ereignisart {
+    /// The kind of an eCH-0020 event element (`moveIn`, `birth`, ...), as the reader names it.
+    pub fn of_ech(element: &str) -> Self {
+        match element {
+            "moveIn" => Ereignisart::Zuzug,
+            "moveOut" => Ereignisart::Wegzug,
+            "move" => Ereignisart::Umzug,
+            "birth" => Ereignisart::Geburt,
+            "death" => Ereignisart::Tod,
+            "baseDelivery" | "messages" => Ereignisart::Bestand,
+            _ => Ereignisart::Andere,
+        }
+    }
+}
+
+/// Why the import did not keep a register event: the Cockpit does not need it (data minimisation). Only the
+/// event's kind, position and this reason are stored, nothing of the person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Uebersprungen {
+    /// An arrival from abroad of a Swiss national.
+    SchweizerStaatsangehoerigkeit,
+    /// A move within the Gemeinde of a person the Cockpit does not know.
+    UmzugInnerhalbDerGemeinde,
+    /// A move from another Swiss Gemeinde of a person the Cockpit does not know.
+    ZuzugAusDerSchweiz,
+    /// A birth of a Swiss child without a parent the Cockpit knows as a foreign national.
+    GeburtSchweizerKind,
+    /// A birth of a foreign child whose residence the register does not name.
+    GeburtOhneWohngemeinde,
+    /// A move away, a death or a resident of a person the Cockpit does not know.
+    PersonNichtBekannt,
+    /// A kind of message the Cockpit does not use.
+    MeldungNichtBenoetigt,
+}
+
+impl Choice for Uebersprungen {
+    const ALL: &'static [Self] = &[
+        Uebersprungen::SchweizerStaatsangehoerigkeit,
+        Uebersprungen::UmzugInnerhalbDerGemeinde,
+        Uebersprungen::ZuzugAusDerSchweiz,
+        Uebersprungen::GeburtSchweizerKind,
+        Uebersprungen::GeburtOhneWohngemeinde,
+        Uebersprungen::PersonNichtBekannt,
+        Uebersprungen::MeldungNichtBenoetigt,
+    ];
+
+    fn code(self) -> &'static str {
+        match self {
+            Uebersprungen::SchweizerStaatsangehoerigkeit => "schweizer",
+            Uebersprungen::UmzugInnerhalbDerGemeinde => "umzug_in_gemeinde",
+            Uebersprungen::ZuzugAusDerSchweiz => "zuzug_aus_schweiz",
+            Uebersprungen::GeburtSchweizerKind => "geburt_schweizer_kind",
+            Uebersprungen::GeburtOhneWohngemeinde => "geburt_ohne_gemeinde",
+            Uebersprungen::PersonNichtBekannt => "nicht_bekannt",
+            Uebersprungen::MeldungNichtBenoetigt => "nicht_benoetigt",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Uebersprungen::SchweizerStaatsangehoerigkeit => {
+                "Schweizer Staatsangehörigkeit: kein Erstinformationsgespräch"
+            }
+            Uebersprungen::UmzugInnerhalbDerGemeinde => "Umzug innerhalb der Gemeinde",
+            Uebersprungen::ZuzugAusDerSchweiz => {
+                "Zuzug aus einer anderen Schweizer Gemeinde: kein Neuzuzüger aus dem Ausland"
+            }
+            Uebersprungen::GeburtSchweizerKind => "Kind mit Schweizer Staatsangehörigkeit: keine frühe Sprachförderung",
+            Uebersprungen::GeburtOhneWohngemeinde => "Geburt ohne Wohngemeinde im Register",
+            Uebersprungen::PersonNichtBekannt => "Person dem Cockpit nicht bekannt",
+            Uebersprungen::MeldungNichtBenoetigt => "Meldung wird im Cockpit nicht gebraucht",
+        }
+    }
+}
+
+impl std::fmt::Display for Uebersprungen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// Why the import refused a register event. A refused event is not done: a later import of the same
+/// delivery tries it again (by someone in scope, or after the register corrected it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Abgelehnt {
+    /// The event's Gemeinde is not one the importer answers for.
+    AusserhalbZustaendigkeit,
+    /// The event's Gemeinde is not a Gemeinde of the canton.
+    GemeindeAusserhalbKanton,
+    /// The event or the file is faulty (the reader's message names field and problem).
+    FehlerInDerLieferung,
+}
+
+impl Choice for Abgelehnt {
+    const ALL: &'static [Self] =
+        &[Abgelehnt::AusserhalbZustaendigkeit, Abgelehnt::GemeindeAusserhalbKanton, Abgelehnt::FehlerInDerLieferung];
+
+    fn code(self) -> &'static str {
+        match self {
+            Abgelehnt::AusserhalbZustaendigkeit => "ausserhalb_zustaendigkeit",
+            Abgelehnt::GemeindeAusserhalbKanton => "ausserhalb_kanton",
+            Abgelehnt::FehlerInDerLieferung => "fehler",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Abgelehnt::AusserhalbZustaendigkeit => "Gemeinde ausserhalb Ihres Zuständigkeitsbereichs",
+            Abgelehnt::GemeindeAusserhalbKanton => "Gemeinde ausserhalb des Kantons Solothurn",
+            Abgelehnt::FehlerInDerLieferung => "Fehler in der Lieferung",
+        }
+    }
+}
+
+impl std::fmt::Display for Abgelehnt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -567,6 +739,23 @@ mod tests {
         assert_eq!(
             refused.get("status"),
             Some("Von «Gespräch geführt» kann der Status nicht auf «eingeladen» wechseln.")
+        );
+    }
+
+    #[test]
+    fn every_register_reason_reads_back_from_its_code_and_speaks_german() {
+        for reason in Uebersprungen::ALL {
+            assert_eq!(Uebersprungen::from_code(reason.code()), Some(*reason));
+            assert!(!reason.to_string().contains('_'), "{reason}");
+        }
+        for reason in Abgelehnt::ALL {
+            assert_eq!(Abgelehnt::from_code(reason.code()), Some(*reason));
+        }
+        assert_eq!(Ereignisart::of_ech("moveIn"), Ereignisart::Zuzug);
+        assert_eq!(Ereignisart::of_ech("Lieferung"), Ereignisart::Andere);
+        assert_eq!(
+            Uebersprungen::SchweizerStaatsangehoerigkeit.to_string(),
+            "Schweizer Staatsangehörigkeit: kein Erstinformationsgespräch"
         );
     }
 

@@ -59,9 +59,9 @@ pub use start_integration::fordern::FordernFall;
 pub use start_integration::fruehfoerderung::{
     Fruehfoerderung, KennzahlZeile, KindZeile, KinderFilter, KinderQuery, KontaktEintrag, Quelle,
 };
-pub use start_integration::lieferungen::{Lieferung, LieferungAblehnung};
+pub use start_integration::lieferungen::{Lieferung, LieferungAblehnung, LieferungDetail, Uebersprungene};
 pub use start_integration::register_files::{DeliveryFile, FileOutcome, FileResult, delivery_files};
-pub use start_integration::register_import::ImportReport;
+pub use start_integration::register_import::{EVENTS_PER_BATCH, ImportReport};
 pub use steuerung::gemeinden::{GemeindeEintrag, GemeindeQuery};
 pub use steuerung::selbstdeklaration::{DeklarationFilter, FragebogenStand, Rueckgabe, Selbstdeklaration};
 

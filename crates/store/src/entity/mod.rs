@@ -31,6 +31,7 @@ pub(crate) mod neuzuzueger;
 pub(crate) mod organisation;
 pub(crate) mod person;
 pub(crate) mod register_ablehnung;
+pub(crate) mod register_ereignis;
 pub(crate) mod register_lieferung;
 pub(crate) mod register_person;
 pub(crate) mod selbstdeklaration;

@@ -10,6 +10,8 @@ pub struct Model {
     pub ereignis: String,
     pub feld: String,
     pub meldung: String,
+    /// `iim_domain::erstinformation::Abgelehnt` code; rows before it was recorded have none.
+    pub grund: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

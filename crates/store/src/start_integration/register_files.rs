@@ -139,8 +139,8 @@ fn has_extension(name: &str, extension: &str) -> bool {
 }
 
 impl Store {
-    /// Imports the deliveries one by one in the name of `actor` (each its own transaction, see
-    /// [`Store::import_register_delivery`]); `done` hears of each as it finishes (progress bar). A file that is
+    /// Imports the deliveries one by one in the name of `actor` (each in batches of its events, one
+    /// transaction each, see [`Store::import_register_delivery`]); `done` hears of each as it finishes (progress bar). A file that is
     /// not a delivery is refused and the others go on; a refusal of the actor or a database failure stops.
     pub async fn import_register_files(
         &self,

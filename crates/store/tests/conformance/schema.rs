@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     "m20261204_000036_neuzuzueger",
     "m20261204_000037_form_token_cleanup",
     "m20261204_000038_form_token_claims",
+    "m20261205_000001_register_ereignisse",
 ];
 
 #[tokio::test]

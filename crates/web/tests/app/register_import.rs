@@ -170,3 +170,46 @@ async fn a_provider_and_a_form_without_token_are_refused() {
         app.audit_entries(query).await.iter().any(|e| e.resource == "register_import" && e.outcome == "verweigert")
     );
 }
+
+/// The page without its `<details>` elements: what a social worker sees at first.
+fn main_list(html: &str) -> String {
+    let mut rest = html;
+    let mut shown = String::new();
+    while let Some(start) = rest.find("<details") {
+        shown.push_str(&rest[..start]);
+        rest = rest[start..].split_once("</details>").map_or("", |(_, after)| after);
+    }
+    shown.push_str(rest);
+    visible_text(&shown)
+}
+
+#[tokio::test]
+async fn skipped_and_refused_events_are_grouped_by_reason_and_field_paths_stay_in_the_details() {
+    let app = TestApp::spawn().await;
+    add_user(&app, "ib.balsthal", "gde-2422", Role::Integrationsbeauftragte).await;
+    let balsthal = app.log_in_as("ib.balsthal").await;
+    let olten = String::from_utf8(fixture("move-in-from-abroad.xml")).unwrap();
+    let response =
+        upload(&balsthal, &[("bestand.xml", fixture("base-delivery.xml")), ("olten.xml", olten.into_bytes())]).await;
+    let html = response.text().await.unwrap();
+    let shown = main_list(&html);
+    assert!(shown.contains("2 × Einwohnerbestand: Person dem Cockpit nicht bekannt"), "{shown}");
+    assert!(shown.contains("1 × Gemeinde ausserhalb Ihres Zuständigkeitsbereichs"), "{shown}");
+    assert!(shown.contains("1 × Fehler in der Lieferung"), "{shown}");
+    for path in ["reportingMunicipality", "baseDeliveryPerson/vn", "moveIn"] {
+        assert!(!shown.contains(path), "{path} in the main list: {shown}");
+    }
+    assert!(visible_text(&html).contains("baseDeliveryPerson/vn"), "the detail view keeps the field");
+
+    let list = balsthal.get("/register-import").await.text().await.unwrap();
+    let ids: Vec<String> =
+        list.split("href=\"/register-import/").skip(1).filter_map(|s| s.split('"').next()).map(str::to_owned).collect();
+    let mut pages = String::new();
+    for id in ids {
+        pages.push_str(&balsthal.get(&format!("/register-import/{id}")).await.text().await.unwrap());
+    }
+    let shown = main_list(&pages);
+    assert!(shown.contains("2 × Einwohnerbestand: Person dem Cockpit nicht bekannt"), "{shown}");
+    assert!(shown.contains("1 × Zuzug: Gemeinde ausserhalb Ihres Zuständigkeitsbereichs"), "{shown}");
+    assert!(!shown.contains("reportingMunicipality") && !shown.contains("Müller"), "{shown}");
+}

@@ -1,6 +1,9 @@
 //! «Register-Import»: the Integrationsbeauftragte (or an admin) uploads a week's deliveries of the population
-//! register, as XML files or zip archives, and sees per file what the import did and which events it refused;
-//! below, the earlier deliveries, each with its refusals. The upload is streamed to temporary files (up to
+//! register, as XML files or zip archives, and sees per file what the import did: new, earlier imported,
+//! skipped and refused events, skipped and refused ones grouped by their reason in plain words («12 ×
+//! Einwohnerbestand: Person dem Cockpit nicht bekannt»); below, the earlier deliveries, each with its skipped
+//! events and open refusals. Field paths of the register's format appear only inside a `<details>` element for
+//! whoever asks the register to correct a delivery; skipped events name no person (none is stored). The upload is streamed to temporary files (up to
 //! [`UPLOAD_LIMIT`]) and imported with the shared code of `iim import ech0020` (`iim_store::delivery_files`).
 //! Multipart forms carry their CSRF token as the first field, checked here (`auth::multipart_csrf_ok`).
 
@@ -15,9 +18,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use iim_domain::clock::format_swiss;
-use iim_domain::{Action, Resource};
-use iim_store::{FileOutcome, FileResult, Lieferung, LieferungAblehnung, delivery_files};
-use std::collections::HashMap;
+use iim_domain::erstinformation::{Abgelehnt, Ereignisart};
+use iim_domain::{Action, Choice, Resource};
+use iim_store::{FileOutcome, FileResult, Lieferung, LieferungAblehnung, LieferungDetail, delivery_files};
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -95,16 +99,34 @@ pub struct ResultRow {
     name: String,
     outcome: &'static str,
     reason: String,
-    counts: Option<[usize; 5]>,
+    /// Read, stored, matched, skipped, refused, imported before.
+    counts: Option<[usize; 6]>,
     umzugsvorschlaege: usize,
+    skipped: Vec<GroupRow>,
+    refused: Vec<GroupRow>,
     refusals: Vec<RefusalRow>,
 }
 
+/// Events of one kind (if named) and reason, with their number.
+pub struct GroupRow {
+    anzahl: usize,
+    art: &'static str,
+    grund: String,
+}
+
+/// A refused event for the detail view: position, eCH element, field path, the reader's message.
 pub struct RefusalRow {
     position: String,
     ereignis: String,
     feld: String,
     meldung: String,
+}
+
+/// Groups, most frequent first (then in the order of the key).
+fn groups<K: Ord>(counted: impl IntoIterator<Item = (K, usize)>, row: impl Fn(K, usize) -> GroupRow) -> Vec<GroupRow> {
+    let mut counted: Vec<(K, usize)> = counted.into_iter().collect();
+    counted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    counted.into_iter().map(|(key, anzahl)| row(key, anzahl)).collect()
 }
 
 impl From<&FileResult> for ResultRow {
@@ -115,31 +137,42 @@ impl From<&FileResult> for ResultRow {
             reason: reason.to_owned(),
             counts: None,
             umzugsvorschlaege: 0,
+            skipped: Vec::new(),
+            refused: Vec::new(),
             refusals: Vec::new(),
         };
         match &result.outcome {
-            FileOutcome::Imported(report) if report.bereits_importiert => row("bereits importiert", ""),
-            FileOutcome::Imported(report) => ResultRow {
-                counts: Some([
-                    report.gelesen,
-                    report.gespeichert,
-                    report.zugeordnet,
-                    report.uebersprungen,
-                    report.abgelehnt.len(),
-                ]),
-                umzugsvorschlaege: report.umzugsvorschlaege,
-                refusals: report
-                    .abgelehnt
-                    .iter()
-                    .map(|r| RefusalRow {
-                        position: r.position.to_string(),
-                        ereignis: r.kind.clone(),
-                        feld: r.field.clone(),
-                        meldung: r.message.clone(),
-                    })
-                    .collect(),
-                ..row("importiert", "")
-            },
+            FileOutcome::Imported(report) => {
+                ResultRow {
+                    counts: Some([
+                        report.gelesen,
+                        report.gespeichert,
+                        report.zugeordnet,
+                        report.uebersprungen,
+                        report.abgelehnt.len(),
+                        report.frueher_importiert,
+                    ]),
+                    umzugsvorschlaege: report.umzugsvorschlaege,
+                    skipped: groups(
+                        report.uebersprungen_nach_grund.iter().map(|(k, n)| (*k, *n)),
+                        |(art, grund), anzahl| GroupRow { anzahl, art: art.label(), grund: grund.to_string() },
+                    ),
+                    refused: groups(report.abgelehnt_nach_grund.iter().map(|(k, n)| (*k, *n)), |grund, anzahl| {
+                        GroupRow { anzahl, art: "", grund: grund.to_string() }
+                    }),
+                    refusals: report
+                        .abgelehnt
+                        .iter()
+                        .map(|r| RefusalRow {
+                            position: r.position.to_string(),
+                            ereignis: r.kind.clone(),
+                            feld: r.field.clone(),
+                            meldung: r.message.clone(),
+                        })
+                        .collect(),
+                    ..row(if report.bereits_importiert { "bereits importiert" } else { "importiert" }, "")
+                }
+            }
             FileOutcome::Refused(reason) => row("abgelehnt", reason),
             FileOutcome::Skipped(reason) => row("übersprungen", reason),
         }
@@ -261,6 +294,8 @@ pub struct DetailPage {
     layout: Layout,
     delivery: DeliveryRow,
     message_id: String,
+    skipped: Vec<GroupRow>,
+    refused: Vec<GroupRow>,
     refusals: Vec<RefusalRow>,
 }
 
@@ -269,12 +304,30 @@ pub async fn show(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<DetailPage, PageError> {
-    let (delivery, refusals) = state.store.register_delivery(user.actor(), parse_id(&id)?).await?;
+    let LieferungDetail { lieferung, ablehnungen, uebersprungen } =
+        state.store.register_delivery(user.actor(), parse_id(&id)?).await?;
+    let mut by_reason: BTreeMap<(Abgelehnt, Ereignisart), usize> = BTreeMap::new();
+    for refusal in &ablehnungen {
+        *by_reason.entry((refusal.grund, refusal.art)).or_default() += 1;
+    }
     Ok(DetailPage {
-        layout: Layout::for_user(&user, format!("Lieferung {}", delivery.datei), "register-import"),
-        message_id: delivery.message_id.clone(),
-        delivery: DeliveryRow::from(delivery),
-        refusals: refusals.into_iter().map(refusal_row).collect(),
+        layout: Layout::for_user(&user, format!("Lieferung {}", lieferung.datei), "register-import"),
+        message_id: lieferung.message_id.clone(),
+        delivery: DeliveryRow::from(lieferung),
+        skipped: uebersprungen
+            .into_iter()
+            .map(|g| GroupRow {
+                anzahl: usize::try_from(g.anzahl).unwrap_or(usize::MAX),
+                art: g.art.label(),
+                grund: g.grund.to_string(),
+            })
+            .collect(),
+        refused: groups(by_reason, |(grund, art), anzahl| GroupRow {
+            anzahl,
+            art: art.label(),
+            grund: grund.to_string(),
+        }),
+        refusals: ablehnungen.into_iter().map(refusal_row).collect(),
     })
 }
 
