@@ -17,12 +17,16 @@
 //! The events are committed in batches of [`EVENTS_PER_BATCH`], each one transaction with its access-log
 //! entry naming the persons it touched, so that another writer on SQLite waits for one batch, not for the
 //! whole delivery; an import that stops half-way leaves whole batches, and the next import goes on from there.
+//! Two imports of the same message at the same moment (two uploads, an upload beside `iim import`) share the
+//! delivery's record and lock it at the start of each batch, so they do its batches one after the other and
+//! each event is done by exactly one of them; neither fails.
 //!
 //! The importer is an [`Actor`]: an Integrationsbeauftragte imports only events of the Gemeinden her
 //! organisation answers for (others are refused and listed), an admin or the operator's account the whole
 //! canton. A move into a Gemeinde of the canton of a person with a dossier kept elsewhere proposes the dossier's
 //! transfer (`umzuege.rs`).
 
+use crate::aenderung::lock_for_change;
 use crate::audit::{export_detail, insert_entry};
 use crate::directory::Directory;
 use crate::entity::{
@@ -36,7 +40,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use iim_domain::erstinformation::{Abgelehnt, Ereignisart, NeuzuzuegerStatus, Uebersprungen};
 use iim_domain::{Action, Actor, AuditEntry, BfsNr, Choice, Outcome, PartialDate, Resource};
 use iim_ech::{DeliveryReader, EventError, Header, Place, RegisterEvent, RegisterPerson};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, NotSet,
     PaginatorTrait, QueryFilter, QuerySelect,
@@ -164,7 +168,10 @@ impl Store {
 }
 
 /// The delivery's record: the one of an earlier import of the same message, or a new one (in the transaction
-/// of the first batch, so that a single-event delivery costs one commit).
+/// of the first batch, so that a single-event delivery costs one commit). Two first imports of one message at
+/// the same moment: on PostgreSQL the second one's insert waits for the first one's commit and then does
+/// nothing, and the second finds the record the first made (on SQLite `BEGIN IMMEDIATE` already runs them one
+/// after the other). Whether the record existed says whether this import made it.
 async fn lieferung_for(
     txn: &DatabaseTransaction,
     header: &Header,
@@ -172,14 +179,7 @@ async fn lieferung_for(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<(i64, bool), StoreError> {
-    let known = register_lieferung::Entity::find()
-        .filter(register_lieferung::Column::MessageId.eq(&header.message_id))
-        .one(txn)
-        .await?;
-    if let Some(known) = known {
-        return Ok((known.id, true));
-    }
-    let created = register_lieferung::ActiveModel {
+    let new = register_lieferung::ActiveModel {
         id: NotSet,
         message_id: Set(header.message_id.clone()),
         sender_id: Set(header.sender_id.clone()),
@@ -191,14 +191,23 @@ async fn lieferung_for(
         zugeordnet: Set(0),
         uebersprungen: Set(0),
         abgelehnt: Set(0),
-    }
-    .insert(txn)
-    .await?;
-    Ok((created.id, false))
+    };
+    let inserted = register_lieferung::Entity::insert(new)
+        .on_conflict(OnConflict::column(register_lieferung::Column::MessageId).do_nothing().to_owned())
+        .exec_without_returning(txn)
+        .await?;
+    let record = register_lieferung::Entity::find()
+        .filter(register_lieferung::Column::MessageId.eq(&header.message_id))
+        .one(txn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok((record.id, inserted == 0))
 }
 
 /// One batch in its transaction: the events not done before are applied and recorded, their refusals
-/// replaced, the delivery's counts updated and the access-log entry written.
+/// replaced, the delivery's counts updated and the access-log entry written. The delivery's record is locked
+/// first, so two imports of the same message do its batches one after the other and each sees what the other
+/// committed (on SQLite the write lock of `BEGIN IMMEDIATE` does the same).
 async fn import_batch(
     txn: &DatabaseTransaction,
     run: &mut Run,
@@ -209,6 +218,7 @@ async fn import_batch(
     let (Some(first), Some(last)) = (events.first().map(|e| count(e.0)), events.last().map(|e| count(e.0))) else {
         return Ok(());
     };
+    lock_for_change(txn, register_lieferung::Entity::find_by_id(run.lieferung_id)).await?;
     let done_before: BTreeSet<i32> = register_ereignis::Entity::find()
         .select_only()
         .column(register_ereignis::Column::Position)

@@ -330,3 +330,43 @@ async fn another_writer_succeeds_while_a_big_delivery_is_imported() {
     assert!(results.iter().all(Result::is_ok), "{results:?}");
     assert_eq!(persons_named(&test, "Gleichzeitig").await, 20);
 }
+
+/// Two first imports of the same message at the same moment, `rounds` times: both finish without error and
+/// each event is done by exactly one of them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_first_imports_of_the_same_message_at_once_both_finish_and_store_each_event_once() {
+    let test = TestStore::new().await;
+    let admin = admin(&test).await;
+    for round in 0..6 {
+        let xml = arrival(&format!("gleichzeitig-{round}"), &format!("g-{round}"), 2581);
+        let (first, second) = tokio::join!(import_as(&test, &admin, &xml), import_as(&test, &admin, &xml));
+        let done = [&first, &second].map(|r| (r.gespeichert, r.frueher_importiert, r.neue_personen));
+        assert!(
+            matches!(done, [(1, 0, 1), (0, 1, 0)] | [(0, 1, 0), (1, 0, 1)]),
+            "round {round} on {:?}: {first:?} {second:?}",
+            test.backend()
+        );
+        assert_eq!(persons_named(&test, "Tesfamariam").await, round + 1, "round {round}: one person per arrival");
+    }
+    let events = EVENTS_PER_BATCH + EVENTS_PER_BATCH / 2;
+    for round in 0..2 {
+        let message = format!("bestand-gleichzeitig-{round}");
+        let xml = base_delivery(&message, events);
+        let (first, second) = tokio::join!(import_as(&test, &admin, &xml), import_as(&test, &admin, &xml));
+        assert_eq!(
+            (first.uebersprungen + second.uebersprungen, first.frueher_importiert + second.frueher_importiert),
+            (events, events),
+            "round {round} on {:?}: every event done once over both imports",
+            test.backend()
+        );
+        let delivery = test.store.register_deliveries(&admin, 1, 5).await.unwrap().items.remove(0);
+        assert_eq!(
+            (delivery.message_id, delivery.gelesen, delivery.uebersprungen),
+            (message, count(events), count(events))
+        );
+    }
+}
+
+fn count(events: usize) -> i32 {
+    i32::try_from(events).unwrap()
+}
