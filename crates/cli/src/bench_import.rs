@@ -3,7 +3,11 @@
 //! of Swiss nationals, moveOut, move, birth and death, over the Gemeinden of the canton) and (b) one
 //! baseDelivery of as many persons. Reports events per second, wall time and the peak memory of each phase,
 //! next to the raw speed of the reader on the same files, on SQLite and (with `--postgres`) on PostgreSQL.
-//! Figures in docs/performance.md.
+//! Then (c) a baseDelivery of `--beside-writer` persons, half of them arrivals stored before, while another
+//! user changes a person every 20 ms (`beside_writer`): how long that user waits, and the import's longest
+//! batch. Figures in docs/performance.md.
+
+mod beside_writer;
 
 use crate::bench_setup::{add_user, fresh_store, peak_memory_mb};
 use clap::Args;
@@ -11,7 +15,6 @@ use iim_domain::{Role, catalog};
 use iim_ech::read_delivery;
 use iim_store::scratch::ScratchDatabase;
 use iim_store::{FileOutcome, Store, delivery_files};
-use std::fmt::Write as _;
 use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -24,6 +27,9 @@ pub struct BenchImportArgs {
     /// Also measure on a fresh database on this PostgreSQL server (e.g. postgres://postgres@127.0.0.1/test).
     #[arg(long)]
     postgres: Option<String>,
+    /// Persons in the baseDelivery imported while another user changes a person every 20 ms.
+    #[arg(long, default_value_t = 20_000)]
+    beside_writer: usize,
 }
 
 const NAMESPACES: &str = r#"xmlns="http://www.ech.ch/xmlns/eCH-0020/3" xmlns:p="http://www.ech.ch/xmlns/eCH-0044/4" xmlns:m="http://www.ech.ch/xmlns/eCH-0007/5" xmlns:h="http://www.ech.ch/xmlns/eCH-0058/5" xmlns:d="http://www.ech.ch/xmlns/eCH-0011/8" xmlns:c="http://www.ech.ch/xmlns/eCH-0008/3""#;
@@ -78,11 +84,7 @@ fn single_event(n: usize, gemeinden: &[u16]) -> String {
     let here = gemeinden[n % gemeinden.len()];
     let there = gemeinden[(n / 7 + 3) % gemeinden.len()];
     let body = match kind_of(n) {
-        Kind::ArrivalFromAbroad => format!(
-            "<moveIn><moveInPerson>{}</moveInPerson><hasMainResidence>{}<arrivalDate>2026-11-02</arrivalDate><comesFrom><d:foreignCountry><d:country><c:countryIdISO2>ER</c:countryIdISO2><c:countryNameShort>Eritrea</c:countryNameShort></d:country></d:foreignCountry></comesFrom></hasMainResidence></moveIn>",
-            person(n, "ER"),
-            municipality(here)
-        ),
+        Kind::ArrivalFromAbroad => arrival(n, here),
         Kind::SwissArrival => format!(
             "<moveIn><moveInPerson>{}</moveInPerson><hasMainResidence>{}<arrivalDate>2026-11-03</arrivalDate><comesFrom><d:swissTown><m:municipalityId>{there}</m:municipalityId><m:municipalityName>G{there}</m:municipalityName></d:swissTown></comesFrom></hasMainResidence></moveIn>",
             person(n, "CH"),
@@ -108,8 +110,22 @@ fn single_event(n: usize, gemeinden: &[u16]) -> String {
             person(n, "CH")
         ),
     };
+    delivery(&format!("einzeln-{n}"), &body)
+}
+
+/// The moveIn from abroad of foreign national `n` into Gemeinde `here`.
+fn arrival(n: usize, here: u16) -> String {
     format!(
-        "<delivery {NAMESPACES}><deliveryHeader><h:senderId>sedex://bench</h:senderId><h:messageId>einzeln-{n}</h:messageId></deliveryHeader>{body}</delivery>"
+        "<moveIn><moveInPerson>{}</moveInPerson><hasMainResidence>{}<arrivalDate>2026-11-02</arrivalDate><comesFrom><d:foreignCountry><d:country><c:countryIdISO2>ER</c:countryIdISO2><c:countryNameShort>Eritrea</c:countryNameShort></d:country></d:foreignCountry></comesFrom></hasMainResidence></moveIn>",
+        person(n, "ER"),
+        municipality(here)
+    )
+}
+
+/// A single-event delivery with message id `message`.
+fn delivery(message: &str, body: &str) -> String {
+    format!(
+        "<delivery {NAMESPACES}><deliveryHeader><h:senderId>sedex://bench</h:senderId><h:messageId>{message}</h:messageId></deliveryHeader>{body}</delivery>"
     )
 }
 
@@ -122,25 +138,37 @@ fn generate(dir: &Path, events: usize) -> anyhow::Result<(PathBuf, PathBuf)> {
         std::fs::write(folder.join(format!("{n:07}.xml")), single_event(n, &gemeinden))?;
     }
     let base = dir.join("basis.xml");
-    let mut out = BufWriter::new(std::fs::File::create(&base)?);
+    write_base_delivery(&base, "basis", events, |n| {
+        person(1_000_000 + n, if n.is_multiple_of(4) { "ER" } else { "CH" })
+    })?;
+    Ok((folder, base))
+}
+
+/// Writes a baseDelivery `message` of `events` persons, the `n`-th given by `person_of(n)`, spread over the
+/// Gemeinden of the canton.
+fn write_base_delivery(
+    path: &Path,
+    message: &str,
+    events: usize,
+    person_of: impl Fn(usize) -> String,
+) -> anyhow::Result<()> {
+    let gemeinden: Vec<u16> = catalog::gemeinden().map(|g| g.bfs.get()).collect();
+    let mut out = BufWriter::new(std::fs::File::create(path)?);
     write!(
         out,
-        "<delivery {NAMESPACES}><deliveryHeader><h:senderId>sedex://bench</h:senderId><h:messageId>basis</h:messageId></deliveryHeader><baseDelivery>"
+        "<delivery {NAMESPACES}><deliveryHeader><h:senderId>sedex://bench</h:senderId><h:messageId>{message}</h:messageId></deliveryHeader><baseDelivery>"
     )?;
     for n in 0..events {
-        let country = if n.is_multiple_of(4) { "ER" } else { "CH" };
-        let mut message = String::new();
-        let _ = write!(
-            message,
+        write!(
+            out,
             "<messages><baseDeliveryPerson>{}</baseDeliveryPerson><hasMainResidence>{}</hasMainResidence></messages>",
-            person(1_000_000 + n, country),
+            person_of(n),
             municipality(gemeinden[n % gemeinden.len()])
-        );
-        out.write_all(message.as_bytes())?;
+        )?;
     }
     write!(out, "</baseDelivery></delivery>")?;
     out.flush()?;
-    Ok((folder, base))
+    Ok(())
 }
 
 /// Hostile files that once took gigabytes (issue 11): one «name» of 256 MB, thirty million empty elements in
@@ -255,9 +283,15 @@ pub async fn run(args: BenchImportArgs) -> anyhow::Result<()> {
     if let Some(url) = args.postgres.as_deref() {
         backends.push(("PostgreSQL", Some(url)));
     }
-    for (name, url) in backends {
-        import(&format!("import {name}: folder of single-event deliveries"), url, &folder_input).await?.print();
-        import(&format!("import {name}: one baseDelivery"), url, &base_input).await?.print();
+    for (name, url) in &backends {
+        import(&format!("import {name}: folder of single-event deliveries"), *url, &folder_input).await?.print();
+        import(&format!("import {name}: one baseDelivery"), *url, &base_input).await?.print();
+    }
+    println!("\nA baseDelivery of {} persons beside a writer that changes a person every 20 ms:\n", args.beside_writer);
+    println!("{}", beside_writer::TABLE_HEADER);
+    let (arrivals, known) = beside_writer::generate(dir.path(), args.beside_writer)?;
+    for (name, url) in &backends {
+        beside_writer::run(name, *url, &arrivals, &known).await?;
     }
     println!("\nHostile files, each refused (events read: 0 or 1), imported on SQLite; peak MB is what matters:\n");
     println!("| what | events | seconds | events/s | peak MB |\n|---|---|---|---|---|");
