@@ -40,15 +40,24 @@ pub(super) fn generate(dir: &Path, events: usize) -> anyhow::Result<(std::path::
     Ok((folder, base))
 }
 
-/// Stores the arrivals, measures the writer alone, then imports the baseDelivery beside it; prints a row
-/// for each.
+/// Measures the writer alone, then beside the import of the arrivals (one transaction each) and beside the
+/// baseDelivery (in batches); prints a row for each.
 pub(super) async fn run(name: &str, postgres: Option<&str>, arrivals: &Path, base: &Path) -> anyhow::Result<()> {
     let (_scratch, store, admin) = importing_store(postgres).await?;
-    let files = delivery_files(&[(arrivals.to_path_buf(), "ankuenfte".to_owned())]);
-    store.import_register_files(&admin, &files, |_| ()).await?;
     let writer = Writer::new(&store).await?;
     let (writer, ()) = beside(writer, tokio::time::sleep(Duration::from_secs(1))).await?;
     writer.print(&format!("{name}: the writer alone, 1 s"), None);
+    let files = delivery_files(&[(arrivals.to_path_buf(), "ankuenfte".to_owned())]);
+    reset_peak_memory();
+    let started = Instant::now();
+    let (writer, results) = beside(writer.fresh(), store.import_register_files(&admin, &files, |_| ())).await?;
+    let folder = ImportFigures {
+        events: results?.len(),
+        seconds: started.elapsed().as_secs_f64(),
+        peak_mb: peak_memory_mb(),
+        longest_batch: None,
+    };
+    writer.print(&format!("{name}: folder of the arrivals, one delivery each, beside the writer"), Some(&folder));
     let longest = Arc::new(AtomicU64::new(0));
     let reader = PauseTimer { inner: std::fs::File::open(base)?, last: Instant::now(), longest: longest.clone() };
     let delivery = read_delivery(reader)?;
@@ -61,7 +70,7 @@ pub(super) async fn run(name: &str, postgres: Option<&str>, arrivals: &Path, bas
         events: report.gelesen,
         seconds: started.elapsed().as_secs_f64(),
         peak_mb: peak_memory_mb(),
-        longest_batch: Duration::from_micros(longest.load(Ordering::Relaxed)),
+        longest_batch: Some(Duration::from_micros(longest.load(Ordering::Relaxed))),
     };
     writer.print(&format!("{name}: baseDelivery, half of it stored arrivals, beside the writer"), Some(&import));
     anyhow::ensure!(report.zugeordnet + report.uebersprungen == report.gelesen, "not every event done: {report:?}");
@@ -83,7 +92,8 @@ struct ImportFigures {
     events: usize,
     seconds: f64,
     peak_mb: Option<f64>,
-    longest_batch: Duration,
+    /// The longest transaction, where one delivery has several.
+    longest_batch: Option<Duration>,
 }
 
 /// A case worker of Olten who changes one person again and again, alternating between two sets of data.
@@ -163,7 +173,7 @@ impl Writer {
                     i.events,
                     i.seconds,
                     i.events as f64 / i.seconds,
-                    ms(Some(&i.longest_batch))
+                    ms(i.longest_batch.as_ref())
                 )
             },
         );

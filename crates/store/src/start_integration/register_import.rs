@@ -17,6 +17,8 @@
 //! The events are committed in batches of [`EVENTS_PER_BATCH`], each one transaction with its access-log
 //! entry naming the persons it touched, so that another writer on SQLite waits for one batch, not for the
 //! whole delivery; an import that stops half-way leaves whole batches, and the next import goes on from there.
+//! On SQLite the import pauses briefly between batches ([`PAUSE_BETWEEN_BATCHES`]), because SQLite's lock is
+//! not handed to the writer that waited longest: without the pause the import took it again and again.
 //! Two imports of the same message at the same moment (two uploads, an upload beside `iim import`) share the
 //! delivery's record and lock it at the start of each batch, so they do its batches one after the other and
 //! each event is done by exactly one of them; neither fails.
@@ -35,7 +37,7 @@ use crate::entity::{
 };
 use crate::fallfuehrung::persons::active_row;
 use crate::fallfuehrung::umzuege::{Umzug, propose_transfer};
-use crate::{Store, StoreError, begin_write};
+use crate::{Backend, Store, StoreError, begin_write};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use iim_domain::erstinformation::{Abgelehnt, Ereignisart, NeuzuzuegerStatus, Uebersprungen};
 use iim_domain::{Action, Actor, AuditEntry, BfsNr, Choice, Outcome, PartialDate, Resource};
@@ -76,9 +78,16 @@ pub struct ImportReport {
     pub umzugsvorschlaege: usize,
 }
 
-/// Events per transaction: on SQLite another writer waits for one batch (well under 100 ms for skipped or
-/// matched events), never for the whole delivery.
-pub const EVENTS_PER_BATCH: usize = 1000;
+/// Events per transaction: on SQLite another writer waits for one batch (about 20 ms for matched or skipped
+/// events in a release build), never for the whole delivery.
+pub const EVENTS_PER_BATCH: usize = 500;
+
+/// On SQLite, the import leaves the database free this long between two batches. A writer that found it
+/// locked sleeps in SQLite's busy handler and tries again after 1, 2, 5, 10, 15, 20, 25, 25, 25, 50 … ms; an
+/// import that began its next batch at once would find the lock free first almost every time, and the writer
+/// waited for many batches (830 ms beside a baseDelivery of 100 000, docs/performance.md). A pause of 25 ms
+/// covers the writer's next try as long as a batch holds the lock for less than about 120 ms.
+const PAUSE_BETWEEN_BATCHES: std::time::Duration = std::time::Duration::from_millis(25);
 
 /// What became of one event.
 enum Ergebnis {
@@ -156,6 +165,9 @@ impl Store {
             batch = events.by_ref().take(EVENTS_PER_BATCH).collect();
             if batch.is_empty() {
                 break;
+            }
+            if self.backend() == Backend::Sqlite {
+                tokio::time::sleep(PAUSE_BETWEEN_BATCHES).await;
             }
             let txn = begin_write(&self.db).await?;
             import_batch(&txn, &mut run, batch, datei, actor).await?;
