@@ -189,11 +189,12 @@ impl Writer {
 }
 
 /// The header of the table [`Writer::print`] fills.
-pub(super) const TABLE_HEADER: &str = "| what | events | seconds | events/s | peak MB | longest batch ms | changes | p50 ms | p99 ms | max ms | errors |\n|---|---|---|---|---|---|---|---|---|---|---|";
+pub(super) const TABLE_HEADER: &str = "| what | events | seconds | events/s | peak MB | longest read gap ms | changes | p50 ms | p99 ms | max ms | errors |\n|---|---|---|---|---|---|---|---|---|---|---|";
 
 /// A reader that notes the longest pause between two reads. The import reads a batch's events, then holds
 /// them in one transaction, so the longest pause is its longest batch: waiting for the write lock, the work
-/// and the commit (plus the parsing of the few events left in the buffer, microseconds).
+/// and the commit (plus the parsing of the few events left in the buffer, microseconds, and on SQLite the
+/// import's pause between batches).
 struct PauseTimer<R> {
     inner: R,
     last: Instant,

@@ -2,7 +2,10 @@
 //! page: a week's batch arrives as many files or as one zip. Every XML file is one delivery; a folder gives
 //! its `.xml` and `.zip` files, a zip its `.xml` entries, both in name order; other entries are reported as
 //! skipped. A zip entry is read straight from the archive (streaming, never unpacked into memory), and
-//! consecutive entries of one archive share one opened archive.
+//! consecutive entries of one archive share one opened archive. Every [`DELIVERIES_BETWEEN_PAUSES`]
+//! deliveries the import leaves a SQLite database free for a moment (`Store::let_others_write`), as between
+//! the batches of one delivery: back to back, one transaction per small delivery, it kept another writer
+//! waiting for over a second (docs/performance.md).
 
 use crate::{ImportReport, Store, StoreError};
 use iim_domain::Actor;
@@ -11,6 +14,9 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use zip::ZipArchive;
+
+/// Deliveries imported between two pauses: about 40 ms of small transactions on SQLite.
+const DELIVERIES_BETWEEN_PAUSES: usize = 40;
 
 /// One delivery to import (or an entry to report), named as the user knows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,7 +156,10 @@ impl Store {
     ) -> Result<Vec<FileResult>, StoreError> {
         let mut results = Vec::with_capacity(files.len());
         let mut open: Option<(PathBuf, ZipArchive<BufReader<File>>)> = None;
-        for file in files {
+        for (index, file) in files.iter().enumerate() {
+            if index > 0 && index.is_multiple_of(DELIVERIES_BETWEEN_PAUSES) {
+                self.let_others_write().await;
+            }
             let outcome = match &file.source {
                 Source::Xml(path) => self.import_xml(actor, &file.name, path).await?,
                 Source::ZipEntry { archive, index } => {

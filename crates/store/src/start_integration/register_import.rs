@@ -166,9 +166,7 @@ impl Store {
             if batch.is_empty() {
                 break;
             }
-            if self.backend() == Backend::Sqlite {
-                tokio::time::sleep(PAUSE_BETWEEN_BATCHES).await;
-            }
+            self.let_others_write().await;
             let txn = begin_write(&self.db).await?;
             import_batch(&txn, &mut run, batch, datei, actor).await?;
             txn.commit().await?;
@@ -176,6 +174,16 @@ impl Store {
         let report = &mut run.report;
         report.bereits_importiert = existed && report.gespeichert + report.zugeordnet + report.uebersprungen == 0;
         Ok(run.report)
+    }
+}
+
+impl Store {
+    /// On SQLite, leaves the database free for [`PAUSE_BETWEEN_BATCHES`], so that a writer waiting in the
+    /// busy handler gets its turn; PostgreSQL's row locks need no pause.
+    pub(crate) async fn let_others_write(&self) {
+        if self.backend() == Backend::Sqlite {
+            tokio::time::sleep(PAUSE_BETWEEN_BATCHES).await;
+        }
     }
 }
 
