@@ -123,7 +123,7 @@ impl Spalte {
             Spalte::Kurzassessment => "15.03.2025",
             Spalte::Ziele => "Sprachförderung: Deutsch A2 erreichen; Arbeitsintegration: Praktikum finden",
             Spalte::Deutsch => "A1",
-            Spalte::Massnahmen => "SF-1 ab 01.04.2025",
+            Spalte::Massnahmen => "SF-S ab 01.04.2025",
         }
     }
 }
@@ -150,7 +150,8 @@ impl Kopfzeile {
         Ok(Self { positionen })
     }
 
-    fn cell<'a>(&self, cells: &'a [String], spalte: Spalte) -> &'a str {
+    /// The row's cell of a column, trimmed; empty if the file has no such column.
+    pub fn text<'a>(&self, cells: &'a [String], spalte: Spalte) -> &'a str {
         self.positionen
             .iter()
             .find(|(s, _)| *s == spalte)
@@ -184,7 +185,7 @@ impl CaseloadZeile {
     /// Parses one row; every reason to refuse it is returned, so the preview shows them all at once.
     pub fn parse(kopf: &Kopfzeile, cells: &[String], today: NaiveDate) -> Result<Self, Vec<CaseloadRegel>> {
         let mut fehler = Vec::new();
-        let cell = |spalte: Spalte| kopf.cell(cells, spalte);
+        let cell = |spalte: Spalte| kopf.text(cells, spalte);
         for spalte in Spalte::ALL {
             check_cell(spalte, cell(spalte), &mut fehler);
         }
@@ -470,7 +471,7 @@ mod tests {
         assert_eq!(zeile.ziele.len(), 2);
         assert_eq!(zeile.ziele[1].0, Handlungsfeld::Arbeitsintegration);
         assert_eq!(zeile.deutsch, Some(Niveau::A1));
-        assert_eq!(zeile.massnahmen[0].code, "SF-1");
+        assert_eq!(zeile.massnahmen[0].code, "SF-S");
         assert_eq!(zeile.massnahmen[0].beginn, NaiveDate::from_ymd_opt(2025, 4, 1));
         assert!(zeile.sozialhilfe);
         assert_eq!(zeile.schluessel(), "ahv:756.9217.0769.85");
@@ -541,7 +542,7 @@ mod tests {
             [CaseloadRegel::HandlungsfeldUnbekannt("Freizeit".into())]
         );
         assert_eq!(refusals(&with(Spalte::Deutsch, "B3")), [CaseloadRegel::NiveauUnbekannt]);
-        let many = vec!["SF-1"; MAX_ENTRIES + 1].join(";");
+        let many = vec!["SF-S"; MAX_ENTRIES + 1].join(";");
         assert_eq!(
             refusals(&with(Spalte::Massnahmen, &many)),
             [CaseloadRegel::ZuVieleEintraege("Laufende Massnahmen")]
