@@ -82,7 +82,8 @@ fn cell_text(cell: &calamine::Data) -> String {
 fn excel_date(serial: f64) -> String {
     let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30);
     let days = serial.floor();
-    let date = (days >= 0.0 && days < 2_958_466.0)
+    let date = (0.0..2_958_466.0)
+        .contains(&days)
         .then(|| epoch.and_then(|e| e.checked_add_days(chrono::Days::new(days as u64))))
         .flatten();
     date.map_or_else(|| serial.to_string(), |d| d.format("%d.%m.%Y").to_string())
