@@ -78,9 +78,9 @@ impl Spalte {
             Spalte::EroeffnetAm => "Dossier eröffnet am",
             Spalte::Fallfuehrung => "Fallführung (Benutzername)",
             Spalte::Kurzassessment => "Letztes Kurzassessment",
-            Spalte::Ziele => "Offene Ziele (Handlungsfeld: Ziel; …)",
+            Spalte::Ziele => "Offene Ziele (Handlungsfeld: Ziel)",
             Spalte::Deutsch => "Deutsch Niveau (A1..C2)",
-            Spalte::Massnahmen => "Laufende Massnahmen (Code; …)",
+            Spalte::Massnahmen => "Laufende Massnahmen (Code)",
         }
     }
 
