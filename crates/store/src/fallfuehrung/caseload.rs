@@ -164,8 +164,11 @@ impl Store {
             .cloned()
             .ok_or_else(|| StoreError::regel(CaseloadDateiRegel::StelleUnbekannt))?;
         if guard.scope() != Scope::Canton && stelle.id != guard.actor().organisation_id {
-            guard.refuse(Some(stelle.id), "Fallliste einer anderen Stelle").await;
-            return Err(StoreError::regel(CaseloadDateiRegel::AndereStelle));
+            // The refusal is logged; only a log that cannot be written changes the answer.
+            return Err(match guard.refuse(Some(stelle.id), "Fallliste einer anderen Stelle").await {
+                StoreError::NotFound => StoreError::regel(CaseloadDateiRegel::AndereStelle),
+                log_error => log_error,
+            });
         }
         Ok(stelle)
     }
