@@ -31,7 +31,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, N
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Rows created per transaction.
-pub const ROWS_PER_BATCH: usize = 500;
+const ROWS_PER_BATCH: usize = 500;
 /// Keys per `IN (…)` list, well below the bind-parameter limits of both backends.
 const KEYS_PER_QUERY: usize = 500;
 /// What the import writes where the list says nothing, so the case worker sees where a value came from.
@@ -126,7 +126,8 @@ impl Store {
     }
 
     /// Creates the persons and open dossiers of every row the preview calls new, in batches; rows taken over
-    /// before are left alone. Each batch writes its access-log entry naming the persons and dossiers.
+    /// before are left alone. Each batch writes its access-log entry naming the persons and dossiers; the
+    /// registered persons recognised as duplicates are logged as by the preview.
     pub async fn import_caseload(
         &self,
         actor: &Actor,
@@ -148,7 +149,12 @@ impl Store {
         self.refresh_statistics().await?;
         let mut bericht = bericht(&stelle, &plan, dossier_ids);
         bericht.neu = created;
-        Ok(bericht)
+        if plan.genannt.is_empty() {
+            return Ok(bericht);
+        }
+        let what = format!("Fallliste «{}» für {}: erkannte Duplikate", short(datei), stelle.name);
+        let detail = export_detail(&what, ("Person", "Personen"), plan.genannt.iter().copied());
+        guard.logged(None, Some(detail), bericht).await
     }
 
     /// The Stelle named by `code`: a Sozialregion, and the actor's own unless the actor reaches all.

@@ -150,13 +150,17 @@ async fn previews_imports_and_reimports(encode: fn(&[Vec<String>]) -> Vec<u8>, d
     assert_eq!(stelle_total(&test, &leitung).await, 500);
 
     let log = test.whole_log(&test.kanton_auditor().await).await;
+    let of_import = |e: &&iim_store::AuditRecord| e.resource == Resource::CaseloadImport.code() && e.action == "create";
     let imports: Vec<_> =
-        log.iter().filter(|e| e.resource == Resource::CaseloadImport.code() && e.action == "create").collect();
+        log.iter().filter(of_import).filter(|e| e.detail.as_deref().unwrap_or("").contains("übernommen für")).collect();
     assert_eq!(imports.len(), 1, "one batch of 500 rows, nothing logged as created by the second run");
     let detail = imports[0].detail.as_deref().unwrap();
     assert!(detail.contains("500 Personen: ") && detail.contains("500 Dossiers: "), "{detail}");
     let preview = log.iter().find(|e| e.resource == Resource::CaseloadImport.code() && e.action == "read").unwrap();
     assert!(preview.detail.as_deref().unwrap().contains("erkannte Duplikate: 1 Person"), "{:?}", preview.detail);
+    let disclosed =
+        log.iter().filter(of_import).filter(|e| e.detail.as_deref().unwrap_or("").contains("Duplikate: 1 Person"));
+    assert_eq!(disclosed.count(), 2, "each import names the registered person it recognised");
 }
 
 #[tokio::test]
