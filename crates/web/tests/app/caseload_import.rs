@@ -80,8 +80,18 @@ async fn the_leitung_previews_confirms_and_a_second_upload_creates_nothing() {
         page.contains("3 Dossiers angelegt, 0 Zeilen bereits früher übernommen, 1 Zeilen nicht übernommen"),
         "{page}"
     );
-    let caseload = visible_text(&leitung.get("/dossiers").await.text().await.unwrap());
-    assert!(caseload.contains("Haile") && caseload.contains("Tesfay"), "{caseload}");
+    let caseload = leitung.get("/dossiers").await.text().await.unwrap();
+    assert!(visible_text(&caseload).contains("Haile") && caseload.contains("Tesfay"), "{caseload}");
+    let id: String = caseload
+        .split("href=\"/dossiers/")
+        .map(|rest| rest.chars().take_while(char::is_ascii_digit).collect::<String>())
+        .find(|id| !id.is_empty())
+        .unwrap();
+    let dossier = leitung.get(&format!("/dossiers/{id}")).await;
+    assert_eq!(dossier.status(), 200, "an imported dossier opens like any other");
+    let dossier = visible_text(&dossier.text().await.unwrap());
+    assert!(dossier.contains("Aus der bisherigen Fallliste übernommen"), "{dossier}");
+    assert_eq!(leitung.get(&format!("/dossiers/{id}/hilfsplan")).await.status(), 200);
 
     let again = visible_text(&upload(&leitung, &list()).await.text().await.unwrap());
     assert!(again.contains("0 Dossiers würden angelegt, 3 Zeilen bereits früher übernommen"), "{again}");
