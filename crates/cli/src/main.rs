@@ -8,6 +8,7 @@ mod bench_ech;
 mod bench_import;
 mod bench_search;
 mod bench_setup;
+mod caseload;
 mod config;
 mod demo;
 mod import;
@@ -56,9 +57,9 @@ enum Command {
     /// Show and add organisations.
     #[command(subcommand)]
     Org(accounts::OrgCommand),
-    /// Import deliveries from the population register.
+    /// Import deliveries from the population register, or a Sozialregion's caseload list.
     #[command(subcommand)]
-    Import(import::ImportCommand),
+    Import(caseload::ImportCommand),
     /// Mentoring-Pools: maintenance.
     #[command(subcommand)]
     Mentoring(mentoring::MentoringCommand),
@@ -116,7 +117,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::User(command) => accounts::user(command, &open_store(&config).await?).await,
         Command::Token(command) => accounts::token(command, &open_store(&config).await?).await,
         Command::Org(command) => accounts::org(command, &open_store(&config).await?).await,
-        Command::Import(command) => import::run(command, &open_store(&config).await?).await,
+        Command::Import(command) => caseload::run(command, &open_store(&config).await?).await,
         Command::Mentoring(command) => mentoring::run(command, &config, &open_store(&config).await?).await,
         Command::Bench(args) => bench::run(args).await,
         Command::BenchAudit(args) => bench_audit::run(args).await,

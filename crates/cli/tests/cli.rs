@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
+#[path = "cli/caseload.rs"]
+mod caseload;
 #[path = "cli/demo.rs"]
 mod demo;
 

@@ -106,6 +106,8 @@ pub enum Resource {
     /// A referral of a mentee to the Mentoring-Pool, made with the person's consent (creating only: the
     /// referrer never reads the pool).
     MentoringZuweisung,
+    /// A Sozialregion's existing caseload taken over from its Excel list (persons and dossiers in bulk).
+    CaseloadImport,
 }
 
 impl Resource {
@@ -129,6 +131,7 @@ impl Resource {
             Resource::Angebot => "angebot",
             Resource::Mentoring => "mentoring",
             Resource::MentoringZuweisung => "mentoring_zuweisung",
+            Resource::CaseloadImport => "caseload_import",
         }
     }
 
@@ -220,6 +223,8 @@ const MATRIX: &[(Role, Resource, &[Action], Scope)] = {
         (Koordination, Mentoring, &[Read, Update], Scope::Organisation),
         (Integrationsbeauftragte, MentoringZuweisung, &[Create], Scope::Organisation),
         (Fallfuehrung, MentoringZuweisung, &[Create], Scope::Region),
+        (Leitung, CaseloadImport, &[Read, Create], Scope::Organisation),
+        (Admin, CaseloadImport, &[Read, Create], Scope::Canton),
         (Leitung, AuditLog, &[Read], Scope::Organisation),
         (Kanton, AuditLog, &[Read], Scope::Canton),
         (Fallfuehrung, ApiToken, &[Read, Create, Delete], Scope::Own),

@@ -9,6 +9,7 @@ pub mod ahv;
 pub mod angebot;
 pub mod audit;
 pub mod auftrag;
+pub mod caseload;
 pub mod catalog;
 pub mod clock;
 pub mod date;

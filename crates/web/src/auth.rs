@@ -209,7 +209,7 @@ pub async fn csrf_guard(State(state): State<SharedState>, request: Request, next
 
 /// The pages that take multipart uploads; they check the CSRF token themselves ([`multipart_csrf_ok`]),
 /// because the guard must not buffer a large upload to find it.
-const MULTIPART_PATHS: &[&str] = &["/register-import"];
+const MULTIPART_PATHS: &[&str] = &["/register-import", "/fallliste-import"];
 
 pub(crate) fn is_multipart(request: &Request) -> bool {
     request

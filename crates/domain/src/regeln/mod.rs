@@ -4,6 +4,7 @@
 //! German messages, and never in the store. One enum per Bereich.
 
 mod angebote;
+mod caseload;
 mod fallfuehrung;
 mod formular;
 mod konten;
@@ -12,6 +13,7 @@ mod start_integration;
 mod steuerung;
 
 pub use angebote::AngeboteRegel;
+pub use caseload::{CaseloadDateiRegel, CaseloadRegel};
 pub use fallfuehrung::FallfuehrungRegel;
 pub use formular::FormularRegel;
 pub use konten::KontenRegel;

@@ -2,6 +2,8 @@
 
 pub(crate) mod abschluss;
 pub(crate) mod auftraege;
+pub(crate) mod caseload;
+pub(crate) mod caseload_datei;
 pub(crate) mod caseload_export;
 pub(crate) mod dossiers;
 pub(crate) mod familien;

@@ -24,6 +24,7 @@ mod m20261204_000036_neuzuzueger;
 mod m20261204_000037_form_token_cleanup;
 mod m20261204_000038_form_token_claims;
 mod m20261205_000001_register_ereignisse;
+mod m20261205_000010_caseload_import;
 
 pub(crate) struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000037_form_token_cleanup::Migration),
             Box::new(m20261204_000038_form_token_claims::Migration),
             Box::new(m20261205_000001_register_ereignisse::Migration),
+            Box::new(m20261205_000010_caseload_import::Migration),
         ]
     }
 }

@@ -6,13 +6,14 @@
 //! | Dossier | the actor is the responsible case worker | kept by the actor's Stelle | same as Organisation | all |
 //! | Auftrag (provider side) | addressed to the actor's organisation and released | same | same | released |
 //! | Uebergabe (incoming) | addressed to the actor's Stelle | same | same | all |
+//! | Caseload import (rows taken over from a list) | – | imported for the actor's Stelle | same | all |
 //!
 //! The rows that belong to one dossier (orders seen by the Stelle, closing requests, participations, move
 //! proposals, family links) are reached with their dossier: they are read and changed only through the
 //! guarded dossier, or filtered by the dossier's reach (the worklist, `fallfuehrung::pendenzen`).
 
 use super::{everything, in_gemeinden};
-use crate::entity::{auftrag, dossier, person, uebergabe};
+use crate::entity::{auftrag, caseload_zeile, dossier, person, uebergabe};
 use crate::guard::Guarded;
 use iim_domain::auftrag::AuftragStatus;
 use iim_domain::{Actor, Resource, Scope};
@@ -85,6 +86,22 @@ impl Guarded for uebergabe::Entity {
         match scope {
             Scope::Own | Scope::Organisation | Scope::Region => uebergabe::Column::AnStelleId.eq(actor.organisation_id),
             Scope::Canton => everything(),
+        }
+    }
+}
+
+impl Guarded for caseload_zeile::Entity {
+    const RESOURCE: Resource = Resource::CaseloadImport;
+
+    fn id_column() -> caseload_zeile::Column {
+        caseload_zeile::Column::Id
+    }
+
+    /// The Leitung takes over the caseload of its own Stelle only; an admin that of any.
+    fn reach(actor: &Actor, scope: Scope) -> SimpleExpr {
+        match scope {
+            Scope::Canton => everything(),
+            _ => caseload_zeile::Column::StelleId.eq(actor.organisation_id),
         }
     }
 }

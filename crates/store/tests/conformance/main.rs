@@ -11,6 +11,7 @@ mod angebote_verwaltung;
 mod audit;
 mod auftraege;
 mod caseload_export;
+mod caseload_import;
 mod concurrency;
 mod dossiers;
 mod erstinformation;

@@ -26,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     "m20261204_000037_form_token_cleanup",
     "m20261204_000038_form_token_claims",
     "m20261205_000001_register_ereignisse",
+    "m20261205_000010_caseload_import",
 ];
 
 #[tokio::test]

@@ -25,7 +25,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use fallfuehrung::{auftraege, caseload_export, dossiers, hilfsplan, massnahmen, pendenzen, persons, uebergaben};
+use fallfuehrung::{
+    auftraege, caseload, caseload_export, dossiers, hilfsplan, massnahmen, pendenzen, persons, uebergaben,
+};
 use iim_domain::{Action, Resource};
 use konten::{audit, login, tokens};
 use start_integration::{duplikate, fordern, fruehfoerderung, neuzuzueger, register_import};
@@ -51,6 +53,9 @@ pub fn router(state: SharedState) -> Router {
         .route("/dossiers", get(dossiers::list))
         .route("/dossiers/export.xlsx", get(caseload_export::xlsx))
         .route("/dossiers/export.csv", get(caseload_export::csv))
+        .route("/fallliste-import/bestaetigen", axum::routing::post(caseload::confirm))
+        .route("/fallliste-import/vorlage.csv", get(caseload::vorlage_csv))
+        .route("/fallliste-import/vorlage.xlsx", get(caseload::vorlage_xlsx))
         .route("/dossiers/{id}", get(dossiers::show))
         .route("/dossiers/{id}/hilfsplan", get(hilfsplan::show))
         .route("/dossiers/{id}/kurzassessment", get(dossiers::assessment_form).post(dossiers::record_assessment))
@@ -165,6 +170,12 @@ pub fn router(state: SharedState) -> Router {
 pub fn upload_router(state: SharedState) -> Router {
     Router::new()
         .route("/register-import", get(register_import::list).post(register_import::upload))
+        .route(
+            "/fallliste-import",
+            get(caseload::form)
+                .post(caseload::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(caseload::UPLOAD_LIMIT)),
+        )
         .layer(axum::extract::DefaultBodyLimit::max(register_import::UPLOAD_LIMIT))
         .layer(from_fn_with_state(state.clone(), csrf_guard))
         .with_state(state)
@@ -200,6 +211,7 @@ pub struct UserBar {
     pub may_read_audit: bool,
     pub may_read_neuzuzueger: bool,
     pub may_import: bool,
+    pub may_import_caseload: bool,
     pub may_read_fordern: bool,
     pub may_read_fruehfoerderung: bool,
     pub may_read_kennzahlen: bool,
@@ -227,6 +239,7 @@ impl Layout {
                 may_read_audit: actor.may(Resource::AuditLog, Action::Read),
                 may_read_neuzuzueger: actor.may(Resource::Neuzuzueger, Action::Read),
                 may_import: actor.may(Resource::RegisterImport, Action::Create),
+                may_import_caseload: actor.may(Resource::CaseloadImport, Action::Create),
                 may_read_fordern: actor.may(Resource::Fordern, Action::Read),
                 may_read_fruehfoerderung: actor.may(Resource::Fruehfoerderung, Action::Read),
                 may_read_kennzahlen: actor.may(Resource::Kennzahlen, Action::Read),

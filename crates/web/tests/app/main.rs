@@ -11,6 +11,7 @@ mod api;
 mod audit;
 mod browser;
 mod caseload_export;
+mod caseload_import;
 mod dossier_access;
 mod dossier_api;
 mod dossiers;

@@ -129,6 +129,7 @@ const KINDS: &[Kind] = &[
     Kind { resource: Resource::Mentoring, one: "Mentoring", list: "Mentoring-Pool" },
     Kind { resource: Resource::MentoringZuweisung, one: "Zuweisung Mentoring", list: "Zuweisungen Mentoring" },
     Kind { resource: Resource::RegisterImport, one: "Registerlieferung", list: "Registerlieferungen" },
+    Kind { resource: Resource::CaseloadImport, one: "Fallliste", list: "Fallliste übernommen" },
     Kind { resource: Resource::Selbstdeklaration, one: "Selbstdeklaration", list: "Selbstdeklarationen" },
     Kind { resource: Resource::Gemeindeorganisation, one: "Gemeinde", list: "Gemeindeorganisation" },
     Kind { resource: Resource::Kennzahlen, one: "Kennzahlen", list: "Kennzahlen" },
