@@ -45,14 +45,13 @@
 //! main, secondary or other residence alike. eCH-0007 makes its BFS number optional; the reader refuses an
 //! event whose reporting municipality has none, because the Cockpit cannot place it.
 
-use crate::limits::RunLimit;
+use crate::limits::{XmlReader, before_event, xml_reader};
 use crate::tree::{Element, local_name, read_element};
 use chrono::NaiveDate;
 use iim_domain::{Ahvn13, PartialDate, Sex, TextLimit, check_text};
-use quick_xml::NsReader;
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 
 /// The namespace of eCH-0020 version 3.
 pub const NAMESPACE: &str = "http://www.ech.ch/xmlns/eCH-0020/3";
@@ -191,10 +190,10 @@ const MAX_MESSAGE_DATE: usize = 40;
 pub fn read_delivery<R: Read>(source: R) -> Result<DeliveryReader<R>, DeliveryError> {
     // Text is trimmed where it is read (`text_at`), not by the parser: trimming pieces would glue «Omar &amp;
     // Yusuf» together.
-    let mut reader = NsReader::from_reader(BufReader::new(RunLimit::new(source)));
+    let mut reader = xml_reader(source);
     let mut buffer = Vec::new();
     let root = loop {
-        buffer.clear();
+        before_event(&mut reader, &mut buffer);
         match reader.read_resolved_event_into(&mut buffer).map_err(xml_error)? {
             (namespace, Event::Start(start)) => break (namespace_of(&namespace), local_name(start.local_name())),
             (_, Event::Eof) => return Err(DeliveryError::NotADelivery(String::new())),
@@ -223,7 +222,7 @@ enum State {
 
 /// The events of a delivery, one at a time.
 pub struct DeliveryReader<R: Read> {
-    reader: NsReader<BufReader<RunLimit<R>>>,
+    reader: XmlReader<R>,
     buffer: Vec<u8>,
     header: Header,
     state: State,
@@ -316,9 +315,9 @@ impl<R: Read> Iterator for DeliveryReader<R> {
 }
 
 /// The local name of the next start tag at this level, or `None` when the enclosing element ends.
-fn next_start<R: BufRead>(reader: &mut NsReader<R>, buffer: &mut Vec<u8>) -> Result<Option<String>, quick_xml::Error> {
+fn next_start<R: Read>(reader: &mut XmlReader<R>, buffer: &mut Vec<u8>) -> Result<Option<String>, quick_xml::Error> {
     loop {
-        buffer.clear();
+        before_event(reader, buffer);
         match reader.read_event_into(buffer)? {
             Event::Start(start) => return Ok(Some(local_name(start.local_name()))),
             Event::End(_) | Event::Eof => return Ok(None),

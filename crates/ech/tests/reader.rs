@@ -446,6 +446,26 @@ fn a_text_of_megabytes_is_refused_before_it_is_held_in_memory() {
 }
 
 #[test]
+fn a_cdata_section_or_comment_of_megabytes_is_refused_even_when_full_of_less_than_signs() {
+    for (start, piece, end) in [("<![CDATA[", "<b>x</b> ", "]]>"), ("<!--", "< <b> ", "-->")] {
+        let huge = format!("{start}{}{end}", piece.repeat(3 * 1024 * 1024 / piece.len()));
+        let xml = death_of(
+            &PERSON.replace("<officialName>Berhe</officialName>", &format!("<officialName>{huge}</officialName>")),
+        );
+        let refused = events_of(xml.as_bytes()).remove(0).unwrap_err();
+        assert_eq!(refused.message, "XML fehlerhaft: ein Text oder ein Element ist länger als 1 MB", "{start}");
+    }
+}
+
+#[test]
+fn an_event_with_more_than_a_megabyte_of_text_is_refused() {
+    let texts = format!("<x>{}</x>", "A".repeat(60 * 1024)).repeat(20);
+    let xml = death_of(&PERSON.replace("<sex>1</sex>", &format!("<sex>1</sex>{texts}")));
+    let refused = events_of(xml.as_bytes()).remove(0).unwrap_err();
+    assert_eq!(refused.message, "XML fehlerhaft: ein Ereignis hat mehr als 1 MB Text");
+}
+
+#[test]
 fn an_event_with_too_many_or_too_deeply_nested_elements_is_refused() {
     let wide = death_of(&PERSON.replace("<sex>1</sex>", &format!("<sex>1</sex>{}", "<x/>".repeat(20_000))));
     let refused = events_of(wide.as_bytes()).remove(0).unwrap_err();
