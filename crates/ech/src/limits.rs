@@ -23,6 +23,18 @@ pub(crate) const MAX_DEPTH: usize = 64;
 /// `tree.rs`; without this, 10 000 elements of 64 KB would be 640 MB).
 pub(crate) const MAX_TEXT_PER_EVENT: usize = 1024 * 1024;
 
+/// The most characters of a name or a parser's message the reader passes on (into refusals, the store and the
+/// pages): element names of eCH-0020 have at most 40 characters, but a garbled file may hold one of a megabyte.
+pub(crate) const MAX_MESSAGE_CHARS: usize = 200;
+
+/// `text` cut to [`MAX_MESSAGE_CHARS`] characters, marked with «…» where cut.
+pub(crate) fn shortened(text: &str) -> String {
+    match text.char_indices().nth(MAX_MESSAGE_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
+
 /// The parser over a delivery, its source bounded by [`RunLimit`].
 pub(crate) type XmlReader<R> = NsReader<BufReader<RunLimit<R>>>;
 
@@ -112,6 +124,13 @@ mod tests {
         assert!(refused(&long("<!--", "< <b> ", "-->")).contains("länger als 1 MB"));
         assert!(refused(&long("<?pi ", "<<<< ", "?>")).contains("länger als 1 MB"));
         assert!(refused(&long("<b c=\"", "<x>", "\"/>")).contains("länger als 1 MB"));
+    }
+
+    #[test]
+    fn a_long_name_or_message_is_cut() {
+        assert_eq!(shortened("delivery"), "delivery");
+        let long = shortened(&"ä".repeat(5000));
+        assert_eq!((long.chars().count(), long.ends_with("ä…")), (MAX_MESSAGE_CHARS + 1, true));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! an eCH-0020 event they are unambiguous, and register software uses all kinds of prefixes for the same
 //! namespaces.
 
-use crate::limits::{MAX_DEPTH, MAX_ELEMENTS_PER_EVENT, MAX_TEXT_PER_EVENT, XmlReader, before_event};
+use crate::limits::{MAX_DEPTH, MAX_ELEMENTS_PER_EVENT, MAX_TEXT_PER_EVENT, XmlReader, before_event, shortened};
 use quick_xml::events::Event;
 use std::io::Read;
 use std::sync::Arc;
@@ -46,9 +46,10 @@ fn push_bounded(text: &mut String, piece: &str) {
     text.push_str(&piece[..end]);
 }
 
-/// The local name of an element as text.
+/// The local name of an element as text, cut to [`MAX_MESSAGE_CHARS`](crate::limits::MAX_MESSAGE_CHARS)
+/// characters (it may end up in a refusal).
 pub(crate) fn local_name(name: quick_xml::name::LocalName<'_>) -> String {
-    name.into_inner().to_owned()
+    shortened(name.into_inner())
 }
 
 /// Reads the rest of the element `name` whose start tag was just read, with all its children.

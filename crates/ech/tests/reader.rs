@@ -10,7 +10,11 @@
 
 use iim_domain::{Nationality, ResidenceStatus, Sex};
 use iim_ech::{DeliveryError, Place, RegisterEvent, RegisterPerson, nationality, read_delivery, residence_status};
+use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use std::io::BufReader;
+
+#[path = "support/mutate.rs"]
+mod mutate;
 
 fn fixture_path(name: &str) -> String {
     format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
@@ -489,4 +493,19 @@ fn a_header_field_longer_than_the_schema_allows_refuses_the_delivery() {
         DeliveryError::HeaderTooLong("messageId", 36).to_string(),
         "Der Kopf der Lieferung ist ungültig: messageId hat mehr als 36 Zeichen."
     );
+}
+
+/// `PROPTEST_CASES` sets the number of cases (256 by default); `cargo bench -p iim-ech --bench mutations` runs
+/// a million.
+#[test]
+fn a_mutated_delivery_gives_events_or_a_typed_error_never_a_panic_and_memory_stays_small() {
+    let mut runner = TestRunner::new(Config { failure_persistence: None, ..Config::default() });
+    let result = runner
+        .run(&mutate::mutated_delivery(), |delivery| mutate::read(&delivery).map(|_| ()).map_err(TestCaseError::fail));
+    if let Err(failure) = result {
+        panic!("{failure}");
+    }
+    if let Some(peak) = mutate::peak_memory_mb() {
+        assert!(peak < 200, "the reader's test process reached {peak} MB");
+    }
 }
