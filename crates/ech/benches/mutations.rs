@@ -25,13 +25,20 @@ struct Counts {
     bytes: u64,
 }
 
+/// Keeps a delivery that made the reader panic, for the test that will show the fix.
+fn keep(delivery: &[u8], number: u64) {
+    let path = format!("{}/mutation-panic-{number}.xml", env!("CARGO_TARGET_TMPDIR"));
+    match std::fs::write(&path, delivery) {
+        Ok(()) => eprintln!("Die Lieferung steht in {path}"),
+        Err(error) => eprintln!("{path}: {error}"),
+    }
+}
+
 fn main() -> ExitCode {
     // `cargo bench` passes `--bench`; the first number is the count of cases.
     let cases: u64 = std::env::args().skip(1).find_map(|arg| arg.parse().ok()).unwrap_or(1_000_000);
     let mut runner = TestRunner::new_with_rng(Config::default(), TestRng::deterministic_rng(RngAlgorithm::ChaCha));
     let strategy = mutate::mutated_delivery();
-    // The panics are counted, not printed a million times.
-    std::panic::set_hook(Box::new(|_| {}));
     let mut counts = Counts::default();
     let started = Instant::now();
     for _ in 0..cases {
@@ -51,7 +58,10 @@ fn main() -> ExitCode {
                 counts.broken += 1;
                 eprintln!("{problem}");
             }
-            Err(_) => counts.panics += 1,
+            Err(_) => {
+                counts.panics += 1;
+                keep(&delivery, counts.panics);
+            }
         }
     }
     let seconds = started.elapsed().as_secs_f64();

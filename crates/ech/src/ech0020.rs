@@ -584,13 +584,19 @@ fn birth_date(element: Option<&Element>) -> Result<PartialDate, String> {
         let (year, month) = year_month
             .split_once('-')
             .ok_or_else(|| format!("Ungültiges Geburtsdatum «{}».", shortened(year_month)))?;
-        PartialDate::from_parts(number(year)? as i32, Some(number(&month[..month.len().min(2)])?), None)
+        PartialDate::from_parts(number(year)? as i32, Some(number(first_bytes(month, 2))?), None)
     } else if let Some(year) = element.text_at(&["year"]) {
-        PartialDate::from_parts(number(&year[..year.len().min(4)])? as i32, None, None)
+        PartialDate::from_parts(number(first_bytes(year, 4))? as i32, None, None)
     } else {
         return Err("Das Geburtsdatum fehlt.".to_owned());
     };
     parsed.map_err(|e| e.to_string())
+}
+
+/// The first `count` bytes of `text` (the digits of a year or month before a time-zone suffix), or all of it
+/// where that would cut a character: the number check then refuses it.
+fn first_bytes(text: &str, count: usize) -> &str {
+    text.get(..count.min(text.len())).unwrap_or(text)
 }
 
 /// An xs:date, tolerating a time-zone suffix (`2026-11-02+01:00`).

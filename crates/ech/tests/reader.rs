@@ -461,6 +461,18 @@ fn a_cdata_section_or_comment_of_megabytes_is_refused_even_when_full_of_less_tha
     }
 }
 
+/// Found by the mutation benchmark: a character of several bytes where the digits of a year or month are
+/// expected made the reader panic.
+#[test]
+fn a_partial_birth_date_with_a_multi_byte_character_is_refused_not_a_panic() {
+    for date in ["<year>19H€</year>", "<yearMonth>2026-€</yearMonth>"] {
+        let xml = death_of(&PERSON.replace("<yearMonthDay>2026-10-30</yearMonthDay>", date));
+        assert!(xml.contains(date), "the person has the date to replace");
+        let refused = events_of(xml.as_bytes()).remove(0).unwrap_err();
+        assert!(refused.message.starts_with("Ungültiges Geburtsdatum"), "{refused}");
+    }
+}
+
 #[test]
 fn an_event_with_more_than_a_megabyte_of_text_is_refused() {
     let texts = format!("<x>{}</x>", "A".repeat(60 * 1024)).repeat(20);
