@@ -5,6 +5,8 @@
 
 #[path = "cli/demo.rs"]
 mod demo;
+#[path = "cli/inbox.rs"]
+mod inbox;
 
 use iim_store::scratch::ScratchDatabase;
 use std::io::Write;
