@@ -6,6 +6,8 @@
 
 #![allow(clippy::print_stdout)]
 
+#[path = "../tests/support/check.rs"]
+mod check;
 #[path = "../tests/support/mutate.rs"]
 mod mutate;
 
@@ -48,7 +50,7 @@ fn main() -> ExitCode {
         };
         let delivery = tree.current();
         counts.bytes += delivery.len() as u64;
-        match catch_unwind(AssertUnwindSafe(|| mutate::read(&delivery))) {
+        match catch_unwind(AssertUnwindSafe(|| check::read(&delivery))) {
             Ok(Ok(read)) => {
                 counts.refused += u64::from(read.refused);
                 counts.events += read.events as u64;
@@ -65,7 +67,7 @@ fn main() -> ExitCode {
         }
     }
     let seconds = started.elapsed().as_secs_f64();
-    let peak = mutate::peak_memory_mb().map_or_else(|| "?".to_owned(), |mb| mb.to_string());
+    let peak = check::peak_memory_mb().map_or_else(|| "?".to_owned(), |mb| mb.to_string());
     println!(
         "{cases} Fälle in {seconds:.1} s ({:.0} MB gelesen), Spitze {peak} MB RSS, Panics: {}, verletzte Eigenschaften: {}",
         counts.bytes as f64 / 1e6,

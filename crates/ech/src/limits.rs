@@ -27,11 +27,13 @@ pub(crate) const MAX_TEXT_PER_EVENT: usize = 1024 * 1024;
 /// pages): element names of eCH-0020 have at most 40 characters, but a garbled file may hold one of a megabyte.
 pub(crate) const MAX_MESSAGE_CHARS: usize = 200;
 
-/// `text` cut to [`MAX_MESSAGE_CHARS`] characters, marked with «…» where cut.
+/// `text` cut to [`MAX_MESSAGE_CHARS`] characters, marked with «…» where cut, control characters shown as «�»
+/// (a name may hold any byte, and no database stores U+0000).
 pub(crate) fn shortened(text: &str) -> String {
+    let shown = |text: &str| text.chars().map(|c| if c.is_control() { '\u{FFFD}' } else { c }).collect::<String>();
     match text.char_indices().nth(MAX_MESSAGE_CHARS) {
-        Some((end, _)) => format!("{}…", &text[..end]),
-        None => text.to_owned(),
+        Some((end, _)) => format!("{}…", shown(&text[..end])),
+        None => shown(text),
     }
 }
 
@@ -129,6 +131,7 @@ mod tests {
     #[test]
     fn a_long_name_or_message_is_cut() {
         assert_eq!(shortened("delivery"), "delivery");
+        assert_eq!(shortened("a\0b"), "a\u{FFFD}b");
         let long = shortened(&"ä".repeat(5000));
         assert_eq!((long.chars().count(), long.ends_with("ä…")), (MAX_MESSAGE_CHARS + 1, true));
     }

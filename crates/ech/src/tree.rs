@@ -46,6 +46,23 @@ fn push_bounded(text: &mut String, piece: &str) {
     text.push_str(&piece[..end]);
 }
 
+/// A control character XML 1.0 does not allow in a document (all below U+0020 but tab and line breaks).
+fn is_raw_control(c: char) -> bool {
+    c < ' ' && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// `piece`, unless it holds a control character XML does not allow (the parser lets them through): the file is
+/// then not well-formed and reading stops; no such character reaches the store (PostgreSQL stores no U+0000).
+/// References to control characters (`&#x1;`) are left to the checks of the fields (names refuse them); the
+/// parser refuses `&#0;`.
+fn allowed(piece: &str) -> Result<&str, quick_xml::Error> {
+    if !piece.contains(is_raw_control) {
+        return Ok(piece);
+    }
+    let problem = "ein Text enthält ein Steuerzeichen, das XML nicht erlaubt";
+    Err(quick_xml::Error::Io(Arc::new(std::io::Error::new(std::io::ErrorKind::InvalidData, problem))))
+}
+
 /// The local name of an element as text, cut to [`MAX_MESSAGE_CHARS`](crate::limits::MAX_MESSAGE_CHARS)
 /// characters (it may end up in a refusal).
 pub(crate) fn local_name(name: quick_xml::name::LocalName<'_>) -> String {
@@ -83,7 +100,7 @@ pub(crate) fn read_element<R: Read>(
             }
             Event::Text(text) => {
                 if let Some(current) = stack.last_mut() {
-                    push_bounded(&mut current.text, &text.xml10_content());
+                    push_bounded(&mut current.text, allowed(&text.xml10_content())?);
                 }
             }
             Event::GeneralRef(reference) => {
@@ -93,7 +110,7 @@ pub(crate) fn read_element<R: Read>(
             }
             Event::CData(data) => {
                 if let Some(current) = stack.last_mut() {
-                    push_bounded(&mut current.text, &data.xml10_content());
+                    push_bounded(&mut current.text, allowed(&data.xml10_content())?);
                 }
             }
             Event::End(_) => {

@@ -13,6 +13,8 @@ use iim_ech::{DeliveryError, Place, RegisterEvent, RegisterPerson, nationality, 
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use std::io::BufReader;
 
+#[path = "support/check.rs"]
+mod check;
 #[path = "support/mutate.rs"]
 mod mutate;
 
@@ -473,6 +475,22 @@ fn a_partial_birth_date_with_a_multi_byte_character_is_refused_not_a_panic() {
     }
 }
 
+/// Found by the store's property test on PostgreSQL, which cannot store U+0000: XML 1.0 allows no control
+/// character in a document but tab and line breaks.
+#[test]
+fn a_control_character_in_a_text_stops_the_reading() {
+    for name in ["Ber\u{0}he", "Ber\u{1b}he", "Ber<![CDATA[\u{0}]]>he"] {
+        let xml = death_of(
+            &PERSON.replace("<officialName>Berhe</officialName>", &format!("<officialName>{name}</officialName>")),
+        );
+        let refused = events_of(xml.as_bytes()).remove(0).unwrap_err();
+        assert_eq!(
+            refused.message, "XML fehlerhaft: ein Text enthält ein Steuerzeichen, das XML nicht erlaubt",
+            "{name:?}"
+        );
+    }
+}
+
 #[test]
 fn an_event_with_more_than_a_megabyte_of_text_is_refused() {
     let texts = format!("<x>{}</x>", "A".repeat(60 * 1024)).repeat(20);
@@ -513,11 +531,11 @@ fn a_header_field_longer_than_the_schema_allows_refuses_the_delivery() {
 fn a_mutated_delivery_gives_events_or_a_typed_error_never_a_panic_and_memory_stays_small() {
     let mut runner = TestRunner::new(Config { failure_persistence: None, ..Config::default() });
     let result = runner
-        .run(&mutate::mutated_delivery(), |delivery| mutate::read(&delivery).map(|_| ()).map_err(TestCaseError::fail));
+        .run(&mutate::mutated_delivery(), |delivery| check::read(&delivery).map(|_| ()).map_err(TestCaseError::fail));
     if let Err(failure) = result {
         panic!("{failure}");
     }
-    if let Some(peak) = mutate::peak_memory_mb() {
+    if let Some(peak) = check::peak_memory_mb() {
         assert!(peak < 200, "the reader's test process reached {peak} MB");
     }
 }

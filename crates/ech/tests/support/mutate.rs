@@ -1,11 +1,10 @@
-//! Mutations of valid deliveries, shared by the property tests (`tests/reader.rs`) and the mutation benchmark
-//! (`benches/mutations.rs`): a file from the register may arrive cut off, garbled or hostile, and the reader
+//! Mutations of valid deliveries, shared by the property tests (`tests/reader.rs`, and the store's
+//! `register_mutationen.rs`) and the mutation benchmark (`benches/mutations.rs`): a file from the register may arrive cut off, garbled or hostile, and the reader
 //! must answer every one of them with events or a typed error, never a panic and never a memory spike. Each case
 //! takes one valid fixture and applies one to three mutations; the kinds are those a transport or an attacker
 //! produces: truncation, wrong namespaces, huge texts, deep nesting, random bytes, duplicated elements, and
 //! CDATA sections and comments full of `<` (which once slipped past the run limit).
 
-use iim_ech::read_delivery;
 use proptest::prelude::*;
 use proptest::sample::Index;
 use std::sync::OnceLock;
@@ -25,13 +24,14 @@ const FIXTURES: &[&str] = &[
     "events/move-out-abroad.xml",
 ];
 
-fn fixtures() -> &'static [Vec<u8>] {
+pub fn fixtures() -> &'static [Vec<u8>] {
     static LOADED: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
     LOADED.get_or_init(|| {
         FIXTURES
             .iter()
             .map(|name| {
-                let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+                // From the folder of this crate or of another one (the store's tests use these too).
+                let path = format!("{}/../ech/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
                 std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
             })
             .collect()
@@ -182,54 +182,4 @@ fn duplicate(mut bytes: Vec<u8>, from: &Index, to: &Index) -> Vec<u8> {
     let copy = bytes[start..end].to_vec();
     bytes.splice(end..end, copy);
     bytes
-}
-
-/// What reading a delivery gave.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Read {
-    pub refused: bool,
-    pub events: usize,
-    pub faulty: usize,
-}
-
-/// Reads the delivery to its end. An `Err` is a broken property (a panic is one too, caught by the caller):
-/// more events than bytes, or a message that repeats what it read instead of naming the problem.
-pub fn read(bytes: &[u8]) -> Result<Read, String> {
-    let reader = match read_delivery(bytes) {
-        Ok(reader) => reader,
-        Err(refusal) => {
-            let message = refusal.to_string();
-            return bounded(&message).map(|()| Read { refused: true, ..Read::default() });
-        }
-    };
-    let mut read = Read::default();
-    for event in reader {
-        match event {
-            Ok(_) => read.events += 1,
-            Err(error) => {
-                bounded(&error.to_string())?;
-                read.faulty += 1;
-            }
-        }
-        if read.events + read.faulty > bytes.len() {
-            return Err(format!("{} events from {} bytes", read.events + read.faulty, bytes.len()));
-        }
-    }
-    Ok(read)
-}
-
-/// A message names the problem in a line; it does not carry megabytes of the input.
-fn bounded(message: &str) -> Result<(), String> {
-    if message.len() > 2_000 {
-        return Err(format!("a message of {} bytes: {}…", message.len(), &message[..message.floor_char_boundary(200)]));
-    }
-    Ok(())
-}
-
-/// The peak resident memory of this process in MB, where the system says (Linux).
-pub fn peak_memory_mb() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
-    let kilobytes: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kilobytes / 1024)
 }
