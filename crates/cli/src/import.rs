@@ -3,6 +3,7 @@
 //! prints what each file did and what was refused, and exits non-zero when anything was refused, so that a
 //! scheduled job notices. Events an earlier import of the same delivery stored, matched or skipped are counted
 //! as «bereits früher importiert»; refused ones are tried again (see `iim_store::import_register_delivery`).
+//! With `--watch ORDNER` it watches a sedex inbox folder instead (see `inbox.rs`).
 
 use clap::Subcommand;
 use iim_store::{FileOutcome, FileResult, ImportReport, Store, delivery_files};
@@ -12,13 +13,23 @@ use std::path::{Path, PathBuf};
 pub enum ImportCommand {
     /// Import eCH-0020 v3 deliveries from the population register.
     /// Example: iim import ech0020 --user ib.olten lieferungen/2026-47/
+    /// or, for the sedex inbox: iim import ech0020 --user admin --watch /var/sedex/inbox
     Ech0020 {
         /// The account in whose name the import runs (e.g. the Integrationsbeauftragte or an admin).
         #[arg(long)]
         user: String,
         /// Delivery files, zip archives of delivery files, or folders of either.
-        #[arg(required = true)]
+        #[arg(required_unless_present = "watch", conflicts_with = "watch")]
         paths: Vec<PathBuf>,
+        /// Watch this inbox folder (sedex): import each new file, then move it to processed/ or refused/.
+        #[arg(long, value_name = "ORDNER")]
+        watch: Option<PathBuf>,
+        /// Seconds between two looks into the inbox folder.
+        #[arg(long, default_value_t = 10, requires = "watch", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+        intervall: u64,
+        /// Handle what is in the inbox folder now, then stop (for cron and tests).
+        #[arg(long, requires = "watch")]
+        einmal: bool,
     },
 }
 
@@ -39,8 +50,14 @@ struct Totals {
 }
 
 pub async fn run(command: ImportCommand, store: &Store) -> anyhow::Result<()> {
-    let ImportCommand::Ech0020 { user, paths } = command;
+    let ImportCommand::Ech0020 { user, paths, watch, intervall, einmal } = command;
     let actor = store.operator().operator_actor(&user).await?;
+    if let Some(folder) = watch {
+        let watched =
+            crate::inbox::run(store, &actor, &folder, std::time::Duration::from_secs(intervall), einmal).await;
+        store.clone().close().await;
+        return watched;
+    }
     let inputs: Vec<(PathBuf, String)> = paths.iter().map(|p| (p.clone(), file_name(p))).collect();
     let files = delivery_files(&inputs);
     anyhow::ensure!(!files.is_empty(), "Keine Lieferungen gefunden (erwartet: .xml- oder .zip-Dateien).");
@@ -64,7 +81,7 @@ pub async fn run(command: ImportCommand, store: &Store) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn file_name(path: &Path) -> String {
+pub(crate) fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(|| path.display().to_string(), |name| name.to_string_lossy().into_owned())
 }
 

@@ -12,6 +12,7 @@ mod caseload;
 mod config;
 mod demo;
 mod import;
+mod inbox;
 mod mentoring;
 mod synthetic;
 mod synthetic_angebote;
@@ -186,7 +187,9 @@ async fn shutdown_signal() {
 fn init_logging(config: &Config) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("IIM_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // Colours only on a terminal: a log written to a file or read by a program stays plain text.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi);
     if config.log_format == "json" {
         builder.json().init();
     } else {

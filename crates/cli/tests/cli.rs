@@ -7,6 +7,8 @@
 mod caseload;
 #[path = "cli/demo.rs"]
 mod demo;
+#[path = "cli/inbox.rs"]
+mod inbox;
 
 use iim_store::scratch::ScratchDatabase;
 use std::io::Write;

@@ -45,14 +45,13 @@
 //! main, secondary or other residence alike. eCH-0007 makes its BFS number optional; the reader refuses an
 //! event whose reporting municipality has none, because the Cockpit cannot place it.
 
-use crate::limits::RunLimit;
+use crate::limits::{XmlReader, before_event, shortened, xml_reader};
 use crate::tree::{Element, local_name, read_element};
 use chrono::NaiveDate;
 use iim_domain::{Ahvn13, PartialDate, Sex, TextLimit, check_text};
-use quick_xml::NsReader;
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 
 /// The namespace of eCH-0020 version 3.
 pub const NAMESPACE: &str = "http://www.ech.ch/xmlns/eCH-0020/3";
@@ -191,10 +190,10 @@ const MAX_MESSAGE_DATE: usize = 40;
 pub fn read_delivery<R: Read>(source: R) -> Result<DeliveryReader<R>, DeliveryError> {
     // Text is trimmed where it is read (`text_at`), not by the parser: trimming pieces would glue «Omar &amp;
     // Yusuf» together.
-    let mut reader = NsReader::from_reader(BufReader::new(RunLimit::new(source)));
+    let mut reader = xml_reader(source);
     let mut buffer = Vec::new();
     let root = loop {
-        buffer.clear();
+        before_event(&mut reader, &mut buffer);
         match reader.read_resolved_event_into(&mut buffer).map_err(xml_error)? {
             (namespace, Event::Start(start)) => break (namespace_of(&namespace), local_name(start.local_name())),
             (_, Event::Eof) => return Err(DeliveryError::NotADelivery(String::new())),
@@ -223,7 +222,7 @@ enum State {
 
 /// The events of a delivery, one at a time.
 pub struct DeliveryReader<R: Read> {
-    reader: NsReader<BufReader<RunLimit<R>>>,
+    reader: XmlReader<R>,
     buffer: Vec<u8>,
     header: Header,
     state: State,
@@ -316,9 +315,9 @@ impl<R: Read> Iterator for DeliveryReader<R> {
 }
 
 /// The local name of the next start tag at this level, or `None` when the enclosing element ends.
-fn next_start<R: BufRead>(reader: &mut NsReader<R>, buffer: &mut Vec<u8>) -> Result<Option<String>, quick_xml::Error> {
+fn next_start<R: Read>(reader: &mut XmlReader<R>, buffer: &mut Vec<u8>) -> Result<Option<String>, quick_xml::Error> {
     loop {
-        buffer.clear();
+        before_event(reader, buffer);
         match reader.read_event_into(buffer)? {
             Event::Start(start) => return Ok(Some(local_name(start.local_name()))),
             Event::End(_) | Event::Eof => return Ok(None),
@@ -329,7 +328,7 @@ fn next_start<R: BufRead>(reader: &mut NsReader<R>, buffer: &mut Vec<u8>) -> Res
 
 fn namespace_of(namespace: &ResolveResult<'_>) -> String {
     match namespace {
-        ResolveResult::Bound(namespace) => namespace.into_inner().to_owned(),
+        ResolveResult::Bound(namespace) => shortened(namespace.into_inner()),
         _ => String::new(),
     }
 }
@@ -339,11 +338,11 @@ fn xml_error(error: quick_xml::Error) -> DeliveryError {
 }
 
 /// What went wrong while parsing, in the words of the limit that stopped it (see [`crate::limits`]) or of the
-/// parser.
+/// parser (cut: the parser's messages quote names, and a name may be long).
 fn xml_problem(error: &quick_xml::Error) -> String {
     match error {
         quick_xml::Error::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => io.to_string(),
-        other => other.to_string(),
+        other => shortened(&other.to_string()),
     }
 }
 
@@ -520,7 +519,10 @@ fn person(element: &Element, path: &str) -> Result<RegisterPerson, FieldProblem>
         Some("3") => Sex::Unbestimmt,
         other => {
             let shown = other.unwrap_or("leer");
-            return Err(problem(&field("sex"), format!("Unbekanntes Geschlecht «{shown}» (erlaubt: 1, 2, 3).")));
+            return Err(problem(
+                &field("sex"),
+                format!("Unbekanntes Geschlecht «{}» (erlaubt: 1, 2, 3).", shortened(shown)),
+            ));
         }
     };
     let date_of_birth =
@@ -569,24 +571,32 @@ fn country_code(country: &Element) -> Option<String> {
 /// eCH-0044 datePartiallyKnown: full date, year and month, or year only.
 fn birth_date(element: Option<&Element>) -> Result<PartialDate, String> {
     let element = element.ok_or("Das Geburtsdatum fehlt.")?;
-    let number = |text: &str| text.parse::<u32>().map_err(|_| format!("Ungültiges Geburtsdatum «{text}»."));
+    let number =
+        |text: &str| text.parse::<u32>().map_err(|_| format!("Ungültiges Geburtsdatum «{}».", shortened(text)));
     let parsed = if let Some(full) = element.text_at(&["yearMonthDay"]) {
-        let date = xml_date(full).ok_or_else(|| format!("Ungültiges Geburtsdatum «{full}»."))?;
+        let date = xml_date(full).ok_or_else(|| format!("Ungültiges Geburtsdatum «{}».", shortened(full)))?;
         PartialDate::from_parts(
             chrono::Datelike::year(&date),
             Some(chrono::Datelike::month(&date)),
             Some(chrono::Datelike::day(&date)),
         )
     } else if let Some(year_month) = element.text_at(&["yearMonth"]) {
-        let (year, month) =
-            year_month.split_once('-').ok_or_else(|| format!("Ungültiges Geburtsdatum «{year_month}»."))?;
-        PartialDate::from_parts(number(year)? as i32, Some(number(&month[..month.len().min(2)])?), None)
+        let (year, month) = year_month
+            .split_once('-')
+            .ok_or_else(|| format!("Ungültiges Geburtsdatum «{}».", shortened(year_month)))?;
+        PartialDate::from_parts(number(year)? as i32, Some(number(first_bytes(month, 2))?), None)
     } else if let Some(year) = element.text_at(&["year"]) {
-        PartialDate::from_parts(number(&year[..year.len().min(4)])? as i32, None, None)
+        PartialDate::from_parts(number(first_bytes(year, 4))? as i32, None, None)
     } else {
         return Err("Das Geburtsdatum fehlt.".to_owned());
     };
     parsed.map_err(|e| e.to_string())
+}
+
+/// The first `count` bytes of `text` (the digits of a year or month before a time-zone suffix), or all of it
+/// where that would cut a character: the number check then refuses it.
+fn first_bytes(text: &str, count: usize) -> &str {
+    text.get(..count.min(text.len())).unwrap_or(text)
 }
 
 /// An xs:date, tolerating a time-zone suffix (`2026-11-02+01:00`).
@@ -596,7 +606,8 @@ fn xml_date(text: &str) -> Option<NaiveDate> {
 
 fn date(element: &Element, name: &str) -> Result<NaiveDate, FieldProblem> {
     let text = element.text_at(&[name]).ok_or_else(|| problem(name, "Das Datum fehlt."))?;
-    xml_date(text).ok_or_else(|| problem(name, format!("Ungültiges Datum «{text}» (erwartet JJJJ-MM-TT).")))
+    xml_date(text)
+        .ok_or_else(|| problem(name, format!("Ungültiges Datum «{}» (erwartet JJJJ-MM-TT).", shortened(text))))
 }
 
 /// The BFS number of an eCH-0007 swissMunicipality.
@@ -604,7 +615,8 @@ fn bfs(element: &Element, path: &str) -> Result<u16, FieldProblem> {
     let text = element
         .text_at(&["municipalityId"])
         .ok_or_else(|| problem(&format!("{path}/municipalityId"), "Die BFS-Nummer der Gemeinde fehlt."))?;
-    text.parse().map_err(|_| problem(&format!("{path}/municipalityId"), format!("Ungültige BFS-Nummer «{text}».")))
+    text.parse()
+        .map_err(|_| problem(&format!("{path}/municipalityId"), format!("Ungültige BFS-Nummer «{}».", shortened(text))))
 }
 
 /// eCH-0011 destination: unknown, a Swiss town or a foreign country.

@@ -2,10 +2,9 @@
 //! an eCH-0020 event they are unambiguous, and register software uses all kinds of prefixes for the same
 //! namespaces.
 
-use crate::limits::{MAX_DEPTH, MAX_ELEMENTS_PER_EVENT};
-use quick_xml::NsReader;
+use crate::limits::{MAX_DEPTH, MAX_ELEMENTS_PER_EVENT, MAX_TEXT_PER_EVENT, XmlReader, before_event, shortened};
 use quick_xml::events::Event;
-use std::io::BufRead;
+use std::io::Read;
 use std::sync::Arc;
 
 /// One element with its text and children.
@@ -47,26 +46,48 @@ fn push_bounded(text: &mut String, piece: &str) {
     text.push_str(&piece[..end]);
 }
 
-/// The local name of an element as text.
+/// A control character XML 1.0 does not allow in a document (all below U+0020 but tab and line breaks).
+fn is_raw_control(c: char) -> bool {
+    c < ' ' && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// `piece`, unless it holds a control character XML does not allow (the parser lets them through): the file is
+/// then not well-formed and reading stops; no such character reaches the store (PostgreSQL stores no U+0000).
+/// References to control characters (`&#x1;`) are left to the checks of the fields (names refuse them); the
+/// parser refuses `&#0;`.
+fn allowed(piece: &str) -> Result<&str, quick_xml::Error> {
+    if !piece.contains(is_raw_control) {
+        return Ok(piece);
+    }
+    let problem = "ein Text enthält ein Steuerzeichen, das XML nicht erlaubt";
+    Err(quick_xml::Error::Io(Arc::new(std::io::Error::new(std::io::ErrorKind::InvalidData, problem))))
+}
+
+/// The local name of an element as text, cut to [`MAX_MESSAGE_CHARS`](crate::limits::MAX_MESSAGE_CHARS)
+/// characters (it may end up in a refusal).
 pub(crate) fn local_name(name: quick_xml::name::LocalName<'_>) -> String {
-    name.into_inner().to_owned()
+    shortened(name.into_inner())
 }
 
 /// Reads the rest of the element `name` whose start tag was just read, with all its children.
-pub(crate) fn read_element<R: BufRead>(
-    reader: &mut NsReader<R>,
+pub(crate) fn read_element<R: Read>(
+    reader: &mut XmlReader<R>,
     name: String,
     buffer: &mut Vec<u8>,
 ) -> Result<Element, quick_xml::Error> {
     let mut stack = vec![Element { name, ..Element::default() }];
-    let mut elements = 1;
+    let (mut elements, mut text) = (1, 0);
     loop {
-        buffer.clear();
+        before_event(reader, buffer);
         let event = reader.read_event_into(buffer)?;
-        if matches!(event, Event::Start(_) | Event::Empty(_)) {
-            elements += 1;
-            check_size(elements, stack.len())?;
+        match &event {
+            Event::Start(_) | Event::Empty(_) => elements += 1,
+            Event::Text(piece) => text += piece.len(),
+            Event::CData(piece) => text += piece.len(),
+            Event::GeneralRef(piece) => text += piece.len(),
+            _ => {}
         }
+        check_size(elements, stack.len(), text)?;
         match event {
             Event::Start(start) => {
                 stack.push(Element { name: local_name(start.local_name()), ..Element::default() });
@@ -79,7 +100,7 @@ pub(crate) fn read_element<R: BufRead>(
             }
             Event::Text(text) => {
                 if let Some(current) = stack.last_mut() {
-                    push_bounded(&mut current.text, &text.xml10_content());
+                    push_bounded(&mut current.text, allowed(&text.xml10_content())?);
                 }
             }
             Event::GeneralRef(reference) => {
@@ -89,7 +110,7 @@ pub(crate) fn read_element<R: BufRead>(
             }
             Event::CData(data) => {
                 if let Some(current) = stack.last_mut() {
-                    push_bounded(&mut current.text, &data.xml10_content());
+                    push_bounded(&mut current.text, allowed(&data.xml10_content())?);
                 }
             }
             Event::End(_) => {
@@ -107,11 +128,13 @@ pub(crate) fn read_element<R: BufRead>(
     }
 }
 
-/// Refuses an event with more than [`MAX_ELEMENTS_PER_EVENT`] elements or deeper than [`MAX_DEPTH`], before
-/// it fills the memory.
-fn check_size(elements: usize, depth: usize) -> Result<(), quick_xml::Error> {
+/// Refuses an event with more than [`MAX_ELEMENTS_PER_EVENT`] elements, deeper than [`MAX_DEPTH`] or with more
+/// than [`MAX_TEXT_PER_EVENT`] bytes of text, before it fills the memory.
+fn check_size(elements: usize, depth: usize, text: usize) -> Result<(), quick_xml::Error> {
     let problem = if elements > MAX_ELEMENTS_PER_EVENT {
         format!("ein Ereignis hat mehr als {MAX_ELEMENTS_PER_EVENT} Elemente")
+    } else if text > MAX_TEXT_PER_EVENT {
+        format!("ein Ereignis hat mehr als {} MB Text", MAX_TEXT_PER_EVENT / (1024 * 1024))
     } else if depth > MAX_DEPTH {
         format!("ein Ereignis ist tiefer als {MAX_DEPTH} Ebenen verschachtelt")
     } else {

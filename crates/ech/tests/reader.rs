@@ -10,7 +10,13 @@
 
 use iim_domain::{Nationality, ResidenceStatus, Sex};
 use iim_ech::{DeliveryError, Place, RegisterEvent, RegisterPerson, nationality, read_delivery, residence_status};
+use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use std::io::BufReader;
+
+#[path = "support/check.rs"]
+mod check;
+#[path = "support/mutate.rs"]
+mod mutate;
 
 fn fixture_path(name: &str) -> String {
     format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
@@ -446,6 +452,54 @@ fn a_text_of_megabytes_is_refused_before_it_is_held_in_memory() {
 }
 
 #[test]
+fn a_cdata_section_or_comment_of_megabytes_is_refused_even_when_full_of_less_than_signs() {
+    for (start, piece, end) in [("<![CDATA[", "<b>x</b> ", "]]>"), ("<!--", "< <b> ", "-->")] {
+        let huge = format!("{start}{}{end}", piece.repeat(3 * 1024 * 1024 / piece.len()));
+        let xml = death_of(
+            &PERSON.replace("<officialName>Berhe</officialName>", &format!("<officialName>{huge}</officialName>")),
+        );
+        let refused = events_of(xml.as_bytes()).remove(0).unwrap_err();
+        assert_eq!(refused.message, "XML fehlerhaft: ein Text oder ein Element ist länger als 1 MB", "{start}");
+    }
+}
+
+/// Found by the mutation benchmark: a character of several bytes where the digits of a year or month are
+/// expected made the reader panic.
+#[test]
+fn a_partial_birth_date_with_a_multi_byte_character_is_refused_not_a_panic() {
+    for date in ["<year>19H€</year>", "<yearMonth>2026-€</yearMonth>"] {
+        let xml = death_of(&PERSON.replace("<yearMonthDay>2026-10-30</yearMonthDay>", date));
+        assert!(xml.contains(date), "the person has the date to replace");
+        let refused = events_of(xml.as_bytes()).remove(0).unwrap_err();
+        assert!(refused.message.starts_with("Ungültiges Geburtsdatum"), "{refused}");
+    }
+}
+
+/// Found by the store's property test on PostgreSQL, which cannot store U+0000: XML 1.0 allows no control
+/// character in a document but tab and line breaks.
+#[test]
+fn a_control_character_in_a_text_stops_the_reading() {
+    for name in ["Ber\u{0}he", "Ber\u{1b}he", "Ber<![CDATA[\u{0}]]>he"] {
+        let xml = death_of(
+            &PERSON.replace("<officialName>Berhe</officialName>", &format!("<officialName>{name}</officialName>")),
+        );
+        let refused = events_of(xml.as_bytes()).remove(0).unwrap_err();
+        assert_eq!(
+            refused.message, "XML fehlerhaft: ein Text enthält ein Steuerzeichen, das XML nicht erlaubt",
+            "{name:?}"
+        );
+    }
+}
+
+#[test]
+fn an_event_with_more_than_a_megabyte_of_text_is_refused() {
+    let texts = format!("<x>{}</x>", "A".repeat(60 * 1024)).repeat(20);
+    let xml = death_of(&PERSON.replace("<sex>1</sex>", &format!("<sex>1</sex>{texts}")));
+    let refused = events_of(xml.as_bytes()).remove(0).unwrap_err();
+    assert_eq!(refused.message, "XML fehlerhaft: ein Ereignis hat mehr als 1 MB Text");
+}
+
+#[test]
 fn an_event_with_too_many_or_too_deeply_nested_elements_is_refused() {
     let wide = death_of(&PERSON.replace("<sex>1</sex>", &format!("<sex>1</sex>{}", "<x/>".repeat(20_000))));
     let refused = events_of(wide.as_bytes()).remove(0).unwrap_err();
@@ -469,4 +523,19 @@ fn a_header_field_longer_than_the_schema_allows_refuses_the_delivery() {
         DeliveryError::HeaderTooLong("messageId", 36).to_string(),
         "Der Kopf der Lieferung ist ungültig: messageId hat mehr als 36 Zeichen."
     );
+}
+
+/// `PROPTEST_CASES` sets the number of cases (256 by default); `cargo bench -p iim-ech --bench mutations` runs
+/// a million.
+#[test]
+fn a_mutated_delivery_gives_events_or_a_typed_error_never_a_panic_and_memory_stays_small() {
+    let mut runner = TestRunner::new(Config { failure_persistence: None, ..Config::default() });
+    let result = runner
+        .run(&mutate::mutated_delivery(), |delivery| check::read(&delivery).map(|_| ()).map_err(TestCaseError::fail));
+    if let Err(failure) = result {
+        panic!("{failure}");
+    }
+    if let Some(peak) = check::peak_memory_mb() {
+        assert!(peak < 200, "the reader's test process reached {peak} MB");
+    }
 }

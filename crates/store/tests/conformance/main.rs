@@ -23,6 +23,7 @@ mod massnahmen;
 mod mentoring;
 mod persons;
 mod register_import;
+mod register_mutationen;
 mod schema;
 mod selbstdeklaration;
 mod support;
