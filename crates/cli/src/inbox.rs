@@ -67,9 +67,16 @@ fn refused_events(report: &ImportReport) -> Vec<String> {
         .iter()
         .map(|(grund, count)| format!("Lieferung {}: {count} Ereignis(se) abgelehnt: {grund}", report.message_id))
         .collect();
-    lines.extend(report.abgelehnt.iter().map(|error| format!("  {error}")));
+    lines.extend(report.abgelehnt.iter().take(LISTED_EVENTS).map(|error| format!("  {error}")));
+    let more = report.abgelehnt.len().saturating_sub(LISTED_EVENTS);
+    if more > 0 {
+        lines.push(format!("  … und {more} weitere abgelehnte Ereignisse (alle auf der Seite der Lieferung)"));
+    }
     lines
 }
+
+/// How many refused events a reason file lists one by one; the rest are counted.
+const LISTED_EVENTS: usize = 100;
 
 /// The text of a reason file.
 fn reason_text(name: &str, reasons: &str) -> String {
@@ -273,5 +280,19 @@ mod tests {
         let skipped = FileResult { name: "a.zip/b.pdf".to_owned(), outcome: FileOutcome::Skipped("pdf".to_owned()) };
         assert_eq!(ziel(&[skipped.clone(), refused]), Ziel::Refused("x.xml: kaputt".to_owned()));
         assert_eq!(ziel(&[skipped]), Ziel::Processed);
+    }
+
+    #[test]
+    fn a_reason_file_lists_at_most_a_hundred_refused_events_and_counts_the_rest() {
+        let error = |position| iim_ech::EventError {
+            position,
+            kind: "moveIn".to_owned(),
+            field: "reportingMunicipality".to_owned(),
+            message: "Gemeinde ausserhalb".to_owned(),
+        };
+        let report = ImportReport { abgelehnt: (1..=250).map(error).collect(), ..ImportReport::default() };
+        let lines = refused_events(&report);
+        assert_eq!(lines.len(), LISTED_EVENTS + 1, "{lines:?}");
+        assert!(lines.last().unwrap().contains("und 150 weitere"), "{lines:?}");
     }
 }
