@@ -2,8 +2,8 @@
 //! page: a week's batch arrives as many files or as one zip. Every XML file is one delivery; a folder gives
 //! its `.xml` and `.zip` files, a zip its `.xml` entries, both in name order; other entries are reported as
 //! skipped. A zip entry is read straight from the archive (streaming, never unpacked into memory), and
-//! consecutive entries of one archive share one opened archive. Every [`DELIVERIES_BETWEEN_PAUSES`]
-//! deliveries the import leaves a SQLite database free for a moment (`Store::let_others_write`), as between
+//! consecutive entries of one archive share one opened archive. After every [`WORK_BETWEEN_PAUSES`] of
+//! importing, the import leaves a SQLite database free for a moment (`Store::let_others_write`), as between
 //! the batches of one delivery: back to back, one transaction per small delivery, it kept another writer
 //! waiting for over a second (docs/performance.md).
 
@@ -13,10 +13,14 @@ use iim_ech::read_delivery;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 use zip::ZipArchive;
 
-/// Deliveries imported between two pauses: about 40 ms of small transactions on SQLite.
-const DELIVERIES_BETWEEN_PAUSES: usize = 40;
+/// Importing between two pauses on SQLite. A writer that began waiting meanwhile tries again at least every
+/// 25 ms for its first 128 ms (SQLite's busy handler), so it finds the pause that follows. Counted in time, not
+/// in deliveries: on a busy machine 40 small deliveries held the lock for longer than that, and the writer,
+/// by then trying only every 50–100 ms, missed the pause and waited half a second.
+const WORK_BETWEEN_PAUSES: Duration = Duration::from_millis(50);
 
 /// One delivery to import (or an entry to report), named as the user knows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,9 +160,11 @@ impl Store {
     ) -> Result<Vec<FileResult>, StoreError> {
         let mut results = Vec::with_capacity(files.len());
         let mut open: Option<(PathBuf, ZipArchive<BufReader<File>>)> = None;
-        for (index, file) in files.iter().enumerate() {
-            if index > 0 && index.is_multiple_of(DELIVERIES_BETWEEN_PAUSES) {
+        let mut since_pause = Instant::now();
+        for file in files {
+            if since_pause.elapsed() >= WORK_BETWEEN_PAUSES {
                 self.let_others_write().await;
+                since_pause = Instant::now();
             }
             let outcome = match &file.source {
                 Source::Xml(path) => self.import_xml(actor, &file.name, path).await?,
