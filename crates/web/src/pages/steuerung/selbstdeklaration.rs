@@ -734,7 +734,7 @@ fn workbook(bogen: &Fragebogen, rows: &[Selbstdeklaration]) -> Result<Vec<u8>, X
             let wert = d.antworten.get(&frage.key).map(String::as_str);
             match (frage.typ, wert.and_then(|w| w.parse::<f64>().ok())) {
                 (FrageTyp::Zahl, Some(number)) => sheet.write_number(row, column, number).map(|_| ())?,
-                _ => sheet.write_string(row, column, &frage.anzeige(wert)).map(|_| ())?,
+                _ => sheet.write_string(row, column, frage.anzeige(wert)).map(|_| ())?,
             }
         }
         last_row = row;
