@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::LazyLock;
 
+use crate::sortierung;
+
 /// BFS number of a Swiss Gemeinde (eCH-0007 municipalityId).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct BfsNr(u16);
@@ -69,6 +71,17 @@ pub fn gemeinden() -> impl Iterator<Item = &'static Gemeinde> {
     GEMEINDEN.values()
 }
 
+static GEMEINDEN_NACH_NAME: LazyLock<Vec<&'static Gemeinde>> = LazyLock::new(|| {
+    let mut list: Vec<&'static Gemeinde> = GEMEINDEN.values().collect();
+    sortierung::nach_deutsch(&mut list, |g| g.name.as_str());
+    list
+});
+
+/// All Gemeinden in German alphabetical order, as people look for them in a list.
+pub fn gemeinden_nach_name() -> impl Iterator<Item = &'static Gemeinde> {
+    GEMEINDEN_NACH_NAME.iter().copied()
+}
+
 /// A code with its German name (countries, languages).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CodeName {
@@ -100,7 +113,7 @@ pub fn language_name(code: &str) -> Option<&'static str> {
 fn code_list(text: &str) -> Vec<CodeName> {
     let mut list: Vec<CodeName> =
         rows(text).filter_map(|row| Some(CodeName { code: row.first()?.clone(), name: row.get(1)?.clone() })).collect();
-    list.sort_by(|a, b| a.name.cmp(&b.name));
+    sortierung::nach_deutsch(&mut list, |c| c.name.as_str());
     list
 }
 
@@ -132,5 +145,19 @@ mod tests {
         assert_eq!(country_name("ER"), Some("Eritrea"));
         assert_eq!(language_name("ti"), Some("Tigrinya"));
         assert!(languages().len() >= 50);
+    }
+
+    #[test]
+    fn countries_and_gemeinden_are_in_german_order() {
+        let position = |name: &str| countries().iter().position(|c| c.name == name).unwrap_or_else(|| panic!("{name}"));
+        assert!(position("Afghanistan") < position("Ägypten"));
+        assert!(position("Ägypten") < position("Albanien"));
+        assert!(position("Äthiopien") < position("Australien"));
+        assert!(position("Oman") < position("Österreich"));
+        assert!(position("Österreich") < position("Pakistan"));
+        assert!(position("Türkei") < position("Tuvalu"));
+        let names: Vec<&str> = gemeinden_nach_name().map(|g| g.name.as_str()).collect();
+        assert_eq!(names.len(), 104);
+        assert!(names.windows(2).all(|pair| sortierung::deutsch(pair[0], pair[1]).is_lt()));
     }
 }

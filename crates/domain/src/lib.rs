@@ -24,6 +24,7 @@ pub mod mentoring;
 pub mod person;
 pub mod regeln;
 pub mod selbstdeklaration;
+pub mod sortierung;
 pub mod sprache;
 
 pub use access::{Action, Actor, Channel, Denied, Jurisdiction, Resource, Role, Scope};

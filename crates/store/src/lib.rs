@@ -44,7 +44,7 @@ pub use fallfuehrung::familien::FamilienMitglied;
 pub use fallfuehrung::massnahmen::{KatalogVersion, TeilnahmeEintrag};
 pub use fallfuehrung::pendenzen::{Pendenz, Pendenzen, PendenzenZahlen};
 pub use fallfuehrung::persons::{Person, PersonQuery, PersonSummary};
-pub use fallfuehrung::uebergaben::{EingehendeUebergabe, Uebergabe};
+pub use fallfuehrung::uebergaben::{EingehendeUebergabe, Uebergabe, WeitergegebenesDossier};
 pub use fallfuehrung::umzuege::Umzugsvorschlag;
 pub use formular::new_form_token;
 pub use konten::accounts::{ApiTokenInfo, LoginError, NewUser, Session, UserInfo};

@@ -20,7 +20,7 @@ use crate::{Angebot, Page, PageWindow, Store, StoreError, begin_write, decode};
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use iim_domain::angebot::{AngebotData, AngebotInput, AngebotStatus};
 use iim_domain::regeln::AngeboteRegel;
-use iim_domain::{Action, Actor, BfsNr, Choice, FieldErrors, Resource};
+use iim_domain::{Action, Actor, BfsNr, Choice, FieldErrors, Resource, sortierung};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
@@ -239,7 +239,8 @@ impl Store {
             .map(|g| i32::from(g.get()))
             .collect();
         let near_first =
-            Expr::case(Expr::col((angebot::Entity, angebot::Column::Id)).in_subquery(places_in(near)), 0).finally(1);
+            Expr::case(Expr::col((angebot::Entity, angebot::Column::Id)).in_subquery(places_in(near.clone())), 0)
+                .finally(1);
         let rows = angebot::Entity::find()
             .filter(angebot::Column::Status.eq(AngebotStatus::Veroeffentlicht.code()))
             .filter(angebot::Column::GueltigBis.gte(self.clock.today()))
@@ -250,7 +251,10 @@ impl Store {
             .limit(limit)
             .all(&self.db)
             .await?;
-        Ok(self.offers_from_rows(&self.db, rows).await?.iter().map(verweis).collect())
+        let mut offers = self.offers_from_rows(&self.db, rows).await?;
+        let fern = |offer: &Angebot| !offer.data.orte.iter().any(|ort| near.contains(&i32::from(ort.gemeinde.get())));
+        offers.sort_by(|a, b| fern(a).cmp(&fern(b)).then_with(|| sortierung::deutsch(&a.data.titel, &b.data.titel)));
+        Ok(offers.iter().map(verweis).collect())
     }
 
     /// Offers whose title, provider or one of whose Gemeinden contains `suche`, ignoring case.

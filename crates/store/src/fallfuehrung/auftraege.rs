@@ -15,7 +15,7 @@ use iim_domain::auftrag::{
 use iim_domain::dossier::DossierEvent;
 use iim_domain::person::Choice;
 use iim_domain::regeln::FallfuehrungRegel;
-use iim_domain::{Action, Actor, Resource};
+use iim_domain::{Action, Actor, Resource, sortierung};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -64,11 +64,9 @@ pub struct Anbieter {
 impl Store {
     /// Every provider with its accreditations, by name.
     pub async fn providers(&self) -> Result<Vec<Anbieter>, StoreError> {
-        let rows = organisation::Entity::find()
-            .filter(organisation::Column::Kind.eq("anbieter"))
-            .order_by_asc(organisation::Column::Name)
-            .all(&self.db)
-            .await?;
+        let mut rows =
+            organisation::Entity::find().filter(organisation::Column::Kind.eq("anbieter")).all(&self.db).await?;
+        sortierung::nach_deutsch(&mut rows, |row| row.name.as_str());
         let accreditations = akkreditierung::Entity::find().all(&self.db).await?;
         Ok(rows
             .into_iter()

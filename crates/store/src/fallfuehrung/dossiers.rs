@@ -18,7 +18,7 @@ use iim_domain::dossier::{
 use iim_domain::person::Choice;
 use iim_domain::regeln::FallfuehrungRegel;
 use iim_domain::sprache::Sprachstand;
-use iim_domain::{Action, Actor, FieldErrors, Regel, Resource, Role};
+use iim_domain::{Action, Actor, FieldErrors, Regel, Resource, Role, sortierung};
 use sea_orm::sea_query::{Expr, NullOrdering, Order};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
@@ -399,15 +399,16 @@ impl Store {
         let users = user::Entity::find()
             .filter(user::Column::OrganisationId.eq(stelle_id))
             .filter(user::Column::Disabled.eq(false))
-            .order_by_asc(user::Column::DisplayName)
             .all(db)
             .await?;
-        Ok(users
+        let mut users: Vec<user::Model> = users
             .into_iter()
             .filter(|u| {
                 u.roles.split(',').any(|role| role == Role::Fallfuehrung.code() || role == Role::Leitung.code())
             })
-            .collect())
+            .collect();
+        sortierung::nach_deutsch(&mut users, |u| u.display_name.as_str());
+        Ok(users)
     }
 
     /// Completes a change in its transaction: appends the timeline event, recomputes status and next

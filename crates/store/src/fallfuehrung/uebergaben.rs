@@ -4,15 +4,16 @@
 //! person's Wohngemeinde follows, and the old Stelle's access ends because access follows the keeping Stelle.
 //! Before accepting, the receiving Stelle sees only what it needs to decide (name, birth date, from where).
 
-use crate::entity::{dossier, person, uebergabe};
+use crate::entity::{dossier, dossier_event, person, uebergabe};
 use crate::fallfuehrung::dossiers::{DossierChange, add_event, user_names};
 use crate::fallfuehrung::umzuege::settle_proposals;
 use crate::guard::{Guard, Guarded};
 use crate::{Dossier, Store, StoreError, begin_write};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use iim_domain::clock::local_date;
 use iim_domain::dossier::DossierEvent;
 use iim_domain::regeln::FallfuehrungRegel;
-use iim_domain::{Action, Actor, BfsNr, PartialDate, Scope};
+use iim_domain::{Action, Actor, BfsNr, FieldErrors, PartialDate, Scope, TextLimit};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
@@ -34,6 +35,14 @@ pub struct Uebergabe {
     pub offen: bool,
     /// The receiving Stelle's reason when it refused.
     pub ablehnung: Option<String>,
+}
+
+/// Where a dossier went that the actor's Stelle handed over, for a bookmark of a former case worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WeitergegebenesDossier {
+    /// The day the receiving Stelle took the dossier over (Swiss local date).
+    pub uebergeben_am: NaiveDate,
+    pub an_stelle: String,
 }
 
 /// A transfer waiting for the receiving Stelle.
@@ -61,6 +70,10 @@ impl Store {
         let Ok(bfs) = BfsNr::parse(gemeinde) else {
             return Err(StoreError::regel(FallfuehrungRegel::NeueWohngemeindeFehlt));
         };
+        let mut errors = FieldErrors::new();
+        if !errors.check_texts(&[("bemerkung", bemerkung, TextLimit::Note)]) {
+            return Err(StoreError::Invalid(errors));
+        }
         let DossierChange { guard, txn, row, now } =
             self.begin_change(actor, dossier_id, Action::Update, false).await?;
         let directory = self.directory();
@@ -141,6 +154,36 @@ impl Store {
         }
         let shown: Vec<String> = items.iter().map(|u| u.id.to_string()).collect();
         guard.logged(None, Some(format!("eingehende Übergaben angezeigt: {}", shown.join(","))), items).await
+    }
+
+    /// Where dossier `dossier_id` went, for a user who had it before it was handed over: it asked for the
+    /// transfer, wrote on the dossier's timeline, or reads all dossiers of the sending Stelle. The answer is a
+    /// logged read of the dossier; anyone else gets `None`, so that a dossier number still reveals nothing.
+    pub async fn former_dossier(
+        &self,
+        actor: &Actor,
+        dossier_id: i64,
+    ) -> Result<Option<WeitergegebenesDossier>, StoreError> {
+        let guard = self.guard::<dossier::Entity>(actor, Action::Read, None).await?;
+        let Some(transfer) = uebergabe::Entity::find()
+            .filter(uebergabe::Column::DossierId.eq(dossier_id))
+            .filter(uebergabe::Column::Status.eq(ANGENOMMEN))
+            .filter(uebergabe::Column::VonStelleId.eq(actor.organisation_id))
+            .order_by_desc(uebergabe::Column::Id)
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        if !had_dossier(&self.db, actor, guard.scope(), &transfer).await? {
+            return Ok(None);
+        }
+        let seen = WeitergegebenesDossier {
+            uebergeben_am: local_date(transfer.entschieden_at.unwrap_or(transfer.beantragt_at)),
+            an_stelle: self.directory().get(transfer.an_stelle_id).map(|o| o.name.clone()).unwrap_or_default(),
+        };
+        let detail = format!("Hinweis auf die Übergabe an {} angezeigt", seen.an_stelle);
+        guard.logged(Some(dossier_id), Some(detail), Some(seen)).await
     }
 
     /// The receiving Stelle accepts: the dossier moves, the actor becomes responsible, the person's
@@ -225,6 +268,25 @@ pub(crate) async fn latest_transfer(
         offen: row.status == BEANTRAGT,
         ablehnung: row.entscheid_begruendung,
     }))
+}
+
+/// Whether the actor had the dossier before `transfer` moved it away from its Stelle.
+async fn had_dossier(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    scope: Scope,
+    transfer: &uebergabe::Model,
+) -> Result<bool, StoreError> {
+    if scope != Scope::Own || transfer.beantragt_by == actor.user_id {
+        return Ok(true);
+    }
+    let wrote = dossier_event::Entity::find()
+        .filter(dossier_event::Column::DossierId.eq(transfer.dossier_id))
+        .filter(dossier_event::Column::ActorUserId.eq(actor.user_id))
+        .filter(dossier_event::Column::OccurredAt.lte(transfer.beantragt_at))
+        .one(db)
+        .await?;
+    Ok(wrote.is_some())
 }
 
 async fn open_transfer(db: &impl ConnectionTrait, dossier_id: i64) -> Result<Option<uebergabe::Model>, StoreError> {

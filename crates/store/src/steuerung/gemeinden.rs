@@ -16,7 +16,7 @@ use crate::{Store, StoreError, begin_write, is_unique_violation};
 use chrono::{DateTime, Utc};
 use iim_domain::gemeindeorganisation::{Gemeindeorganisation, GemeindeorganisationInput, Modell};
 use iim_domain::person::fold_for_search;
-use iim_domain::{Action, Actor, BfsNr};
+use iim_domain::{Action, Actor, BfsNr, sortierung};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, NotSet, QueryFilter, QuerySelect};
 use std::collections::{HashMap, HashSet};
 
@@ -82,7 +82,7 @@ impl Store {
             rows.into_iter().map(|r| (r.organisation_id, r)).collect();
         let mut eintraege: Vec<GemeindeEintrag> =
             gemeinden.into_iter().map(|(bfs, o)| eintrag(&directory, bfs, o, rows.remove(&o.id), &names)).collect();
-        eintraege.sort_by_cached_key(|a| fold_for_search(&a.name));
+        sortierung::nach_deutsch(&mut eintraege, |e| e.name.as_str());
         Ok(eintraege)
     }
 
@@ -167,7 +167,7 @@ impl Store {
             .filter(|o| o.kind == OrganisationKind::Sozialregion)
             .map(|o| (o.id, o.name.clone()))
             .collect();
-        regions.sort_by(|a, b| a.1.cmp(&b.1));
+        sortierung::nach_deutsch(&mut regions, |r| r.1.as_str());
         regions
     }
 }
@@ -198,7 +198,7 @@ fn eintrag(
     let named = |o: &OrganisationInfo| o.bfs.map(|bfs| (bfs, o.name.clone()));
     let mut mitglieder: Vec<(BfsNr, String)> =
         directory.all().filter(|o| o.leitgemeinde_id == Some(organisation.id)).filter_map(named).collect();
-    mitglieder.sort_by(|a, b| a.1.cmp(&b.1));
+    sortierung::nach_deutsch(&mut mitglieder, |m| m.1.as_str());
     GemeindeEintrag {
         bfs,
         name: organisation.name.clone(),

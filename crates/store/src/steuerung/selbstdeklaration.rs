@@ -20,7 +20,7 @@ use crate::{Store, StoreError, begin_write, is_unique_violation, reach};
 use chrono::{DateTime, Datelike, Utc};
 use iim_domain::regeln::SteuerungRegel;
 use iim_domain::selbstdeklaration::{Antworten, DeklarationStatus, Frage, Fragebogen};
-use iim_domain::{Action, Actor, BfsNr, Denied, FieldErrors, Outcome, Resource, Scope};
+use iim_domain::{Action, Actor, BfsNr, Denied, FieldErrors, Outcome, Resource, Scope, sortierung};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -251,7 +251,7 @@ impl Store {
         }
         let mut gemeinden: Vec<BfsNr> =
             select.all(&self.db).await?.iter().filter_map(|o| o.bfs_nr.and_then(bfs_of)).collect();
-        gemeinden.sort_by_key(|bfs| bfs.name());
+        gemeinden.sort_by(|a, b| sortierung::deutsch(&a.name(), &b.name()));
         let rows: HashMap<i32, selbstdeklaration::Model> = guard
             .select()
             .filter(selbstdeklaration::Column::Jahr.eq(jahr))

@@ -1,6 +1,6 @@
 //! Transfer on Wohnortwechsel, family links and closings that need the Leitung's approval.
 
-use crate::support::{TestStore, field_errors, valid_person};
+use crate::support::{TestStore, field_errors, today, valid_person};
 use iim_domain::dossier::{AbschlussGrund, DossierEvent, DossierStatus};
 use iim_store::StoreError;
 
@@ -167,4 +167,39 @@ async fn without_the_setting_a_case_worker_closes_directly() {
     let closed = test.store.close_dossier(&olten, dossier.id, None, AbschlussGrund::Tod, "").await.unwrap();
     assert_eq!(closed.status, DossierStatus::Abgeschlossen);
     assert!(closed.abschluss_antrag.is_none());
+}
+
+#[tokio::test]
+async fn a_former_case_worker_learns_where_the_dossier_went_and_nobody_else_does() {
+    let test = TestStore::new().await;
+    let olten = test.case_worker_of("sr-olten").await;
+    let olten_leitung = test.leitung_of("sr-olten").await;
+    let colleague = test.case_worker_of("sr-olten").await;
+    let thal = test.case_worker_of("sr-thal").await;
+    let solothurn = test.leitung_of("sr-solothurn").await;
+    let person = test.register(&olten, valid_person(2581)).await;
+    let dossier = test.store.open_dossier(&olten, person.id, true, false).await.unwrap();
+    let long = "x".repeat(4001);
+    assert!(
+        field_errors(test.store.request_transfer(&olten, dossier.id, "2422", &long).await).get("bemerkung").is_some()
+    );
+    test.store.request_transfer(&olten, dossier.id, "2422", "").await.unwrap();
+    assert_eq!(test.store.former_dossier(&olten, dossier.id).await.unwrap(), None, "not handed over yet");
+    let id = test.store.incoming_transfers(&thal).await.unwrap()[0].id;
+    test.store.accept_transfer(&thal, id).await.unwrap();
+
+    for former in [&olten, &olten_leitung] {
+        let gone = test.store.former_dossier(former, dossier.id).await.unwrap().unwrap();
+        assert_eq!(gone.an_stelle, "Sozialregion Thal");
+        assert_eq!(gone.uebergeben_am, today());
+    }
+    for stranger in [&colleague, &solothurn] {
+        assert_eq!(test.store.former_dossier(stranger, dossier.id).await.unwrap(), None);
+    }
+    assert_eq!(test.store.former_dossier(&olten, dossier.id + 1000).await.unwrap(), None);
+    let log = test.whole_log(&test.kanton_auditor().await).await;
+    assert!(log.iter().any(|e| e.actor_username == olten.username
+        && e.resource == "dossier"
+        && e.record_id.as_deref() == Some(dossier.id.to_string().as_str())
+        && e.detail.as_deref() == Some("Hinweis auf die Übergabe an Sozialregion Thal angezeigt")));
 }

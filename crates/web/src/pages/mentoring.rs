@@ -30,7 +30,7 @@ use std::collections::HashMap;
 const PER_PAGE: u64 = 50;
 
 fn gemeinde_options() -> Vec<(String, String)> {
-    catalog::gemeinden().map(|g| (g.bfs.get().to_string(), g.name.clone())).collect()
+    catalog::gemeinden_nach_name().map(|g| (g.bfs.get().to_string(), g.name.clone())).collect()
 }
 
 fn language_options() -> Vec<(String, String)> {
@@ -546,7 +546,7 @@ async fn tandem_page(
             choices::<EndGrund>(),
             std::slice::from_ref(&wechsel.grund),
         ),
-        text_field("grund_text", "Bemerkung zum Ende", "Nötig bei «anderer Grund».", false, &wechsel.grund_text),
+        textarea_field("grund_text", "Bemerkung zum Ende", "Nötig bei «anderer Grund».", false, &wechsel.grund_text),
     ];
     let checkin_fields = vec![
         text_field("checkin_datum", "Datum", "TT.MM.JJJJ", true, &checkin.checkin_datum),

@@ -1,8 +1,9 @@
 //! Overviews without personal data of clients (Gemeinden, Kennzahlen) as files: XLSX with real numbers and
-//! dates, a bold frozen header and a filter, and CSV through the register export's writer. Text cells are
-//! defused in both formats, like every export.
+//! dates, a bold frozen header and a filter, and CSV through the register export's writer. XLSX writes text as
+//! text cells, which Excel never runs as formulas, so they keep exactly their text; the CSV writer defuses
+//! them, since Excel guesses a CSV cell's type.
 
-use super::export::{csv_download, defuse_formula, download};
+use super::export::{csv_download, download};
 use crate::error::{AppError, PageError};
 use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
@@ -55,7 +56,7 @@ fn workbook(blatt: &str, spalten: Spalten<'_>, zeilen: &[Vec<Zelle>]) -> Result<
         for (column, zelle) in (0u16..).zip(zeile) {
             match zelle {
                 Zelle::Text(text) => {
-                    sheet.write_string(row, column, defuse_formula(text))?;
+                    sheet.write_string(row, column, text)?;
                 }
                 Zelle::Zahl(zahl) => {
                     sheet.write_number(row, column, *zahl as f64)?;

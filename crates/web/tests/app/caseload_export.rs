@@ -48,7 +48,7 @@ async fn export_logged(app: &TestApp, username: &str, detail: &str) -> bool {
 }
 
 #[tokio::test]
-async fn case_worker_exports_own_caseload_as_xlsx_with_real_dates_and_inert_formulas() {
+async fn case_worker_exports_own_caseload_as_xlsx_with_real_dates_and_formulas_as_plain_text() {
     let app = TestApp::spawn().await;
     let (formula, planned) = caseloads(&app).await;
     let browser = app.log_in_as("fallfuehrung.olten").await;
@@ -70,7 +70,7 @@ async fn case_worker_exports_own_caseload_as_xlsx_with_real_dates_and_inert_form
 
     let first = &rows[1];
     assert_eq!(first[0], Data::Float(formula as f64));
-    assert_eq!(first[1], Data::String("'=HYPERLINK(\"http://x\")".to_owned()), "defused like the CSV");
+    assert_eq!(first[1], Data::String("=HYPERLINK(\"http://x\")".to_owned()), "exactly the text, as a text cell");
     assert_eq!(text(&first[3]), "03.1994", "partial birth date as the domain writes it");
     assert_eq!(excel_date(&first[7]), NaiveDate::from_ymd_opt(2026, 11, 21), "eröffnet am is an Excel date");
     assert_eq!(first[8], Data::Empty, "no Kurzassessment yet");

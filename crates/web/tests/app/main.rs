@@ -20,6 +20,7 @@ mod fruehfoerderung;
 mod gemeinden;
 mod grenzen;
 mod hilfsplan;
+mod listen_und_formulare;
 mod login;
 mod massnahmen;
 mod mentoring;

@@ -93,7 +93,7 @@ async fn the_kanton_sees_the_status_edits_the_questionnaire_and_exports_a_real_x
     let header: Vec<String> = sheet.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
     let column = header.iter().position(|h| h == "Bemerkungen an den Kanton").unwrap();
     let olten = sheet.rows().find(|r| r[1] == Data::String("Olten".to_owned())).unwrap();
-    assert_eq!(olten[column], Data::String("'=SUMME(A1)".to_owned()), "formula defused");
+    assert_eq!(olten[column], Data::String("=SUMME(A1)".to_owned()), "exactly the text, as a text cell");
     assert_eq!(olten[3], Data::String("eingereicht".to_owned()));
 
     let back = kanton

@@ -105,7 +105,11 @@ async fn a_dossier_moves_to_the_new_stelle_which_accepts_it() {
     assert!(accepted.headers()["location"].to_str().unwrap().starts_with(&dossier));
     let page = visible_text(&thal.get(&dossier).await.text().await.unwrap());
     assert!(page.contains("Fallführende Stelle Sozialregion Thal") && page.contains("Übergabe angenommen"), "{page}");
-    assert_eq!(olten.get(&dossier).await.status(), 404, "the old Stelle no longer sees the dossier");
+    assert_eq!(
+        olten.get(&dossier).await.status(),
+        410,
+        "the old Stelle no longer sees the dossier, only where it went"
+    );
 }
 
 #[tokio::test]

@@ -21,7 +21,7 @@ use iim_domain::angebot::{
 use iim_domain::clock::format_swiss;
 use iim_domain::dossier::Handlungsfeld;
 use iim_domain::sprache::Niveau;
-use iim_domain::{Action, Choice, FieldErrors, Resource, catalog};
+use iim_domain::{Action, Choice, FieldErrors, Resource, catalog, sortierung};
 use iim_store::{
     Angebot, AngebotFilter, AngebotQuery, AngebotVerweis, OrganisationKind, StoreError, VerwaltetesAngebot,
 };
@@ -184,7 +184,7 @@ pub async fn pruefliste(
         })
         .map(|o| (o.id.to_string(), o.name.clone()))
         .collect();
-    organisationen.sort_by(|a, b| a.1.cmp(&b.1));
+    sortierung::nach_deutsch(&mut organisationen, |o| o.1.as_str());
     let params = [("status", filter.as_str()), ("organisation", organisation.as_str())];
     Ok(ListPage {
         layout: layout(&user, "Angebote prüfen", "angebote-pruefen", None),
@@ -369,7 +369,7 @@ fn input_of(angebot: &Angebot) -> AngebotInput {
 
 fn offer_fields(input: &AngebotInput) -> Vec<FormField> {
     let gemeinden: Vec<(String, String)> =
-        catalog::gemeinden().map(|g| (g.bfs.get().to_string(), g.name.clone())).collect();
+        catalog::gemeinden_nach_name().map(|g| (g.bfs.get().to_string(), g.name.clone())).collect();
     let languages: Vec<(String, String)> =
         catalog::languages().iter().map(|l| (l.code.clone(), l.name.clone())).collect();
     let merkmale = vec![

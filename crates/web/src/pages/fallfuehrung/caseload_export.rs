@@ -1,10 +1,11 @@
 //! The caseload as a file, from the caseload page: XLSX for Excel (real dates, a filter on every column)
-//! and CSV for everything else. Both carry the same columns; every text cell is defused as in the register
-//! export, so a name such as `=HYPERLINK(…)` stays inert text in either format.
+//! and CSV for everything else. Both carry the same columns. A name such as `=HYPERLINK(…)` stays inert text
+//! in either format: XLSX stores it as a text cell, which Excel never runs, so it shows exactly as typed; only
+//! the CSV, where Excel guesses each cell's type, needs the register export's defusing apostrophe.
 
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
-use crate::pages::export::{csv_download, defuse_formula, download};
+use crate::pages::export::{csv_download, download};
 use crate::pages::swiss_date;
 use crate::state::SharedState;
 use axum::extract::State;
@@ -109,10 +110,10 @@ fn workbook(rows: &[CaseloadRow]) -> Result<Vec<u8>, XlsxError> {
     workbook.save_to_buffer()
 }
 
-/// Text is always written as a string, never as a formula, and defused like the CSV.
+/// Text is always written as a string cell, never as a formula, so it needs no defusing and keeps its text.
 fn write_cell(sheet: &mut Worksheet, row: u32, column: u16, cell: &Cell, dates: &Format) -> Result<(), XlsxError> {
     match cell {
-        Cell::Text(text) => sheet.write_string(row, column, defuse_formula(text)).map(|_| ()),
+        Cell::Text(text) => sheet.write_string(row, column, text).map(|_| ()),
         Cell::Number(number) => sheet.write_number(row, column, *number as f64).map(|_| ()),
         Cell::Date(Some(date)) => {
             let excel = ExcelDateTime::from_ymd(

@@ -3,10 +3,11 @@
 //! (`hilfsplan.rs`) shows goals, dates and answers the way this page does, with the helpers made `pub` here.
 
 use crate::auth::CurrentUser;
-use crate::error::PageError;
+use crate::error::{AppError, PageError};
 use crate::pages::angebote::verwaltung::{OfferLink, OfferSearch, offer_options};
 use crate::pages::auftraege::{AuftragRow, DecisionForm, order_rows};
-use crate::pages::form::{FormField, choice_field, choices, summary, text_field, with_errors};
+use crate::pages::fallfuehrung::uebergaben;
+use crate::pages::form::{FormField, choice_field, choices, summary, text_field, textarea_field, with_errors};
 use crate::pages::{Layout, Pagination, page_number, parse_id};
 use crate::pages::{swiss_date, unprocessable};
 use crate::state::SharedState;
@@ -202,8 +203,13 @@ pub async fn show(
     user: CurrentUser,
     Path(id): Path<String>,
     Query(params): Query<HashMap<String, String>>,
-) -> Result<ShowPage, PageError> {
-    show_page(&state, &user, parse_id(&id)?, params.get("hinweis").map(String::as_str), None).await
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    match show_page(&state, &user, id, params.get("hinweis").map(String::as_str), None).await {
+        Ok(page) => Ok(page.into_response()),
+        Err(PageError(AppError::NotFound)) => uebergaben::gone_or_not_found(&state, &user, id).await,
+        Err(error) => Err(error),
+    }
 }
 
 /// The dossier page; `action_error` explains why closing, reopening or reassigning was refused.
@@ -607,7 +613,7 @@ fn assessment_fields(input: &KurzassessmentInput) -> Vec<FormField> {
             yes_no(),
             &one(&input.dolmetschende),
         ),
-        text_field("bemerkungen", "Bemerkungen", "", false, &input.bemerkungen),
+        textarea_field("bemerkungen", "Bemerkungen", "", false, &input.bemerkungen),
     ]
 }
 
@@ -788,9 +794,9 @@ async fn standortbestimmung_page(
         judgement.hint = "Bewertung";
         fields.push(judgement);
         let comment = answer.map(|(_, _, comment)| comment.as_str()).unwrap_or_default();
-        fields.push(text_field(&format!("kommentar_{}", goal.id), "Kommentar zu diesem Ziel", "", false, comment));
+        fields.push(textarea_field(&format!("kommentar_{}", goal.id), "Kommentar zu diesem Ziel", "", false, comment));
     }
-    fields.push(text_field("bemerkungen", "Bemerkungen", "", false, &input.bemerkungen));
+    fields.push(textarea_field("bemerkungen", "Bemerkungen", "", false, &input.bemerkungen));
     let spec = FormSpec {
         title: "Standortbestimmung",
         lead: "Die Standortbestimmung bewertet jedes offene Ziel des Hilfsplans. Die nächste ist spätestens zwölf Monate danach fällig."

@@ -6,7 +6,7 @@
 use crate::auth::CurrentUser;
 use crate::error::PageError;
 use crate::pages::dossiers::to_dossier;
-use crate::pages::form::{FormField, choice_field, choices, summary, text_field, with_errors};
+use crate::pages::form::{FormField, choice_field, choices, summary, text_field, textarea_field, with_errors};
 use crate::pages::konflikt::Konflikt;
 use crate::pages::{Layout, parse_id};
 use crate::pages::{swiss_date, unprocessable};
@@ -209,7 +209,7 @@ async fn sprachstand_page(
         choice_field("fertigkeit", "Fertigkeit", "select", true, choices::<Fertigkeit>(), &one(&input.fertigkeit)),
         choice_field("niveau", "Niveau", "radios", true, choices::<Niveau>(), &one(&input.niveau)),
         choice_field("nachweis", "Nachweis", "select", true, choices::<Nachweis>(), &one(&input.nachweis)),
-        text_field(
+        textarea_field(
             "bemerkung",
             "Bemerkung",
             "Welcher Test, Kurs oder welche Schule; bei «anderer Nachweis» nötig.",
@@ -788,7 +788,7 @@ fn massnahme_form(
         ),
         anschluesse,
         choice_field("aktiv", "Kann gebucht werden (aktiv)", "radios", true, yes_no_options(), &one(&input.aktiv)),
-        text_field(
+        textarea_field(
             "kommentar",
             "Kommentar zur Änderung",
             "Was wird geändert und warum? Steht in der Versionsgeschichte.",

@@ -240,12 +240,10 @@ pub struct FormPage {
 /// Gemeinden the actor may register persons in, sorted by name.
 fn gemeinde_options(actor: &Actor) -> Vec<(String, String)> {
     let scope = actor.scope_for(Resource::Person, Action::Create).ok();
-    let mut gemeinden: Vec<_> = catalog::gemeinden()
+    catalog::gemeinden_nach_name()
         .filter(|g| scope.is_some_and(|scope| actor.reaches_gemeinde(scope, g.bfs)))
         .map(|g| (g.bfs.to_string(), g.name.clone()))
-        .collect();
-    gemeinden.sort_by(|a, b| a.1.cmp(&b.1));
-    gemeinden
+        .collect()
 }
 
 pub(crate) fn nationality_options() -> Vec<(String, String)> {

@@ -2,15 +2,16 @@
 //! (form on the dossier); the receiving Stelle sees the requests addressed to it and accepts or refuses.
 
 use crate::auth::CurrentUser;
-use crate::error::PageError;
+use crate::error::{AppError, PageError};
 use crate::pages::dossiers::{DossierFormPage, FormSpec, after_action, form_page, to_dossier};
-use crate::pages::form::{choice_field, text_field};
+use crate::pages::form::{choice_field, textarea_field};
 use crate::pages::unprocessable;
-use crate::pages::{Layout, parse_id};
+use crate::pages::{Layout, parse_id, swiss_date};
 use crate::state::SharedState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use iim_domain::clock::format_swiss;
@@ -34,10 +35,10 @@ async fn request_page(
 ) -> Result<DossierFormPage, PageError> {
     let dossier = state.store.get_dossier(user.actor(), id).await?;
     let gemeinden: Vec<(String, String)> =
-        catalog::gemeinden().map(|g| (g.bfs.get().to_string(), g.name.clone())).collect();
+        catalog::gemeinden_nach_name().map(|g| (g.bfs.get().to_string(), g.name.clone())).collect();
     let fields = vec![
         choice_field("gemeinde", "Neue Wohngemeinde", "select", true, gemeinden, std::slice::from_ref(&form.gemeinde)),
-        text_field(
+        textarea_field(
             "bemerkung",
             "Bemerkung an die neue Stelle",
             "Zum Beispiel das Umzugsdatum.",
@@ -181,4 +182,26 @@ async fn refused(state: &SharedState, user: &CurrentUser, errors: &FieldErrors) 
     let message = errors.iter().map(|(_, m)| m.to_owned()).collect::<Vec<_>>().join(" ");
     let page = incoming_page(state, user, None, Some(message)).await?;
     unprocessable(page)
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "fallfuehrung/uebergaben/weitergegeben.html")]
+pub struct WeitergegebenPage {
+    layout: Layout,
+    uebergeben_am: String,
+    an_stelle: String,
+}
+
+/// The answer for a dossier the user cannot open: where it went if the user had it before it was handed over
+/// (a bookmark of the former case worker), else the plain «not found» that reveals nothing.
+pub async fn gone_or_not_found(state: &SharedState, user: &CurrentUser, id: i64) -> Result<Response, PageError> {
+    let Some(weitergegeben) = state.store.former_dossier(user.actor(), id).await? else {
+        return Err(PageError(AppError::NotFound));
+    };
+    let page = WeitergegebenPage {
+        layout: Layout::for_user(user, "Dossier übergeben", "dossiers"),
+        uebergeben_am: swiss_date(weitergegeben.uebergeben_am),
+        an_stelle: weitergegeben.an_stelle,
+    };
+    Ok((StatusCode::GONE, page).into_response())
 }

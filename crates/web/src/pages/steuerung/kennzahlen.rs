@@ -13,7 +13,7 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::response::Response;
 use iim_domain::fruehfoerderung::{Kennzahl, ZIEL_PROZENT};
-use iim_domain::{Action, Resource, Scope};
+use iim_domain::{Action, Resource, Scope, sortierung};
 use iim_store::KennzahlZeile;
 use std::collections::BTreeMap;
 
@@ -48,7 +48,7 @@ fn zeilen(figures: &[KennzahlZeile]) -> Vec<Zeile> {
     }
     let mut zeilen = Vec::new();
     for (jahr, mut figures) in by_year.into_iter().rev() {
-        figures.sort_by_key(|f| f.gemeinde.name());
+        figures.sort_by(|a, b| sortierung::deutsch(&a.gemeinde.name(), &b.gemeinde.name()));
         let mut total = Kennzahl::default();
         for figure in &figures {
             total.erfasst += figure.kennzahl.erfasst;
@@ -98,7 +98,8 @@ const SPALTEN: [(&str, f64); 7] = [
 
 fn export_rows(figures: &[KennzahlZeile]) -> Vec<Vec<Zelle>> {
     let mut figures: Vec<&KennzahlZeile> = figures.iter().collect();
-    figures.sort_by_key(|f| (std::cmp::Reverse(f.jahr), f.gemeinde.name()));
+    figures
+        .sort_by(|a, b| b.jahr.cmp(&a.jahr).then_with(|| sortierung::deutsch(&a.gemeinde.name(), &b.gemeinde.name())));
     figures
         .into_iter()
         .map(|f| {

@@ -9,7 +9,7 @@
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
 use crate::pages::Layout;
-use crate::pages::export::{defuse_formula, download};
+use crate::pages::export::download;
 use crate::pages::form::{FormField, choice_field, choices, summary, text_field, textarea_field, with_errors};
 use crate::pages::unprocessable;
 use crate::state::SharedState;
@@ -22,7 +22,7 @@ use chrono::Datelike;
 use iim_domain::clock::format_swiss;
 use iim_domain::person::Choice;
 use iim_domain::selbstdeklaration::{DeklarationStatus, Frage, FrageInput, FrageTyp, Fragebogen};
-use iim_domain::{Action, FieldErrors, Resource};
+use iim_domain::{Action, FieldErrors, Resource, sortierung};
 use iim_store::{DeklarationFilter, FragebogenStand, OrganisationKind, Selbstdeklaration, StoreError};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use std::collections::{BTreeMap, HashMap};
@@ -109,7 +109,7 @@ async fn uebersicht(
     let status = DeklarationStatus::from_code(&query.status);
     let directory = state.store.directory();
     let mut regionen: Vec<_> = directory.all().filter(|o| o.kind == OrganisationKind::Sozialregion).collect();
-    regionen.sort_by(|a, b| a.name.cmp(&b.name));
+    sortierung::nach_deutsch(&mut regionen, |r| r.name.as_str());
     let region = regionen.iter().find(|r| r.id.to_string() == query.region).map(|r| r.id);
     let alle = match stand {
         Some(_) => state.store.selbstdeklarationen(user.actor(), jahr, &DeklarationFilter::default()).await?,
@@ -715,18 +715,18 @@ fn workbook(bogen: &Fragebogen, rows: &[Selbstdeklaration]) -> Result<Vec<u8>, X
     let titles = FIXED_COLUMNS.iter().copied().chain(bogen.fragen.iter().map(|f| (f.text.as_str(), 30.0)));
     let mut columns = 0u16;
     for (column, (title, width)) in (0u16..).zip(titles) {
-        sheet.write_string_with_format(0, column, defuse_formula(title), &bold)?;
+        sheet.write_string_with_format(0, column, title, &bold)?;
         sheet.set_column_width(column, width)?;
         columns = column;
     }
     let mut last_row = 0;
     for (row, d) in (1u32..).zip(rows) {
         sheet.write_number(row, 0, f64::from(d.gemeinde.get()))?;
-        sheet.write_string(row, 1, defuse_formula(&d.gemeinde_name))?;
-        sheet.write_string(row, 2, defuse_formula(&d.sozialregion))?;
+        sheet.write_string(row, 1, &d.gemeinde_name)?;
+        sheet.write_string(row, 2, &d.sozialregion)?;
         sheet.write_string(row, 3, d.status.label())?;
         sheet.write_string(row, 4, d.eingereicht_am.map(format_swiss).unwrap_or_default())?;
-        sheet.write_string(row, 5, defuse_formula(&d.eingereicht_von))?;
+        sheet.write_string(row, 5, &d.eingereicht_von)?;
         if let Some(version) = d.fragebogen_version {
             sheet.write_number(row, 6, f64::from(version))?;
         }
@@ -734,7 +734,7 @@ fn workbook(bogen: &Fragebogen, rows: &[Selbstdeklaration]) -> Result<Vec<u8>, X
             let wert = d.antworten.get(&frage.key).map(String::as_str);
             match (frage.typ, wert.and_then(|w| w.parse::<f64>().ok())) {
                 (FrageTyp::Zahl, Some(number)) => sheet.write_number(row, column, number).map(|_| ())?,
-                _ => sheet.write_string(row, column, defuse_formula(&frage.anzeige(wert))).map(|_| ())?,
+                _ => sheet.write_string(row, column, frage.anzeige(wert)).map(|_| ())?,
             }
         }
         last_row = row;
