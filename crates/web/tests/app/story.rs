@@ -166,7 +166,8 @@ async fn the_whole_story_from_opening_to_sustainable_integration() {
 
     log_in(&client, &app, "fallfuehrung.olten").await;
     client.goto(&app.url(&dossier)).await.unwrap();
-    assert!(text_of(&client, "h1").await.contains("Nicht gefunden"), "the old Stelle's access has ended");
+    assert!(text_of(&client, "h1").await.contains("Dossier übergeben"), "the old Stelle's access has ended");
+    assert!(text_of(&client, "main").await.contains("Sie sehen es nicht mehr"), "the bookmark says where it went");
 
     client.close().await.expect("close browser");
 }
