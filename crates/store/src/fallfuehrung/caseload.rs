@@ -16,6 +16,7 @@ use crate::directory::OrganisationInfo;
 use crate::entity::{caseload_zeile, dossier, dossier_event, hilfsplan_ziel, person, sprachstand, teilnahme, user};
 use crate::fallfuehrung::caseload_datei::read_rows;
 use crate::fallfuehrung::dossiers::{event_row, goal_row, status_code};
+use crate::fallfuehrung::massnahmen::{Beteiligt, running_participation};
 use crate::fallfuehrung::persons::{active_row, ahv_conflict};
 use crate::guard::Guard;
 use crate::{Store, StoreError, begin_write};
@@ -590,27 +591,8 @@ impl Neu<'_> {
         beginn: NaiveDate,
         dossier_id: i64,
     ) -> teilnahme::ActiveModel {
-        teilnahme::ActiveModel {
-            id: NotSet,
-            dossier_id: Set(dossier_id),
-            massnahme_code: Set(massnahme.code.clone()),
-            massnahme_titel: Set(massnahme.titel.clone()),
-            katalog_version: Set(geplant.katalog_version),
-            anbieter: Set(massnahme.anbieter.clone()),
-            beginn: Set(beginn),
-            geplantes_ende: Set(None),
-            ende: Set(None),
-            anwesenheit: Set(None),
-            ergebnis: Set(None),
-            abbruchgrund: Set(None),
-            anschluss: Set(None),
-            anschluss_text: Set(None),
-            anschluss_massnahme: Set(None),
-            ausnahme_begruendung: Set(None),
-            ausnahme_von: Set(None),
-            created_at: Set(self.now),
-            created_by: Set(self.by),
-        }
+        let neu = Beteiligt { dossier_id, by: self.by, now: self.now };
+        running_participation(&neu, massnahme, geplant.katalog_version, beginn)
     }
 }
 

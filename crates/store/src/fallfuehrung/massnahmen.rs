@@ -174,26 +174,13 @@ impl Store {
         let reasons = self.entry_reasons(&txn, &row, &buchung).await?;
         let may_override = may_approve(&txn, actor, row.id).await?;
         let ausnahme = exception(may_override, &reasons, buchung.ausnahme.as_deref())?;
+        let neu = Beteiligt { dossier_id: row.id, by: actor.user_id, now };
         teilnahme::ActiveModel {
-            id: NotSet,
-            dossier_id: Set(row.id),
-            massnahme_code: Set(buchung.massnahme.code.clone()),
-            massnahme_titel: Set(buchung.massnahme.titel.clone()),
-            katalog_version: Set(buchung.katalog_version),
             anbieter: Set(buchung.anbieter.clone()),
-            beginn: Set(buchung.beginn),
             geplantes_ende: Set(buchung.geplantes_ende),
-            ende: Set(None),
-            anwesenheit: Set(None),
-            ergebnis: Set(None),
-            abbruchgrund: Set(None),
-            anschluss: Set(None),
-            anschluss_text: Set(None),
-            anschluss_massnahme: Set(None),
             ausnahme_begruendung: Set(ausnahme.clone()),
             ausnahme_von: Set(ausnahme.as_ref().map(|_| actor.user_id)),
-            created_at: Set(now),
-            created_by: Set(actor.user_id),
+            ..running_participation(&neu, &buchung.massnahme, buchung.katalog_version, buchung.beginn)
         }
         .insert(&txn)
         .await?;
@@ -519,4 +506,42 @@ fn teilnahme_from_row(row: teilnahme::Model) -> Result<Teilnahme, StoreError> {
 
 fn swiss(date: NaiveDate) -> String {
     date.format("%d.%m.%Y").to_string()
+}
+
+/// Who starts a participation, in which dossier and when.
+pub(crate) struct Beteiligt {
+    pub(crate) dossier_id: i64,
+    pub(crate) by: i64,
+    pub(crate) now: DateTime<Utc>,
+}
+
+/// A participation in `massnahme` from `beginn`, running (no end, result or follow-up yet), with the measure's
+/// own provider, no planned end and no exception; a booking sets what it knows beyond that.
+pub(crate) fn running_participation(
+    neu: &Beteiligt,
+    massnahme: &Massnahme,
+    katalog_version: i32,
+    beginn: NaiveDate,
+) -> teilnahme::ActiveModel {
+    teilnahme::ActiveModel {
+        id: NotSet,
+        dossier_id: Set(neu.dossier_id),
+        massnahme_code: Set(massnahme.code.clone()),
+        massnahme_titel: Set(massnahme.titel.clone()),
+        katalog_version: Set(katalog_version),
+        anbieter: Set(massnahme.anbieter.clone()),
+        beginn: Set(beginn),
+        geplantes_ende: Set(None),
+        ende: Set(None),
+        anwesenheit: Set(None),
+        ergebnis: Set(None),
+        abbruchgrund: Set(None),
+        anschluss: Set(None),
+        anschluss_text: Set(None),
+        anschluss_massnahme: Set(None),
+        ausnahme_begruendung: Set(None),
+        ausnahme_von: Set(None),
+        created_at: Set(neu.now),
+        created_by: Set(neu.by),
+    }
 }
