@@ -191,9 +191,14 @@ fn summaries(rows: Vec<person::Model>, today: chrono::NaiveDate) -> Result<Vec<P
     rows.into_iter().map(|row| Ok(PersonSummary { id: row.id, data: person_data(&row, today)? })).collect()
 }
 
-/// Every search word must occur in the folded names or the AHV number.
+/// Every search word must occur in the folded names or the AHV number. A query of signs only («%», «-»)
+/// finds nobody rather than everybody.
 fn search(mut select: Select<person::Entity>, text: &str) -> Select<person::Entity> {
-    for word in fold_for_search(text).split_whitespace() {
+    let folded = fold_for_search(text);
+    if folded.is_empty() && !text.trim().is_empty() {
+        return select.filter(person::Column::Id.lt(0));
+    }
+    for word in folded.split_whitespace() {
         let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
         select = select.filter(person::Column::SearchText.like(LikeExpr::new(format!("%{escaped}%")).escape('\\')));
     }

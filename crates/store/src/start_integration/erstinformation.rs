@@ -375,7 +375,11 @@ fn filtered(mut select: Select<neuzuzueger::Entity>, query: &NeuzuzuegerQuery) -
     if let Some(gemeinde) = query.gemeinde {
         select = select.filter(neuzuzueger::Column::GemeindeBfs.eq(i32::from(gemeinde.get())));
     }
-    for word in iim_domain::person::fold_for_search(&query.text).split_whitespace() {
+    let folded = iim_domain::person::fold_for_search(&query.text);
+    if folded.is_empty() && !query.text.trim().is_empty() {
+        return select.filter(neuzuzueger::Column::Id.lt(0));
+    }
+    for word in folded.split_whitespace() {
         let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
         let matching = Query::select()
             .column(person::Column::Id)

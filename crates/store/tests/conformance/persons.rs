@@ -95,6 +95,42 @@ async fn search_ignores_case_umlauts_and_accents() {
 }
 
 #[tokio::test]
+async fn search_finds_swiss_transliterations_both_ways() {
+    let test = TestStore::new().await;
+    let worker = test.case_worker_of("sr-olten").await;
+    let mueller = test.register(&worker, person_named(OLTEN, "Müller", "Jürg")).await;
+    let odegard = test.register(&worker, person_named(OLTEN, "Ødegård", "Ingrid")).await;
+    let dangelo = test.register(&worker, person_named(OLTEN, "D'Angelo", "Maria")).await;
+    let costa = test.register(&worker, person_named(OLTEN, "Costa", "João")).await;
+
+    assert_eq!(ids(&test.search(&worker, "Mueller").await, |p| p.id), [mueller.id]);
+    assert_eq!(ids(&test.search(&worker, "juerg").await, |p| p.id), [mueller.id]);
+    assert_eq!(ids(&test.search(&worker, "oedeg").await, |p| p.id), [odegard.id]);
+    assert_eq!(ids(&test.search(&worker, "dangelo").await, |p| p.id), [dangelo.id]);
+    assert_eq!(ids(&test.search(&worker, "Costa, João").await, |p| p.id), [costa.id]);
+    assert!(test.search(&worker, "Costa, Maria").await.is_empty());
+}
+
+/// Persons stored before the wider folding get their search text computed again by the migration.
+#[tokio::test]
+async fn the_migration_folds_stored_search_texts_again() {
+    use sea_orm::ConnectionTrait;
+    let test = TestStore::new().await;
+    let worker = test.case_worker_of("sr-olten").await;
+    let dangelo = test.register(&worker, person_named(OLTEN, "D'Angelo", "Maria")).await;
+    let raw = test.raw_connection().await;
+    raw.execute_unprepared("UPDATE persons SET search_text = 'd''angelo maria'").await.unwrap();
+    assert!(test.search(&worker, "dangelo").await.is_empty(), "the old folding kept the apostrophe");
+
+    raw.execute_unprepared("DELETE FROM seaql_migrations WHERE version = 'm20261206_000401_suchtext_neu_falten'")
+        .await
+        .unwrap();
+    test.migrate().await.unwrap();
+
+    assert_eq!(ids(&test.search(&worker, "dangelo").await, |p| p.id), [dangelo.id]);
+}
+
+#[tokio::test]
 async fn search_finds_a_person_by_ahv_number_in_both_notations() {
     let test = TestStore::new().await;
     let worker = test.case_worker_of("sr-olten").await;
