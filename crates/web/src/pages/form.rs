@@ -29,6 +29,14 @@ pub struct FormOption {
 }
 
 impl FormField {
+    /// The value as a reader sees it: the text, or the labels of the chosen options.
+    pub fn shown_value(&self) -> String {
+        match self.kind {
+            "text" | "textarea" => self.value.clone(),
+            _ => self.options.iter().filter(|o| o.selected).map(|o| o.label.as_str()).collect::<Vec<_>>().join(", "),
+        }
+    }
+
     pub fn described_by(&self) -> String {
         let mut ids = Vec::new();
         if !self.hint.is_empty() {

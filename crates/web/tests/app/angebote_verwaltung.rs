@@ -2,7 +2,7 @@
 //! finds nothing, and an Integrationsbeauftragte and a case worker pick the published offer in their casework.
 
 use crate::start_integration::{arrival_in_olten, conversation};
-use crate::support::{Browser, TestApp, visible_text};
+use crate::support::{Browser, TestApp, konflikt_row, visible_text};
 use iim_domain::angebot::AngebotInput;
 
 pub(crate) fn offer_form(titel: &str) -> Vec<(&'static str, String)> {
@@ -104,6 +104,41 @@ async fn the_kanton_returns_an_offer_with_a_reason_the_provider_reads() {
     assert_eq!(kanton.submit(&format!("/angebote-pruefen/{id}/zurueckgeben"), &reason).await.status(), 303);
     let shown = visible_text(&provider.get(&path).await.text().await.unwrap());
     assert!(shown.contains("Vom Kanton zurückgegeben") && shown.contains("Bitte die Adresse ergänzen."), "{shown}");
+}
+
+/// Two colleagues of the provider edit the same offer; the later save shows both versions side by side and
+/// saves only when sent again deliberately.
+#[tokio::test]
+async fn a_later_save_of_an_offer_shows_both_versions() {
+    let app = TestApp::spawn().await;
+    let provider = app.log_in_as("anbieter.lernwerk").await;
+    let created = provider.submit("/meine-angebote", &offer_form("Bewerbungswerkstatt")).await;
+    let path = location(&created);
+    let version = version_on(&provider, &path).await;
+    let mut first = offer_form("Bewerbungswerkstatt am Morgen");
+    first.push(("version", version.clone()));
+    assert_eq!(provider.submit(&path, &first).await.status(), 303);
+
+    let mut second = offer_form("Bewerbungswerkstatt am Abend");
+    second.push(("version", version));
+    let refused = provider.submit(&path, &second).await;
+    assert_eq!(refused.status(), 409);
+    let html = refused.text().await.unwrap();
+    assert_eq!(
+        konflikt_row(&html, "Titel"),
+        Some(("Bewerbungswerkstatt am Morgen".to_owned(), "Bewerbungswerkstatt am Abend".to_owned())),
+        "{}",
+        visible_text(&html)
+    );
+    assert_eq!(konflikt_row(&html, "Kategorie").map(|(saved, mine)| saved == mine), Some(true));
+    assert!(html.contains("Meine Werte trotzdem speichern"));
+    let current = version_on(&provider, &path).await;
+    assert!(
+        html.contains(&format!("name=\"version\" value=\"{current}\"")),
+        "the form now carries the current version"
+    );
+    let shown = visible_text(&provider.get(&path).await.text().await.unwrap());
+    assert!(shown.contains("am Morgen") && !shown.contains("am Abend"), "nothing saved: {shown}");
 }
 
 #[tokio::test]

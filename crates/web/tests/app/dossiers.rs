@@ -1,4 +1,4 @@
-use crate::support::{TestApp, person_form, submit_together, version_in, visible_text};
+use crate::support::{TestApp, konflikt_row, person_form, submit_together, version_in, visible_text};
 
 pub(crate) fn assessment_form() -> Vec<(&'static str, String)> {
     vec![
@@ -292,10 +292,15 @@ async fn two_tabs_send_the_same_standortbestimmung_at_once_only_one_is_stored() 
     let mut statuses = [first.status().as_u16(), second.status().as_u16()];
     statuses.sort_unstable();
     assert_eq!(statuses, [303, 409], "exactly one Standortbestimmung is accepted");
-    let loser = if first.status() == 409 { first } else { second };
-    assert!(
-        visible_text(&loser.text().await.unwrap()).contains("inzwischen hat jemand anderes dieses Dossier geändert")
-    );
+    let (loser, saved, mine) = if first.status() == 409 {
+        (first, "teilweise erreicht", "erreicht")
+    } else {
+        (second, "erreicht", "teilweise erreicht")
+    };
+    let html = loser.text().await.unwrap();
+    assert!(visible_text(&html).contains("inzwischen hat jemand anderes gespeichert"), "{}", visible_text(&html));
+    let (colleague, own) = konflikt_row(&html, "Sprachförderung ab 16: Deutsch A2").expect("the goal's row");
+    assert!(colleague.starts_with(saved) && own == mine, "{colleague} / {own}");
     let page = visible_text(&browser.get(&dossier).await.text().await.unwrap());
     assert_eq!(page.matches("Standortbestimmung erfasst").count(), 1, "{page}");
 }
@@ -336,11 +341,25 @@ async fn a_dossier_page_loaded_before_a_colleagues_change_does_not_close_reopen_
         [("grund", "abloesung_sozialhilfe".to_owned()), ("bemerkung", String::new()), ("version", stale.clone())];
     let refused = other_tab.submit(&format!("{dossier}/abschliessen"), &close).await;
     assert_eq!(refused.status(), 409, "the closing was based on the page before the reassignment");
-    let text = visible_text(&refused.text().await.unwrap());
-    assert!(text.contains("Inzwischen hat jemand anderes dieses Dossier geändert"), "{text}");
+    let html = refused.text().await.unwrap();
+    let text = visible_text(&html);
+    assert!(text.contains("inzwischen hat jemand anderes dieses Dossier geändert"), "{text}");
     assert!(text.contains("Status eröffnet") && text.contains("Fallführung Test kollegin.olten"), "{text}");
+    assert_eq!(
+        konflikt_row(&html, "Status"),
+        Some(("eröffnet".to_owned(), "abschliessen (Ablösung von der Sozialhilfe)".to_owned())),
+        "the state now beside what the closing asked for: {text}"
+    );
     let back = [("fallfuehrung", "fallfuehrung.olten".to_owned()), ("version", stale)];
-    assert_eq!(other_tab.submit(&format!("{dossier}/zuweisen"), &back).await.status(), 409);
+    let refused = other_tab.submit(&format!("{dossier}/zuweisen"), &back).await;
+    assert_eq!(refused.status(), 409);
+    let html = refused.text().await.unwrap();
+    assert_eq!(
+        konflikt_row(&html, "Fallführung"),
+        Some(("Test kollegin.olten".to_owned(), "Test fallfuehrung.olten".to_owned())),
+        "{}",
+        visible_text(&html)
+    );
 
     let fresh = version_in(&other_tab.get(&dossier).await.text().await.unwrap());
     let close =

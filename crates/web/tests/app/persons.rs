@@ -1,4 +1,4 @@
-use crate::support::{TestApp, csrf_token_in, person_form, visible_text};
+use crate::support::{TestApp, csrf_token_in, konflikt_row, person_form, visible_text};
 
 #[tokio::test]
 async fn case_worker_creates_a_person_and_finds_it_in_the_list() {
@@ -103,7 +103,13 @@ async fn stale_edit_is_refused_and_keeps_the_input() {
     assert_eq!(refused.status(), 409);
     let html = refused.text().await.unwrap();
     let text = visible_text(&html);
-    assert!(text.contains("jemand anderes war schneller") && text.contains("Erste Änderung"), "{text}");
+    assert!(text.contains("inzwischen hat jemand anderes gespeichert"), "{text}");
+    assert_eq!(
+        konflikt_row(&html, "Nachname"),
+        Some(("Erste Änderung".to_owned(), "Zweite Änderung".to_owned())),
+        "both versions side by side: {text}"
+    );
+    assert!(html.contains("Meine Werte trotzdem speichern"), "{text}");
     assert!(html.contains("value=\"Zweite Änderung\""), "the second person's input is kept");
     assert!(html.contains("name=\"version\" value=\"2\""), "saving again is based on the current version");
 

@@ -232,6 +232,17 @@ pub fn visible_text(html: &str) -> String {
     text.join(" ").split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The conflict table's row for one field: (saved now, my input), as visible text.
+pub fn konflikt_row(html: &str, feld: &str) -> Option<(String, String)> {
+    let document = scraper::Html::parse_document(html);
+    let rows = scraper::Selector::parse("table.konflikt tbody tr").unwrap();
+    let cells = scraper::Selector::parse("th, td").unwrap();
+    document.select(&rows).find_map(|row| {
+        let texts: Vec<String> = row.select(&cells).map(|cell| visible_text(&cell.inner_html())).collect();
+        (texts.first().map(String::as_str) == Some(feld)).then(|| (texts[1].clone(), texts[2].clone()))
+    })
+}
+
 /// Dossiers set up through the store, for tests about what comes after opening.
 impl TestApp {
     /// The store's view of a user, as after logging in.

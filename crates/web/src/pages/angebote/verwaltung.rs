@@ -6,6 +6,7 @@
 use crate::auth::CurrentUser;
 use crate::error::PageError;
 use crate::pages::form::{FormField, choice_field, choices, summary, text_field, textarea_field, with_errors};
+use crate::pages::konflikt::Konflikt;
 use crate::pages::{Layout, Pagination, page_number, parse_id};
 use crate::pages::{swiss_date, unprocessable};
 use crate::search_hook;
@@ -13,6 +14,7 @@ use crate::state::SharedState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use iim_domain::angebot::{
@@ -20,8 +22,9 @@ use iim_domain::angebot::{
 };
 use iim_domain::clock::format_swiss;
 use iim_domain::dossier::Handlungsfeld;
+use iim_domain::regeln::AngeboteRegel;
 use iim_domain::sprache::Niveau;
-use iim_domain::{Action, Choice, FieldErrors, Resource, catalog, sortierung};
+use iim_domain::{Action, Choice, FieldErrors, Regel, Resource, catalog, sortierung};
 use iim_store::{
     Angebot, AngebotFilter, AngebotQuery, AngebotVerweis, OrganisationKind, StoreError, VerwaltetesAngebot,
 };
@@ -492,6 +495,7 @@ pub struct FormPage {
     version: Option<i32>,
     fields: Vec<FormField>,
     errors: Vec<(String, String)>,
+    konflikt: Option<Konflikt>,
 }
 
 fn form_page(user: &CurrentUser, existing: Option<&Angebot>, input: &AngebotInput, errors: &FieldErrors) -> FormPage {
@@ -524,7 +528,22 @@ fn form_page(user: &CurrentUser, existing: Option<&Angebot>, input: &AngebotInpu
         version,
         fields: with_errors(offer_fields(input), errors),
         errors: summary(errors),
+        konflikt: None,
     }
+}
+
+/// After a colleague saved the offer first: their values beside the values sent, and the form again with the
+/// values sent and the current version, so that saving again is a deliberate choice.
+fn conflict_page(user: &CurrentUser, current: &Angebot, sent: &AngebotInput) -> FormPage {
+    let gespeichert = offer_fields(&input_of(current));
+    let meine = offer_fields(sent);
+    let konflikt = Konflikt::from_fields(
+        String::new(),
+        &gespeichert,
+        &meine,
+        format!("/meine-angebote/{}/bearbeiten", current.id),
+    );
+    FormPage { konflikt: Some(konflikt), ..form_page(user, Some(current), sent, &FieldErrors::new()) }
 }
 
 pub async fn new_form(user: CurrentUser) -> Result<FormPage, PageError> {
@@ -577,6 +596,9 @@ pub async fn update(
             let current = state.store.offer(user.actor(), id).await?.angebot;
             let mut input = input;
             input.orte.resize(ORT_ROWS, (String::new(), String::new()));
+            if errors.get(AngeboteRegel::InzwischenGeaendert.feld()).is_some() {
+                return Ok((StatusCode::CONFLICT, conflict_page(&user, &current, &input)).into_response());
+            }
             unprocessable(form_page(&user, Some(&Angebot { version: form.version, ..current }), &input, &errors))
         }
         Err(other) => Err(other.into()),

@@ -8,6 +8,7 @@ use crate::pages::angebote::verwaltung::{OfferLink, OfferSearch, offer_options};
 use crate::pages::auftraege::{AuftragRow, DecisionForm, order_rows};
 use crate::pages::fallfuehrung::uebergaben;
 use crate::pages::form::{FormField, choice_field, choices, summary, text_field, textarea_field, with_errors};
+use crate::pages::konflikt::Konflikt;
 use crate::pages::{Layout, Pagination, page_number, parse_id};
 use crate::pages::{swiss_date, unprocessable};
 use crate::state::SharedState;
@@ -120,6 +121,8 @@ pub struct ShowPage {
     /// User name and name of the Stelle's case workers, for the Leitung's reassignment.
     case_workers: Vec<(String, String)>,
     action_error: Option<String>,
+    /// After a colleague changed the dossier first: its state now beside what the refused action asked for.
+    konflikt: Option<Konflikt>,
     auftraege: Vec<AuftragRow>,
     familie: Vec<FamilyRow>,
     uebergabe: Option<Uebergabe>,
@@ -260,6 +263,7 @@ async fn show_page(
         closing_reasons: choices::<AbschlussGrund>(),
         case_workers,
         action_error,
+        konflikt: None,
         auftraege: order_rows(&dossier.auftraege),
         familie: dossier
             .familie
@@ -312,14 +316,45 @@ fn sent_version(version: &str) -> Option<i32> {
     version.trim().parse().ok()
 }
 
-/// After closing, reopening or reassigning: back to the dossier, or the dossier as it is now with the refusal;
-/// a page loaded before a colleague's change (409) shows the current state and asks to decide again.
+/// After an action on the dossier: back to the dossier, or the dossier as it is now with the refusal.
 pub(crate) async fn after_action<T>(
     state: &SharedState,
     user: &CurrentUser,
     id: i64,
     result: Result<T, StoreError>,
     notice: &str,
+) -> Result<Response, PageError> {
+    after_versioned_action(state, user, id, result, notice, None).await
+}
+
+/// What closing, reopening or reassigning asked for, shown beside the dossier's state after a conflict.
+enum Wunsch {
+    Status(String),
+    Fallfuehrung { username: String },
+}
+
+impl Wunsch {
+    fn konflikt(&self, page: &ShowPage) -> Konflikt {
+        let zeile = match self {
+            Wunsch::Status(status) => ("Status", page.status.to_owned(), status.clone()),
+            Wunsch::Fallfuehrung { username } => {
+                let name = page.case_workers.iter().find(|(value, _)| value == username).map(|(_, name)| name);
+                ("Fallführung", page.responsible.clone(), name.cloned().unwrap_or_else(|| username.clone()))
+            }
+        };
+        Konflikt::fuer_aktion(vec![zeile], format!("/dossiers/{}", page.id))
+    }
+}
+
+/// Like [`after_action`] for the actions that send the version they were loaded with: a page loaded before a
+/// colleague's change (409) shows the current state beside what the action asked for, and asks to decide again.
+async fn after_versioned_action<T>(
+    state: &SharedState,
+    user: &CurrentUser,
+    id: i64,
+    result: Result<T, StoreError>,
+    notice: &str,
+    wunsch: Option<Wunsch>,
 ) -> Result<Response, PageError> {
     match result {
         Ok(_) => Ok(to_dossier(id, notice)),
@@ -332,7 +367,11 @@ pub(crate) async fn after_action<T>(
             let message = "Inzwischen hat jemand anderes dieses Dossier geändert; es wurde nichts gespeichert. \
                            Unten steht der aktuelle Stand: bitte prüfen und nochmals entscheiden."
                 .to_owned();
-            let page = show_page(state, user, id, None, Some(message)).await?;
+            let mut page = show_page(state, user, id, None, Some(message)).await?;
+            if let Some(wunsch) = wunsch {
+                page.konflikt = Some(wunsch.konflikt(&page));
+                page.action_error = None;
+            }
             Ok((StatusCode::CONFLICT, page).into_response())
         }
         Err(other) => Err(other.into()),
@@ -353,7 +392,10 @@ pub async fn close(
         Err(errors) => Err(StoreError::Invalid(errors)),
     };
     let submitted = matches!(&result, Ok(dossier) if dossier.abschluss_antrag.is_some());
-    after_action(&state, &user, id, result, if submitted { "abschluss_beantragt" } else { "abgeschlossen" }).await
+    let wunsch =
+        AbschlussGrund::from_code(&form.grund).map(|grund| Wunsch::Status(format!("abschliessen ({})", grund.label())));
+    let notice = if submitted { "abschluss_beantragt" } else { "abgeschlossen" };
+    after_versioned_action(&state, &user, id, result, notice, wunsch).await
 }
 
 /// The Leitung approves or refuses a closing that a case worker submitted.
@@ -403,7 +445,8 @@ pub async fn reopen(
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
     let result = state.store.reopen_dossier(user.actor(), id, sent_version(&form.version), &form.begruendung).await;
-    after_action(&state, &user, id, result, "wiedereroeffnet").await
+    let wunsch = Wunsch::Status("wiedereröffnen".to_owned());
+    after_versioned_action(&state, &user, id, result, "wiedereroeffnet", Some(wunsch)).await
 }
 
 pub async fn assign(
@@ -414,7 +457,8 @@ pub async fn assign(
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
     let result = state.store.reassign_dossier(user.actor(), id, sent_version(&form.version), &form.fallfuehrung).await;
-    after_action(&state, &user, id, result, "zugewiesen").await
+    let wunsch = Wunsch::Fallfuehrung { username: form.fallfuehrung };
+    after_versioned_action(&state, &user, id, result, "zugewiesen", Some(wunsch)).await
 }
 
 pub fn person_name(dossier: &Dossier) -> String {
@@ -496,6 +540,8 @@ pub struct DossierFormPage {
     errors: Vec<(String, String)>,
     /// The dossier's version the form is based on, for forms that send it back (Standortbestimmung).
     version: Option<i32>,
+    /// After a colleague saved first: their values beside the values sent.
+    konflikt: Option<Konflikt>,
 }
 
 /// What differs between the dossier's forms.
@@ -525,6 +571,7 @@ pub(crate) fn form_page(
         fields: with_errors(fields, errors),
         errors: summary(errors),
         version: None,
+        konflikt: None,
     }
 }
 
@@ -807,6 +854,23 @@ async fn standortbestimmung_page(
     Ok(DossierFormPage { version: Some(version), ..form_page(user, &dossier, spec, fields, errors) })
 }
 
+/// A colleague recorded a Standortbestimmung first: per goal the user judged, the colleague's judgement (the
+/// goal's last one) beside the user's.
+fn standortbestimmung_konflikt(dossier: &Dossier, input: &StandortbestimmungInput) -> Konflikt {
+    let felder = input
+        .antworten
+        .iter()
+        .filter_map(|(goal_id, code, _)| {
+            let goal = dossier.ziele.iter().find(|goal| goal.id == *goal_id)?;
+            let meine =
+                Bewertung::from_code(code).map_or_else(|| "keine Bewertung".to_owned(), |b| b.label().to_owned());
+            let feld = format!("{}: {}", goal.ziel.handlungsfeld.label(), goal.ziel.ziel);
+            Some((feld, GoalRow::of(goal).bewertung, meine))
+        })
+        .collect();
+    Konflikt::new(String::new(), felder, format!("/dossiers/{}/standortbestimmung", dossier.id))
+}
+
 pub async fn standortbestimmung_form(
     State(state): State<SharedState>,
     user: CurrentUser,
@@ -848,13 +912,10 @@ pub async fn record_standortbestimmung(
             unprocessable(standortbestimmung_page(&state, &user, id, &input, &errors, version).await?)
         }
         Err(StoreError::Changed { .. }) => {
-            let mut errors = FieldErrors::new();
-            errors.add(
-                "datum",
-                "Nicht gespeichert: inzwischen hat jemand anderes dieses Dossier geändert, zum Beispiel eine Standortbestimmung erfasst. Die Ziele unten zeigen den jetzigen Stand; bitte prüfen und nochmals speichern.",
-            );
-            let page = standortbestimmung_page(&state, &user, id, &input, &errors, None).await?;
-            Ok((StatusCode::CONFLICT, page).into_response())
+            let dossier = state.store.get_dossier(user.actor(), id).await?;
+            let konflikt = standortbestimmung_konflikt(&dossier, &input);
+            let page = standortbestimmung_page(&state, &user, id, &input, &FieldErrors::new(), None).await?;
+            Ok((StatusCode::CONFLICT, DossierFormPage { konflikt: Some(konflikt), ..page }).into_response())
         }
         Err(other) => Err(other.into()),
     }

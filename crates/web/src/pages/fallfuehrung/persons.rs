@@ -4,6 +4,7 @@
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
 use crate::pages::form::{FormField, choice_field, choices, summary, text_field, with_errors};
+use crate::pages::konflikt::Konflikt;
 use crate::pages::{Layout, Pagination, page_number, parse_id};
 use crate::state::SharedState;
 use askama::Template;
@@ -217,13 +218,6 @@ fn input_of(data: &PersonData) -> PersonInput {
     }
 }
 
-/// Shown when a save was refused because someone else saved first.
-pub struct StaleNotice {
-    updated_by: String,
-    updated_at: String,
-    current: Vec<String>,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "fallfuehrung/persons/form.html")]
 pub struct FormPage {
@@ -234,7 +228,7 @@ pub struct FormPage {
     version: Option<i32>,
     fields: Vec<FormField>,
     errors: Vec<(String, String)>,
-    stale: Option<StaleNotice>,
+    konflikt: Option<Konflikt>,
 }
 
 /// Gemeinden the actor may register persons in, sorted by name.
@@ -334,7 +328,7 @@ fn form_page(
     version: Option<i32>,
     input: &PersonInput,
     errors: &FieldErrors,
-    stale: Option<StaleNotice>,
+    konflikt: Option<Konflikt>,
 ) -> FormPage {
     FormPage {
         layout: Layout::for_user(user, heading.clone(), "personen"),
@@ -344,7 +338,7 @@ fn form_page(
         version,
         fields: fields(user.actor(), input, errors),
         errors: summary(errors),
-        stale,
+        konflikt,
     }
 }
 
@@ -367,10 +361,10 @@ fn edit_page(
     version: i32,
     input: &PersonInput,
     errors: &FieldErrors,
-    stale: Option<StaleNotice>,
+    konflikt: Option<Konflikt>,
 ) -> FormPage {
     let url = format!("/personen/{id}");
-    form_page(user, "Person bearbeiten".to_owned(), url.clone(), url, Some(version), input, errors, stale)
+    form_page(user, "Person bearbeiten".to_owned(), url.clone(), url, Some(version), input, errors, konflikt)
 }
 
 pub async fn new_form(user: CurrentUser) -> Result<FormPage, PageError> {
@@ -437,32 +431,18 @@ pub async fn update(
             Ok((StatusCode::UNPROCESSABLE_ENTITY, edit_page(&user, id, version, &input, &errors, None)).into_response())
         }
         Err(StoreError::Stale(current)) => {
-            let notice = stale_notice(&current);
-            let page = edit_page(&user, id, current.version, &input, &FieldErrors::new(), Some(notice));
+            let konflikt = person_konflikt(user.actor(), id, &current, &input);
+            let page = edit_page(&user, id, current.version, &input, &FieldErrors::new(), Some(konflikt));
             Ok((StatusCode::CONFLICT, page).into_response())
         }
         Err(other) => Err(other.into()),
     }
 }
 
-fn stale_notice(current: &Person) -> StaleNotice {
-    let data = &current.data;
-    StaleNotice {
-        updated_by: current.updated_by.clone(),
-        updated_at: format_swiss(current.updated_at),
-        current: vec![
-            format!("Name: {}, {}", data.nachname.as_str(), data.vornamen.as_str()),
-            format!("Geschlecht: {}", data.geschlecht.label()),
-            format!("Geburtsdatum: {}", data.geburtsdatum),
-            format!("Staatsangehörigkeit: {}", data.nationalitaet.label()),
-            format!("Aufenthaltsstatus: {}", data.aufenthaltsstatus.label()),
-            format!(
-                "AHV-Nummer: {}",
-                data.ahv_nummer.as_ref().map_or_else(|| "nicht erfasst".to_owned(), ToString::to_string)
-            ),
-            format!("Einreise: {}", data.einreisedatum.map_or_else(|| "nicht erfasst".to_owned(), |d| d.to_string())),
-            format!("Sprachen: {}", language_names(&data.sprachen)),
-            format!("Wohngemeinde: {}", data.wohngemeinde.name()),
-        ],
-    }
+/// The values a colleague saved beside the values just sent, field by field.
+fn person_konflikt(actor: &Actor, id: i64, current: &Person, sent: &PersonInput) -> Konflikt {
+    let geaendert = format!("{} hat diese Person am {} geändert", current.updated_by, format_swiss(current.updated_at));
+    let gespeichert = fields(actor, &input_of(&current.data), &FieldErrors::new());
+    let meine = fields(actor, sent, &FieldErrors::new());
+    Konflikt::from_fields(geaendert, &gespeichert, &meine, format!("/personen/{id}/bearbeiten"))
 }
