@@ -114,6 +114,32 @@ impl Drop for ChromeDriver {
     }
 }
 
+const AXE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../node_modules/axe-core/axe.min.js");
+
+/// Runs axe-core on the page shown and returns the serious and critical findings, one line each.
+/// axe-core, installed by scripts/install-axe.sh.
+async fn accessibility_findings(client: &Client) -> Vec<String> {
+    let axe = std::fs::read_to_string(AXE).expect("axe-core fehlt: scripts/install-axe.sh ausführen");
+    client.execute(&axe, Vec::new()).await.expect("load axe-core");
+    let script = r#"
+        const done = arguments[arguments.length - 1];
+        axe.run(document, { resultTypes: ['violations'] })
+          .then(r => done(r.violations
+            .filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => v.impact + ' ' + v.id + ': ' + v.help + ' @ ' + v.nodes.map(n => n.target.join(' ')).join(', '))))
+          .catch(e => done(['axe failed: ' + e]));
+    "#;
+    let found = client.execute_async(script, Vec::new()).await.expect("axe.run");
+    serde_json::from_value(found).unwrap_or_else(|_| vec!["axe returned no list".to_owned()])
+}
+
+/// Fails on any serious or critical axe-core finding on the page shown.
+pub(crate) async fn assert_accessible(client: &Client) {
+    let path = path_of(client).await;
+    let findings = accessibility_findings(client).await;
+    assert!(findings.is_empty(), "{path}: {findings:#?}");
+}
+
 /// Waits for an element of the page that the last action should have led to.
 pub(crate) async fn wait_for(client: &Client, css: &str) -> fantoccini::elements::Element {
     match client.wait().at_most(PAGE).every(POLL).for_element(Locator::Css(css)).await {
