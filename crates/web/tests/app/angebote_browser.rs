@@ -3,7 +3,7 @@
 
 use crate::angebote_public::app_with_offers;
 use crate::browser::{ChromeDriver, assert_accessible, click, fill, path_of, text_of, wait_for};
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 
 #[tokio::test]
 #[ignore = "braucht Chromium: scripts/test führt ihn aus"]
