@@ -11,9 +11,7 @@
 
 use crate::entity::ausnahmegesuch;
 use crate::fallfuehrung::dossiers::{Dossier, DossierChange, user_names};
-use crate::fallfuehrung::massnahmen::{
-    Beteiligt, criteria_errors, current_katalog, exception, insert_booking, swiss,
-};
+use crate::fallfuehrung::massnahmen::{Beteiligt, criteria_errors, current_katalog, exception, insert_booking, swiss};
 use crate::fallfuehrung::pendenzen::{OpenInScope, Pendenz, dossier_person_names};
 use crate::{Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -25,8 +23,7 @@ use iim_domain::{Action, Actor, FieldErrors, Regel};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet,
-    PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 const OFFEN: &str = "offen";
@@ -193,10 +190,7 @@ async fn open_request_for(db: &impl ConnectionTrait, dossier_id: i64, code: &str
 }
 
 /// The dossier's open requests and the latest decided ones, newest first, for the dossier page.
-pub(crate) async fn requests_of(
-    db: &impl ConnectionTrait,
-    dossier_id: i64,
-) -> Result<Vec<Ausnahmegesuch>, StoreError> {
+pub(crate) async fn requests_of(db: &impl ConnectionTrait, dossier_id: i64) -> Result<Vec<Ausnahmegesuch>, StoreError> {
     let of_dossier = || {
         ausnahmegesuch::Entity::find()
             .filter(ausnahmegesuch::Column::DossierId.eq(dossier_id))

@@ -350,7 +350,11 @@ pub(crate) async fn insert_booking(
 }
 
 /// Unmet criteria pass only with a reason from an actor who may approve on this dossier.
-pub(crate) fn exception(may_override: bool, reasons: &[String], begruendung: Option<&str>) -> Result<Option<String>, StoreError> {
+pub(crate) fn exception(
+    may_override: bool,
+    reasons: &[String],
+    begruendung: Option<&str>,
+) -> Result<Option<String>, StoreError> {
     if reasons.is_empty() {
         return Ok(None);
     }

@@ -6,8 +6,8 @@
 
 use crate::entity::dossier;
 use crate::fallfuehrung::abschluss::{count_open_requests, open_requests_in};
-use crate::fallfuehrung::ausnahmegesuche as ausnahmen;
 use crate::fallfuehrung::auftraege::{count_orders_in_status, orders_in_status};
+use crate::fallfuehrung::ausnahmegesuche as ausnahmen;
 use crate::fallfuehrung::dossiers::{person_names, status_code};
 use crate::fallfuehrung::massnahmen::{count_without_anschluss, without_anschluss};
 use crate::fallfuehrung::uebergaben::{EingehendeUebergabe, count_incoming};

@@ -35,7 +35,10 @@ async fn a_request_waits_for_the_leitung_and_its_approval_books_with_both_reason
 
     let dossier = test.store.request_ausnahme(&case_worker, id, &booking("BI-2"), GRUND).await.unwrap();
     let gesuch = &dossier.ausnahmegesuche[0];
-    assert_eq!((gesuch.massnahme.as_str(), gesuch.begruendung.as_str()), ("Bildungsintegration Phase 2: Vorbereitung auf die berufliche Grundbildung (BI-2)", GRUND));
+    assert_eq!(
+        (gesuch.massnahme.as_str(), gesuch.begruendung.as_str()),
+        ("Bildungsintegration Phase 2: Vorbereitung auf die berufliche Grundbildung (BI-2)", GRUND)
+    );
     assert!(gesuch.kriterien[0].contains("mindestens Deutsch A2"), "{:?}", gesuch.kriterien);
     assert_eq!(gesuch.entscheid, None);
     assert!(dossier.teilnahmen.is_empty(), "nothing booked before the decision");
@@ -43,7 +46,10 @@ async fn a_request_waits_for_the_leitung_and_its_approval_books_with_both_reason
 
     let worklist = test.store.pendenzen(&leitung).await.unwrap();
     let line = worklist.genehmigungen.iter().find(|p| p.ausnahmegesuch == Some(gesuch.id)).unwrap();
-    assert_eq!((line.dossier_id, line.was.as_str()), (id, "Ausnahme für «Bildungsintegration Phase 2: Vorbereitung auf die berufliche Grundbildung» beantragt"));
+    assert_eq!(
+        (line.dossier_id, line.was.as_str()),
+        (id, "Ausnahme für «Bildungsintegration Phase 2: Vorbereitung auf die berufliche Grundbildung» beantragt")
+    );
     assert_eq!(test.store.pendenzen_zahlen(&leitung).await.unwrap().genehmigungen, 1);
     assert_eq!(test.store.pendenzen_zahlen(&case_worker).await.unwrap().genehmigungen, 0);
 
@@ -145,7 +151,9 @@ async fn of_two_leitungen_deciding_at_once_exactly_one_wins() {
 
     assert_eq!(a.is_ok() as u8 + b.is_ok() as u8, 1, "{a:?} {b:?}");
     let loser = if a.is_ok() { b } else { a };
-    assert!(field_errors(loser).get("begruendung").unwrap().starts_with("Über dieses Gesuch wurde bereits entschieden"));
+    assert!(
+        field_errors(loser).get("begruendung").unwrap().starts_with("Über dieses Gesuch wurde bereits entschieden")
+    );
     let dossier = test.store.get_dossier(&case_worker, id).await.unwrap();
     let bewilligt = dossier.ausnahmegesuche[0].entscheid.as_ref().unwrap().bewilligt;
     assert_eq!(dossier.teilnahmen.len(), usize::from(bewilligt));

@@ -38,8 +38,7 @@ pub(crate) fn gesuch_form(
     errors: &FieldErrors,
 ) -> Option<GesuchForm> {
     let refused = errors.iter().any(|(field, _)| field.starts_with("eintritt_"));
-    let only_criteria =
-        errors.iter().all(|(field, _)| field.starts_with("eintritt_") || field == "gesuch_begruendung");
+    let only_criteria = errors.iter().all(|(field, _)| field.starts_with("eintritt_") || field == "gesuch_begruendung");
     if !refused || !only_criteria || user.actor().may(Resource::Dossier, Action::Approve) {
         return None;
     }

@@ -53,11 +53,16 @@ pub struct GesuchRow {
 impl GesuchRow {
     fn of(gesuch: &Ausnahmegesuch) -> Self {
         let stand = match &gesuch.entscheid {
-            None => format!("Ausnahme beantragt am {} – wartet auf die Leitung", swiss_date(gesuch.beantragt_am.date_naive())),
+            None => format!(
+                "Ausnahme beantragt am {} – wartet auf die Leitung",
+                swiss_date(gesuch.beantragt_am.date_naive())
+            ),
             Some(e) if e.bewilligt => {
                 format!("Ausnahme bewilligt am {} von {}: {}", swiss_date(e.am.date_naive()), e.von, e.begruendung)
             }
-            Some(e) => format!("Ausnahme abgelehnt am {} von {}: {}", swiss_date(e.am.date_naive()), e.von, e.begruendung),
+            Some(e) => {
+                format!("Ausnahme abgelehnt am {} von {}: {}", swiss_date(e.am.date_naive()), e.von, e.begruendung)
+            }
         };
         Self { id: gesuch.id, massnahme: gesuch.massnahme.clone(), stand, offen: gesuch.entscheid.is_none() }
     }
