@@ -114,6 +114,10 @@ pub enum DossierEvent {
     AuftragAbgelehnt,
     ErgebnisEingegangen,
     MassnahmeGebucht,
+    /// A case worker asked the Leitung for an exception from a measure's entry criteria; an approval books
+    /// the measure (`MassnahmeGebucht`).
+    AusnahmeBeantragt,
+    AusnahmeAbgelehnt,
     TeilnahmeBeendet,
     /// What follows a completed measure («Kein Abschluss ohne Anschluss»).
     AnschlussErfasst,
@@ -133,7 +137,7 @@ pub enum DossierEvent {
 }
 
 impl DossierEvent {
-    pub const ALL: [DossierEvent; 22] = [
+    pub const ALL: [DossierEvent; 24] = [
         DossierEvent::Eroeffnet,
         DossierEvent::Kurzassessment,
         DossierEvent::Standortbestimmung,
@@ -144,6 +148,8 @@ impl DossierEvent {
         DossierEvent::AuftragAbgelehnt,
         DossierEvent::ErgebnisEingegangen,
         DossierEvent::MassnahmeGebucht,
+        DossierEvent::AusnahmeBeantragt,
+        DossierEvent::AusnahmeAbgelehnt,
         DossierEvent::TeilnahmeBeendet,
         DossierEvent::AnschlussErfasst,
         DossierEvent::SprachstandErfasst,
@@ -170,6 +176,8 @@ impl DossierEvent {
             DossierEvent::AuftragAbgelehnt => "auftrag_abgelehnt",
             DossierEvent::ErgebnisEingegangen => "ergebnis",
             DossierEvent::MassnahmeGebucht => "massnahme_gebucht",
+            DossierEvent::AusnahmeBeantragt => "ausnahme_beantragt",
+            DossierEvent::AusnahmeAbgelehnt => "ausnahme_abgelehnt",
             DossierEvent::TeilnahmeBeendet => "teilnahme_beendet",
             DossierEvent::AnschlussErfasst => "anschluss",
             DossierEvent::SprachstandErfasst => "sprachstand",
@@ -197,6 +205,8 @@ impl DossierEvent {
             DossierEvent::AuftragAbgelehnt => "Auftrag von der Leitung abgelehnt",
             DossierEvent::ErgebnisEingegangen => "Ergebnis des Anbieters eingegangen",
             DossierEvent::MassnahmeGebucht => "Massnahme gebucht",
+            DossierEvent::AusnahmeBeantragt => "Ausnahme von den Eintrittskriterien beantragt",
+            DossierEvent::AusnahmeAbgelehnt => "Ausnahme von den Eintrittskriterien abgelehnt",
             DossierEvent::TeilnahmeBeendet => "Teilnahme beendet",
             DossierEvent::AnschlussErfasst => "Anschluss erfasst",
             DossierEvent::SprachstandErfasst => "Sprachstand erfasst",

@@ -443,6 +443,22 @@ pub struct BuchungInput {
     pub ausnahme: String,
 }
 
+/// The most characters of a reason for or against an exception from the entry criteria: the case worker's
+/// and the Leitung's reason together stay within a note, the bound of the exception a booking stores.
+pub const AUSNAHME_BEGRUENDUNG_CHARS: usize = 1000;
+
+/// A reason for or against an exception, checked against [`AUSNAHME_BEGRUENDUNG_CHARS`] and for control
+/// characters; the message goes to `feld`. Empty is left to the caller, which names its own refusal.
+pub fn ausnahme_begruendung(feld: &'static str, text: &str) -> Result<String, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let text = text.trim();
+    if errors.check_texts(&[(feld, text, TextLimit::Long(AUSNAHME_BEGRUENDUNG_CHARS))]) {
+        Ok(text.to_owned())
+    } else {
+        Err(errors)
+    }
+}
+
 /// A parsed booking of an active measure of a catalogue version.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Buchung {

@@ -37,6 +37,7 @@ pub use betrieb::Operator;
 pub use directory::{Directory, OrganisationInfo, OrganisationKind, RegionMapping};
 pub use fallfuehrung::abschluss::AbschlussAntrag;
 pub use fallfuehrung::auftraege::{Anbieter, Auftrag, AuftragFuerAnbieter};
+pub use fallfuehrung::ausnahmegesuche::{AusnahmeEntscheid, Ausnahmegesuch};
 pub use fallfuehrung::caseload::{AbgelehnteZeile, CaseloadBericht, NeueZeile};
 pub use fallfuehrung::caseload_export::{CaseloadRow, ExportFormat};
 pub use fallfuehrung::dossiers::{Dossier, DossierSeed, DossierSummary, HilfsplanZiel, TimelineEntry};

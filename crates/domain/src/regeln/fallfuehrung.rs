@@ -41,6 +41,16 @@ pub enum FallfuehrungRegel {
     AusnahmeOhneBegruendung,
     /// The entry criteria are not met, and only the Leitung may grant an exception.
     AusnahmeNurLeitung,
+    /// Asking the Leitung for an exception needs a reason.
+    AusnahmegesuchOhneBegruendung,
+    /// The entry criteria are met: the measure is booked, no exception is needed.
+    AusnahmeNichtNoetig,
+    /// An exception for this measure waits for the Leitung already.
+    AusnahmegesuchBereitsOffen,
+    /// Approving or refusing an exception needs a reason for the case worker.
+    AusnahmeEntscheidOhneBegruendung,
+    /// The exception was approved or refused already (by a colleague, or in another window).
+    AusnahmegesuchBereitsEntschieden,
 
     /// The closing waits for the Leitung already; a second request is not needed.
     AbschlussBereitsBeantragt,
@@ -101,6 +111,9 @@ impl Regel for FallfuehrungRegel {
             TeilnahmeBereitsBeendet => "ende",
             TeilnahmeLaeuftNoch => "art",
             AusnahmeOhneBegruendung | AusnahmeNurLeitung => "ausnahme",
+            AusnahmegesuchOhneBegruendung | AusnahmegesuchBereitsOffen => "gesuch_begruendung",
+            AusnahmeNichtNoetig => "massnahme",
+            AusnahmeEntscheidOhneBegruendung | AusnahmegesuchBereitsEntschieden => "begruendung",
             AbschlussBereitsBeantragt => "grund",
             AuftragWartetNichtAufGenehmigung | KeinNeuesErgebnis => "auftrag",
             ErgebnisBereitsGemeldet => "ergebnis",
@@ -149,6 +162,15 @@ impl std::fmt::Display for FallfuehrungRegel {
             TeilnahmeLaeuftNoch => "Die Teilnahme läuft noch. Bitte sie zuerst beenden.",
             AusnahmeOhneBegruendung => "Die Eintrittskriterien sind nicht erfüllt. Für eine Ausnahme bitte begründen.",
             AusnahmeNurLeitung => "Eine Ausnahme von den Eintrittskriterien kann nur die Leitung bewilligen.",
+            AusnahmegesuchOhneBegruendung => "Bitte begründen, warum die Leitung eine Ausnahme bewilligen soll.",
+            AusnahmeNichtNoetig => {
+                "Die Eintrittskriterien sind erfüllt. Die Massnahme kann ohne Ausnahme gebucht werden."
+            }
+            AusnahmegesuchBereitsOffen => "Für diese Massnahme liegt bereits ein Gesuch bei der Leitung.",
+            AusnahmeEntscheidOhneBegruendung => "Bitte den Entscheid begründen: die Fallführung liest ihn im Dossier.",
+            AusnahmegesuchBereitsEntschieden => {
+                "Über dieses Gesuch wurde bereits entschieden. Der Entscheid steht im Dossier."
+            }
             AbschlussBereitsBeantragt => "Der Abschluss liegt bereits der Leitung zur Genehmigung vor.",
             AbschlussAblehnungOhneBegruendung => "Bitte begründen, warum der Abschluss nicht genehmigt wird.",
             KeinAbschlussBeantragt => "Für dieses Dossier liegt kein Abschluss zur Genehmigung vor.",

@@ -7,6 +7,7 @@ pub(crate) mod angebot_ort;
 pub(crate) mod api_token;
 pub(crate) mod audit_log;
 pub(crate) mod auftrag;
+pub(crate) mod ausnahmegesuch;
 pub(crate) mod caseload_zeile;
 pub(crate) mod dossier;
 pub(crate) mod dossier_event;

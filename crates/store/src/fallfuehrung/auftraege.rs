@@ -339,6 +339,7 @@ pub(crate) async fn orders_in_status(
                 person_name: names.get(&row.dossier_id).cloned().unwrap_or_default(),
                 was: format!("{}: {}", art.label(), status.label()),
                 seit: row.ergebnis_at.unwrap_or(row.erteilt_at).date_naive(),
+                ausnahmegesuch: None,
             })
         })
         .collect()

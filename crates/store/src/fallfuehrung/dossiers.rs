@@ -53,6 +53,8 @@ pub struct Dossier {
     pub sprachstaende: Vec<Sprachstand>,
     /// Participations in measures, the latest start first.
     pub teilnahmen: Vec<TeilnahmeEintrag>,
+    /// Exception requests to the Leitung: the open ones and the latest decided, newest first.
+    pub ausnahmegesuche: Vec<crate::Ausnahmegesuch>,
     /// Newest first.
     pub timeline: Vec<TimelineEntry>,
 }
@@ -555,6 +557,7 @@ impl Store {
             ziele,
             sprachstaende: sprachstaende_of(db, row.id).await?,
             teilnahmen: teilnahmen_of(db, row.id).await?,
+            ausnahmegesuche: crate::fallfuehrung::ausnahmegesuche::requests_of(db, row.id).await?,
             timeline,
         })
     }

@@ -175,26 +175,13 @@ impl Store {
         let may_override = may_approve(&txn, actor, row.id).await?;
         let ausnahme = exception(may_override, &reasons, buchung.ausnahme.as_deref())?;
         let neu = Beteiligt { dossier_id: row.id, by: actor.user_id, now };
-        teilnahme::ActiveModel {
-            anbieter: Set(buchung.anbieter.clone()),
-            geplantes_ende: Set(buchung.geplantes_ende),
-            ausnahme_begruendung: Set(ausnahme.clone()),
-            ausnahme_von: Set(ausnahme.as_ref().map(|_| actor.user_id)),
-            ..running_participation(&neu, &buchung.massnahme, buchung.katalog_version, buchung.beginn)
-        }
-        .insert(&txn)
-        .await?;
-        let mut summary =
-            format!("{} ({}), Beginn {}", buchung.massnahme.titel, buchung.massnahme.code, swiss(buchung.beginn));
-        if let Some(reason) = &ausnahme {
-            summary.push_str(&format!(". Ausnahme von den Eintrittskriterien: {reason} ({})", reasons.join(" ")));
-        }
+        let summary = insert_booking(&txn, &neu, &buchung, ausnahme, &reasons).await?;
         self.finish_change(&guard, txn, row.into_active_model(), DossierEvent::MassnahmeGebucht, Some(summary), now)
             .await
     }
 
     /// The unmet entry criteria of the booked measure for this dossier's person, today.
-    async fn entry_reasons(
+    pub(crate) async fn entry_reasons(
         &self,
         txn: &DatabaseTransaction,
         row: &dossier::Model,
@@ -301,6 +288,7 @@ pub(crate) async fn without_anschluss(
                 person_name: names.get(&row.dossier_id).cloned().unwrap_or_default(),
                 was: format!("{}: abgeschlossen, ohne Anschluss", row.massnahme_titel),
                 seit: ende,
+                ausnahmegesuch: None,
             })
         })
         .collect()
@@ -335,18 +323,45 @@ async fn may_approve(txn: &DatabaseTransaction, actor: &Actor, dossier_id: i64) 
     Ok(reached > 0)
 }
 
+/// Stores the participation of `buchung`, by `neu.by`, and returns the timeline summary. `ausnahme` is the
+/// reason the unmet criteria `reasons` were passed with; `neu.by` granted it.
+pub(crate) async fn insert_booking(
+    txn: &DatabaseTransaction,
+    neu: &Beteiligt,
+    buchung: &Buchung,
+    ausnahme: Option<String>,
+    reasons: &[String],
+) -> Result<String, StoreError> {
+    teilnahme::ActiveModel {
+        anbieter: Set(buchung.anbieter.clone()),
+        geplantes_ende: Set(buchung.geplantes_ende),
+        ausnahme_begruendung: Set(ausnahme.clone()),
+        ausnahme_von: Set(ausnahme.as_ref().map(|_| neu.by)),
+        ..running_participation(neu, &buchung.massnahme, buchung.katalog_version, buchung.beginn)
+    }
+    .insert(txn)
+    .await?;
+    let mut summary =
+        format!("{} ({}), Beginn {}", buchung.massnahme.titel, buchung.massnahme.code, swiss(buchung.beginn));
+    if let Some(reason) = &ausnahme {
+        summary.push_str(&format!(". Ausnahme von den Eintrittskriterien: {reason} ({})", reasons.join(" ")));
+    }
+    Ok(summary)
+}
+
 /// Unmet criteria pass only with a reason from an actor who may approve on this dossier.
-fn exception(may_override: bool, reasons: &[String], begruendung: Option<&str>) -> Result<Option<String>, StoreError> {
+pub(crate) fn exception(
+    may_override: bool,
+    reasons: &[String],
+    begruendung: Option<&str>,
+) -> Result<Option<String>, StoreError> {
     if reasons.is_empty() {
         return Ok(None);
     }
     if let (true, Some(reason)) = (may_override, begruendung) {
         return Ok(Some(reason.to_owned()));
     }
-    let mut errors = FieldErrors::new();
-    for (index, reason) in reasons.iter().enumerate() {
-        errors.add_owned(format!("eintritt_{}", index + 1), reason.clone());
-    }
+    let mut errors = criteria_errors(reasons);
     let ausnahme = if may_override {
         Some(FallfuehrungRegel::AusnahmeOhneBegruendung)
     } else {
@@ -356,6 +371,15 @@ fn exception(may_override: bool, reasons: &[String], begruendung: Option<&str>) 
         errors.add(regel.feld(), regel.to_string());
     }
     Err(StoreError::Invalid(errors))
+}
+
+/// The unmet entry criteria as one message each, `eintritt_1`, `eintritt_2` …
+pub(crate) fn criteria_errors(reasons: &[String]) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    for (index, reason) in reasons.iter().enumerate() {
+        errors.add_owned(format!("eintritt_{}", index + 1), reason.clone());
+    }
+    errors
 }
 
 /// Refuses an edit based on catalogue version `basis` when the measure `code` has changed since.
@@ -400,7 +424,7 @@ fn katalog_row(
 }
 
 /// The newest stored version; its number is the row's.
-async fn current_katalog(db: &impl ConnectionTrait) -> Result<Katalog, StoreError> {
+pub(crate) async fn current_katalog(db: &impl ConnectionTrait) -> Result<Katalog, StoreError> {
     let row = massnahmen_katalog::Entity::find()
         .order_by_desc(massnahmen_katalog::Column::Version)
         .one(db)
@@ -504,7 +528,7 @@ fn teilnahme_from_row(row: teilnahme::Model) -> Result<Teilnahme, StoreError> {
     })
 }
 
-fn swiss(date: NaiveDate) -> String {
+pub(crate) fn swiss(date: NaiveDate) -> String {
     date.format("%d.%m.%Y").to_string()
 }
 

@@ -1,7 +1,8 @@
-//! Durchgehende Fallführung: persons, dossiers with Kurzassessment, Hilfsplan and Standortbestimmung, orders to providers, transfers, Massnahmen, the worklist.
+//! Durchgehende Fallführung: persons, dossiers with Kurzassessment, Hilfsplan and Standortbestimmung, orders to providers, transfers, Massnahmen with exception requests, the worklist.
 
 pub(crate) mod abschluss;
 pub(crate) mod auftraege;
+pub(crate) mod ausnahmegesuche;
 pub(crate) mod caseload;
 pub(crate) mod caseload_datei;
 pub(crate) mod caseload_export;

@@ -1,12 +1,13 @@
 //! "Meine Pendenzen": what waits for the actor within its dossier scope – overdue Standortbestimmungen,
 //! results that providers reported, transfers addressed to its Stelle, completed measures without
 //! Anschluss, moves to another Sozialregion that the register reported (transfer proposals, `umzuege.rs`),
-//! and (for the Leitung) coaching orders and closings to approve. The start page shows the counts (no personal data, not logged); the
+//! and (for the Leitung) coaching orders, closings and exceptions from entry criteria to approve. The start page shows the counts (no personal data, not logged); the
 //! worklist shows names and is logged with the dossiers it shows.
 
 use crate::entity::dossier;
 use crate::fallfuehrung::abschluss::{count_open_requests, open_requests_in};
 use crate::fallfuehrung::auftraege::{count_orders_in_status, orders_in_status};
+use crate::fallfuehrung::ausnahmegesuche as ausnahmen;
 use crate::fallfuehrung::dossiers::{person_names, status_code};
 use crate::fallfuehrung::massnahmen::{count_without_anschluss, without_anschluss};
 use crate::fallfuehrung::uebergaben::{EingehendeUebergabe, count_incoming};
@@ -31,6 +32,8 @@ pub struct Pendenz {
     pub person_name: String,
     pub was: String,
     pub seit: NaiveDate,
+    /// The exception request the line asks the Leitung to decide, if it is one.
+    pub ausnahmegesuch: Option<i64>,
 }
 
 /// The worklist, section by section.
@@ -39,7 +42,8 @@ pub struct Pendenzen {
     pub ueberfaellig: Vec<Pendenz>,
     pub ergebnisse: Vec<Pendenz>,
     pub uebergaben: Vec<EingehendeUebergabe>,
-    /// Coaching orders and closings waiting for the Leitung; empty for those who cannot approve.
+    /// Coaching orders, closings and exception requests waiting for the Leitung; empty for those who cannot
+    /// approve.
     pub genehmigungen: Vec<Pendenz>,
     /// Completed measures without a follow-up («Kein Abschluss ohne Anschluss»).
     pub ohne_anschluss: Vec<Pendenz>,
@@ -122,7 +126,9 @@ impl Store {
                 AuftragStatus::GenehmigungAusstehend,
             )
             .await?;
-            counts.genehmigungen = coaching + count_open_requests(&self.db, &OpenInScope::new(actor, approve)).await?;
+            let closings = count_open_requests(&self.db, &OpenInScope::new(actor, approve)).await?;
+            let exceptions = ausnahmen::count_open_requests(&self.db, &OpenInScope::new(actor, approve)).await?;
+            counts.genehmigungen = coaching + closings + exceptions;
         }
         Ok(counts)
     }
@@ -146,6 +152,7 @@ impl Store {
                     person_name: names.get(&row.person_id).cloned().unwrap_or_default(),
                     was: format!("Standortbestimmung fällig seit {}", due.format("%d.%m.%Y")),
                     seit: due,
+                    ausnahmegesuch: None,
                 })
             })
             .collect())
@@ -161,7 +168,9 @@ impl Store {
             person_name: names.get(&dossier_id).cloned().unwrap_or_default(),
             was: "Abschluss zur Genehmigung".to_owned(),
             seit: since.date_naive(),
+            ausnahmegesuch: None,
         }));
+        items.extend(ausnahmen::open_requests_in(&self.db, &OpenInScope::new(actor, scope), WORKLIST_LIMIT).await?);
         items.sort_by_key(|p| p.seit);
         Ok(items)
     }

@@ -199,6 +199,7 @@ pub(crate) async fn open_proposals(db: &impl ConnectionTrait, scope: &OpenInScop
                 person_name: names.get(&dossier_id).cloned().unwrap_or_default(),
                 was: format!("Umzug nach {} laut Register: Übergabe prüfen", vorschlag.nach),
                 seit: vorschlag.umzug_am,
+                ausnahmegesuch: None,
             }
         })
         .collect())

@@ -10,6 +10,7 @@ mod accounts;
 mod angebote_verwaltung;
 mod audit;
 mod auftraege;
+mod ausnahmegesuche;
 mod caseload_export;
 mod caseload_import;
 mod concurrency;

@@ -26,7 +26,8 @@ use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use fallfuehrung::{
-    auftraege, caseload, caseload_export, dossiers, hilfsplan, massnahmen, pendenzen, persons, uebergaben,
+    auftraege, ausnahmegesuche, caseload, caseload_export, dossiers, hilfsplan, massnahmen, pendenzen, persons,
+    uebergaben,
 };
 use iim_domain::{Action, Resource};
 use konten::{audit, login, tokens};
@@ -88,6 +89,9 @@ pub fn router(state: SharedState) -> Router {
         .route("/dossiers/{id}/sprachstand", get(massnahmen::sprachstand_form).post(massnahmen::record_sprachstand))
         .route("/dossiers/{id}/massnahmen/neu", get(massnahmen::buchung_form))
         .route("/dossiers/{id}/massnahmen", axum::routing::post(massnahmen::book))
+        .route("/dossiers/{id}/ausnahmegesuche", axum::routing::post(ausnahmegesuche::request))
+        .route("/dossiers/{id}/ausnahmegesuche/{gid}", get(ausnahmegesuche::show))
+        .route("/dossiers/{id}/ausnahmegesuche/{gid}/entscheid", axum::routing::post(ausnahmegesuche::decide))
         .route("/dossiers/{id}/teilnahmen/{tid}/beenden", get(massnahmen::ende_form).post(massnahmen::end))
         .route(
             "/dossiers/{id}/teilnahmen/{tid}/anschluss",
@@ -305,6 +309,11 @@ impl Layout {
             Some("abschluss_beantragt") => Some("Der Abschluss liegt der Leitung zur Genehmigung vor."),
             Some("sprachstand") => Some("Der Sprachstand ist gespeichert."),
             Some("gebucht") => Some("Die Massnahme ist gebucht."),
+            Some("ausnahme_beantragt") => {
+                Some("Die Ausnahme ist bei der Leitung beantragt. Ihren Entscheid sehen Sie hier im Dossier.")
+            }
+            Some("ausnahme_bewilligt") => Some("Die Ausnahme ist bewilligt und die Massnahme gebucht."),
+            Some("ausnahme_abgelehnt") => Some("Die Ausnahme ist abgelehnt. Die Fallführung sieht die Begründung."),
             Some("beendet") => Some("Die Teilnahme ist beendet. Bitte den Anschluss erfassen."),
             Some("anschluss") => Some("Der Anschluss ist erfasst."),
             Some("katalog") => Some("Der Massnahmenkatalog ist als neue Version gespeichert."),

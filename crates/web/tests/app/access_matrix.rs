@@ -127,6 +127,9 @@ const ROWS: &[Row] = &[
     row(Page,   "POST", "/dossiers/{id}/sprachstand", "datum=20.11.2026&fertigkeit=gesamt&niveau=B1&nachweis=fide"),
     row(Page,   "GET",  "/dossiers/{id}/massnahmen/neu", ""),
     row(Page,   "POST", "/dossiers/{id}/massnahmen", "massnahme=SI-V&anbieter=Quartierverein&beginn=01.12.2026"),
+    row(Page,   "POST", "/dossiers/{id}/ausnahmegesuche", "massnahme=BI-2&beginn=01.12.2026&gesuch_begruendung=Dringend"),
+    row(Page,   "GET",  "/dossiers/{id}/ausnahmegesuche/{gid}", ""),
+    row(Page,   "POST", "/dossiers/{id}/ausnahmegesuche/{gid}/entscheid", "entscheid=bewilligen&begruendung=Passt"),
     row(Page,   "GET",  "/dossiers/{id}/teilnahmen/{tid}/beenden", ""),
     row(Page,   "POST", "/dossiers/{id}/teilnahmen/{tid}/beenden", "ende=20.11.2026&anwesenheit=90&ergebnis=abgeschlossen"),
     row(Page,   "GET",  "/dossiers/{id}/teilnahmen/{tid}/anschluss", ""),
@@ -382,7 +385,7 @@ fn location_id(response: &reqwest::Response, prefix: &str) -> String {
     location.trim_start_matches(prefix).split(['?', '/']).next().unwrap().to_owned()
 }
 
-/// Olten's records: a client with dossier, goal, order, participation and a transfer; a Neuzuzüger with its
+/// Olten's records: a client with dossier, goal, order, participation, exception request and a transfer; a Neuzuzüger with its
 /// hand-over and a possible duplicate; a child; a mentor, a mentee and their tandem; an offer of Lernwerk;
 /// a token of the case worker; a register delivery.
 async fn olten_records(app: &TestApp) -> Fixture {
@@ -403,6 +406,15 @@ async fn olten_records(app: &TestApp) -> Fixture {
     ids.insert("tid", teilnahme.to_string());
     ids.insert("person", person.to_string());
     ids.insert("vorschlag", "1".to_owned());
+    let gesuch = [
+        ("massnahme", "BI-2".to_owned()),
+        ("beginn", "01.12.2026".to_owned()),
+        ("gesuch_begruendung", "Dringend".to_owned()),
+    ];
+    let asked = case_worker.submit(&format!("/dossiers/{dossier}/ausnahmegesuche"), &gesuch).await;
+    assert_eq!(asked.status(), 303, "{}", asked.text().await.unwrap());
+    let page = case_worker.get(&format!("/dossiers/{dossier}")).await.text().await.unwrap();
+    ids.insert("gid", first_link(&page, &format!("href=\"/dossiers/{dossier}/ausnahmegesuche/")));
     ids.insert("uebergabe", transfer_id(app).await.to_string());
 
     let officer = app.log_in_as("ib.olten").await;

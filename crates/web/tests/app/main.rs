@@ -9,6 +9,7 @@ mod angebote_public;
 mod angebote_verwaltung;
 mod api;
 mod audit;
+mod ausnahmegesuche;
 mod browser;
 mod caseload_export;
 mod caseload_import;

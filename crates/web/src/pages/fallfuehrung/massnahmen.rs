@@ -1,10 +1,11 @@
 //! Sprache und Massnahmen: the German levels and the participations on the dossier page, their forms (level,
-//! booking with entry criteria and the Leitung's exception, end, Anschluss), and the Massnahmen catalogue that
+//! booking with entry criteria, the Leitung's exception and the request for one, end, Anschluss), and the Massnahmen catalogue that
 //! everyone reads and the Kanton edits. All decisions (criteria, who may override, who may edit) are the
 //! store's; these pages only show its answers.
 
 use crate::auth::CurrentUser;
 use crate::error::PageError;
+use crate::pages::ausnahmegesuche::{GesuchForm, gesuch_form};
 use crate::pages::dossiers::to_dossier;
 use crate::pages::form::{FormField, choice_field, choices, summary, text_field, textarea_field, with_errors};
 use crate::pages::konflikt::Konflikt;
@@ -25,7 +26,7 @@ use iim_domain::massnahmen::{
 use iim_domain::person::Choice;
 use iim_domain::sprache::{Fertigkeit, Nachweis, Niveau, SprachstandInput, aktueller_sprachstand};
 use iim_domain::{Action, FieldErrors, Resource};
-use iim_store::{Dossier, StoreError, TeilnahmeEintrag};
+use iim_store::{Ausnahmegesuch, Dossier, StoreError, TeilnahmeEintrag};
 use std::collections::HashMap;
 
 fn person_name(dossier: &Dossier) -> String {
@@ -37,6 +38,34 @@ pub struct DossierSection {
     pub aktuell: String,
     pub staende: Vec<StandRow>,
     pub teilnahmen: Vec<TeilnahmeRow>,
+    /// Exception requests to the Leitung, the open ones and the latest decided.
+    pub gesuche: Vec<GesuchRow>,
+}
+
+/// An exception request as a line of the dossier: the measure and where it stands.
+pub struct GesuchRow {
+    pub id: i64,
+    pub massnahme: String,
+    pub stand: String,
+    pub offen: bool,
+}
+
+impl GesuchRow {
+    fn of(gesuch: &Ausnahmegesuch) -> Self {
+        let stand = match &gesuch.entscheid {
+            None => format!(
+                "Ausnahme beantragt am {} – wartet auf die Leitung",
+                swiss_date(gesuch.beantragt_am.date_naive())
+            ),
+            Some(e) if e.bewilligt => {
+                format!("Ausnahme bewilligt am {} von {}: {}", swiss_date(e.am.date_naive()), e.von, e.begruendung)
+            }
+            Some(e) => {
+                format!("Ausnahme abgelehnt am {} von {}: {}", swiss_date(e.am.date_naive()), e.von, e.begruendung)
+            }
+        };
+        Self { id: gesuch.id, massnahme: gesuch.massnahme.clone(), stand, offen: gesuch.entscheid.is_none() }
+    }
 }
 
 pub struct StandRow {
@@ -77,7 +106,12 @@ impl DossierSection {
                 bemerkung: stand.bemerkung.clone(),
             })
             .collect();
-        Self { aktuell, staende, teilnahmen: dossier.teilnahmen.iter().map(teilnahme_row).collect() }
+        Self {
+            aktuell,
+            staende,
+            teilnahmen: dossier.teilnahmen.iter().map(teilnahme_row).collect(),
+            gesuche: dossier.ausnahmegesuche.iter().map(GesuchRow::of).collect(),
+        }
     }
 }
 
@@ -285,7 +319,7 @@ fn measure_options(katalog: &Katalog) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn buchung_page(
+pub(crate) async fn buchung_page(
     state: &SharedState,
     user: &CurrentUser,
     id: i64,
@@ -327,15 +361,13 @@ async fn buchung_page(
         "Die Eintrittskriterien werden beim Speichern geprüft: mit dem aktuellen Sprachstand, dem Kurzassessment und dem Alter der Person."
     };
     if refused && may_override {
-        let mut field = text_field(
+        fields.push(textarea_field(
             "ausnahme",
             "Begründung für die Ausnahme",
             "Wird mit der Buchung gespeichert und im Verlauf angezeigt.",
-            false,
+            true,
             &input.ausnahme,
-        );
-        field.autocomplete = "off";
-        fields.push(field);
+        ));
     }
     let spec = Spec {
         title: "Massnahme buchen",
@@ -378,8 +410,29 @@ pub async fn book(
     };
     match state.store.book_massnahme(user.actor(), id, &input).await {
         Ok(_) => Ok(to_dossier(id, "gebucht")),
-        Err(StoreError::Invalid(errors)) => unprocessable(buchung_page(&state, &user, id, &input, &errors).await?),
+        Err(StoreError::Invalid(errors)) => {
+            let page = buchung_page(&state, &user, id, &input, &errors).await?;
+            let gesuch = gesuch_form(&user, id, &input, "", &errors);
+            unprocessable(BuchungPage { page, gesuch })
+        }
         Err(other) => Err(other.into()),
+    }
+}
+
+/// The booking form refused by the entry criteria, with the request to the Leitung below it (the form
+/// page's fields are reached through `Deref`, so the template extends the shared form).
+#[derive(Template, WebTemplate)]
+#[template(path = "fallfuehrung/massnahmen/buchung.html")]
+pub struct BuchungPage {
+    pub(crate) page: FormPage,
+    pub(crate) gesuch: Option<GesuchForm>,
+}
+
+impl std::ops::Deref for BuchungPage {
+    type Target = FormPage;
+
+    fn deref(&self) -> &FormPage {
+        &self.page
     }
 }
 

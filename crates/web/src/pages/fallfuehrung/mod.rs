@@ -1,6 +1,7 @@
 //! Pages of the Durchgehende Fallführung.
 
 pub(crate) mod auftraege;
+pub(crate) mod ausnahmegesuche;
 pub(crate) mod caseload;
 pub(crate) mod caseload_export;
 pub(crate) mod dossiers;

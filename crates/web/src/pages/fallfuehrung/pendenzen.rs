@@ -1,5 +1,5 @@
 //! "Meine Pendenzen": everything that waits for the user, in one list per kind, each line linking to the
-//! dossier (or, for transfers, to the page where the Stelle decides).
+//! dossier (or, for transfers and exception requests, to the page where the Stelle decides).
 
 use crate::auth::CurrentUser;
 use crate::error::PageError;
@@ -12,7 +12,8 @@ use iim_domain::{Action, Resource};
 use iim_store::Pendenz;
 
 pub struct Line {
-    dossier_id: i64,
+    /// The dossier, or for an exception request the page where the Leitung decides it.
+    href: String,
     person: String,
     was: String,
     seit: String,
@@ -21,7 +22,10 @@ pub struct Line {
 impl From<&Pendenz> for Line {
     fn from(p: &Pendenz) -> Self {
         Self {
-            dossier_id: p.dossier_id,
+            href: match p.ausnahmegesuch {
+                Some(gesuch) => format!("/dossiers/{}/ausnahmegesuche/{gesuch}", p.dossier_id),
+                None => format!("/dossiers/{}", p.dossier_id),
+            },
             person: p.person_name.clone(),
             was: p.was.clone(),
             seit: p.seit.format("%d.%m.%Y").to_string(),
