@@ -6,6 +6,7 @@
 //! forget the check. Table rows (`entity`) stay private to this crate.
 
 mod aenderung;
+mod agenda;
 mod angebote;
 mod audit;
 mod betrieb;
@@ -30,6 +31,7 @@ use sea_orm_migration::MigratorTrait;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
+pub use agenda::{AGENDA_TAGE, AGENDA_ZEILEN, Abschnitt, Agenda, Dringlichkeit, Termin, Verweis};
 pub use angebote::oeffentlich::Angebot;
 pub use angebote::verwaltung::{AngebotFilter, AngebotQuery, AngebotVerweis, NeuesAngebot, VerwaltetesAngebot};
 pub use audit::{AuditQuery, AuditRecord};

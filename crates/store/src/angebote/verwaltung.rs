@@ -19,9 +19,11 @@ use crate::guard::Guard;
 use crate::{Angebot, Page, PageWindow, Store, StoreError, begin_write, decode};
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use iim_domain::angebot::{AngebotData, AngebotInput, AngebotStatus};
+use iim_domain::dossier::Handlungsfeld;
+use iim_domain::person::fold_for_search;
 use iim_domain::regeln::AngeboteRegel;
 use iim_domain::{Action, Actor, BfsNr, Choice, FieldErrors, Resource, sortierung};
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
     IntoActiveModel, NotSet, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
@@ -67,6 +69,8 @@ pub struct AngebotVerweis {
     /// The first place's Gemeinde, empty if none.
     pub gemeinde: String,
     pub status: AngebotStatus,
+    /// The field of action, by which pickers group the offers.
+    pub handlungsfeld: Handlungsfeld,
 }
 
 impl AngebotVerweis {
@@ -257,22 +261,33 @@ impl Store {
         Ok(offers.iter().map(verweis).collect())
     }
 
-    /// Offers whose title, provider or one of whose Gemeinden contains `suche`, ignoring case.
+    /// How many published, valid offers match `suche` (as [`Store::offers_to_pick`] does), and how many there
+    /// are in all: «12 von 340 Angeboten». Counts only, no personal data.
+    pub async fn count_offers_to_pick(&self, suche: &str) -> Result<(u64, u64), StoreError> {
+        let pickable = angebot::Entity::find()
+            .filter(angebot::Column::Status.eq(AngebotStatus::Veroeffentlicht.code()))
+            .filter(angebot::Column::GueltigBis.gte(self.clock.today()));
+        let total = pickable.clone().count(&self.db).await?;
+        let matching = pickable.filter(self.matching(suche)).count(&self.db).await?;
+        Ok((matching, total))
+    }
+
+    /// Offers whose title, provider or one of whose Gemeinden contains `suche`, both folded as the register
+    /// search folds names (`iim_domain::person::fold_for_search`: «Mueller» finds «Müller»).
     fn matching(&self, suche: &str) -> Condition {
-        let wanted = suche.trim().to_lowercase();
+        let wanted = fold_for_search(suche);
         if wanted.is_empty() {
-            return Condition::all();
+            return if suche.trim().is_empty() { Condition::all() } else { Condition::all().add(Expr::val(false)) };
         }
         let providers: Vec<i64> =
-            self.directory().all().filter(|o| o.name.to_lowercase().contains(&wanted)).map(|o| o.id).collect();
+            self.directory().all().filter(|o| fold_for_search(&o.name).contains(&wanted)).map(|o| o.id).collect();
         let gemeinden: Vec<i32> = (1..=u16::MAX)
             .filter_map(BfsNr::known)
-            .filter(|g| g.name().to_lowercase().contains(&wanted))
+            .filter(|g| fold_for_search(&g.name()).contains(&wanted))
             .map(|g| i32::from(g.get()))
             .collect();
-        let pattern = format!("%{}%", wanted.replace(['\\', '%', '_'], ""));
         Condition::any()
-            .add(Expr::expr(Func::lower(Expr::col((angebot::Entity, angebot::Column::Titel)))).like(pattern))
+            .add(angebot::Column::Suchtext.like(format!("%{wanted}%")))
             .add(angebot::Column::OrganisationId.is_in(providers))
             .add(Expr::col((angebot::Entity, angebot::Column::Id)).in_subquery(places_in(gemeinden)))
     }
@@ -472,6 +487,7 @@ fn verweis(offer: &Angebot) -> AngebotVerweis {
         anbieter: offer.anbieter.clone(),
         gemeinde: offer.data.orte.first().map(|ort| ort.gemeinde.name().to_owned()).unwrap_or_default(),
         status: offer.status,
+        handlungsfeld: offer.data.handlungsfeld,
     }
 }
 
@@ -491,6 +507,7 @@ pub(crate) fn new_row(
         organisation_id: Set(organisation_id),
         status: Set(status.code().to_owned()),
         titel: Set(data.titel.clone()),
+        suchtext: Set(iim_domain::person::fold_for_search(&data.titel)),
         beschreibung: Set(data.beschreibung.clone()),
         kategorie: Set(data.kategorie.code().to_owned()),
         handlungsfeld: Set(data.handlungsfeld.code().to_owned()),

@@ -10,6 +10,8 @@ pub struct Model {
     /// An `AngebotStatus` code.
     pub status: String,
     pub titel: String,
+    /// The title folded for search (`iim_domain::person::fold_for_search`), for the casework pickers.
+    pub suchtext: String,
     pub beschreibung: String,
     /// A `Kategorie` code.
     pub kategorie: String,

@@ -158,7 +158,7 @@ impl Store {
             .collect())
     }
 
-    async fn approvals(&self, actor: &Actor, scope: Scope) -> Result<Vec<Pendenz>, StoreError> {
+    pub(crate) async fn approvals(&self, actor: &Actor, scope: Scope) -> Result<Vec<Pendenz>, StoreError> {
         let mut items =
             orders_in_status(&self.db, &OpenInScope::new(actor, scope), AuftragStatus::GenehmigungAusstehend).await?;
         let closings = open_requests_in(&self.db, &OpenInScope::new(actor, scope), WORKLIST_LIMIT).await?;
@@ -177,7 +177,7 @@ impl Store {
 }
 
 /// The condition of an open dossier.
-fn open() -> SimpleExpr {
+pub(crate) fn open() -> SimpleExpr {
     dossier::Column::Status.ne(status_code(DossierStatus::Abgeschlossen))
 }
 
@@ -191,7 +191,7 @@ pub(crate) struct OpenInScope {
 
 impl OpenInScope {
     /// The open dossiers `actor` reaches with `scope`, by the dossier's reach (`crate::reach`).
-    fn new(actor: &Actor, scope: Scope) -> Self {
+    pub(crate) fn new(actor: &Actor, scope: Scope) -> Self {
         Self { dossiers: <dossier::Entity as Guarded>::reach(actor, scope).and(open()) }
     }
 

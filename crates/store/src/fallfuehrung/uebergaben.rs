@@ -352,3 +352,24 @@ fn birth_date(person: &person::Model) -> String {
     let day = person.geburtstag.and_then(|d| u32::try_from(d).ok());
     PartialDate::from_parts(person.geburtsjahr, month, day).map(|date| date.to_string()).unwrap_or_default()
 }
+
+/// The oldest open transfers among `reached` (the guard's rows), at most `limit`: (transfer, dossier, since),
+/// for the start page's agenda.
+pub(crate) async fn oldest_incoming(
+    db: &impl ConnectionTrait,
+    reached: sea_orm::sea_query::SimpleExpr,
+    limit: u64,
+) -> Result<Vec<(i64, i64, DateTime<Utc>)>, StoreError> {
+    use sea_orm::QuerySelect;
+    Ok(uebergabe::Entity::find()
+        .filter(reached)
+        .filter(uebergabe::Column::Status.eq(BEANTRAGT))
+        .order_by_asc(uebergabe::Column::BeantragtAt)
+        .order_by_asc(uebergabe::Column::Id)
+        .limit(limit)
+        .select_only()
+        .columns([uebergabe::Column::Id, uebergabe::Column::DossierId, uebergabe::Column::BeantragtAt])
+        .into_tuple()
+        .all(db)
+        .await?)
+}

@@ -26,6 +26,7 @@ mod m20261204_000038_form_token_claims;
 mod m20261205_000001_register_ereignisse;
 mod m20261205_000010_caseload_import;
 mod m20261206_000201_ausnahmegesuche;
+mod m20261206_000301_angebot_suchtext;
 mod m20261206_000401_suchtext_neu_falten;
 
 pub(crate) struct Migrator;
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000001_register_ereignisse::Migration),
             Box::new(m20261205_000010_caseload_import::Migration),
             Box::new(m20261206_000201_ausnahmegesuche::Migration),
+            Box::new(m20261206_000301_angebot_suchtext::Migration),
             Box::new(m20261206_000401_suchtext_neu_falten::Migration),
         ]
     }

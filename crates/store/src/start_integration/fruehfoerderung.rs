@@ -12,12 +12,13 @@
 //! the tracks in scope. The figures count what is stored (level, entry year and Gemeinde at the time it was
 //! recorded), so a later change of the rule or a move does not rewrite past years.
 
+use crate::agenda::{Abschnitt, Dringlichkeit, Termin, Verweis};
 use crate::entity::{fruehfoerderung, fruehfoerderung_kontakt, person, user};
 use crate::fallfuehrung::persons::person_data;
 use crate::guard::Guard;
 use crate::reach::start_integration::{child_reach, kennzahlen_reach};
 use crate::{Page, PageWindow, Store, StoreError, begin_write, is_unique_violation};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use iim_domain::fruehfoerderung::{
     Abklaerung, AbklaerungErgebnis, Aenderung, Eingabe, Empfehlung, Faelligkeit, Kennzahl, KindergartenRegel, Kontakt,
     Kontaktart, Kontext, Phase, StandBeimEintritt, Teilnahme, Termine, Verstaendigung, aufnahme_moeglich,
@@ -195,8 +196,78 @@ impl Store {
     /// Logged with the children shown.
     pub async fn list_kinder(&self, actor: &Actor, query: &KinderQuery) -> Result<Page<KindZeile>, StoreError> {
         let guard = self.guard::<fruehfoerderung::Entity>(actor, Action::Read, None).await?;
+        let mut zeilen = self.kinder_in_scope(&guard, query.gemeinde).await?;
+        zeilen.retain(|zeile| query.filter.passt(zeile));
+        let window = PageWindow::new(query.page, query.per_page, MAX_PER_PAGE);
+        let PageWindow { page, per_page } = window;
+        let total = zeilen.len() as u64;
+        let items: Vec<KindZeile> = zeilen
+            .into_iter()
+            .skip(usize::try_from(window.offset()).unwrap_or(usize::MAX))
+            .take(usize::try_from(per_page).unwrap_or(usize::MAX))
+            .collect();
+        let shown: Vec<String> = items.iter().map(|k| k.id.to_string()).collect();
+        let gemeinde = query.gemeinde.map(|g| g.name()).unwrap_or_else(|| "alle".to_owned());
+        let detail = format!(
+            "Liste Frühförderung, Filter {}, Gemeinde {gemeinde}, Seite {page}, angezeigt: {}",
+            query.filter.code(),
+            shown.join(",")
+        );
+        guard.logged(None, Some(detail), Page { items, page, per_page, total }).await
+    }
+
+    /// The start page's assessments: planned before today or within `tage` days and not yet recorded, of
+    /// open tracks, the earliest first; the first `zeilen` of them, logged with the children shown.
+    pub(crate) async fn agenda_fruehfoerderung(
+        &self,
+        actor: &Actor,
+        tage: u64,
+        zeilen: usize,
+    ) -> Result<Abschnitt, StoreError> {
+        let guard = self.guard::<fruehfoerderung::Entity>(actor, Action::Read, None).await?;
+        let today = self.clock.today();
+        let horizon = today.checked_add_days(Days::new(tage)).unwrap_or(NaiveDate::MAX);
+        let mut kinder = self.kinder_in_scope(&guard, None).await?;
+        kinder.retain(|k| k.phase.offen() && k.abklaerung_am.is_none() && k.termine.abklaerung <= horizon);
+        let total = kinder.len() as u64;
+        let termine: Vec<Termin> = kinder
+            .into_iter()
+            .take(zeilen)
+            .map(|k| Termin {
+                verweis: Verweis::Kind(k.id),
+                person_name: format!("{}, {}", k.nachname, k.vornamen),
+                was: "Abklärung der Deutschkenntnisse".to_owned(),
+                datum: k.termine.abklaerung,
+                dringlichkeit: if k.termine.abklaerung < today {
+                    Dringlichkeit::Ueberfaellig
+                } else {
+                    Dringlichkeit::Faellig
+                },
+            })
+            .collect();
+        if termine.is_empty() {
+            return Ok(Abschnitt::aus(termine, total));
+        }
+        let shown: Vec<String> = termine
+            .iter()
+            .filter_map(|t| match t.verweis {
+                Verweis::Kind(id) => Some(id.to_string()),
+                _ => None,
+            })
+            .collect();
+        let detail = format!("Startseite Frühförderung, angezeigt: {}", shown.join(","));
+        guard.logged(None, Some(detail), Abschnitt::aus(termine, total)).await
+    }
+
+    /// Every child the guard reaches (of one Gemeinde, if given) with the dates computed for today, sorted by
+    /// the planned assessment, then by name.
+    async fn kinder_in_scope(
+        &self,
+        guard: &Guard<'_, fruehfoerderung::Entity>,
+        gemeinde: Option<BfsNr>,
+    ) -> Result<Vec<KindZeile>, StoreError> {
         let mut select = guard.select().find_also_related(person::Entity);
-        if let Some(gemeinde) = query.gemeinde {
+        if let Some(gemeinde) = gemeinde {
             select = select.filter(person::Column::WohngemeindeBfs.eq(i32::from(gemeinde.get())));
         }
         let today = self.clock.today();
@@ -219,7 +290,6 @@ impl Store {
                 faelligkeit: faelligkeit_of(&row, phase, termine, today),
             });
         }
-        zeilen.retain(|zeile| query.filter.passt(zeile));
         zeilen.sort_by(|a, b| {
             (a.termine.abklaerung, &a.nachname, &a.vornamen, a.id).cmp(&(
                 b.termine.abklaerung,
@@ -228,22 +298,7 @@ impl Store {
                 b.id,
             ))
         });
-        let window = PageWindow::new(query.page, query.per_page, MAX_PER_PAGE);
-        let PageWindow { page, per_page } = window;
-        let total = zeilen.len() as u64;
-        let items: Vec<KindZeile> = zeilen
-            .into_iter()
-            .skip(usize::try_from(window.offset()).unwrap_or(usize::MAX))
-            .take(usize::try_from(per_page).unwrap_or(usize::MAX))
-            .collect();
-        let shown: Vec<String> = items.iter().map(|k| k.id.to_string()).collect();
-        let gemeinde = query.gemeinde.map(|g| g.name()).unwrap_or_else(|| "alle".to_owned());
-        let detail = format!(
-            "Liste Frühförderung, Filter {}, Gemeinde {gemeinde}, Seite {page}, angezeigt: {}",
-            query.filter.code(),
-            shown.join(",")
-        );
-        guard.logged(None, Some(detail), Page { items, page, per_page, total }).await
+        Ok(zeilen)
     }
 
     /// One child's track, if within the actor's scope; the read is logged, and so is an attempt outside.

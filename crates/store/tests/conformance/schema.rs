@@ -28,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     "m20261205_000001_register_ereignisse",
     "m20261205_000010_caseload_import",
     "m20261206_000201_ausnahmegesuche",
+    "m20261206_000301_angebot_suchtext",
     "m20261206_000401_suchtext_neu_falten",
 ];
 

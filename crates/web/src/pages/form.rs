@@ -26,6 +26,8 @@ pub struct FormOption {
     pub value: String,
     pub label: String,
     pub selected: bool,
+    /// The `<optgroup>` of a select it belongs to; empty: none.
+    pub group: String,
 }
 
 impl FormField {
@@ -35,6 +37,18 @@ impl FormField {
             "text" | "textarea" => self.value.clone(),
             _ => self.options.iter().filter(|o| o.selected).map(|o| o.label.as_str()).collect::<Vec<_>>().join(", "),
         }
+    }
+
+    /// The options in runs of the same group, for `<optgroup>`; options without a group form runs named "".
+    pub fn groups(&self) -> Vec<(&str, Vec<&FormOption>)> {
+        let mut groups: Vec<(&str, Vec<&FormOption>)> = Vec::new();
+        for option in &self.options {
+            match groups.last_mut() {
+                Some((group, options)) if *group == option.group => options.push(option),
+                _ => groups.push((&option.group, vec![option])),
+            }
+        }
+        groups
     }
 
     pub fn described_by(&self) -> String {
@@ -99,9 +113,31 @@ pub fn choice_field(
         max_chars: SHORT_TEXT_CHARS,
         options: options
             .into_iter()
-            .map(|(value, label)| FormOption { selected: selected.contains(&value), value, label })
+            .map(|(value, label)| FormOption {
+                selected: selected.contains(&value),
+                value,
+                label,
+                group: String::new(),
+            })
             .collect(),
     }
+}
+
+/// Options of a select in named groups (`<optgroup>`), in the order given.
+pub type Gruppen = Vec<(String, Vec<(String, String)>)>;
+
+/// A select whose options come in groups, e.g. offers by Handlungsfeld.
+pub fn grouped_select(name: &str, label: &str, required: bool, groups: Gruppen, selected: &[String]) -> FormField {
+    let mut field = choice_field(name, label, "select", required, Vec::new(), selected);
+    for (group, options) in groups {
+        field.options.extend(options.into_iter().map(|(value, label)| FormOption {
+            selected: selected.contains(&value),
+            value,
+            label,
+            group: group.clone(),
+        }));
+    }
+    field
 }
 
 pub fn choices<C: Choice>() -> Vec<(String, String)> {

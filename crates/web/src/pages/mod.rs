@@ -9,6 +9,7 @@ mod form;
 mod home;
 mod konflikt;
 pub(crate) mod konten;
+mod listenfilter;
 mod mentoring;
 pub(crate) mod start_integration;
 pub(crate) mod steuerung;

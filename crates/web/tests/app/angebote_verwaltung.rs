@@ -250,12 +250,18 @@ async fn a_case_worker_links_a_hilfsplan_goal_to_an_offer() {
 
 /// Loads `count` published offers «Kurs 000», «Kurs 001» … of Lernwerk in Olten.
 async fn many_published_offers(app: &TestApp, count: usize) {
+    published_offers(app, (0..count).map(|index| format!("Kurs {index:03}")).collect()).await;
+}
+
+/// Loads published language offers of Lernwerk in Olten with these titles.
+async fn published_offers(app: &TestApp, titles: Vec<String>) {
     let provider = app.actor("anbieter.lernwerk").await;
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
-    let offers: Vec<iim_store::NeuesAngebot> = (0..count)
-        .map(|index| {
+    let offers: Vec<iim_store::NeuesAngebot> = titles
+        .into_iter()
+        .map(|titel| {
             let input = AngebotInput {
-                titel: format!("Kurs {index:03}"),
+                titel,
                 beschreibung: "Deutsch für den Alltag.".to_owned(),
                 kategorie: "sprache".to_owned(),
                 handlungsfeld: "sprachfoerderung".to_owned(),
@@ -279,19 +285,37 @@ async fn many_published_offers(app: &TestApp, count: usize) {
 }
 
 #[tokio::test]
-async fn the_goal_form_searches_the_offers_instead_of_listing_every_published_one() {
+async fn the_goal_form_filters_the_offers_without_javascript_in_groups_instead_of_listing_every_published_one() {
     let app = TestApp::spawn().await;
     many_published_offers(&app, 60).await;
+    published_offers(&app, vec!["Müttertreff Deutsch".to_owned()]).await;
     let dossier = app.dossier_opened_by("fallfuehrung.olten", "Berhe", 2581).await;
     let browser = app.log_in_as("fallfuehrung.olten").await;
 
     let form = browser.get(&format!("/dossiers/{dossier}/ziele/neu")).await.text().await.unwrap();
-    let searched =
-        browser.get(&format!("/dossiers/{dossier}/ziele/neu?angebot_suche=Kurs+05")).await.text().await.unwrap();
+    assert!(form.contains("<form method=\"get\"") && form.contains("name=\"filter\""), "a GET filter form");
+    assert!(form.find("Liste eingrenzen").unwrap() < form.find("name=\"ziel\"").unwrap(), "the filter comes first");
+    assert!(visible_text(&form).contains("geht verloren"), "the page says that a reload drops what was typed");
+    assert!(form.contains("maxlength=\"100\""), "the filter is bounded");
+    assert!(form.contains("<optgroup label=\"Sprachförderung ab 16\">"), "offers grouped by Handlungsfeld: {form}");
+    assert_eq!(form.matches(">Kurs 0").count(), 50, "at most 50 offers to pick, not all 61");
+    assert!(visible_text(&form).contains("61 von 61 Angeboten; die Auswahl zeigt die ersten 50"), "{form}");
 
-    assert!(form.contains("name=\"angebot_suche\""), "the form offers a search");
-    assert_eq!(form.matches(">Kurs 0").count(), 20, "at most 20 offers to pick, not all 60");
+    let searched = browser.get(&format!("/dossiers/{dossier}/ziele/neu?filter=Kurs+05")).await.text().await.unwrap();
     assert_eq!(searched.matches(">Kurs 05").count(), 10, "Kurs 050 to Kurs 059");
     assert_eq!(searched.matches(">Kurs 0").count(), 10, "only what matches");
-    assert!(searched.contains("value=\"Kurs 05\""), "the search stays in its field");
+    assert!(searched.contains("value=\"Kurs 05\""), "the filter stays in its field");
+    assert!(visible_text(&searched).contains("10 von 61 Angeboten."), "{searched}");
+
+    let folded = browser.get(&format!("/dossiers/{dossier}/ziele/neu?filter=muettertreff")).await.text().await.unwrap();
+    assert!(
+        folded.contains(">Müttertreff Deutsch") && !folded.contains(">Kurs 0"),
+        "«muettertreff» finds «Müttertreff»"
+    );
+
+    let none = browser.get(&format!("/dossiers/{dossier}/ziele/neu?filter=Yogakurs")).await.text().await.unwrap();
+    assert!(visible_text(&none).contains("Kein Angebot passt zu «Yogakurs»."), "{none}");
+    assert!(!none.contains("<optgroup"), "no empty groups");
+    let long = "x".repeat(5000);
+    assert_eq!(browser.get(&format!("/dossiers/{dossier}/ziele/neu?filter={long}")).await.status(), 200);
 }

@@ -162,7 +162,10 @@ async fn an_assessment_older_than_a_year_puts_the_standortbestimmung_on_the_star
     let recent = open_dossier_for(&app, "fallfuehrung.olten").await;
     let old = open_dossier_for(&app, "fallfuehrung.olten").await;
     let browser = app.log_in_as("fallfuehrung.olten").await;
-    assert!(visible_text(&browser.get("/").await.text().await.unwrap()).contains("Nichts wartet auf Sie."));
+    assert!(
+        visible_text(&browser.get("/").await.text().await.unwrap())
+            .contains("Nichts ist überfällig, nichts wartet auf Sie")
+    );
     browser.submit(&format!("{recent}/kurzassessment"), &assessment_form()).await;
     let mut last_year = assessment_form();
     last_year.retain(|(name, _)| *name != "datum");
@@ -170,7 +173,7 @@ async fn an_assessment_older_than_a_year_puts_the_standortbestimmung_on_the_star
     browser.submit(&format!("{old}/kurzassessment"), &last_year).await;
 
     let start = visible_text(&browser.get("/").await.text().await.unwrap());
-    assert!(start.contains("1 Standortbestimmung ist überfällig."), "{start}");
+    assert!(start.contains("Standortbestimmung, überfällig seit 01.10.2026"), "{start}");
     let worklist = visible_text(&browser.get("/pendenzen").await.text().await.unwrap());
     assert!(worklist.contains("Standortbestimmung fällig seit 01.10.2026"), "{worklist}");
     let cases = browser.get("/dossiers").await.text().await.unwrap();

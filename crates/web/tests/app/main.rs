@@ -31,6 +31,7 @@ mod register_import;
 mod selbstdeklaration;
 mod start_integration;
 mod start_story;
+mod startseite;
 mod story;
 mod support;
 mod zusammenarbeit;

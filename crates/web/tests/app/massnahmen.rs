@@ -171,6 +171,13 @@ async fn everyone_reads_the_catalogue_and_only_the_kanton_edits_it_as_a_new_vers
     let (browser, dossier) = dossier_of(&app, "fallfuehrung.olten").await;
     let form = browser.get(&format!("{dossier}/massnahmen/neu")).await.text().await.unwrap();
     assert!(form.contains("SI-M – Mentoring und Gotti-Götti") && !form.contains("SI-V –"), "only active measures");
+
+    assert!(form.contains("<optgroup label=\"Soziale Integration\">"), "grouped by Handlungsfeld: {form}");
+    let filtered = browser.get(&format!("{dossier}/massnahmen/neu?filter=gotti+goetti")).await.text().await.unwrap();
+    assert!(filtered.contains("SI-M – Mentoring") && !filtered.contains("BI-1 –"), "folded match: {filtered}");
+    assert!(visible_text(&filtered).contains("1 von "), "{filtered}");
+    let none = browser.get(&format!("{dossier}/massnahmen/neu?filter=Segelkurs")).await.text().await.unwrap();
+    assert!(visible_text(&none).contains("Keine Massnahme passt zu «Segelkurs»."), "{none}");
 }
 
 fn mentoring_fields(titel: &str, version: String) -> Vec<(&'static str, String)> {

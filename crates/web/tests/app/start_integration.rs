@@ -50,7 +50,7 @@ async fn a_neuzuzueger_is_followed_through_invitation_conversation_and_recommend
     let list = visible_text(&officer.get("/neuzuzueger").await.text().await.unwrap());
     assert!(list.contains("Tesfamariam-Čelik, Selam Ñaomi") && list.contains("einzuladen"), "{list}");
     let home = visible_text(&officer.get("/").await.text().await.unwrap());
-    assert!(home.contains("1 Person wartet auf die Einladung"), "{home}");
+    assert!(home.contains("Tesfamariam-Čelik, Selam Ñaomi : Einladung zum Erstinformationsgespräch"), "{home}");
 
     let invited = officer
         .submit(

@@ -150,7 +150,7 @@ async fn the_whole_story_from_opening_to_sustainable_integration() {
     log_out(&client).await;
 
     log_in(&client, &app, "leitung.thal").await;
-    assert!(text_of(&client, "main").await.contains("1 zu genehmigen"));
+    assert!(text_of(&client, "main").await.contains("Abschluss zur Genehmigung, wartet seit"));
     click(&client, Locator::Css("nav.main-nav a[href='/pendenzen']")).await;
     click(&client, Locator::Css(&format!("table.table a[href='{dossier}']"))).await;
     submit(&client, "form[action$='/abschluss/entscheid'] button[value=genehmigen]").await;

@@ -49,8 +49,18 @@ impl TestApp {
         settings: Settings,
         prepare: impl for<'a> FnOnce(&'a Store) -> std::pin::Pin<Box<dyn Future<Output = ()> + 'a>>,
     ) -> Self {
+        Self::spawn_on(chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap(), settings, prepare).await
+    }
+
+    /// Starts the application with its clock at 09:30 UTC of `today` (the other spawns: 21.11.2026).
+    pub async fn spawn_on(
+        today: chrono::NaiveDate,
+        settings: Settings,
+        prepare: impl for<'a> FnOnce(&'a Store) -> std::pin::Pin<Box<dyn Future<Output = ()> + 'a>>,
+    ) -> Self {
         let database = ScratchDatabase::from_env().await.expect("scratch database");
-        let clock = Arc::new(FixedClock(Utc.with_ymd_and_hms(2026, 11, 21, 9, 30, 0).unwrap()));
+        let now = Utc.from_utc_datetime(&today.and_hms_opt(9, 30, 0).unwrap());
+        let clock = Arc::new(FixedClock(now));
         let store = Store::connect(&database.url, clock).await.expect("connect");
         store.migrate().await.expect("migrate");
         store.operator().sync_organisations(&RegionMapping::example().unwrap()).await.expect("organisations");

@@ -59,7 +59,7 @@ async fn an_order_travels_to_the_provider_and_its_result_back_to_the_worklist() 
     assert_eq!(provider.submit(&format!("/auftraege/{order}/ergebnis"), &result).await.status(), 303);
 
     let start = visible_text(&case_worker.get("/").await.text().await.unwrap());
-    assert!(start.contains("1 neues Ergebnis von Anbietern"), "{start}");
+    assert!(start.contains("Vertiefte Potenzialerfassung: Ergebnis eingegangen, wartet seit"), "{start}");
     let worklist = visible_text(&case_worker.get("/pendenzen").await.text().await.unwrap());
     assert!(worklist.contains("Vertiefte Potenzialerfassung: Ergebnis eingegangen"), "{worklist}");
     let page = visible_text(&case_worker.get(&dossier).await.text().await.unwrap());

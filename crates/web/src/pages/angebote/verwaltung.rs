@@ -5,8 +5,9 @@
 
 use crate::auth::CurrentUser;
 use crate::error::PageError;
-use crate::pages::form::{FormField, choice_field, choices, summary, text_field, textarea_field, with_errors};
+use crate::pages::form::{FormField, Gruppen, choice_field, choices, summary, text_field, textarea_field, with_errors};
 use crate::pages::konflikt::Konflikt;
+use crate::pages::listenfilter::{self, ListenFilter};
 use crate::pages::{Layout, Pagination, page_number, parse_id};
 use crate::pages::{swiss_date, unprocessable};
 use crate::search_hook;
@@ -715,39 +716,43 @@ impl From<&AngebotVerweis> for OfferLink {
 }
 
 /// How many offers a casework picker shows at most.
-const PICKER_LIMIT: u64 = 20;
+const PICKER_LIMIT: u64 = 50;
 
-/// The GET search above a casework form (`angebote_verwaltung/suche.html`) that fills the form's offer picker.
-pub struct OfferSearch {
-    /// The form page itself: searching reloads it.
-    pub action: String,
-    pub suche: String,
+/// The filter «Liste eingrenzen» above a casework form with an offer picker; `action` is the form page.
+pub fn offer_filter(action: String, query: &HashMap<String, String>) -> ListenFilter {
+    ListenFilter::new(action, query, &listenfilter::ANGEBOTE)
 }
 
-impl OfferSearch {
-    pub fn new(action: String, query: &HashMap<String, String>) -> Self {
-        Self { action, suche: query.get("angebot_suche").map(|s| s.trim().to_owned()).unwrap_or_default() }
-    }
-}
-
-/// The options of a casework form's offer picker: at most [`PICKER_LIMIT`] published offers matching the
-/// search (those near the actor first), plus the offers already chosen in the form.
+/// The options of a casework form's offer picker, grouped by Handlungsfeld: at most [`PICKER_LIMIT`] published
+/// offers matching the filter (those near the actor first), plus the offers already chosen in the form; and
+/// the filter with what it found.
 pub async fn offer_options(
     state: &SharedState,
     user: &CurrentUser,
-    suche: &str,
+    filter: ListenFilter,
     chosen: &[&str],
-) -> Result<Vec<(String, String)>, PageError> {
-    let offers = state.store.offers_to_pick(user.actor(), suche, PICKER_LIMIT).await?;
-    let mut options: Vec<(String, String)> =
-        offers.iter().map(|offer| (offer.id.to_string(), offer.bezeichnung())).collect();
+) -> Result<(Gruppen, ListenFilter), PageError> {
+    let offers = state.store.offers_to_pick(user.actor(), &filter.wert, PICKER_LIMIT).await?;
+    let (passend, gesamt) = state.store.count_offers_to_pick(&filter.wert).await?;
+    let filter = filter.gezaehlt(passend, gesamt, offers.len() as u64);
+    let mut options: Vec<(Handlungsfeld, String, String)> =
+        offers.iter().map(|offer| (offer.handlungsfeld, offer.id.to_string(), offer.bezeichnung())).collect();
     for id in chosen.iter().filter_map(|id| id.parse::<i64>().ok()) {
-        if options.iter().any(|(value, _)| *value == id.to_string()) {
+        if options.iter().any(|(_, value, _)| *value == id.to_string()) {
             continue;
         }
         if let Ok(offer) = state.store.public_offer(id).await {
-            options.insert(0, (id.to_string(), format!("{} – {}", offer.data.titel, offer.anbieter)));
+            let label = format!("{} – {}", offer.data.titel, offer.anbieter);
+            options.insert(0, (offer.data.handlungsfeld, id.to_string(), label));
         }
     }
-    Ok(options)
+    let groups = Handlungsfeld::ALL
+        .iter()
+        .map(|feld| {
+            let in_feld = options.iter().filter(|(f, ..)| f == feld).map(|(_, v, l)| (v.clone(), l.clone()));
+            (feld.label().to_owned(), in_feld.collect::<Vec<_>>())
+        })
+        .filter(|(_, in_feld)| !in_feld.is_empty())
+        .collect();
+    Ok((groups, filter))
 }

@@ -6,7 +6,7 @@
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
 use crate::pages::dossiers::to_dossier;
-use crate::pages::massnahmen::{BuchungPage, buchung_page};
+use crate::pages::massnahmen::{BuchungPage, buchung_page, massnahmen_filter};
 use crate::pages::{Layout, parse_id, swiss_date, unprocessable};
 use crate::state::SharedState;
 use askama::Template;
@@ -88,7 +88,8 @@ pub async fn request(
     match state.store.request_ausnahme(user.actor(), id, &input, &form.gesuch_begruendung).await {
         Ok(_) => Ok(to_dossier(id, "ausnahme_beantragt")),
         Err(StoreError::Invalid(errors)) => {
-            let page = buchung_page(&state, &user, id, &input, &errors).await?;
+            let filter = massnahmen_filter(id);
+            let page = buchung_page(&state, &user, id, &input, filter, &errors).await?;
             let gesuch = gesuch_form(&user, id, &input, &form.gesuch_begruendung, &errors);
             unprocessable(BuchungPage { page, gesuch })
         }

@@ -4,11 +4,14 @@
 
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
-use crate::pages::angebote::verwaltung::{OfferLink, OfferSearch, offer_options};
+use crate::pages::angebote::verwaltung::{OfferLink, offer_filter, offer_options};
 use crate::pages::auftraege::{AuftragRow, DecisionForm, order_rows};
 use crate::pages::fallfuehrung::uebergaben;
-use crate::pages::form::{FormField, choice_field, choices, summary, text_field, textarea_field, with_errors};
+use crate::pages::form::{
+    FormField, choice_field, choices, grouped_select, summary, text_field, textarea_field, with_errors,
+};
 use crate::pages::konflikt::Konflikt;
+use crate::pages::listenfilter::ListenFilter;
 use crate::pages::{Layout, Pagination, page_number, parse_id};
 use crate::pages::{swiss_date, unprocessable};
 use crate::state::SharedState;
@@ -531,7 +534,8 @@ pub async fn open(
 pub struct DossierFormPage {
     layout: Layout,
     id: i64,
-    offer_search: Option<OfferSearch>,
+    /// «Liste eingrenzen» above a form with an offer picker.
+    listenfilter: Option<ListenFilter>,
     heading: String,
     lead: String,
     action: String,
@@ -563,7 +567,7 @@ pub(crate) fn form_page(
     DossierFormPage {
         layout: Layout::for_user(user, format!("{} {person_name}", spec.title), "dossiers"),
         id: dossier.id,
-        offer_search: None,
+        listenfilter: None,
         heading: format!("{}: {person_name}", spec.title),
         lead: spec.lead,
         action: format!("/dossiers/{}/{}", dossier.id, spec.path),
@@ -729,10 +733,11 @@ async fn goal_page(
     id: i64,
     input: &ZielInput,
     angebot: &str,
-    search: OfferSearch,
+    filter: ListenFilter,
     errors: &FieldErrors,
 ) -> Result<DossierFormPage, PageError> {
     let dossier = state.store.get_dossier(user.actor(), id).await?;
+    let (angebote, filter) = offer_options(state, user, filter, &[angebot]).await?;
     let fields = vec![
         choice_field(
             "handlungsfeld",
@@ -752,15 +757,8 @@ async fn goal_page(
         ),
         text_field("faellig_am", "Fällig bis", "TT.MM.JJJJ", true, &input.faellig_am),
         FormField {
-            hint: "Ein veröffentlichtes Angebot der Angebotsplattform, mit dem das Ziel erreicht werden soll; Angebote in Ihrer Region zuerst.",
-            ..choice_field(
-                "angebot",
-                "Angebot",
-                "select",
-                false,
-                offer_options(state, user, &search.suche, &[angebot]).await?,
-                &[angebot.to_owned()],
-            )
+            hint: "Ein veröffentlichtes Angebot der Angebotsplattform, mit dem das Ziel erreicht werden soll, nach Handlungsfeld; Angebote in Ihrer Region zuerst.",
+            ..grouped_select("angebot", "Angebot", false, angebote, &[angebot.to_owned()])
         },
     ];
     let spec = FormSpec {
@@ -771,7 +769,7 @@ async fn goal_page(
         path: "ziele",
         submit: "Ziel speichern",
     };
-    Ok(DossierFormPage { offer_search: Some(search), ..form_page(user, &dossier, spec, fields, errors) })
+    Ok(DossierFormPage { listenfilter: Some(filter), ..form_page(user, &dossier, spec, fields, errors) })
 }
 
 pub async fn goal_form(
@@ -782,8 +780,8 @@ pub async fn goal_form(
 ) -> Result<DossierFormPage, PageError> {
     state.store.check_permission(user.actor(), Resource::Dossier, Action::Update).await?;
     let id = parse_id(&id)?;
-    let search = OfferSearch::new(format!("/dossiers/{id}/ziele/neu"), &query);
-    goal_page(&state, &user, id, &ZielInput::default(), "", search, &FieldErrors::new()).await
+    let filter = offer_filter(format!("/dossiers/{id}/ziele/neu"), &query);
+    goal_page(&state, &user, id, &ZielInput::default(), "", filter, &FieldErrors::new()).await
 }
 
 pub async fn add_goal(
@@ -812,8 +810,8 @@ pub async fn add_goal(
     match added {
         Ok(_) => Ok(to_dossier(id, "ziel")),
         Err(StoreError::Invalid(errors)) => {
-            let search = OfferSearch::new(format!("/dossiers/{id}/ziele/neu"), &HashMap::new());
-            unprocessable(goal_page(&state, &user, id, &input, &form.angebot, search, &errors).await?)
+            let filter = offer_filter(format!("/dossiers/{id}/ziele/neu"), &HashMap::new());
+            unprocessable(goal_page(&state, &user, id, &input, &form.angebot, filter, &errors).await?)
         }
         Err(other) => Err(other.into()),
     }

@@ -7,8 +7,11 @@ use crate::auth::CurrentUser;
 use crate::error::PageError;
 use crate::pages::ausnahmegesuche::{GesuchForm, gesuch_form};
 use crate::pages::dossiers::to_dossier;
-use crate::pages::form::{FormField, choice_field, choices, summary, text_field, textarea_field, with_errors};
+use crate::pages::form::{
+    FormField, Gruppen, choice_field, choices, grouped_select, summary, text_field, textarea_field, with_errors,
+};
 use crate::pages::konflikt::Konflikt;
+use crate::pages::listenfilter::{self, ListenFilter};
 use crate::pages::{Layout, parse_id};
 use crate::pages::{swiss_date, unprocessable};
 use crate::state::SharedState;
@@ -170,8 +173,8 @@ pub struct FormPage {
     pub(crate) reasons: Vec<(String, String)>,
     pub(crate) fields: Vec<FormField>,
     pub(crate) errors: Vec<(String, String)>,
-    /// The search that fills an offer picker among the fields, if there is one.
-    pub(crate) offer_search: Option<crate::pages::angebote::verwaltung::OfferSearch>,
+    /// «Liste eingrenzen» above a form with a long select (offers, Massnahmen), if there is one.
+    pub(crate) listenfilter: Option<ListenFilter>,
     /// The version of the record the form is based on, sent back with the save (versioned records only).
     pub(crate) version: Option<i32>,
     /// Set when a colleague saved while the form was open.
@@ -206,7 +209,7 @@ fn dossier_form(
         reasons,
         fields: with_errors(fields, errors),
         errors: others,
-        offer_search: None,
+        listenfilter: None,
         version: None,
         konflikt: None,
     }
@@ -310,13 +313,24 @@ pub struct BuchungForm {
     ausnahme: String,
 }
 
-fn measure_options(katalog: &Katalog) -> Vec<(String, String)> {
-    katalog
-        .massnahmen
+/// The active measures of the catalogue matching the filter, grouped by Handlungsfeld, and the filter with
+/// what it found; the measure already chosen stays in the list.
+fn measure_options(katalog: &Katalog, filter: ListenFilter, chosen: &str) -> (Gruppen, ListenFilter) {
+    let aktiv: Vec<_> = katalog.massnahmen.iter().filter(|m| m.aktiv).collect();
+    let passend: Vec<_> = aktiv
         .iter()
-        .filter(|m| m.aktiv)
-        .map(|m| (m.code.clone(), format!("{} – {}", m.code, m.titel)))
-        .collect()
+        .filter(|m| m.code == chosen || filter.passt(&format!("{} {} {}", m.code, m.titel, m.anbieter)))
+        .collect();
+    let groups: Gruppen = Handlungsfeld::ALL
+        .iter()
+        .map(|feld| {
+            let in_feld = passend.iter().filter(|m| m.handlungsfeld == *feld);
+            (feld.label().to_owned(), in_feld.map(|m| (m.code.clone(), format!("{} – {}", m.code, m.titel))).collect())
+        })
+        .filter(|(_, options): &(String, Vec<_>)| !options.is_empty())
+        .collect();
+    let count = passend.len() as u64;
+    (groups, filter.gezaehlt(count, aktiv.len() as u64, count))
 }
 
 pub(crate) async fn buchung_page(
@@ -324,14 +338,16 @@ pub(crate) async fn buchung_page(
     user: &CurrentUser,
     id: i64,
     input: &BuchungInput,
+    filter: ListenFilter,
     errors: &FieldErrors,
 ) -> Result<FormPage, PageError> {
     let dossier = state.store.get_dossier(user.actor(), id).await?;
     let katalog = state.store.katalog().await?;
+    let (massnahmen, filter) = measure_options(&katalog, filter, &input.massnahme);
     let mut ausbildung = vec![("keine".to_owned(), "keine Angabe".to_owned())];
     ausbildung.extend(choices::<Ausbildungsgrundlage>());
     let mut fields = vec![
-        choice_field("massnahme", "Massnahme", "select", true, measure_options(&katalog), &one(&input.massnahme)),
+        grouped_select("massnahme", "Massnahme", true, massnahmen, &one(&input.massnahme)),
         text_field(
             "anbieter",
             "Anbieter",
@@ -375,7 +391,7 @@ pub(crate) async fn buchung_page(
         action: format!("/dossiers/{id}/massnahmen"),
         submit: "Massnahme buchen",
     };
-    Ok(dossier_form(user, &dossier, spec, fields, errors))
+    Ok(FormPage { listenfilter: Some(filter), ..dossier_form(user, &dossier, spec, fields, errors) })
 }
 
 pub async fn buchung_form(
@@ -390,7 +406,14 @@ pub async fn buchung_form(
         beginn: swiss_date(state.store.clock().today()),
         ..BuchungInput::default()
     };
-    buchung_page(&state, &user, parse_id(&id)?, &input, &FieldErrors::new()).await
+    let id = parse_id(&id)?;
+    let filter = ListenFilter::new(format!("/dossiers/{id}/massnahmen/neu"), &params, &listenfilter::MASSNAHMEN);
+    buchung_page(&state, &user, id, &input, filter, &FieldErrors::new()).await
+}
+
+/// The booking form's filter when the form is shown again after a refusal: not narrowed.
+pub(crate) fn massnahmen_filter(id: i64) -> ListenFilter {
+    ListenFilter::new(format!("/dossiers/{id}/massnahmen/neu"), &HashMap::new(), &listenfilter::MASSNAHMEN)
 }
 
 pub async fn book(
@@ -411,7 +434,7 @@ pub async fn book(
     match state.store.book_massnahme(user.actor(), id, &input).await {
         Ok(_) => Ok(to_dossier(id, "gebucht")),
         Err(StoreError::Invalid(errors)) => {
-            let page = buchung_page(&state, &user, id, &input, &errors).await?;
+            let page = buchung_page(&state, &user, id, &input, massnahmen_filter(id), &errors).await?;
             let gesuch = gesuch_form(&user, id, &input, "", &errors);
             unprocessable(BuchungPage { page, gesuch })
         }
@@ -868,7 +891,7 @@ fn massnahme_form(
         reasons: Vec::new(),
         fields: with_errors(fields, errors),
         errors: summary(errors),
-        offer_search: None,
+        listenfilter: None,
         version: (!neu).then_some(basis),
         konflikt,
     })

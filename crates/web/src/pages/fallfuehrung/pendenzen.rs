@@ -45,12 +45,15 @@ pub struct Section {
 pub struct WorklistPage {
     layout: Layout,
     sections: Vec<Section>,
+    /// Standortbestimmungen due in the next 30 days (the start page's agenda shows the first of them).
+    bald: Vec<Line>,
     transfers: usize,
     may_receive_transfers: bool,
 }
 
 pub async fn show(State(state): State<SharedState>, user: CurrentUser) -> Result<WorklistPage, PageError> {
     let worklist = state.store.pendenzen(user.actor()).await?;
+    let bald = state.store.bald_faellige_standortbestimmungen(user.actor()).await?;
     let section =
         |heading, empty, items: &[Pendenz]| Section { heading, empty, lines: items.iter().map(Line::from).collect() };
     let mut sections = vec![
@@ -73,6 +76,7 @@ pub async fn show(State(state): State<SharedState>, user: CurrentUser) -> Result
     Ok(WorklistPage {
         layout: Layout::for_user(&user, "Meine Pendenzen", "pendenzen"),
         sections,
+        bald: bald.iter().map(Line::from).collect(),
         transfers: worklist.uebergaben.len(),
         may_receive_transfers: user.actor().may(Resource::Uebergabe, Action::Read),
     })

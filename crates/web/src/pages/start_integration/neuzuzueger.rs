@@ -4,9 +4,11 @@
 
 use crate::auth::CurrentUser;
 use crate::error::PageError;
-use crate::pages::angebote::verwaltung::{OfferLink, OfferSearch, offer_options};
+use crate::pages::angebote::verwaltung::{OfferLink, offer_filter, offer_options};
 use crate::pages::export::csv_download;
 use crate::pages::form::{FormField, choice_field, choices, summary, text_field, textarea_field, with_errors};
+use crate::pages::form::{Gruppen, grouped_select};
+use crate::pages::listenfilter::ListenFilter;
 use crate::pages::massnahmen::FormPage;
 use crate::pages::{Layout, Pagination, page_number, parse_id};
 use crate::pages::{swiss_date, unprocessable};
@@ -344,7 +346,7 @@ impl ConversationForm {
     }
 }
 
-fn conversation_fields(input: &GespraechInput, angebote: &[(String, String)]) -> Vec<FormField> {
+fn conversation_fields(input: &GespraechInput, angebote: &Gruppen) -> Vec<FormField> {
     let languages: Vec<(String, String)> =
         catalog::languages().iter().map(|l| (l.code.clone(), l.name.clone())).collect();
     let yes_no = vec![("ja".to_owned(), "ja".to_owned()), ("nein".to_owned(), "nein".to_owned())];
@@ -387,12 +389,11 @@ fn conversation_fields(input: &GespraechInput, angebote: &[(String, String)]) ->
         ));
         fields.push(FormField {
             hint: "Ein veröffentlichtes Angebot der Angebotsplattform, Angebote in Ihrer Nähe zuerst.",
-            ..choice_field(
+            ..grouped_select(
                 &format!("empfehlung_angebot_{number}"),
                 &format!("Empfehlung {number}: Angebot"),
-                "select",
                 false,
-                angebote.to_vec(),
+                angebote.clone(),
                 std::slice::from_ref(&row.angebot),
             )
         });
@@ -413,12 +414,12 @@ async fn conversation_page(
     user: &CurrentUser,
     id: i64,
     input: &GespraechInput,
-    search: OfferSearch,
+    filter: ListenFilter,
     errors: &FieldErrors,
 ) -> Result<FormPage, PageError> {
     let detail = state.store.get_neuzuzueger(user.actor(), id).await?;
     let chosen: Vec<&str> = input.empfehlungen.iter().map(|e| e.angebot.as_str()).collect();
-    let angebote = offer_options(state, user, &search.suche, &chosen).await?;
+    let (angebote, filter) = offer_options(state, user, filter, &chosen).await?;
     let name = detail.neuzuzueger.name;
     Ok(FormPage {
         layout: Layout::for_user(user, format!("Erstinformationsgespräch {name}"), "neuzuzueger"),
@@ -430,7 +431,7 @@ async fn conversation_page(
         submit: "Gespräch speichern",
         reasons: Vec::new(),
         fields: with_errors(conversation_fields(input, &angebote), errors),
-        offer_search: Some(search),
+        listenfilter: Some(filter),
         errors: summary(errors),
         version: None,
         konflikt: None,
@@ -449,8 +450,8 @@ pub async fn conversation_form(
         ..GespraechInput::default()
     };
     let id = parse_id(&id)?;
-    let search = OfferSearch::new(format!("/neuzuzueger/{id}/gespraech"), &query);
-    conversation_page(&state, &user, id, &input, search, &FieldErrors::new()).await
+    let filter = offer_filter(format!("/neuzuzueger/{id}/gespraech"), &query);
+    conversation_page(&state, &user, id, &input, filter, &FieldErrors::new()).await
 }
 
 pub async fn record_conversation(
@@ -464,8 +465,8 @@ pub async fn record_conversation(
     match state.store.record_conversation(user.actor(), id, &input).await {
         Ok(()) => Ok(Redirect::to(&format!("/neuzuzueger/{id}?hinweis=gespraech")).into_response()),
         Err(StoreError::Invalid(errors)) => {
-            let search = OfferSearch::new(format!("/neuzuzueger/{id}/gespraech"), &HashMap::new());
-            unprocessable(conversation_page(&state, &user, id, &input, search, &errors).await?)
+            let filter = offer_filter(format!("/neuzuzueger/{id}/gespraech"), &HashMap::new());
+            unprocessable(conversation_page(&state, &user, id, &input, filter, &errors).await?)
         }
         Err(other) => Err(other.into()),
     }
@@ -515,7 +516,7 @@ async fn hand_over_page(
         reasons: Vec::new(),
         fields: with_errors(fields, errors),
         errors: summary(errors),
-        offer_search: None,
+        listenfilter: None,
         version: None,
         konflikt: None,
     })
