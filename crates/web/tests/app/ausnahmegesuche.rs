@@ -75,8 +75,13 @@ async fn a_case_worker_asks_the_leitung_who_approves_and_the_measure_is_booked()
     let worklist = leitung.get("/pendenzen").await.text().await.unwrap();
     assert!(visible_text(&worklist).contains("Ausnahme für «Bildungsintegration Phase 2"), "{worklist}");
     let gesuch = link_with(&worklist, "/ausnahmegesuche/");
-    let start = visible_text(&leitung.get("/").await.text().await.unwrap());
-    assert!(start.contains("1 zu genehmigen"), "the start page counts it: {start}");
+    let start = leitung.get("/").await.text().await.unwrap();
+    assert!(
+        visible_text(&start).contains("Zu genehmigen Haile, Selam : Ausnahme für «Bildungsintegration Phase 2"),
+        "the start page's agenda names it: {}",
+        visible_text(&start)
+    );
+    assert!(start.contains(&format!("href=\"{gesuch}\"")), "and links to the decision page");
 
     let shown = visible_text(&leitung.get(&gesuch).await.text().await.unwrap());
     for expected in ["Haile", "Bildungsintegration Phase 2", "Verlangt mindestens Deutsch A2", "Intensivkurs A2 läuft"]
