@@ -133,6 +133,16 @@ async fn accessibility_findings(client: &Client) -> Vec<String> {
     serde_json::from_value(found).unwrap_or_else(|_| vec!["axe returned no list".to_owned()])
 }
 
+/// Saves a screenshot of the page shown as `target/tmp/screenshots/{name}.png` (to look at after a failure) and
+/// checks that Chromium rendered an image.
+pub(crate) async fn screenshot(client: &Client, name: &str) {
+    let png = client.screenshot().await.expect("screenshot");
+    assert!(png.starts_with(b"\x89PNG") && png.len() > 1000, "{name}: Chromium rendered no image");
+    let folder = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&folder).expect("screenshot folder");
+    std::fs::write(folder.join(format!("{name}.png")), png).expect("write screenshot");
+}
+
 /// Fails on any serious or critical axe-core finding on the page shown.
 pub(crate) async fn assert_accessible(client: &Client) {
     let path = path_of(client).await;

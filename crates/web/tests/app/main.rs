@@ -8,6 +8,7 @@ mod angebote_browser;
 mod angebote_public;
 mod angebote_verwaltung;
 mod api;
+mod arbeitstag;
 mod audit;
 mod ausnahmegesuche;
 mod browser;

@@ -27,7 +27,7 @@ async fn app_on(today: NaiveDate) -> TestApp {
 
 /// Opens a dossier for `nachname` as `username` whose next Standortbestimmung falls on `due` (a Kurzassessment
 /// twelve months earlier); returns the dossier's id.
-async fn dossier_due_on(app: &TestApp, username: &str, nachname: &str, due: NaiveDate) -> i64 {
+pub(crate) async fn dossier_due_on(app: &TestApp, username: &str, nachname: &str, due: NaiveDate) -> i64 {
     let id = app.dossier_opened_by(username, nachname, 2581).await;
     let assessed = due.checked_sub_months(Months::new(12)).unwrap();
     assert_eq!(assessed.checked_add_months(Months::new(12)), Some(due), "the test's dates round-trip");
