@@ -39,7 +39,10 @@ pub use fallfuehrung::abschluss::AbschlussAntrag;
 pub use fallfuehrung::auftraege::{Anbieter, Auftrag, AuftragFuerAnbieter};
 pub use fallfuehrung::caseload::{AbgelehnteZeile, CaseloadBericht, NeueZeile};
 pub use fallfuehrung::caseload_export::{CaseloadRow, ExportFormat};
-pub use fallfuehrung::dossiers::{Dossier, DossierSeed, DossierSummary, HilfsplanZiel, TimelineEntry};
+pub use fallfuehrung::dossiers::{
+    Dossier, DossierSeed, DossierSummary, FRUEHERE_FASSUNGEN, HilfsplanZiel, KurzassessmentFassung,
+    KurzassessmentGelesen, TimelineEntry,
+};
 pub use fallfuehrung::familien::FamilienMitglied;
 pub use fallfuehrung::massnahmen::{KatalogVersion, TeilnahmeEintrag};
 pub use fallfuehrung::pendenzen::{Pendenz, Pendenzen, PendenzenZahlen};

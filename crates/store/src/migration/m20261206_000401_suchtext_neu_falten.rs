@@ -25,7 +25,12 @@ impl MigrationTrait for Migration {
         loop {
             let rows: Vec<(i64, String, String, Option<String>)> = person::Entity::find()
                 .select_only()
-                .columns([person::Column::Id, person::Column::Nachname, person::Column::Vornamen, person::Column::AhvNummer])
+                .columns([
+                    person::Column::Id,
+                    person::Column::Nachname,
+                    person::Column::Vornamen,
+                    person::Column::AhvNummer,
+                ])
                 .filter(person::Column::Id.gt(after))
                 .order_by_asc(person::Column::Id)
                 .limit(BATCH)

@@ -29,3 +29,4 @@ mod selbstdeklaration;
 mod support;
 mod uebergaben;
 mod umzuege;
+mod zielvorschlaege;
