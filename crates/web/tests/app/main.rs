@@ -32,4 +32,5 @@ mod start_integration;
 mod start_story;
 mod story;
 mod support;
+mod zielvorschlaege;
 mod zusammenarbeit;
