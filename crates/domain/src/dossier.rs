@@ -106,6 +106,8 @@ pub enum DossierEvent {
     Standortbestimmung,
     /// A goal was added to the Hilfsplan; the first one makes the plan active.
     ZielErfasst,
+    /// A goal proposed from the Kurzassessment was discarded (for that Kurzassessment).
+    ZielvorschlagVerworfen,
     /// The Leitung handed the dossier to another case worker of the Stelle.
     Zugewiesen,
     /// An order went to a provider (or, for coaching, waits for the Leitung's approval).
@@ -137,11 +139,12 @@ pub enum DossierEvent {
 }
 
 impl DossierEvent {
-    pub const ALL: [DossierEvent; 24] = [
+    pub const ALL: [DossierEvent; 25] = [
         DossierEvent::Eroeffnet,
         DossierEvent::Kurzassessment,
         DossierEvent::Standortbestimmung,
         DossierEvent::ZielErfasst,
+        DossierEvent::ZielvorschlagVerworfen,
         DossierEvent::Zugewiesen,
         DossierEvent::AuftragErteilt,
         DossierEvent::AuftragGenehmigt,
@@ -170,6 +173,7 @@ impl DossierEvent {
             DossierEvent::Kurzassessment => "kurzassessment",
             DossierEvent::Standortbestimmung => "standortbestimmung",
             DossierEvent::ZielErfasst => "ziel",
+            DossierEvent::ZielvorschlagVerworfen => "zielvorschlag_verworfen",
             DossierEvent::Zugewiesen => "zugewiesen",
             DossierEvent::AuftragErteilt => "auftrag_erteilt",
             DossierEvent::AuftragGenehmigt => "auftrag_genehmigt",
@@ -199,6 +203,7 @@ impl DossierEvent {
             DossierEvent::Kurzassessment => "Kurzassessment erfasst",
             DossierEvent::Standortbestimmung => "Standortbestimmung erfasst",
             DossierEvent::ZielErfasst => "Ziel im Hilfsplan erfasst",
+            DossierEvent::ZielvorschlagVerworfen => "Zielvorschlag verworfen",
             DossierEvent::Zugewiesen => "Fallführung übertragen",
             DossierEvent::AuftragErteilt => "Auftrag an Anbieter erteilt",
             DossierEvent::AuftragGenehmigt => "Auftrag von der Leitung genehmigt",

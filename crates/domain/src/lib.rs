@@ -26,6 +26,7 @@ pub mod regeln;
 pub mod selbstdeklaration;
 pub mod sortierung;
 pub mod sprache;
+pub mod zielvorschlaege;
 
 pub use access::{Action, Actor, Channel, Denied, Jurisdiction, Resource, Role, Scope};
 pub use ahv::Ahvn13;

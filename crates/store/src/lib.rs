@@ -42,7 +42,10 @@ pub use fallfuehrung::auftraege::{Anbieter, Auftrag, AuftragFuerAnbieter};
 pub use fallfuehrung::ausnahmegesuche::{AusnahmeEntscheid, Ausnahmegesuch};
 pub use fallfuehrung::caseload::{AbgelehnteZeile, CaseloadBericht, NeueZeile};
 pub use fallfuehrung::caseload_export::{CaseloadRow, ExportFormat};
-pub use fallfuehrung::dossiers::{Dossier, DossierSeed, DossierSummary, HilfsplanZiel, TimelineEntry};
+pub use fallfuehrung::dossiers::{
+    Dossier, DossierSeed, DossierSummary, FRUEHERE_FASSUNGEN, HilfsplanZiel, KurzassessmentFassung,
+    KurzassessmentGelesen, TimelineEntry,
+};
 pub use fallfuehrung::familien::FamilienMitglied;
 pub use fallfuehrung::massnahmen::{KatalogVersion, TeilnahmeEintrag};
 pub use fallfuehrung::pendenzen::{Pendenz, Pendenzen, PendenzenZahlen};

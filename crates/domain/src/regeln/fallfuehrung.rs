@@ -30,6 +30,11 @@ pub enum FallfuehrungRegel {
     /// one written at the same time from an older page). Shown at the goal's own field, `bewertung_<goal id>`,
     /// so [`Regel::feld`] gives the field's prefix.
     ZielBereitsErreicht,
+    /// A proposed goal is taken over or discarded once: it is already a goal, was discarded, or the answers no
+    /// longer give it.
+    ZielvorschlagNichtOffen,
+    /// The proposals shown belonged to a Kurzassessment that has since been saved again.
+    KurzassessmentNeuErfasst,
 
     /// A new version of the measure catalogue records what changed and why.
     KatalogOhneKommentar,
@@ -107,6 +112,7 @@ impl Regel for FallfuehrungRegel {
             DossierAbgeschlossen | DossierNichtAbgeschlossen => "status",
             KeineFallfuehrungDerStelle => "fallfuehrung",
             ZielBereitsErreicht => "bewertung",
+            ZielvorschlagNichtOffen | KurzassessmentNeuErfasst => "vorschlag",
             KatalogOhneKommentar => "kommentar",
             TeilnahmeBereitsBeendet => "ende",
             TeilnahmeLaeuftNoch => "art",
@@ -156,6 +162,12 @@ impl std::fmt::Display for FallfuehrungRegel {
             KeineFallfuehrungDerStelle => "Bitte eine Person der Fallführung dieser Stelle wählen.",
             ZielBereitsErreicht => {
                 "Dieses Ziel wurde inzwischen als erreicht beurteilt und wird nicht nochmals bewertet."
+            }
+            ZielvorschlagNichtOffen => {
+                "Dieser Vorschlag ist nicht mehr offen: er ist bereits ein Ziel im Hilfsplan oder wurde verworfen."
+            }
+            KurzassessmentNeuErfasst => {
+                "Das Kurzassessment wurde inzwischen neu erfasst. Bitte die Vorschläge unten nochmals prüfen."
             }
             KatalogOhneKommentar => "Bitte kurz festhalten, was geändert wird und warum.",
             TeilnahmeBereitsBeendet => "Diese Teilnahme ist bereits beendet.",

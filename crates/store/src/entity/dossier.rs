@@ -17,7 +17,8 @@ pub struct Model {
     pub jugendliche: bool,
     pub gesundheitliche_einschraenkung: bool,
     pub opened_at: DateTimeUtc,
-    /// Date of the latest Kurzassessment and Standortbestimmung, kept here for the worklists.
+    /// Date of the earliest Kurzassessment (the Standortbestimmung clock starts there, however often the
+    /// Kurzassessment is saved again) and of the latest Standortbestimmung, kept here for the worklists.
     pub kurzassessment_datum: Option<Date>,
     pub standortbestimmung_datum: Option<Date>,
     /// Due date of the next Standortbestimmung, computed on every change (see `next_standortbestimmung`), so that the

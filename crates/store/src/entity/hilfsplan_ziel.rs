@@ -19,6 +19,8 @@ pub struct Model {
     pub created_by: i64,
     /// The offer of the Angebotsplattform this names, if any.
     pub angebot_id: Option<i64>,
+    /// `VorschlagRegel::code` of the proposal the goal was made from; none for goals written by hand.
+    pub vorschlag_regel: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -46,3 +46,4 @@ pub(crate) mod uebergabe;
 pub(crate) mod umzugsvorschlag;
 pub(crate) mod user;
 pub(crate) mod ziel_bewertung;
+pub(crate) mod zielvorschlag_verworfen;

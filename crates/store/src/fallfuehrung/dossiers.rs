@@ -4,7 +4,7 @@
 
 use crate::entity::{
     dossier, dossier_event, hilfsplan_ziel, kurzassessment, organisation, person, standortbestimmung, user,
-    ziel_bewertung,
+    ziel_bewertung, zielvorschlag_verworfen,
 };
 use crate::fallfuehrung::massnahmen::{TeilnahmeEintrag, sprachstaende_of, teilnahmen_of};
 use crate::fallfuehrung::persons::{PersonSummary, person_data};
@@ -17,7 +17,8 @@ use iim_domain::dossier::{
 };
 use iim_domain::person::Choice;
 use iim_domain::regeln::FallfuehrungRegel;
-use iim_domain::sprache::Sprachstand;
+use iim_domain::sprache::{Sprachstand, aktueller_sprachstand};
+use iim_domain::zielvorschlaege::{Grundlage, VorschlagRegel, Zielvorschlag, offene_vorschlaege};
 use iim_domain::{Action, Actor, FieldErrors, Regel, Resource, Role, sortierung};
 use sea_orm::sea_query::{Expr, NullOrdering, Order};
 use sea_orm::{
@@ -37,7 +38,14 @@ pub struct Dossier {
     pub opened_at: DateTime<Utc>,
     /// Grows with every change; a form sends back the version it was loaded with.
     pub version: i32,
+    /// The current Kurzassessment: the one saved last.
     pub kurzassessment: Option<Kurzassessment>,
+    /// Which version the current Kurzassessment is, and who saved it when.
+    pub kurzassessment_fassung: Option<KurzassessmentFassung>,
+    /// The versions saved before the current one, newest first (at most [`FRUEHERE_FASSUNGEN`]).
+    pub fruehere_kurzassessments: Vec<KurzassessmentFassung>,
+    /// Goals the current Kurzassessment proposes that are neither goals yet nor discarded for it.
+    pub zielvorschlaege: Vec<Zielvorschlag>,
     pub next_standortbestimmung: Option<NaiveDate>,
     /// The Hilfsplan, in the order the goals were set.
     pub ziele: Vec<HilfsplanZiel>,
@@ -75,6 +83,32 @@ impl HilfsplanZiel {
     pub fn offen(&self) -> bool {
         self.letzte_bewertung != Some(Bewertung::Erreicht)
     }
+}
+
+/// How many earlier Kurzassessment versions the dossier lists; each stays readable by its number.
+pub const FRUEHERE_FASSUNGEN: u64 = 100;
+
+/// One saved version of the Kurzassessment. Saving again keeps the earlier versions; the last one is current.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KurzassessmentFassung {
+    pub id: i64,
+    /// 1 for the first version of the dossier, counting up.
+    pub nummer: u64,
+    /// Date of the conversation.
+    pub datum: NaiveDate,
+    pub erfasst_am: DateTime<Utc>,
+    pub erfasst_von: String,
+}
+
+/// One version of the Kurzassessment with its answers, read on its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KurzassessmentGelesen {
+    pub fassung: KurzassessmentFassung,
+    pub kurzassessment: Kurzassessment,
+    /// Whether this is the current version.
+    pub aktuell: bool,
+    /// How many versions the dossier has.
+    pub fassungen: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -191,6 +225,9 @@ impl Store {
     }
 
     /// Records the Kurzassessment; it sets the dossier "in Abklärung" and starts the 12-month Standortbestimmung clock.
+    /// Saving again adds a new version and keeps the earlier ones; the clock keeps starting from the earliest
+    /// Kurzassessment's date (DOMAIN.md: the Standortbestimmung follows «at least every 12 months»; nothing says a
+    /// repeated Kurzassessment restarts it, and a Standortbestimmung is what restarts it).
     pub async fn record_kurzassessment(
         &self,
         actor: &Actor,
@@ -198,6 +235,8 @@ impl Store {
         assessment: Kurzassessment,
     ) -> Result<Dossier, StoreError> {
         let DossierChange { guard, txn, row, now } = self.begin_change(actor, id, Action::Update, false).await?;
+        let earlier =
+            kurzassessment::Entity::find().filter(kurzassessment::Column::DossierId.eq(row.id)).count(&txn).await?;
         kurzassessment::ActiveModel {
             id: NotSet,
             dossier_id: Set(row.id),
@@ -209,9 +248,13 @@ impl Store {
         }
         .insert(&txn)
         .await?;
-        let summary = format!("{}, {}", assessment.datum.format("%d.%m.%Y"), assessment.richtung.label());
+        let mut summary = format!("{}, {}", assessment.datum.format("%d.%m.%Y"), assessment.richtung.label());
+        if earlier > 0 {
+            summary.push_str(&format!(" (Fassung {}; die früheren bleiben lesbar)", earlier + 1));
+        }
+        let first = row.kurzassessment_datum.map_or(assessment.datum, |date| date.min(assessment.datum));
         let mut active = row.into_active_model();
-        active.kurzassessment_datum = Set(Some(assessment.datum));
+        active.kurzassessment_datum = Set(Some(first));
         self.finish_change(&guard, txn, active, DossierEvent::Kurzassessment, Some(summary), now).await
     }
 
@@ -228,7 +271,137 @@ impl Store {
         ziel: Ziel,
         angebot_id: Option<i64>,
     ) -> Result<Dossier, StoreError> {
+        self.insert_goal(actor, id, ziel, angebot_id, None).await
+    }
+
+    /// Adds the goal a proposal of the Kurzassessment version `fassung` led to, as the case worker edited it in
+    /// the goal form. Refused with [`FallfuehrungRegel::ZielvorschlagNichtOffen`] when the proposal is no longer
+    /// open (a goal from it exists, it was discarded), so a form sent twice adds one goal.
+    pub async fn add_ziel_aus_vorschlag(
+        &self,
+        actor: &Actor,
+        id: i64,
+        ziel: Ziel,
+        angebot_id: Option<i64>,
+        fassung: i64,
+        regel: VorschlagRegel,
+    ) -> Result<Dossier, StoreError> {
+        self.insert_goal(actor, id, ziel, angebot_id, Some((fassung, regel))).await
+    }
+
+    /// Takes a proposal of the Kurzassessment version `fassung` into the Hilfsplan as it is proposed.
+    pub async fn accept_zielvorschlag(
+        &self,
+        actor: &Actor,
+        id: i64,
+        fassung: i64,
+        regel: VorschlagRegel,
+    ) -> Result<Dossier, StoreError> {
         let DossierChange { guard, txn, row, now } = self.begin_change(actor, id, Action::Update, false).await?;
+        let vorschlag = self.offener_vorschlag(&txn, &row, fassung, regel).await?;
+        let summary =
+            format!("{}: {} (aus dem Kurzassessment)", vorschlag.ziel.handlungsfeld.label(), vorschlag.ziel.ziel);
+        let mut goal = goal_row(row.id, &vorschlag.ziel, actor.user_id, now);
+        goal.vorschlag_regel = Set(Some(regel.code().to_owned()));
+        goal.insert(&txn).await?;
+        self.finish_change(&guard, txn, row.into_active_model(), DossierEvent::ZielErfasst, Some(summary), now).await
+    }
+
+    /// Discards a proposal for the Kurzassessment version `fassung`: it is not proposed again for that version
+    /// (a later version may propose it again).
+    pub async fn discard_zielvorschlag(
+        &self,
+        actor: &Actor,
+        id: i64,
+        fassung: i64,
+        regel: VorschlagRegel,
+    ) -> Result<Dossier, StoreError> {
+        let DossierChange { guard, txn, row, now } = self.begin_change(actor, id, Action::Update, false).await?;
+        let vorschlag = self.offener_vorschlag(&txn, &row, fassung, regel).await?;
+        zielvorschlag_verworfen::ActiveModel {
+            id: NotSet,
+            dossier_id: Set(row.id),
+            kurzassessment_id: Set(fassung),
+            regel: Set(regel.code().to_owned()),
+            verworfen_at: Set(now),
+            verworfen_by: Set(actor.user_id),
+        }
+        .insert(&txn)
+        .await?;
+        let summary = format!("{}: {}", vorschlag.ziel.handlungsfeld.label(), vorschlag.ziel.ziel);
+        let event = DossierEvent::ZielvorschlagVerworfen;
+        self.finish_change(&guard, txn, row.into_active_model(), event, Some(summary), now).await
+    }
+
+    /// One version of the dossier's Kurzassessment with its answers (also an earlier one); the read is logged.
+    pub async fn kurzassessment_fassung(
+        &self,
+        actor: &Actor,
+        id: i64,
+        fassung: i64,
+    ) -> Result<KurzassessmentGelesen, StoreError> {
+        let guard = self.guard::<dossier::Entity>(actor, Action::Read, Some(id)).await?;
+        let row = guard.find(&self.db, id).await?;
+        let assessment = kurzassessment::Entity::find()
+            .filter(kurzassessment::Column::DossierId.eq(row.id))
+            .filter(kurzassessment::Column::Id.eq(fassung))
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let versions = kurzassessment::Entity::find().filter(kurzassessment::Column::DossierId.eq(row.id));
+        let fassungen = versions.clone().count(&self.db).await?;
+        let before = versions.clone().filter(kurzassessment::Column::Id.lt(fassung)).count(&self.db).await?;
+        let later = versions.filter(kurzassessment::Column::Id.gt(fassung)).count(&self.db).await?;
+        let gelesen = KurzassessmentGelesen {
+            kurzassessment: assessment_from_row(&assessment, self.clock.today())?,
+            fassung: KurzassessmentFassung {
+                id: assessment.id,
+                nummer: before + 1,
+                datum: assessment.datum,
+                erfasst_am: assessment.created_at,
+                erfasst_von: user_name(&self.db, assessment.created_by).await?,
+            },
+            aktuell: later == 0,
+            fassungen,
+        };
+        let detail = format!("Kurzassessment Fassung {} von {fassungen}", before + 1);
+        guard.logged(Some(id), Some(detail), gelesen).await
+    }
+
+    /// The proposal of `regel` if it is open for the current Kurzassessment, which must be version `fassung`.
+    async fn offener_vorschlag(
+        &self,
+        txn: &DatabaseTransaction,
+        row: &dossier::Model,
+        fassung: i64,
+        regel: VorschlagRegel,
+    ) -> Result<Zielvorschlag, StoreError> {
+        let current = current_assessment(txn, row.id).await?;
+        let Some(current) = current.filter(|current| current.id == fassung) else {
+            return Err(StoreError::regel(FallfuehrungRegel::KurzassessmentNeuErfasst));
+        };
+        let assessment = assessment_from_row(&current, self.clock.today())?;
+        let sprachstaende = sprachstaende_of(txn, row.id).await?;
+        let offen = open_proposals(txn, row, &current, &assessment, &sprachstaende, self.clock.today()).await?;
+        offen
+            .into_iter()
+            .find(|vorschlag| vorschlag.regel == regel)
+            .ok_or_else(|| StoreError::regel(FallfuehrungRegel::ZielvorschlagNichtOffen))
+    }
+
+    /// Adds a goal, from a proposal (`vorschlag`: Kurzassessment version and rule) or by hand.
+    async fn insert_goal(
+        &self,
+        actor: &Actor,
+        id: i64,
+        ziel: Ziel,
+        angebot_id: Option<i64>,
+        vorschlag: Option<(i64, VorschlagRegel)>,
+    ) -> Result<Dossier, StoreError> {
+        let DossierChange { guard, txn, row, now } = self.begin_change(actor, id, Action::Update, false).await?;
+        if let Some((fassung, regel)) = vorschlag {
+            self.offener_vorschlag(&txn, &row, fassung, regel).await?;
+        }
         if let Some(angebot_id) = angebot_id {
             let mut errors = iim_domain::FieldErrors::new();
             self.check_pickable(&txn, angebot_id, "angebot".to_owned(), &mut errors).await?;
@@ -239,6 +412,7 @@ impl Store {
         let summary = format!("{}: {}", ziel.handlungsfeld.label(), ziel.ziel);
         let mut goal = goal_row(row.id, &ziel, actor.user_id, now);
         goal.angebot_id = Set(angebot_id);
+        goal.vorschlag_regel = Set(vorschlag.map(|(_, regel)| regel.code().to_owned()));
         goal.insert(&txn).await?;
         self.finish_change(&guard, txn, row.into_active_model(), DossierEvent::ZielErfasst, Some(summary), now).await
     }
@@ -500,13 +674,17 @@ impl Store {
         let person_row = person::Entity::find_by_id(row.person_id).one(db).await?.ok_or(StoreError::NotFound)?;
         let person = PersonSummary { id: person_row.id, data: person_data(&person_row, today)? };
         let stelle = organisation::Entity::find_by_id(row.stelle_id).one(db).await?.map(|o| o.name).unwrap_or_default();
-        let kurzassessment = kurzassessment::Entity::find()
-            .filter(kurzassessment::Column::DossierId.eq(row.id))
-            .order_by_desc(kurzassessment::Column::Id)
-            .one(db)
-            .await?
-            .map(|k| assessment_from_row(&k, today))
-            .transpose()?;
+        let current = current_assessment(db, row.id).await?;
+        let kurzassessment = current.as_ref().map(|k| assessment_from_row(k, today)).transpose()?;
+        let mut fassungen = assessment_versions(db, row.id).await?.into_iter();
+        let kurzassessment_fassung = fassungen.next();
+        let sprachstaende = sprachstaende_of(db, row.id).await?;
+        let zielvorschlaege = match (&current, &kurzassessment) {
+            (Some(current), Some(assessment)) => {
+                open_proposals(db, &row, current, assessment, &sprachstaende, today).await?
+            }
+            _ => Vec::new(),
+        };
         let goal_rows = hilfsplan_ziel::Entity::find()
             .filter(hilfsplan_ziel::Column::DossierId.eq(row.id))
             .order_by_asc(hilfsplan_ziel::Column::Id)
@@ -553,9 +731,12 @@ impl Store {
             opened_at: row.opened_at,
             version: row.version,
             kurzassessment,
+            kurzassessment_fassung,
+            fruehere_kurzassessments: fassungen.collect(),
+            zielvorschlaege,
             next_standortbestimmung: row.naechste_standortbestimmung,
             ziele,
-            sprachstaende: sprachstaende_of(db, row.id).await?,
+            sprachstaende,
             teilnahmen: teilnahmen_of(db, row.id).await?,
             ausnahmegesuche: crate::fallfuehrung::ausnahmegesuche::requests_of(db, row.id).await?,
             timeline,
@@ -632,6 +813,7 @@ pub(crate) fn goal_row(dossier_id: i64, ziel: &Ziel, by: i64, at: DateTime<Utc>)
         created_at: Set(at),
         created_by: Set(by),
         angebot_id: Set(None),
+        vorschlag_regel: Set(None),
     }
 }
 
@@ -749,6 +931,89 @@ fn goal_from_row(row: hilfsplan_ziel::Model) -> Result<HilfsplanZiel, StoreError
         bewertet_am: row.bewertet_am,
         angebot: None,
     })
+}
+
+/// The current Kurzassessment: the version saved last.
+async fn current_assessment(
+    db: &impl ConnectionTrait,
+    dossier_id: i64,
+) -> Result<Option<kurzassessment::Model>, StoreError> {
+    Ok(kurzassessment::Entity::find()
+        .filter(kurzassessment::Column::DossierId.eq(dossier_id))
+        .order_by_desc(kurzassessment::Column::Id)
+        .one(db)
+        .await?)
+}
+
+/// The current version and up to [`FRUEHERE_FASSUNGEN`] earlier ones, newest first, without their answers.
+async fn assessment_versions(
+    db: &impl ConnectionTrait,
+    dossier_id: i64,
+) -> Result<Vec<KurzassessmentFassung>, StoreError> {
+    let versions = kurzassessment::Entity::find().filter(kurzassessment::Column::DossierId.eq(dossier_id));
+    let total = versions.clone().count(db).await?;
+    let rows: Vec<(i64, NaiveDate, DateTime<Utc>, i64)> = versions
+        .select_only()
+        .column(kurzassessment::Column::Id)
+        .column(kurzassessment::Column::Datum)
+        .column(kurzassessment::Column::CreatedAt)
+        .column(kurzassessment::Column::CreatedBy)
+        .order_by_desc(kurzassessment::Column::Id)
+        .limit(FRUEHERE_FASSUNGEN + 1)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let names = user_names(db, rows.iter().map(|(_, _, _, by)| *by)).await?;
+    Ok(rows
+        .into_iter()
+        .zip(0..)
+        .map(|((id, datum, erfasst_am, by), newer)| KurzassessmentFassung {
+            id,
+            nummer: total - newer,
+            datum,
+            erfasst_am,
+            erfasst_von: names.get(&by).cloned().unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// The proposals of the current Kurzassessment (`current`, parsed as `assessment`) that are still open: no goal
+/// of the dossier was made from their rule, and they were not discarded for this version.
+async fn open_proposals(
+    db: &impl ConnectionTrait,
+    row: &dossier::Model,
+    current: &kurzassessment::Model,
+    assessment: &Kurzassessment,
+    sprachstaende: &[Sprachstand],
+    today: NaiveDate,
+) -> Result<Vec<Zielvorschlag>, StoreError> {
+    let from_goals: Vec<Option<String>> = hilfsplan_ziel::Entity::find()
+        .filter(hilfsplan_ziel::Column::DossierId.eq(row.id))
+        .filter(hilfsplan_ziel::Column::VorschlagRegel.is_not_null())
+        .select_only()
+        .column(hilfsplan_ziel::Column::VorschlagRegel)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let discarded: Vec<String> = zielvorschlag_verworfen::Entity::find()
+        .filter(zielvorschlag_verworfen::Column::DossierId.eq(row.id))
+        .filter(zielvorschlag_verworfen::Column::KurzassessmentId.eq(current.id))
+        .select_only()
+        .column(zielvorschlag_verworfen::Column::Regel)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let rules = |codes: &mut dyn Iterator<Item = String>| -> Vec<VorschlagRegel> {
+        codes.filter_map(|code| VorschlagRegel::from_code(&code)).collect()
+    };
+    let grundlage = Grundlage {
+        kurzassessment: assessment,
+        deutsch: aktueller_sprachstand(sprachstaende).map(|stand| stand.niveau),
+        jung: row.jugendliche,
+    };
+    let made = rules(&mut from_goals.into_iter().flatten());
+    let discarded = rules(&mut discarded.into_iter());
+    Ok(offene_vorschlaege(&grundlage, today, &made, &discarded))
 }
 
 /// The answers of form version 1 as a JSON object of answer codes.

@@ -25,6 +25,8 @@ mod m20261204_000037_form_token_cleanup;
 mod m20261204_000038_form_token_claims;
 mod m20261205_000001_register_ereignisse;
 mod m20261205_000010_caseload_import;
+mod m20261206_000101_zielvorschlaege;
+mod m20261206_000102_erstes_kurzassessment;
 mod m20261206_000201_ausnahmegesuche;
 mod m20261206_000301_angebot_suchtext;
 mod m20261206_000401_suchtext_neu_falten;
@@ -54,6 +56,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000038_form_token_claims::Migration),
             Box::new(m20261205_000001_register_ereignisse::Migration),
             Box::new(m20261205_000010_caseload_import::Migration),
+            Box::new(m20261206_000101_zielvorschlaege::Migration),
+            Box::new(m20261206_000102_erstes_kurzassessment::Migration),
             Box::new(m20261206_000201_ausnahmegesuche::Migration),
             Box::new(m20261206_000301_angebot_suchtext::Migration),
             Box::new(m20261206_000401_suchtext_neu_falten::Migration),

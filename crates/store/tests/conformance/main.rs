@@ -30,3 +30,4 @@ mod selbstdeklaration;
 mod support;
 mod uebergaben;
 mod umzuege;
+mod zielvorschlaege;

@@ -27,6 +27,8 @@ const MIGRATIONS: &[&str] = &[
     "m20261204_000038_form_token_claims",
     "m20261205_000001_register_ereignisse",
     "m20261205_000010_caseload_import",
+    "m20261206_000101_zielvorschlaege",
+    "m20261206_000102_erstes_kurzassessment",
     "m20261206_000201_ausnahmegesuche",
     "m20261206_000301_angebot_suchtext",
     "m20261206_000401_suchtext_neu_falten",

@@ -61,6 +61,9 @@ pub fn router(state: SharedState) -> Router {
         .route("/dossiers/{id}", get(dossiers::show))
         .route("/dossiers/{id}/hilfsplan", get(hilfsplan::show))
         .route("/dossiers/{id}/kurzassessment", get(dossiers::assessment_form).post(dossiers::record_assessment))
+        .route("/dossiers/{id}/kurzassessment/{fassung}", get(dossiers::assessment_version))
+        .route("/dossiers/{id}/zielvorschlaege/uebernehmen", axum::routing::post(dossiers::accept_proposal))
+        .route("/dossiers/{id}/zielvorschlaege/verwerfen", axum::routing::post(dossiers::discard_proposal))
         .route("/dossiers/{id}/ziele/neu", get(dossiers::goal_form))
         .route("/dossiers/{id}/ziele", axum::routing::post(dossiers::add_goal))
         .route(
@@ -288,6 +291,10 @@ impl Layout {
                 Some("Dieses Formular wurde bereits gesendet. Bitte prüfen Sie, ob die Angaben gespeichert sind.")
             }
             Some("ziel") => Some("Das Ziel ist im Hilfsplan."),
+            Some("vorschlag_uebernommen") => Some("Der Vorschlag ist als Ziel im Hilfsplan."),
+            Some("vorschlag_verworfen") => {
+                Some("Der Vorschlag ist verworfen. Für dieses Kurzassessment wird er nicht mehr vorgeschlagen.")
+            }
             Some("standortbestimmung") => Some("Die Standortbestimmung ist gespeichert."),
             Some("abgeschlossen") => Some("Das Dossier ist abgeschlossen."),
             Some("wiedereroeffnet") => Some("Das Dossier ist wiedereröffnet."),

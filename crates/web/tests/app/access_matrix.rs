@@ -98,6 +98,9 @@ const ROWS: &[Row] = &[
     row(Page,   "GET",  "/dossiers/{id}/hilfsplan", ""),
     row(Page,   "GET",  "/dossiers/{id}/kurzassessment", ""),
     row(Page,   "POST", "/dossiers/{id}/kurzassessment", ASSESSMENT_FORM),
+    row(Page,   "GET",  "/dossiers/{id}/kurzassessment/{fassung}", ""),
+    row(Page,   "POST", "/dossiers/{id}/zielvorschlaege/uebernehmen", "fassung={fassung}&regel=alphabetisierung"),
+    row(Page,   "POST", "/dossiers/{id}/zielvorschlaege/verwerfen", "fassung={fassung}&regel=alphabetisierung"),
     row(Page,   "GET",  "/dossiers/{id}/ziele/neu", ""),
     row(Page,   "POST", "/dossiers/{id}/ziele", "handlungsfeld=sprachfoerderung&ziel=B1&kriterium=Zertifikat&faellig_am=30.06.2027"),
     row(Page,   "GET",  "/dossiers/{id}/standortbestimmung", ""),
@@ -375,6 +378,12 @@ async fn add_user(app: &TestApp, username: &str, organisation: &str, role: Role)
     app.store.operator().create_user(new).await.unwrap();
 }
 
+/// The id of the dossier's current Kurzassessment.
+pub(crate) async fn current_assessment(app: &TestApp, dossier: i64) -> i64 {
+    let owner = app.actor("fallfuehrung.olten").await;
+    app.store.get_dossier(&owner, dossier).await.unwrap().kurzassessment_fassung.unwrap().id
+}
+
 fn first_link(html: &str, prefix: &str) -> String {
     let start = html.find(prefix).unwrap_or_else(|| panic!("no link {prefix} in {html}")) + prefix.len();
     html[start..].split(['"', '?', '/']).next().unwrap().to_owned()
@@ -401,6 +410,7 @@ async fn olten_records(app: &TestApp) -> Fixture {
     assert_eq!(transfer.status(), 303, "{}", transfer.text().await.unwrap());
     ids.insert("dossier", dossier.to_string());
     ids.insert("ziel", ziel.to_string());
+    ids.insert("fassung", current_assessment(app, dossier).await.to_string());
     ids.insert("auftrag", auftrag.to_string());
     ids.insert("auftrag_anbieter", auftrag.to_string());
     ids.insert("tid", teilnahme.to_string());

@@ -2,7 +2,8 @@
 //! role for dossiers) and a case worker of another Sozialregion. Each is refused, the dossier stays as it
 //! was, and where the store refuses, the attempt is in the access log as `verweigert`.
 //!
-//! New routes are one line in [`ROUTES`]: `{id}` stands for the dossier, `{ziel}` for its goal, `{person}`
+//! New routes are one line in [`ROUTES`]: `{id}` stands for the dossier, `{ziel}` for its goal, `{fassung}` for
+//! its current Kurzassessment, `{person}`
 //! for a person of the Stelle without dossier, `{other}` for a second dossier, `{auftrag}` and
 //! `{teilnahme}` for an order and a participation of the dossier, `{lernwerk}` for an accredited provider. Bodies are valid input, so a refusal is about access only.
 
@@ -44,6 +45,9 @@ const ROUTES: &[Route] = &[
     route(Page, "GET",  "/dossiers/{id}/hilfsplan", ""),
     route(Page, "GET",  "/dossiers/{id}/kurzassessment", ""),
     route(Page, "POST", "/dossiers/{id}/kurzassessment", ASSESSMENT_FORM),
+    route(Page, "GET",  "/dossiers/{id}/kurzassessment/{fassung}", ""),
+    route(Page, "POST", "/dossiers/{id}/zielvorschlaege/uebernehmen", "fassung={fassung}&regel=alphabetisierung"),
+    route(Page, "POST", "/dossiers/{id}/zielvorschlaege/verwerfen", "fassung={fassung}&regel=alphabetisierung"),
     route(Page, "GET",  "/dossiers/{id}/ziele/neu", ""),
     route(Page, "POST", "/dossiers/{id}/ziele", "handlungsfeld=sprachfoerderung&ziel=B1&kriterium=Zertifikat&faellig_am=30.06.2027"),
     route(Page, "GET",  "/dossiers/{id}/standortbestimmung", ""),
@@ -89,6 +93,8 @@ const ROUTES: &[Route] = &[
 struct Target {
     dossier: i64,
     ziel: i64,
+    /// The dossier's current Kurzassessment.
+    fassung: i64,
     person: i64,
     /// Another dossier of the Stelle (for the family link).
     other: i64,
@@ -101,6 +107,7 @@ impl Target {
     fn fill(&self, text: &str) -> String {
         text.replace("{id}", &self.dossier.to_string())
             .replace("{ziel}", &self.ziel.to_string())
+            .replace("{fassung}", &self.fassung.to_string())
             .replace("{person}", &self.person.to_string())
             .replace("{other}", &self.other.to_string())
             .replace("{auftrag}", &self.auftrag.to_string())
@@ -229,7 +236,8 @@ async fn provider_and_case_worker_of_another_region_are_refused_on_every_dossier
     let person = app.person_registered_by("fallfuehrung.olten", "Ohnedossier", 2581).await;
     let other = app.dossier_opened_by("fallfuehrung.olten", "Familie", 2581).await;
     let (auftrag, teilnahme, lernwerk) = order_and_participation(&app, dossier).await;
-    let target = Target { dossier, ziel, person, other, auftrag, teilnahme, lernwerk };
+    let fassung = crate::access_matrix::current_assessment(&app, dossier).await;
+    let target = Target { dossier, ziel, fassung, person, other, auftrag, teilnahme, lernwerk };
     let before = state_of(&app, &target).await;
     let intruders =
         [Intruder::new(&app, "anbieter.lernwerk", false).await, Intruder::new(&app, "fallfuehrung.thal", true).await];

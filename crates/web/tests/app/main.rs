@@ -35,4 +35,5 @@ mod start_story;
 mod startseite;
 mod story;
 mod support;
+mod zielvorschlaege;
 mod zusammenarbeit;

@@ -1,5 +1,7 @@
 //! Dossier pages of the Durchgehende Fallführung: the caseload, one dossier with status, target groups,
-//! Kurzassessment and timeline, and the standardised Kurzassessment form. The printable Hilfsplan
+//! Kurzassessment (the current version, the earlier ones read-only on their own page) and timeline, the
+//! standardised Kurzassessment form, and the goals it proposes for the Hilfsplan, which the case worker takes
+//! over with one click, edits in the goal form or discards. The printable Hilfsplan
 //! (`hilfsplan.rs`) shows goals, dates and answers the way this page does, with the helpers made `pub` here.
 
 use crate::auth::CurrentUser;
@@ -28,8 +30,10 @@ use iim_domain::dossier::{
     KurzassessmentInput, Literalitaet, Potenzial, Richtung, StandortbestimmungInput, ZielInput, parse_abschluss,
 };
 use iim_domain::person::Choice;
-use iim_domain::{Action, FieldErrors, Resource, Scope};
-use iim_store::{Dossier, HilfsplanZiel, StoreError, Uebergabe, Umzugsvorschlag};
+use iim_domain::regeln::FallfuehrungRegel;
+use iim_domain::zielvorschlaege::{VorschlagRegel, Zielvorschlag};
+use iim_domain::{Action, FieldErrors, Regel, Resource, Scope};
+use iim_store::{Dossier, HilfsplanZiel, KurzassessmentFassung, StoreError, Uebergabe, Umzugsvorschlag};
 use std::collections::HashMap;
 
 pub struct CaseRow {
@@ -114,6 +118,14 @@ pub struct ShowPage {
     overdue: bool,
     has_assessment: bool,
     assessment: Option<Vec<(&'static str, String)>>,
+    /// «Fassung 2, gespeichert am … von …» of the current Kurzassessment.
+    assessment_version: Option<String>,
+    /// The current Kurzassessment's id, which the proposal forms send back (0 without one).
+    fassung: i64,
+    earlier_versions: Vec<VersionRow>,
+    proposals: Vec<ProposalRow>,
+    /// Why taking over or discarding a proposal was refused.
+    proposal_error: Option<String>,
     goals: Vec<GoalRow>,
     open_goals: usize,
     sprache: crate::pages::massnahmen::DossierSection,
@@ -154,6 +166,50 @@ impl From<Umzugsvorschlag> for UmzugNotice {
                 v.nach
             ),
             nach_bfs: v.nach_bfs,
+        }
+    }
+}
+
+/// An earlier version of the Kurzassessment in the list «Frühere Fassungen».
+pub struct VersionRow {
+    id: i64,
+    nummer: u64,
+    datum: String,
+    von: String,
+    am: String,
+}
+
+impl VersionRow {
+    fn of(fassung: &KurzassessmentFassung) -> Self {
+        Self {
+            id: fassung.id,
+            nummer: fassung.nummer,
+            datum: swiss_date(fassung.datum),
+            von: fassung.erfasst_von.clone(),
+            am: format_swiss(fassung.erfasst_am),
+        }
+    }
+}
+
+/// A goal the Kurzassessment proposes, with the buttons to take it over, edit or discard it.
+pub struct ProposalRow {
+    regel: &'static str,
+    feld: &'static str,
+    ziel: String,
+    kriterium: String,
+    faellig: String,
+    begruendung: String,
+}
+
+impl ProposalRow {
+    fn of(vorschlag: &Zielvorschlag) -> Self {
+        Self {
+            regel: vorschlag.regel.code(),
+            feld: vorschlag.ziel.handlungsfeld.label(),
+            ziel: vorschlag.ziel.ziel.clone(),
+            kriterium: vorschlag.ziel.kriterium.clone(),
+            faellig: swiss_date(vorschlag.ziel.faellig_am),
+            begruendung: vorschlag.begruendung(),
         }
     }
 }
@@ -249,6 +305,13 @@ async fn show_page(
         overdue: dossier.next_standortbestimmung.is_some_and(|due| due < today),
         has_assessment: dossier.kurzassessment.is_some(),
         assessment: dossier.kurzassessment.as_ref().map(answers),
+        assessment_version: dossier.kurzassessment_fassung.as_ref().map(|f| {
+            format!("Fassung {}, gespeichert am {} von {}", f.nummer, format_swiss(f.erfasst_am), f.erfasst_von)
+        }),
+        fassung: dossier.kurzassessment_fassung.as_ref().map_or(0, |f| f.id),
+        earlier_versions: dossier.fruehere_kurzassessments.iter().map(VersionRow::of).collect(),
+        proposals: dossier.zielvorschlaege.iter().map(ProposalRow::of).collect(),
+        proposal_error: None,
         goals: dossier.ziele.iter().map(GoalRow::of).collect(),
         open_goals: dossier.ziele.iter().filter(|goal| goal.offen()).count(),
         sprache: crate::pages::massnahmen::DossierSection::of(&dossier),
@@ -546,6 +609,8 @@ pub struct DossierFormPage {
     version: Option<i32>,
     /// After a colleague saved first: their values beside the values sent.
     konflikt: Option<Konflikt>,
+    /// Further hidden fields: the proposal a goal form was opened from.
+    hidden: Vec<(&'static str, String)>,
 }
 
 /// What differs between the dossier's forms.
@@ -576,6 +641,7 @@ pub(crate) fn form_page(
         errors: summary(errors),
         version: None,
         konflikt: None,
+        hidden: Vec::new(),
     }
 }
 
@@ -717,6 +783,105 @@ pub async fn record_assessment(
     }
 }
 
+/// One version of the Kurzassessment, read-only (also an earlier one).
+#[derive(Template, WebTemplate)]
+#[template(path = "fallfuehrung/dossiers/kurzassessment_fassung.html")]
+pub struct AssessmentVersionPage {
+    layout: Layout,
+    id: i64,
+    heading: String,
+    saved: String,
+    current: bool,
+    answers: Vec<(&'static str, String)>,
+}
+
+pub async fn assessment_version(
+    State(state): State<SharedState>,
+    user: CurrentUser,
+    Path((id, fassung)): Path<(String, String)>,
+) -> Result<AssessmentVersionPage, PageError> {
+    let (id, fassung) = (parse_id(&id)?, parse_id(&fassung)?);
+    let read = state.store.kurzassessment_fassung(user.actor(), id, fassung).await?;
+    let version = &read.fassung;
+    let heading =
+        format!("Kurzassessment vom {}, Fassung {} von {}", swiss_date(version.datum), version.nummer, read.fassungen);
+    Ok(AssessmentVersionPage {
+        layout: Layout::for_user(&user, heading.clone(), "dossiers"),
+        id,
+        heading,
+        saved: format!("Gespeichert am {} von {}.", format_swiss(version.erfasst_am), version.erfasst_von),
+        current: read.aktuell,
+        answers: answers(&read.kurzassessment),
+    })
+}
+
+/// The proposal a form names: the Kurzassessment version it was shown for and its rule.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ProposalForm {
+    fassung: String,
+    regel: String,
+}
+
+impl ProposalForm {
+    /// A proposal that cannot exist (a changed page) is refused like one no longer open.
+    fn parse(&self) -> Result<(i64, VorschlagRegel), StoreError> {
+        match (self.fassung.trim().parse(), VorschlagRegel::from_code(self.regel.trim())) {
+            (Ok(fassung), Some(regel)) => Ok((fassung, regel)),
+            _ => Err(StoreError::Invalid(FallfuehrungRegel::ZielvorschlagNichtOffen.als_feldfehler())),
+        }
+    }
+}
+
+/// Takes a proposal over into the Hilfsplan as proposed (one click).
+pub async fn accept_proposal(
+    State(state): State<SharedState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<ProposalForm>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let result = match form.parse() {
+        Ok((fassung, regel)) => state.store.accept_zielvorschlag(user.actor(), id, fassung, regel).await,
+        Err(error) => Err(error),
+    };
+    after_proposal(&state, &user, id, result, "vorschlag_uebernommen").await
+}
+
+/// Discards a proposal for the current Kurzassessment.
+pub async fn discard_proposal(
+    State(state): State<SharedState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<ProposalForm>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let result = match form.parse() {
+        Ok((fassung, regel)) => state.store.discard_zielvorschlag(user.actor(), id, fassung, regel).await,
+        Err(error) => Err(error),
+    };
+    after_proposal(&state, &user, id, result, "vorschlag_verworfen").await
+}
+
+/// Back to the dossier, or the dossier as it is now with the refusal beside the proposals.
+async fn after_proposal(
+    state: &SharedState,
+    user: &CurrentUser,
+    id: i64,
+    result: Result<Dossier, StoreError>,
+    notice: &str,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(_) => Ok(to_dossier(id, notice)),
+        Err(StoreError::Invalid(errors)) => {
+            let message = errors.iter().map(|(_, m)| m.to_owned()).collect::<Vec<_>>().join(" ");
+            let page = show_page(state, user, id, None, None).await?;
+            unprocessable(ShowPage { proposal_error: Some(message), ..page })
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
 pub struct GoalForm {
@@ -725,18 +890,23 @@ pub struct GoalForm {
     kriterium: String,
     faellig_am: String,
     angebot: String,
+    /// Set when the goal form was opened from a proposal of the Kurzassessment (see [`ProposalForm`]).
+    vorschlag: String,
+    fassung: String,
 }
 
+/// The goal form; `vorschlag` is the proposal (Kurzassessment version, rule) it was opened from, if any.
+#[allow(clippy::too_many_arguments)]
 async fn goal_page(
     state: &SharedState,
     user: &CurrentUser,
-    id: i64,
+    dossier: &Dossier,
     input: &ZielInput,
     angebot: &str,
     filter: ListenFilter,
     errors: &FieldErrors,
+    vorschlag: Option<(i64, VorschlagRegel)>,
 ) -> Result<DossierFormPage, PageError> {
-    let dossier = state.store.get_dossier(user.actor(), id).await?;
     let (angebote, filter) = offer_options(state, user, filter, &[angebot]).await?;
     let fields = vec![
         choice_field(
@@ -761,15 +931,33 @@ async fn goal_page(
             ..grouped_select("angebot", "Angebot", false, angebote, &[angebot.to_owned()])
         },
     ];
-    let spec = FormSpec {
-        title: "Ziel im Hilfsplan",
-        lead:
-            "Jedes Ziel gehört zu einem Handlungsfeld und sagt, woran man erkennt, dass es erreicht ist, und bis wann."
-                .to_owned(),
-        path: "ziele",
-        submit: "Ziel speichern",
+    let mut lead =
+        "Jedes Ziel gehört zu einem Handlungsfeld und sagt, woran man erkennt, dass es erreicht ist, und bis wann."
+            .to_owned();
+    let mut hidden = Vec::new();
+    if let Some((fassung, regel)) = vorschlag {
+        if let Some(proposal) = dossier.zielvorschlaege.iter().find(|v| v.regel == regel) {
+            lead =
+                format!("Vorschlag aus dem Kurzassessment, vor dem Speichern anpassbar. {}.", proposal.begruendung());
+        }
+        hidden = vec![("vorschlag", regel.code().to_owned()), ("fassung", fassung.to_string())];
+    }
+    let spec = FormSpec { title: "Ziel im Hilfsplan", lead, path: "ziele", submit: "Ziel speichern" };
+    Ok(DossierFormPage { listenfilter: Some(filter), hidden, ..form_page(user, dossier, spec, fields, errors) })
+}
+
+/// The goal form prefilled with the proposal `regel` of the current Kurzassessment, if it is still open.
+fn proposal_input(dossier: &Dossier, regel: &str) -> Option<(ZielInput, (i64, VorschlagRegel))> {
+    let regel = VorschlagRegel::from_code(regel)?;
+    let fassung = dossier.kurzassessment_fassung.as_ref()?.id;
+    let proposal = dossier.zielvorschlaege.iter().find(|v| v.regel == regel)?;
+    let input = ZielInput {
+        handlungsfeld: proposal.ziel.handlungsfeld.code().to_owned(),
+        ziel: proposal.ziel.ziel.clone(),
+        kriterium: proposal.ziel.kriterium.clone(),
+        faellig_am: swiss_date(proposal.ziel.faellig_am),
     };
-    Ok(DossierFormPage { listenfilter: Some(filter), ..form_page(user, &dossier, spec, fields, errors) })
+    Some((input, (fassung, regel)))
 }
 
 pub async fn goal_form(
@@ -780,8 +968,11 @@ pub async fn goal_form(
 ) -> Result<DossierFormPage, PageError> {
     state.store.check_permission(user.actor(), Resource::Dossier, Action::Update).await?;
     let id = parse_id(&id)?;
+    let dossier = state.store.get_dossier(user.actor(), id).await?;
+    let proposal = query.get("vorschlag").and_then(|regel| proposal_input(&dossier, regel));
     let filter = offer_filter(format!("/dossiers/{id}/ziele/neu"), &query);
-    goal_page(&state, &user, id, &ZielInput::default(), "", filter, &FieldErrors::new()).await
+    let (input, vorschlag) = proposal.map_or_else(|| (ZielInput::default(), None), |(input, v)| (input, Some(v)));
+    goal_page(&state, &user, &dossier, &input, "", filter, &FieldErrors::new(), vorschlag).await
 }
 
 pub async fn add_goal(
@@ -797,9 +988,18 @@ pub async fn add_goal(
         kriterium: form.kriterium,
         faellig_am: form.faellig_am,
     };
-    let added = match (input.parse(state.store.clock().today()), angebot_nr(&form.angebot)) {
-        (Ok(ziel), Ok(angebot)) => state.store.add_ziel_mit_angebot(user.actor(), id, ziel, angebot).await,
-        (parsed, angebot) => {
+    let vorschlag = if form.vorschlag.is_empty() {
+        Ok(None)
+    } else {
+        ProposalForm { fassung: form.fassung.clone(), regel: form.vorschlag.clone() }.parse().map(Some)
+    };
+    let added = match (input.parse(state.store.clock().today()), angebot_nr(&form.angebot), vorschlag) {
+        (_, _, Err(error)) => Err(error),
+        (Ok(ziel), Ok(angebot), Ok(Some((fassung, regel)))) => {
+            state.store.add_ziel_aus_vorschlag(user.actor(), id, ziel, angebot, fassung, regel).await
+        }
+        (Ok(ziel), Ok(angebot), Ok(None)) => state.store.add_ziel_mit_angebot(user.actor(), id, ziel, angebot).await,
+        (parsed, angebot, Ok(_)) => {
             let mut errors = parsed.err().unwrap_or_default();
             if let Err(message) = angebot {
                 errors.add_owned("angebot".to_owned(), message);
@@ -810,11 +1010,25 @@ pub async fn add_goal(
     match added {
         Ok(_) => Ok(to_dossier(id, "ziel")),
         Err(StoreError::Invalid(errors)) => {
+            let dossier = state.store.get_dossier(user.actor(), id).await?;
             let filter = offer_filter(format!("/dossiers/{id}/ziele/neu"), &HashMap::new());
-            unprocessable(goal_page(&state, &user, id, &input, &form.angebot, filter, &errors).await?)
+            let vorschlag = ProposalForm { fassung: form.fassung, regel: form.vorschlag }.parse().ok();
+            let errors = proposal_error_at_goal(errors);
+            let page = goal_page(&state, &user, &dossier, &input, &form.angebot, filter, &errors, vorschlag);
+            unprocessable(page.await?)
         }
         Err(other) => Err(other.into()),
     }
+}
+
+/// The goal form has no field «vorschlag»: a refused proposal is shown at the goal's text.
+fn proposal_error_at_goal(errors: FieldErrors) -> FieldErrors {
+    let feld = FallfuehrungRegel::ZielvorschlagNichtOffen.feld();
+    let mut moved = FieldErrors::new();
+    for (field, message) in errors.iter() {
+        moved.add_owned(if field == feld { "ziel" } else { field }.to_owned(), message.to_owned());
+    }
+    moved
 }
 
 /// The Standortbestimmung form on the dossier as it is now; `version` is the dossier's version the form is
