@@ -110,7 +110,11 @@ async fn the_whole_story_from_opening_to_sustainable_integration() {
 
     // Olten: the result arrives; the Standortbestimmung; the move to Balsthal.
     log_in(&client, &app, "fallfuehrung.olten").await;
-    assert!(text_of(&client, "main").await.contains("1 neues Ergebnis von Anbietern"));
+    let start = text_of(&client, "main").await;
+    assert!(
+        start.contains("Tesfay") && start.contains("Praxisassessment: Ergebnis"),
+        "the agenda names the result: {start}"
+    );
     click(&client, Locator::Css("nav.main-nav a[href='/pendenzen']")).await;
     click(&client, Locator::Css(&format!("table.table a[href='{dossier}']"))).await;
     wait_for(&client, ".result").await;
