@@ -6,7 +6,7 @@
 use crate::auth::CurrentUser;
 use crate::error::{AppError, PageError};
 use crate::pages::dossiers::to_dossier;
-use crate::pages::massnahmen::{BuchungPage, buchung_page, massnahmen_filter};
+use crate::pages::massnahmen::{BuchungForm, BuchungPage, buchung_page, massnahmen_filter};
 use crate::pages::{Layout, parse_id, swiss_date, unprocessable};
 use crate::state::SharedState;
 use askama::Template;
@@ -60,11 +60,9 @@ pub(crate) fn gesuch_form(
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
 pub struct AntragForm {
-    massnahme: String,
-    anbieter: String,
-    beginn: String,
-    geplantes_ende: String,
-    ausbildung: String,
+    /// The booking as the case worker entered it (an `ausnahme` sent along is ignored: only the Leitung grants one).
+    #[serde(flatten)]
+    buchung: BuchungForm,
     gesuch_begruendung: String,
 }
 
@@ -77,14 +75,7 @@ pub async fn request(
     Form(form): Form<AntragForm>,
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
-    let input = BuchungInput {
-        massnahme: form.massnahme,
-        anbieter: form.anbieter,
-        beginn: form.beginn,
-        geplantes_ende: form.geplantes_ende,
-        ausbildung: form.ausbildung,
-        ausnahme: String::new(),
-    };
+    let input = BuchungInput { ausnahme: String::new(), ..BuchungInput::from(form.buchung) };
     match state.store.request_ausnahme(user.actor(), id, &input, &form.gesuch_begruendung).await {
         Ok(_) => Ok(to_dossier(id, "ausnahme_beantragt")),
         Err(StoreError::Invalid(errors)) => {

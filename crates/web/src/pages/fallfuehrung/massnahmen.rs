@@ -313,6 +313,19 @@ pub struct BuchungForm {
     ausnahme: String,
 }
 
+impl From<BuchungForm> for BuchungInput {
+    fn from(form: BuchungForm) -> Self {
+        BuchungInput {
+            massnahme: form.massnahme,
+            anbieter: form.anbieter,
+            beginn: form.beginn,
+            geplantes_ende: form.geplantes_ende,
+            ausbildung: form.ausbildung,
+            ausnahme: form.ausnahme,
+        }
+    }
+}
+
 /// The active measures of the catalogue matching the filter, grouped by Handlungsfeld, and the filter with
 /// what it found; the measure already chosen stays in the list.
 fn measure_options(katalog: &Katalog, filter: ListenFilter, chosen: &str) -> (Gruppen, ListenFilter) {
@@ -423,14 +436,7 @@ pub async fn book(
     Form(form): Form<BuchungForm>,
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
-    let input = BuchungInput {
-        massnahme: form.massnahme,
-        anbieter: form.anbieter,
-        beginn: form.beginn,
-        geplantes_ende: form.geplantes_ende,
-        ausbildung: form.ausbildung,
-        ausnahme: form.ausnahme,
-    };
+    let input = BuchungInput::from(form);
     match state.store.book_massnahme(user.actor(), id, &input).await {
         Ok(_) => Ok(to_dossier(id, "gebucht")),
         Err(StoreError::Invalid(errors)) => {
